@@ -1,0 +1,58 @@
+export const id = 870;
+export const ids = [870];
+export const modules = {
+
+/***/ 4870:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   updateReleaseNotes: () => (/* binding */ updateReleaseNotes)
+/* harmony export */ });
+/* unused harmony exports SECTION_START, SECTION_END, releaseSection, mergeReleaseBody */
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(665);
+
+/**
+ * Links the release that triggered the run to its TikTok posts: a section in
+ * the release body between markers, replaced (never appended twice) on reruns.
+ */
+const SECTION_START = '<!-- draftclip-publish:start -->';
+const SECTION_END = '<!-- draftclip-publish:end -->';
+function releaseSection(results) {
+    const posted = results.filter(r => r.post_id || r.publish_id);
+    if (posted.length === 0)
+        return undefined;
+    const lines = posted.map(r => r.post_id ? `- ${r.file}: [${r.post_id}](${(0,_report_js__WEBPACK_IMPORTED_MODULE_0__/* .postUrl */ .KI)(r.post_id)})` : `- ${r.file}: uploaded (publish ID ${r.publish_id}), post not live yet`);
+    return [SECTION_START, '### Published on TikTok', '', ...lines, SECTION_END].join('\n');
+}
+/** The body with our section replaced, or added at the end when it is not there yet. */
+function mergeReleaseBody(body, section) {
+    const current = body ?? '';
+    const start = current.indexOf(SECTION_START);
+    const end = current.indexOf(SECTION_END, start);
+    if (start >= 0 && end > start)
+        return current.slice(0, start) + section + current.slice(end + SECTION_END.length);
+    return current.trim() === '' ? section : `${current.replace(/\s+$/, '')}\n\n${section}`;
+}
+/** Updates the triggering release; returns what it did, in a sentence for the log. */
+async function updateReleaseNotes(token, results, env) {
+    const { context, getOctokit } = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
+    const releaseId = context.payload.release?.id;
+    if (context.eventName !== 'release' || !releaseId)
+        return `release-notes: this run was triggered by '${context.eventName}', not a release; nothing to link.`;
+    const section = releaseSection(results);
+    if (!section)
+        return 'release-notes: no video was published; the release was left as it is.';
+    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
+    const octokit = getOctokit(token);
+    const { data: release } = await octokit.rest.repos.getRelease({ owner, repo, release_id: releaseId });
+    const body = mergeReleaseBody(release.body, section);
+    if (body === release.body)
+        return `release-notes: release ${release.tag_name} already links these posts.`;
+    await octokit.rest.repos.updateRelease({ owner, repo, release_id: releaseId, body });
+    return `release-notes: linked the TikTok posts in release ${release.tag_name}.`;
+}
+
+
+/***/ })
+
+};

@@ -1,0 +1,43 @@
+/** TikTok counts a caption in UTF-16 code units: an emoji outside the BMP counts 2. */
+export const MAX_CAPTION_UNITS = 2200
+
+/** Placeholders filled per video. */
+export interface VideoVars {
+  name: string
+  stem: string
+  index: number
+  count: number
+}
+
+/** Placeholders from the workflow run (see workflow.ts). */
+export type RunVars = Partial<Record<(typeof RUN_PLACEHOLDERS)[number], string>>
+
+export const RUN_PLACEHOLDERS = ['repo', 'sha', 'ref', 'tag', 'run_url'] as const
+
+const PLACEHOLDER = /\{([a-z_]+)\}/g
+
+/** Fills {name}, {stem}, {index}, {count} and run placeholders; anything else in braces stays as written. */
+export function fillCaption(template: string, video: VideoVars, run: RunVars = {}): string {
+  const values: Record<string, string | undefined> = {
+    name: video.name,
+    stem: video.stem,
+    index: String(video.index),
+    count: String(video.count),
+    ...run
+  }
+  return template.replace(PLACEHOLDER, (whole, key: string) => values[key] ?? whole)
+}
+
+/** Whether a template needs the workflow context (loading it costs start-up time). */
+export function usesRunPlaceholders(template: string): boolean {
+  return [...template.matchAll(PLACEHOLDER)].some(m => (RUN_PLACEHOLDERS as readonly string[]).includes(m[1]))
+}
+
+/** The problem with a caption, or undefined when TikTok will take it. */
+export function captionProblem(caption: string): string | undefined {
+  if (caption.trim() === '') return 'the caption is empty'
+  if (caption.length > MAX_CAPTION_UNITS) {
+    return `the caption is ${caption.length} UTF-16 code units long; TikTok allows ${MAX_CAPTION_UNITS} (an emoji counts 2)`
+  }
+  return undefined
+}

@@ -1,0 +1,271 @@
+import { createReadStream } from 'node:fs'
+import type { Readable } from 'node:stream'
+import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
+import { endpoint } from './inputs.js'
+
+/**
+ * The DraftClip API client: one upload attempt, one status request. It reports
+ * what happened on the wire; deciding what that means (retry, give up, trust)
+ * is retry-policy.ts's job.
+ */
+
+export interface ClientOptions {
+  baseUrl: URL
+  apiKey: string
+  connectMs: number
+  /** How long to wait for the answer once the whole body was sent (PHP may take minutes). */
+  responseMs: number
+  /** No body bytes taken by the socket for this long: the upload is stalled. */
+  stallMs: number
+}
+
+export interface UploadRequest {
+  path: string
+  name: string
+  size: number
+  contentType: string
+  fields: Record<string, string>
+  /** Called as the body is handed to the socket: bytes of the file sent so far. */
+  onProgress?: (sent: number) => void
+}
+
+/** An HTTP answer: the status, the body parsed as JSON where it was JSON. */
+export interface Answer {
+  kind: 'answer'
+  httpStatus: number
+  json: unknown
+  /** The start of the body, for messages, when it was not JSON. */
+  text: string
+  retryAfter: string | undefined
+}
+
+/** No HTTP answer. `bodySent` tells whether the server could have had the whole request. */
+export interface NoAnswer {
+  kind: 'no-answer'
+  code: string
+  message: string
+  bodySent: boolean
+  stalled: boolean
+}
+
+export type Attempt = Answer | NoAnswer
+
+export class DraftClipClient {
+  private readonly dispatcher: Dispatcher
+
+  constructor(private readonly options: ClientOptions) {
+    const agentOptions = {
+      connect: { timeout: options.connectMs },
+      headersTimeout: options.responseMs,
+      bodyTimeout: options.responseMs
+    }
+    // Self-hosted runners often sit behind a proxy given by HTTPS_PROXY / NO_PROXY.
+    const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some(v => process.env[v])
+    this.dispatcher = proxied ? new EnvHttpProxyAgent(agentOptions) : new Agent(agentOptions)
+  }
+
+  async upload(video: UploadRequest): Promise<Attempt> {
+    const { head, tail, length } = multipartFrame(video)
+    const controller = new AbortController()
+    let bodySent = false
+    let stalled = false
+    const stallTimer = setTimeout(() => {
+      stalled = true
+      controller.abort()
+    }, this.options.stallMs)
+    stallTimer.unref()
+
+    async function* body(): AsyncGenerator<Buffer> {
+      yield head
+      let sent = 0
+      const stream = createReadStream(video.path, { highWaterMark: 1024 * 1024, start: 0, end: Math.max(video.size - 1, 0) })
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        // Each resume means the socket took the previous chunk.
+        stallTimer.refresh()
+        sent += chunk.length
+        video.onProgress?.(sent)
+        yield chunk
+      }
+      if (sent !== video.size) throw new Error(`${video.name} changed size while it was being uploaded (${sent} of ${video.size} bytes)`)
+      yield tail
+      bodySent = true
+      clearTimeout(stallTimer)
+    }
+
+    try {
+      const response = await request(endpoint(this.options.baseUrl, 'upload.php'), {
+        method: 'POST',
+        dispatcher: this.dispatcher,
+        signal: controller.signal,
+        headers: {
+          authorization: `Bearer ${this.options.apiKey}`,
+          'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+          'content-length': String(length),
+          accept: 'application/json',
+          'user-agent': USER_AGENT
+        },
+        body: body() as unknown as Readable
+      })
+      bodySent = true
+      return await readAnswer(response)
+    } catch (error) {
+      return noAnswer(error, bodySent, stalled)
+    } finally {
+      clearTimeout(stallTimer)
+    }
+  }
+
+  async status(publishId: string): Promise<Attempt> {
+    const url = endpoint(this.options.baseUrl, 'video_status.php')
+    url.searchParams.set('publish_id', publishId)
+    try {
+      const response = await request(url, {
+        method: 'GET',
+        dispatcher: this.dispatcher,
+        headersTimeout: 60_000,
+        bodyTimeout: 60_000,
+        headers: { authorization: `Bearer ${this.options.apiKey}`, accept: 'application/json', 'user-agent': USER_AGENT }
+      })
+      return await readAnswer(response)
+    } catch (error) {
+      return noAnswer(error, true, false)
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close()
+  }
+}
+
+const USER_AGENT = 'draftclip-publish (GitHub Action)'
+
+/** A boundary that cannot occur in our own field values: they are checked for it below. */
+const BOUNDARY = '----draftclip-publish-7d0c1e5b9a4f4e3c'
+
+/**
+ * The multipart body around the file's bytes, built by hand so that its exact
+ * length is known up front: PHP behind FastCGI drops chunked bodies, and a
+ * known length lets the file stream from disk in flat memory.
+ */
+export function multipartFrame(video: Pick<UploadRequest, 'name' | 'size' | 'contentType' | 'fields'>): {
+  head: Buffer
+  tail: Buffer
+  length: number
+} {
+  let head = ''
+  for (const [name, value] of Object.entries(video.fields)) {
+    if (value.includes(BOUNDARY)) throw new Error(`The ${name} of ${video.name} contains the multipart boundary`)
+    head += `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`
+  }
+  head +=
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="video"; filename="${escapeQuoted(video.name)}"\r\n` +
+    `Content-Type: ${video.contentType}\r\n\r\n`
+  const headBytes = Buffer.from(head, 'utf8')
+  const tail = Buffer.from(`\r\n--${BOUNDARY}--\r\n`, 'utf8')
+  return { head: headBytes, tail, length: headBytes.length + video.size + tail.length }
+}
+
+/** Quoting of a multipart filename as browsers do it (WHATWG HTML's multipart/form-data encoding). */
+function escapeQuoted(value: string): string {
+  return value.replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/"/g, '%22')
+}
+
+const MAX_ANSWER_BYTES = 1024 * 1024
+
+async function readAnswer(response: Dispatcher.ResponseData): Promise<Answer> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of response.body as AsyncIterable<Buffer>) {
+    if (size < MAX_ANSWER_BYTES) chunks.push(chunk)
+    size += chunk.length
+  }
+  const text = Buffer.concat(chunks).toString('utf8')
+  let json: unknown
+  try {
+    json = JSON.parse(quoteLongPostIds(text))
+  } catch {
+    json = undefined
+  }
+  const retryAfter = response.headers['retry-after']
+  return {
+    kind: 'answer',
+    httpStatus: response.statusCode,
+    json,
+    text: text.slice(0, 300),
+    retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter
+  }
+}
+
+/** A post id sent as a bare JSON number has more digits than a double keeps: read it as text. */
+export function quoteLongPostIds(text: string): string {
+  return text.replace(/("public(?:al|l)?y_available_post_id"\s*:\s*)(\[[\d\s,]*\]|\d+)/g, (_all, key: string, value: string) =>
+    key + value.replace(/\d+/g, digits => `"${digits}"`)
+  )
+}
+
+function noAnswer(error: unknown, bodySent: boolean, stalled: boolean): NoAnswer {
+  const err = error as { code?: string; message?: string; cause?: { code?: string; message?: string } }
+  const code = err.cause?.code ?? err.code ?? 'UNKNOWN'
+  const message = stalled ? 'the upload stalled: no bytes moved' : (err.cause?.message ?? err.message ?? String(error))
+  return { kind: 'no-answer', code: stalled ? 'STALLED' : code, message, bodySent, stalled }
+}
+
+export interface UploadAccepted {
+  publishId: string
+  status: string
+}
+
+/** Reads DraftClip's upload answer: only JSON with success true and a publish_id is an accepted upload. */
+export function acceptedUpload(json: unknown): UploadAccepted | undefined {
+  const data = isRecord(json) && json.success === true && isRecord(json.data) ? json.data : undefined
+  const publishId = data?.publish_id
+  if (typeof publishId !== 'string' || publishId === '') return undefined
+  return { publishId, status: typeof data?.status === 'string' ? data.status : 'PROCESSING_UPLOAD' }
+}
+
+/** The server's own words: its `error` (or `message`) field. */
+export function serverError(json: unknown): string | undefined {
+  if (!isRecord(json)) return undefined
+  for (const key of ['error', 'message']) {
+    const value = json[key]
+    if (typeof value === 'string' && value.trim() !== '') return value
+  }
+  return undefined
+}
+
+export const COMPLETE_STATUSES = ['PUBLISH_COMPLETE', 'FAILED', 'SEND_TO_USER_INBOX'] as const
+
+export interface VideoStatus {
+  status: string
+  isComplete: boolean
+  postId: string | undefined
+  failReason: string | undefined
+  description: string | undefined
+}
+
+/** Reads a status answer's data; undefined when it is not the documented shape. */
+export function readStatus(json: unknown): VideoStatus | undefined {
+  if (!isRecord(json) || json.success !== true || !isRecord(json.data)) return undefined
+  const data = json.data
+  if (typeof data.status !== 'string') return undefined
+  const status = data.status.toUpperCase()
+  return {
+    status,
+    isComplete: data.is_complete === true || (COMPLETE_STATUSES as readonly string[]).includes(status),
+    postId: postIdOf(data.publicaly_available_post_id) ?? postIdOf(data.publicly_available_post_id),
+    failReason: typeof data.fail_reason === 'string' && data.fail_reason !== '' ? data.fail_reason : undefined,
+    description: typeof data.status_description === 'string' ? data.status_description : undefined
+  }
+}
+
+/** DraftClip documents a string; TikTok's own API gives an array of ids (and numbers lose digits). */
+function postIdOf(value: unknown): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value
+  if (typeof first === 'string' && first.trim() !== '') return first.trim()
+  if (typeof first === 'bigint' || (typeof first === 'number' && Number.isSafeInteger(first))) return String(first)
+  return undefined
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

@@ -1,0 +1,251 @@
+import * as path from 'node:path'
+
+/** Every input of action.yml, named once. */
+export const Input = {
+  ApiKey: 'api-key',
+  Videos: 'videos',
+  Description: 'description',
+  PrivacyLevel: 'privacy-level',
+  Title: 'title',
+  Wait: 'wait',
+  WaitTimeout: 'wait-timeout',
+  PollInterval: 'poll-interval',
+  IfNoFilesFound: 'if-no-files-found',
+  BaseUrl: 'base-url',
+  Retries: 'retries',
+  Ledger: 'ledger',
+  Concurrency: 'concurrency',
+  DryRun: 'dry-run',
+  ReleaseNotes: 'release-notes',
+  GithubToken: 'github-token',
+  ResponseTimeout: 'response-timeout'
+} as const
+
+export const PRIVACY_LEVELS = ['SELF_ONLY', 'MUTUAL_FOLLOW_FRIENDS', 'PUBLIC_TO_EVERYONE'] as const
+export type PrivacyLevel = (typeof PRIVACY_LEVELS)[number]
+
+export const NO_FILES_OPTIONS = ['error', 'warn', 'ignore'] as const
+export type NoFilesOption = (typeof NO_FILES_OPTIONS)[number]
+
+export const MAX_CONCURRENCY = 8
+export const MAX_RETRIES = 10
+
+/** Timings the action uses; tests shorten them through DRAFTCLIP_TEST_* variables. */
+export interface Timings {
+  /** No body bytes moving for this long before the upload is complete: the attempt is abandoned. */
+  stallMs: number
+  /** How long to wait for a TCP (and TLS) connection. */
+  connectMs: number
+  /** Base of the exponential backoff between attempts. */
+  backoffBaseMs: number
+  /** Ceiling for one wait between attempts, whatever Retry-After says. */
+  maxDelayMs: number
+}
+
+export interface Inputs {
+  apiKey: string
+  patterns: string[]
+  description: string | undefined
+  privacyLevel: PrivacyLevel
+  title: string | undefined
+  wait: boolean
+  waitTimeoutMs: number
+  pollIntervalMs: number
+  ifNoFilesFound: NoFilesOption
+  baseUrl: URL
+  retries: number
+  ledger: string | undefined
+  concurrency: number
+  dryRun: boolean
+  releaseNotes: boolean
+  githubToken: string | undefined
+  responseTimeoutMs: number
+  workspace: string
+  timings: Timings
+}
+
+export class InputError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      problems.length === 1
+        ? problems[0]
+        : `${problems.length} inputs are invalid:\n${problems.map(p => `  - ${p}`).join('\n')}`
+    )
+    this.name = 'InputError'
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+/** The runner's spelling of an input's variable: upper-cased, spaces as underscores, hyphens kept. */
+export function inputVariable(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+}
+
+export function readInput(env: Env, name: string): string {
+  return (env[inputVariable(name)] ?? '').trim()
+}
+
+const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
+
+export function isLoopback(url: URL): boolean {
+  return LOOPBACK_HOSTS.test(url.hostname)
+}
+
+/**
+ * Reads every input once, checks it, and returns typed values. All problems
+ * are reported together, each naming its input, before anything else runs.
+ */
+export function parseInputs(env: Env): Inputs {
+  const problems: string[] = []
+  const get = (name: string): string => readInput(env, name)
+
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = get(name)
+    if (raw === '') return fallback
+    if (['true', 'True', 'TRUE'].includes(raw)) return true
+    if (['false', 'False', 'FALSE'].includes(raw)) return false
+    problems.push(`Input '${name}' must be true or false, got '${raw}'.`)
+    return fallback
+  }
+
+  const seconds = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = get(name)
+    if (raw === '') return fallback * 1000
+    const value = Number(raw)
+    if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value) || value < min || value > max) {
+      problems.push(`Input '${name}' must be a number of seconds from ${min} to ${max}, got '${raw}'.`)
+      return fallback * 1000
+    }
+    return Math.round(value * 1000)
+  }
+
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = get(name)
+    if (raw === '') return fallback
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`Input '${name}' must be a whole number from ${min} to ${max}, got '${raw}'.`)
+      return fallback
+    }
+    return Number(raw)
+  }
+
+  const oneOf = <T extends string>(name: string, options: readonly T[], fallback: T, fold: (s: string) => string): T => {
+    const raw = get(name)
+    if (raw === '') return fallback
+    const value = fold(raw) as T
+    if (!options.includes(value)) {
+      problems.push(`Input '${name}' must be one of ${options.join(', ')}, got '${raw}'.`)
+      return fallback
+    }
+    return value
+  }
+
+  const dryRun = bool(Input.DryRun, false)
+  const apiKey = get(Input.ApiKey)
+  if (apiKey === '' && !dryRun) {
+    problems.push(`Input '${Input.ApiKey}' is required: pass your DraftClip key from a secret, e.g. \${{ secrets.DRAFTCLIP_API_KEY }}.`)
+  } else if (/\s/.test(apiKey)) {
+    problems.push(`Input '${Input.ApiKey}' contains white space; check the secret's value.`)
+  }
+
+  const patterns = get(Input.Videos)
+    .split(/\r?\n/)
+    .map(p => p.trim())
+    .filter(p => p !== '' && !p.startsWith('#'))
+  if (patterns.length === 0) {
+    problems.push(`Input '${Input.Videos}' is required: one or more glob patterns, one per line (e.g. release/*.mp4).`)
+  } else if (patterns.every(p => p.startsWith('!'))) {
+    problems.push(`Input '${Input.Videos}' has only exclusions ('!' patterns); add a pattern that includes videos.`)
+  }
+
+  const description = env[inputVariable(Input.Description)]?.replace(/^\s+|\s+$/g, '') || undefined
+  const title = get(Input.Title) || undefined
+  const privacyLevel = oneOf(Input.PrivacyLevel, PRIVACY_LEVELS, 'SELF_ONLY', s => s.toUpperCase())
+  const wait = bool(Input.Wait, true)
+  const waitTimeoutMs = seconds(Input.WaitTimeout, 300, 1, 6 * 3600)
+  const pollIntervalMs = seconds(Input.PollInterval, 5, 0.05, 3600)
+  const ifNoFilesFound = oneOf(Input.IfNoFilesFound, NO_FILES_OPTIONS, 'error', s => s.toLowerCase())
+  const retries = integer(Input.Retries, 3, 0, MAX_RETRIES)
+  const concurrency = integer(Input.Concurrency, 1, 1, MAX_CONCURRENCY)
+  const releaseNotes = bool(Input.ReleaseNotes, false)
+  const responseTimeoutMs = seconds(Input.ResponseTimeout, 600, 1, 3600)
+  const githubToken = get(Input.GithubToken) || undefined
+
+  const baseUrl = parseBaseUrl(get(Input.BaseUrl) || 'https://drafttok.app', problems)
+
+  const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd())
+  const ledgerRaw = get(Input.Ledger)
+  const ledger = ledgerRaw === '' ? undefined : path.resolve(workspace, ledgerRaw)
+
+  if (releaseNotes && !githubToken) {
+    problems.push(`Input '${Input.ReleaseNotes}' needs '${Input.GithubToken}' (its default is \${{ github.token }}).`)
+  }
+
+  if (problems.length > 0) throw new InputError(problems)
+
+  return {
+    apiKey,
+    patterns,
+    description,
+    privacyLevel,
+    title,
+    wait,
+    waitTimeoutMs,
+    pollIntervalMs,
+    ifNoFilesFound,
+    baseUrl: baseUrl as URL,
+    retries,
+    ledger,
+    concurrency,
+    dryRun,
+    releaseNotes,
+    githubToken,
+    responseTimeoutMs,
+    workspace,
+    timings: parseTimings(env)
+  }
+}
+
+function parseBaseUrl(raw: string, problems: string[]): URL | undefined {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    problems.push(`Input '${Input.BaseUrl}' is not a URL: '${raw}'.`)
+    return undefined
+  }
+  if (url.username || url.password) {
+    problems.push(`Input '${Input.BaseUrl}' must not carry credentials; the key goes in '${Input.ApiKey}'.`)
+  } else if (url.search || url.hash) {
+    problems.push(`Input '${Input.BaseUrl}' must be an origin with an optional path, without '?' or '#': '${raw}'.`)
+  } else if (url.protocol === 'http:' && !isLoopback(url)) {
+    problems.push(
+      `Input '${Input.BaseUrl}' uses plain http to '${url.hostname}': the API key would travel in clear. Use https (plain http is allowed only to localhost/127.0.0.1/[::1]).`
+    )
+  } else if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    problems.push(`Input '${Input.BaseUrl}' must be an https URL, got '${url.protocol}'.`)
+  }
+  url.pathname = url.pathname.replace(/\/+$/, '')
+  return url
+}
+
+function parseTimings(env: Env): Timings {
+  const ms = (name: string, fallback: number): number => {
+    const value = Number(env[`DRAFTCLIP_TEST_${name}`])
+    return Number.isFinite(value) && value > 0 ? value : fallback
+  }
+  return {
+    stallMs: ms('STALL_MS', 60_000),
+    connectMs: ms('CONNECT_MS', 30_000),
+    backoffBaseMs: ms('BACKOFF_BASE_MS', 2_000),
+    maxDelayMs: ms('MAX_DELAY_MS', 120_000)
+  }
+}
+
+/** The URL of an API endpoint below base-url (which may carry a path prefix). */
+export function endpoint(baseUrl: URL, file: string): URL {
+  const url = new URL(baseUrl.href)
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/api/${file}`
+  return url
+}

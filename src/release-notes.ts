@@ -1,0 +1,44 @@
+import { postUrl } from './report.js'
+import type { VideoResult } from './publish.js'
+
+/**
+ * Links the release that triggered the run to its TikTok posts: a section in
+ * the release body between markers, replaced (never appended twice) on reruns.
+ */
+
+export const SECTION_START = '<!-- draftclip-publish:start -->'
+export const SECTION_END = '<!-- draftclip-publish:end -->'
+
+export function releaseSection(results: VideoResult[]): string | undefined {
+  const posted = results.filter(r => r.post_id || r.publish_id)
+  if (posted.length === 0) return undefined
+  const lines = posted.map(r =>
+    r.post_id ? `- ${r.file}: [${r.post_id}](${postUrl(r.post_id)})` : `- ${r.file}: uploaded (publish ID ${r.publish_id}), post not live yet`
+  )
+  return [SECTION_START, '### Published on TikTok', '', ...lines, SECTION_END].join('\n')
+}
+
+/** The body with our section replaced, or added at the end when it is not there yet. */
+export function mergeReleaseBody(body: string | null | undefined, section: string): string {
+  const current = body ?? ''
+  const start = current.indexOf(SECTION_START)
+  const end = current.indexOf(SECTION_END, start)
+  if (start >= 0 && end > start) return current.slice(0, start) + section + current.slice(end + SECTION_END.length)
+  return current.trim() === '' ? section : `${current.replace(/\s+$/, '')}\n\n${section}`
+}
+
+/** Updates the triggering release; returns what it did, in a sentence for the log. */
+export async function updateReleaseNotes(token: string, results: VideoResult[], env: Record<string, string | undefined>): Promise<string> {
+  const { context, getOctokit } = await import('@actions/github')
+  const releaseId = (context.payload.release as { id?: number } | undefined)?.id
+  if (context.eventName !== 'release' || !releaseId) return `release-notes: this run was triggered by '${context.eventName}', not a release; nothing to link.`
+  const section = releaseSection(results)
+  if (!section) return 'release-notes: no video was published; the release was left as it is.'
+  const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/')
+  const octokit = getOctokit(token)
+  const { data: release } = await octokit.rest.repos.getRelease({ owner, repo, release_id: releaseId })
+  const body = mergeReleaseBody(release.body, section)
+  if (body === release.body) return `release-notes: release ${release.tag_name} already links these posts.`
+  await octokit.rest.repos.updateRelease({ owner, repo, release_id: releaseId, body })
+  return `release-notes: linked the TikTok posts in release ${release.tag_name}.`
+}
