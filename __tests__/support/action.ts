@@ -1,0 +1,144 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { actionInputDefaults, parseGithubOutput } from '../../sandbox/outputs.js'
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+export const DIST = path.join(ROOT, 'dist/index.js')
+export const API_KEY = 'ttapi_sandbox_key'
+
+export interface ActionRun {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+  summary: string
+  /** The `results` output, parsed (empty when it was not set). */
+  results: Record<string, unknown>[]
+  workspace: string
+}
+
+export interface Started {
+  child: ChildProcess
+  done: Promise<ActionRun>
+}
+
+const defaults = actionInputDefaults(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'))
+
+/** A fresh workspace folder. */
+export function workspace(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'draftclip-ws-'))
+}
+
+/**
+ * Starts dist/index.js as the runner does: INPUT_* variables (action.yml
+ * defaults first, hyphens kept), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files,
+ * GITHUB_WORKSPACE as the working directory.
+ */
+export function startAction(ws: string, inputs: Record<string, string>, env: Record<string, string> = {}): Started {
+  const runnerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'draftclip-runner-'))
+  const outputFile = path.join(runnerDir, 'output')
+  const summaryFile = path.join(runnerDir, 'summary')
+  fs.writeFileSync(outputFile, '')
+  fs.writeFileSync(summaryFile, '')
+  const inputEnv: Record<string, string> = {}
+  for (const [name, value] of Object.entries({ ...defaults, ...inputs })) inputEnv[`INPUT_${name.toUpperCase()}`] = value
+  const child = spawn(process.execPath, [DIST], {
+    cwd: ws,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? os.tmpdir(),
+      GITHUB_ACTIONS: 'true',
+      GITHUB_WORKSPACE: ws,
+      GITHUB_OUTPUT: outputFile,
+      GITHUB_STEP_SUMMARY: summaryFile,
+      RUNNER_TEMP: runnerDir,
+      ...inputEnv,
+      ...env
+    },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()))
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
+  const done = new Promise<ActionRun>((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      const outputs = parseGithubOutput(fs.readFileSync(outputFile, 'utf8'))
+      const summary = fs.readFileSync(summaryFile, 'utf8')
+      fs.rmSync(runnerDir, { recursive: true, force: true })
+      resolve({
+        code,
+        signal,
+        stdout,
+        stderr,
+        outputs,
+        summary,
+        results: outputs.results ? (JSON.parse(outputs.results) as Record<string, unknown>[]) : [],
+        workspace: ws
+      })
+    })
+  })
+  return { child, done }
+}
+
+export function runAction(ws: string, inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
+  return startAction(ws, inputs, env).done
+}
+
+/** Fast timings for tests; the defaults (60 s stall, 2 s backoff) are for real networks. */
+export const FAST = {
+  DRAFTCLIP_TEST_STALL_MS: '1500',
+  DRAFTCLIP_TEST_BACKOFF_BASE_MS: '50',
+  DRAFTCLIP_TEST_MAX_DELAY_MS: '3000'
+}
+
+/** An MP4 as far as any check can tell from its head: an ftyp box, then an mdat box of noise. */
+export function writeMp4(file: string, size = 4096, brand = 'isom'): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  const ftyp = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from(`ftyp${brand}`), Buffer.from([0, 0, 2, 0]), Buffer.from('isomiso2')])
+  const fd = fs.openSync(file, 'w')
+  try {
+    fs.writeSync(fd, ftyp)
+    let left = size - ftyp.length
+    const chunk = Buffer.alloc(Math.min(left, 1 << 20))
+    for (let i = 0; i < chunk.length; i++) chunk[i] = (i * 31 + size) & 0xff
+    // Distinct content per file, so the ledger's hashes differ.
+    chunk.write(path.basename(file), 0)
+    while (left > 0) {
+      const n = Math.min(left, chunk.length)
+      fs.writeSync(fd, chunk, 0, n)
+      left -= n
+    }
+  } finally {
+    fs.closeSync(fd)
+  }
+  return file
+}
+
+export function writeAvi(file: string, size = 4096): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  const body = Buffer.alloc(size)
+  body.write('RIFF', 0, 'latin1')
+  body.writeUInt32LE(size - 8, 4)
+  body.write('AVI LIST', 8, 'latin1')
+  body.write(path.basename(file), 16)
+  fs.writeFileSync(file, body)
+  return file
+}
+
+export function outputsOf(run: ActionRun): { publishIds: string[]; postIds: string[] } {
+  return {
+    publishIds: JSON.parse(run.outputs['publish-ids'] ?? 'null') as string[],
+    postIds: JSON.parse(run.outputs['post-ids'] ?? 'null') as string[]
+  }
+}
+
+/** Everything the run left where a person or a later step can read it. */
+export function everything(run: ActionRun, ...files: string[]): string {
+  return [run.stdout, run.stderr, JSON.stringify(run.outputs), run.summary, ...files.filter(f => fs.existsSync(f)).map(f => fs.readFileSync(f, 'utf8'))].join('\n')
+}
