@@ -1,0 +1,256 @@
+// `npm start`: runs the bundled action (dist/index.js) against the DraftClip
+// sandbox exactly as a GitHub runner would, and shows what a user would see.
+
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import { startSandbox } from './server.js'
+import { actionInputDefaults, parseGithubOutput } from './outputs.js'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const entry = path.join(root, 'dist', 'index.js')
+const API_KEY = 'ttapi_sandbox_key'
+
+function box(type, payload) {
+  const header = Buffer.alloc(8)
+  header.writeUInt32BE(8 + payload.length, 0)
+  header.write(type, 4, 'latin1')
+  return Buffer.concat([header, payload])
+}
+
+// An ISO-BMFF file: ftyp box then an mdat box of filler.
+function isoMedia(major, minor, compatible, mdatBytes) {
+  const ftyp = Buffer.alloc(8 + 4 * compatible.length)
+  ftyp.write(major, 0, 'latin1')
+  ftyp.writeUInt32BE(minor, 4)
+  compatible.forEach((brand, k) => ftyp.write(brand, 8 + 4 * k, 'latin1'))
+  return Buffer.concat([box('ftyp', ftyp), box('mdat', randomBytes(mdatBytes))])
+}
+
+const SAMPLES = {
+  'release/trailer.mp4': () => isoMedia('isom', 0x200, ['isom', 'iso2'], 48 * 1024),
+  'release/teaser.mov': () => isoMedia('qt  ', 0x20050300, ['qt  '], 32 * 1024),
+  'release/behind-the-scenes.mp4': () => isoMedia('isom', 0x200, ['isom', 'iso2', 'mp41'], 64 * 1024)
+}
+
+const INPUTS = {
+  'api-key': API_KEY,
+  videos: 'release/*.mp4\nrelease/*.mov',
+  description: '{stem} ({index}/{count}) #demo',
+  'privacy-level': 'SELF_ONLY',
+  wait: 'true',
+  'poll-interval': '0.2',
+  'wait-timeout': '30',
+  'if-no-files-found': 'error'
+}
+
+function inputVar(name) {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+}
+
+// Renders workflow commands (::group::, ::error::, ::add-mask::...) roughly as
+// the Actions log viewer does, masking secrets. DEMO_RAW=1 shows them as sent.
+function createRenderer(out, masks) {
+  const raw = process.env.DEMO_RAW === '1'
+  const showDebug = process.env.RUNNER_DEBUG === '1'
+  let carry = ''
+  const unescape = (s) => s.replace(/%0D/gi, '\r').replace(/%0A/gi, '\n').replace(/%25/g, '%')
+  const mask = (s) => {
+    for (const m of masks) if (m) s = s.split(m).join('***')
+    return s
+  }
+  const line = (text) => {
+    if (raw) return out.write(text + '\n')
+    const cmd = /^::([a-z-]+)(?: ([^:]*))?::(.*)$/.exec(text)
+    if (!cmd) return out.write(mask(text) + '\n')
+    const [, name, , data] = cmd
+    const message = unescape(data)
+    switch (name) {
+      case 'add-mask':
+        masks.add(message)
+        return
+      case 'debug':
+        if (showDebug) out.write(mask(`##[debug]${message}`) + '\n')
+        return
+      case 'group':
+        return out.write(mask(`▶ ${message}`) + '\n')
+      case 'endgroup':
+        return
+      case 'error':
+      case 'warning':
+      case 'notice':
+        return out.write(mask(`${name[0].toUpperCase()}${name.slice(1)}: ${message}`) + '\n')
+      default:
+        return out.write(mask(text) + '\n')
+    }
+  }
+  return {
+    write(chunk) {
+      const lines = (carry + chunk.toString('utf8')).split(/\r?\n/)
+      carry = lines.pop() ?? ''
+      for (const l of lines) line(l)
+    },
+    flush() {
+      if (carry) line(carry)
+      carry = ''
+    }
+  }
+}
+
+function indent(text) {
+  return text.replace(/\n/g, '\n    ')
+}
+
+async function main() {
+  if (!existsSync(entry)) {
+    console.error(
+      `dist/index.js does not exist yet: build the action first with\n\n  npm run bundle\n\nthen run \`npm start\` again.`
+    )
+    return 1
+  }
+
+  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'draftclip-demo-'))
+  const workspace = path.join(tmp, 'workspace')
+  const runnerTemp = path.join(tmp, 'runner-temp')
+  const files = {
+    output: path.join(tmp, 'github_output'),
+    summary: path.join(tmp, 'step_summary.md'),
+    state: path.join(tmp, 'github_state'),
+    env: path.join(tmp, 'github_env'),
+    path: path.join(tmp, 'github_path'),
+    event: path.join(tmp, 'event.json')
+  }
+  await fs.mkdir(runnerTemp, { recursive: true })
+  for (const [name, make] of Object.entries(SAMPLES)) {
+    const file = path.join(workspace, name)
+    await fs.mkdir(path.dirname(file), { recursive: true })
+    await fs.writeFile(file, make())
+  }
+  for (const file of Object.values(files)) await fs.writeFile(file, '')
+  await fs.writeFile(files.event, '{}\n')
+
+  const sandbox = await startSandbox({
+    apiKeys: [API_KEY],
+    pollsToComplete: 2,
+    files: { 'behind-the-scenes.mp4': { postIdDelay: 1 } }
+  })
+
+  try {
+    // The runner passes action.yml defaults for every input the workflow omits.
+    let defaults = {}
+    for (const name of ['action.yml', 'action.yaml']) {
+      const file = path.join(root, name)
+      if (existsSync(file)) {
+        defaults = actionInputDefaults(await fs.readFile(file, 'utf8'))
+        break
+      }
+    }
+    const inputs = { ...defaults, ...INPUTS, 'base-url': sandbox.url }
+
+    const env = {}
+    for (const [k, v] of Object.entries(process.env)) {
+      if (/^(INPUT_|GITHUB_|RUNNER_|ACTIONS_)/.test(k) && k !== 'RUNNER_DEBUG') continue
+      env[k] = v
+    }
+    for (const [name, value] of Object.entries(inputs)) env[inputVar(name)] = value
+    Object.assign(env, {
+      CI: 'true',
+      GITHUB_ACTIONS: 'true',
+      GITHUB_WORKSPACE: workspace,
+      GITHUB_OUTPUT: files.output,
+      GITHUB_STEP_SUMMARY: files.summary,
+      GITHUB_STATE: files.state,
+      GITHUB_ENV: files.env,
+      GITHUB_PATH: files.path,
+      GITHUB_EVENT_PATH: files.event,
+      GITHUB_EVENT_NAME: 'workflow_dispatch',
+      GITHUB_REPOSITORY: 'octo-org/draftclip-demo',
+      GITHUB_REPOSITORY_OWNER: 'octo-org',
+      GITHUB_REF: 'refs/heads/main',
+      GITHUB_SHA: 'a'.repeat(40),
+      GITHUB_RUN_ID: String(Date.now()),
+      GITHUB_RUN_NUMBER: '1',
+      GITHUB_RUN_ATTEMPT: '1',
+      GITHUB_WORKFLOW: 'demo',
+      GITHUB_JOB: 'publish',
+      GITHUB_ACTION: 'draftclip',
+      GITHUB_ACTOR: 'octocat',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_API_URL: 'https://api.github.com',
+      RUNNER_TEMP: runnerTemp,
+      RUNNER_OS: os.platform() === 'win32' ? 'Windows' : os.platform() === 'darwin' ? 'macOS' : 'Linux',
+      RUNNER_ARCH: os.arch().toUpperCase()
+    })
+
+    console.log(`DraftClip sandbox at ${sandbox.url} (API key ${API_KEY})`)
+    console.log(`Workspace ${workspace}:`)
+    for (const name of Object.keys(SAMPLES)) {
+      const { size } = await fs.stat(path.join(workspace, name))
+      console.log(`  ${name} (${size} bytes)`)
+    }
+    console.log('Inputs:')
+    for (const [name, value] of Object.entries(inputs)) {
+      console.log(`  ${name}: ${name === 'api-key' ? '***' : indent(value)}`)
+    }
+    console.log(`\n$ node dist/index.js\n`)
+
+    const masks = new Set([API_KEY])
+    const stdout = createRenderer(process.stdout, masks)
+    const stderr = createRenderer(process.stderr, masks)
+    const child = spawn(process.execPath, [entry], {
+      cwd: workspace,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    child.stdout.on('data', (c) => stdout.write(c))
+    child.stderr.on('data', (c) => stderr.write(c))
+    const forward = (signal) => child.kill(signal)
+    process.on('SIGINT', forward)
+    process.on('SIGTERM', forward)
+    const code = await new Promise((resolve) => {
+      child.on('error', (err) => {
+        console.error(`Could not start node dist/index.js: ${err.message}`)
+        resolve(1)
+      })
+      child.on('close', (status, signal) => resolve(status ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)))
+    })
+    process.off('SIGINT', forward)
+    process.off('SIGTERM', forward)
+    stdout.flush()
+    stderr.flush()
+
+    console.log(`\nThe action exited with code ${code}.`)
+    let exitCode = code
+    console.log('\nStep outputs:')
+    const outputText = await fs.readFile(files.output, 'utf8')
+    try {
+      const outputs = parseGithubOutput(outputText)
+      const names = Object.keys(outputs)
+      if (names.length === 0) console.log('  (none)')
+      for (const name of names) console.log(`  ${name}: ${indent(outputs[name])}`)
+    } catch (err) {
+      console.log(`  ${err.message}\n  The file as written:\n    ${indent(outputText)}`)
+      if (exitCode === 0) exitCode = 1
+    }
+
+    const summary = await fs.readFile(files.summary, 'utf8')
+    console.log('\nJob summary:')
+    console.log(summary.trim() ? `    ${indent(summary.trimEnd())}` : '  (empty)')
+
+    console.log(`\nThe sandbox took ${sandbox.uploads.length} upload(s) in ${sandbox.requests.length} request(s):`)
+    for (const u of sandbox.uploads) {
+      console.log(`  ${u.filename} -> ${u.publishId} (${u.size} bytes) "${u.fields.description ?? ''}"`)
+    }
+    return exitCode
+  } finally {
+    await sandbox.close()
+    if (process.env.DEMO_KEEP === '1') console.log(`\nKept ${tmp}`)
+    else await fs.rm(tmp, { recursive: true, force: true })
+  }
+}
+
+process.exitCode = await main()
