@@ -6,7 +6,7 @@ import { hashFile, Ledger, decide } from './ledger.js'
 import { initialResults, publishAll, Status, stepFailure, type VideoLog, type VideoResult } from './publish.js'
 import { annotate, setOutputs, summaryMarkdown, writeSummary } from './report.js'
 import { scrub } from './secret.js'
-import { checkVideos, findVideoPaths, VideoCheckError, type Video } from './videos.js'
+import { checkVideos, findVideoPaths, megabytes, VideoCheckError, type Video } from './videos.js'
 import { loadRunContext, runVars } from './workflow.js'
 
 /**
@@ -104,7 +104,7 @@ function plan(results: VideoResult[], ledger: Ledger | undefined): void {
     if (decision.action === 'skip') Object.assign(r, { publish_id: decision.entry.publish_id, post_id: decision.entry.post_id })
     if (decision.action === 'unconfirmed') r.error = `would not upload: an earlier run's upload is unconfirmed (${decision.entry.updated_at})`
     const verb = decision.action === 'upload' ? 'would upload' : decision.action === 'skip' ? 'would skip (already published)' : 'would not upload (unconfirmed)'
-    core.info(`${r.file}: ${verb}, ${(r.size / 1048576).toFixed(1)} MB, ${r.privacy_level}, caption: ${JSON.stringify(r.description)}`)
+    core.info(`${r.file}: ${verb}, ${megabytes(r.size)}, ${r.privacy_level}, caption: ${JSON.stringify(r.description)}`)
   }
   core.info('Dry run: nothing was sent to DraftClip.')
 }

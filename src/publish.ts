@@ -2,6 +2,7 @@ import type { DraftClipClient, VideoStatus } from './draftclip.js'
 import type { Inputs } from './inputs.js'
 import { decide, releaseHint, UNCONFIRMED, UPLOADING, type Ledger } from './ledger.js'
 import { uploadVideo, type UploadOutcome } from './upload.js'
+import { megabytes } from './videos.js'
 import type { Video } from './videos.js'
 import { waitForVideo } from './wait.js'
 
@@ -129,7 +130,7 @@ export async function publishAll(videos: Video[], results: VideoResult[], deps: 
       if (stopReason) {
         outcome = { kind: 'stopped', reason: stopReason, attempts: 0 }
       } else {
-        log.info(`uploading ${video.file} (${(video.size / 1048576).toFixed(1)} MB, ${video.privacyLevel})`)
+        log.info(`uploading (${megabytes(video.size)}, ${video.privacyLevel})`)
         // Written before the first byte leaves: a runner killed mid-upload leaves a trace.
         result.status = UPLOADING
         await remember()

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { Status, type VideoResult } from './publish.js'
 import { scrub } from './secret.js'
+import { megabytes } from './videos.js'
 
 /** Every output of action.yml, named once. */
 export const Output = {
@@ -49,9 +50,6 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
 }
 
-function megabytes(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`
-}
 
 /** The job summary as Markdown: a heading, one row a video with a status mark, and the totals. */
 export function summaryMarkdown(results: VideoResult[], options: { dryRun: boolean; stopReason?: string }): string {

@@ -78,7 +78,7 @@ export function fileProblems(name: string, size: number, head: Buffer): string[]
   if (size === 0) return ['the file is empty']
   const problems: string[] = []
   if (size > MAX_VIDEO_BYTES) {
-    problems.push(`${formatBytes(size)} is over DraftClip's limit of 500 MB (${MAX_VIDEO_BYTES.toLocaleString('en-US')} bytes)`)
+    problems.push(`${megabytes(size)} is over DraftClip's limit of 500 MB (${MAX_VIDEO_BYTES.toLocaleString('en-US')} bytes)`)
   }
   const container = containerProblem(ext, head)
   if (container) problems.push(container)
@@ -97,9 +97,10 @@ function containerProblem(ext: string, head: Buffer): string | undefined {
   return `the content is not ${ext === '.mov' ? 'a QuickTime/MOV' : 'an MP4'} file (no ISO-BMFF 'ftyp' box at the start)`
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`
+/** Sizes as the log and the summary show them: megabytes (MiB), two decimals below one. */
+export function megabytes(bytes: number): string {
+  const mb = bytes / (1024 * 1024)
+  return `${mb.toFixed(mb < 1 ? 2 : 1)} MB`
 }
 
 async function readHead(file: string): Promise<Buffer> {

@@ -1,0 +1,66 @@
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { describe, expect, it } from '@jest/globals'
+import { actionInputDefaults } from '../sandbox/outputs.js'
+import { ROOT } from './support/action.js'
+
+const actionYml = fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')
+const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+
+/** The names declared under a top-level key of action.yml (`inputs:` or `outputs:`). */
+function declared(section: string): string[] {
+  const lines = actionYml.split('\n')
+  const start = lines.indexOf(`${section}:`)
+  const names: string[] = []
+  for (const line of lines.slice(start + 1)) {
+    if (/^\S/.test(line)) break
+    const m = /^ {2}([a-z][a-z0-9-]*):\s*$/.exec(line)
+    if (m) names.push(m[1])
+  }
+  return names
+}
+
+/** The rows of the first table under a README heading: first cell (without backticks) -> second cell. */
+function table(heading: string): Map<string, string> {
+  const at = readme.indexOf(`\n## ${heading}\n`)
+  expect(at).toBeGreaterThan(-1)
+  const rows = new Map<string, string>()
+  const lines = readme.slice(at).split('\n').slice(2)
+  let inTable = false
+  for (const line of lines) {
+    if (line.startsWith('## ') || line.startsWith('### ')) break
+    if (!line.startsWith('|')) {
+      if (inTable) break
+      continue
+    }
+    inTable = true
+    const cells = line.split('|').slice(1, -1).map(c => c.trim())
+    const name = /^`([^`]+)`$/.exec(cells[0])
+    if (name) rows.set(name[1], cells[1])
+  }
+  return rows
+}
+
+describe('README and action.yml describe the same contract', () => {
+  it('every input is in the README table, and no other', () => {
+    expect([...table('Inputs').keys()].sort()).toEqual(declared('inputs').sort())
+  })
+
+  it('every output is in the README table, and no other', () => {
+    expect([...table('Outputs').keys()].sort()).toEqual(declared('outputs').sort())
+  })
+
+  it('the README states the defaults action.yml gives', () => {
+    const rows = table('Inputs')
+    for (const [name, value] of Object.entries(actionInputDefaults(actionYml))) {
+      expect([name, rows.get(name)]).toEqual([name, `\`${value}\``])
+    }
+  })
+
+  it('the inputs the issues named are all declared', () => {
+    expect(declared('inputs')).toEqual(
+      expect.arrayContaining(['api-key', 'videos', 'description', 'privacy-level', 'title', 'wait', 'wait-timeout', 'poll-interval', 'if-no-files-found', 'base-url', 'retries', 'ledger', 'concurrency', 'dry-run', 'release-notes', 'github-token'])
+    )
+    expect(declared('outputs')).toEqual(['publish-ids', 'post-ids', 'results', 'publish-id', 'post-id'])
+  })
+})
