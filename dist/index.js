@@ -39919,7 +39919,7 @@ var src_ledger = __nccwpck_require__(8730);
 // EXTERNAL MODULE: ./src/publish.ts + 5 modules
 var publish = __nccwpck_require__(3411);
 // EXTERNAL MODULE: ./src/report.ts
-var src_report = __nccwpck_require__(665);
+var report = __nccwpck_require__(665);
 // EXTERNAL MODULE: ./src/secret.ts
 var secret = __nccwpck_require__(7355);
 // EXTERNAL MODULE: ./src/videos.ts + 21 modules
@@ -39984,12 +39984,32 @@ async function run(env = process.env) {
     let results = [];
     let stopReason;
     let dryRun = false;
-    const report = () => (0,src_report/* setOutputs */.n0)(results, secrets);
-    // A cancelled job gets SIGINT then SIGTERM: leave the outputs behind first.
+    let finished = false;
+    /** Outputs, annotations and the summary, once, with whatever is known by then. */
+    const finish = async () => {
+        if (finished)
+            return;
+        finished = true;
+        (0,report/* setOutputs */.n0)(results, secrets);
+        (0,report/* annotate */.fz)(results, secrets);
+        try {
+            await (0,report/* writeSummary */.Sy)((0,report/* summaryMarkdown */.eH)(results, { dryRun, stopReason }), secrets);
+        }
+        catch (error) {
+            core/* warning */.$e(`Could not write the job summary: ${(0,secret/* scrub */._)(error.message, secrets)}`);
+        }
+    };
+    // A cancelled job gets SIGINT, then SIGTERM 7.5 s later: leave the outputs behind first.
     const onSignal = (signal) => {
-        report();
-        core/* error */.z3(`Stopped by ${signal}; outputs hold what was learned so far.`);
-        process.exit(1);
+        stopReason = `The job was cancelled (${signal}).`;
+        for (const r of results) {
+            if (r.status === src_ledger/* UPLOADING */.mK) {
+                r.status = publish/* Status */.nW.Unconfirmed;
+                r.error = 'the job was cancelled during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again.';
+            }
+        }
+        core/* error */.z3(`${stopReason} The outputs hold what was learned so far.`);
+        void finish().finally(() => process.exit(1));
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
@@ -40044,14 +40064,7 @@ async function run(env = process.env) {
     finally {
         process.removeListener('SIGINT', onSignal);
         process.removeListener('SIGTERM', onSignal);
-        report();
-        (0,src_report/* annotate */.fz)(results, secrets);
-        try {
-            await (0,src_report/* writeSummary */.Sy)((0,src_report/* summaryMarkdown */.eH)(results, { dryRun, stopReason }), secrets);
-        }
-        catch (error) {
-            core/* warning */.$e(`Could not write the job summary: ${(0,secret/* scrub */._)(error.message, secrets)}`);
-        }
+        await finish();
     }
 }
 function noVideos(inputs) {
@@ -40072,7 +40085,7 @@ function plan(results, ledger) {
         if (decision.action === 'unconfirmed')
             r.error = `would not upload: an earlier run's upload is unconfirmed (${decision.entry.updated_at})`;
         const verb = decision.action === 'upload' ? 'would upload' : decision.action === 'skip' ? 'would skip (already published)' : 'would not upload (unconfirmed)';
-        core/* info */.pq(`${r.file}: ${verb}, ${(r.size / 1048576).toFixed(1)} MB, ${r.privacy_level}, caption: ${JSON.stringify(r.description)}`);
+        core/* info */.pq(`${r.file}: ${verb}, ${(0,src_videos/* megabytes */.ix)(r.size)}, ${r.privacy_level}, caption: ${JSON.stringify(r.description)}`);
     }
     core/* info */.pq('Dry run: nothing was sent to DraftClip.');
 }
@@ -40134,7 +40147,7 @@ var src_ledger = __nccwpck_require__(8730);
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: ./src/videos.ts + 21 modules
-var videos = __nccwpck_require__(960);
+var src_videos = __nccwpck_require__(960);
 ;// CONCATENATED MODULE: ./src/progress.ts
 
 /** Uploads smaller than this finish too fast for progress lines to help. */
@@ -40154,7 +40167,7 @@ function progressLine(total, start, sent, now) {
     const percent = Math.floor((sent / total) * 100);
     const seconds = Math.max((now - start.at) / 1000, 0.001);
     const rate = (sent - start.bytes) / seconds;
-    return `${percent}% (${(0,videos/* formatBytes */.z3)(sent)} of ${(0,videos/* formatBytes */.z3)(total)}) at ${(0,videos/* formatBytes */.z3)(rate)}/s`;
+    return `${percent}% (${(0,src_videos/* megabytes */.ix)(sent)} of ${(0,src_videos/* megabytes */.ix)(total)}) at ${(0,src_videos/* megabytes */.ix)(rate)}/s`;
 }
 /** Tracks one upload and returns a line when one is due. */
 function progressTracker(total, now) {
@@ -40351,6 +40364,7 @@ async function waitForVideo(publishId, ctx) {
 
 
 
+
 /** Statuses of our own, beside DraftClip's (PROCESSING_UPLOAD, PROCESSING, PUBLISH_COMPLETE, FAILED, SEND_TO_USER_INBOX). */
 const Status = {
     NotAttempted: 'NOT_ATTEMPTED',
@@ -40396,6 +40410,39 @@ async function publishAll(videos, results, deps) {
     const stopped = () => stopReason;
     const slots = semaphore(deps.inputs.concurrency);
     const claimed = new Map();
+    /** Polls an uploaded video until it is complete, keeping result and ledger current. */
+    const follow = async (publishId, result, log, remember) => {
+        const waited = await waitForVideo(publishId, {
+            client: deps.client,
+            timeoutMs: deps.inputs.waitTimeoutMs,
+            intervalMs: deps.inputs.pollIntervalMs,
+            log: line => log.info(line),
+            stopped,
+            onStatus: async (status) => {
+                Object.assign(result, { status: status.status, post_id: status.postId ?? null, fail_reason: status.failReason ?? null });
+                await remember();
+            }
+        });
+        switch (waited.kind) {
+            case 'complete':
+                if (waited.status.status === 'FAILED') {
+                    result.error = `TikTok could not publish it: ${waited.status.failReason ?? 'no reason given'}`;
+                    log.warn(result.error);
+                }
+                break;
+            case 'timeout': {
+                const seen = waited.status ? `its last status was ${waited.status.status}` : 'no status was read';
+                const problem = waited.lastProblem ? ` (the last status request failed: ${waited.lastProblem})` : '';
+                log.warn(`still not complete after ${Math.round(deps.inputs.waitTimeoutMs / 1000)} s: ${seen}${problem}. It was uploaded (publish ID ${publishId}); TikTok may still publish it.`);
+                break;
+            }
+            case 'unauthorized':
+                stopReason ??= `DraftClip refused the API key while polling (${waited.reason}). Check the secret passed as 'api-key'.`;
+                break;
+            case 'stopped':
+                break;
+        }
+    };
     const publishOne = async (video, result) => {
         const log = deps.logFor(video);
         const hash = deps.hashes?.get(video.path);
@@ -40415,15 +40462,40 @@ async function publishAll(videos, results, deps) {
             const twin = claimed.get(ledger.hash);
             if (twin) {
                 result.status = Status.Skipped;
-                result.error = null;
-                log.info(`same content as ${twin}, which this run publishes; skipped so TikTok does not get it twice`);
+                log.info(`same content as ${twin.file}, which this run publishes; skipped so TikTok does not get it twice`);
+                // Its ids are the twin's, known once the twin is done.
+                await twin.done.catch(() => undefined);
+                Object.assign(result, { publish_id: twin.result.publish_id, post_id: twin.result.post_id });
                 return log.done(result);
             }
-            claimed.set(ledger.hash, video.file);
+            let finished;
+            claimed.set(ledger.hash, { file: video.file, result, done: new Promise(resolve => (finished = resolve)) });
+            try {
+                return await publishUnclaimed(video, result, log, ledger, remember);
+            }
+            finally {
+                finished();
+            }
+        }
+        return publishUnclaimed(video, result, log, undefined, remember);
+    };
+    const publishUnclaimed = async (video, result, log, ledger, remember) => {
+        if (ledger) {
             const decision = (0,src_ledger/* decide */.LD)(ledger.ledger.get(ledger.hash));
             if (decision.action === 'skip') {
-                Object.assign(result, { status: Status.Skipped, publish_id: decision.entry.publish_id, post_id: decision.entry.post_id });
-                log.info(`already published (ledger: ${decision.entry.status}, publish ID ${decision.entry.publish_id}); skipped`);
+                const { entry } = decision;
+                Object.assign(result, { status: Status.Skipped, publish_id: entry.publish_id, post_id: entry.post_id, fail_reason: entry.fail_reason ?? null });
+                log.info(`already published (ledger: ${entry.status}, publish ID ${entry.publish_id}); not uploaded again`);
+                // An earlier run left it processing (wait off, or a timeout): learn how it ended, without uploading.
+                if (deps.inputs.wait && entry.publish_id && !isSettled(entry.status, entry.post_id)) {
+                    const seen = { ...result };
+                    await follow(entry.publish_id, seen, log, async () => {
+                        await ledger.ledger.record(ledger.hash, { ...entry, status: seen.status, post_id: seen.post_id, fail_reason: seen.fail_reason });
+                    });
+                    Object.assign(result, { post_id: seen.post_id, fail_reason: seen.fail_reason, error: seen.error });
+                    if (seen.status === Status.Failed)
+                        log.warn(`the earlier upload ended FAILED; a later run will publish it again`);
+                }
                 return log.done(result);
             }
             if (decision.action === 'unconfirmed') {
@@ -40442,7 +40514,7 @@ async function publishAll(videos, results, deps) {
                 outcome = { kind: 'stopped', reason: stopReason, attempts: 0 };
             }
             else {
-                log.info(`uploading ${video.file} (${(video.size / 1048576).toFixed(1)} MB, ${video.privacyLevel})`);
+                log.info(`uploading (${(0,src_videos/* megabytes */.ix)(video.size)}, ${video.privacyLevel})`);
                 // Written before the first byte leaves: a runner killed mid-upload leaves a trace.
                 result.status = src_ledger/* UPLOADING */.mK;
                 await remember();
@@ -40496,38 +40568,8 @@ async function publishAll(videos, results, deps) {
                 log.warn(result.error);
                 return log.done(result);
         }
-        if (!deps.inputs.wait)
-            return log.done(result);
-        const waited = await waitForVideo(outcome.publishId, {
-            client: deps.client,
-            timeoutMs: deps.inputs.waitTimeoutMs,
-            intervalMs: deps.inputs.pollIntervalMs,
-            log: line => log.info(line),
-            stopped,
-            onStatus: async (status) => {
-                Object.assign(result, { status: status.status, post_id: status.postId ?? null, fail_reason: status.failReason ?? null });
-                await remember();
-            }
-        });
-        switch (waited.kind) {
-            case 'complete':
-                if (waited.status.status === 'FAILED') {
-                    result.error = `TikTok could not publish it: ${waited.status.failReason ?? 'no reason given'}`;
-                    log.warn(result.error);
-                }
-                break;
-            case 'timeout': {
-                const seen = waited.status ? `its last status was ${waited.status.status}` : 'no status was read';
-                const problem = waited.lastProblem ? ` (the last status request failed: ${waited.lastProblem})` : '';
-                log.warn(`still not complete after ${Math.round(deps.inputs.waitTimeoutMs / 1000)} s: ${seen}${problem}. It was uploaded (publish ID ${outcome.publishId}); TikTok may still publish it.`);
-                break;
-            }
-            case 'unauthorized':
-                stopReason ??= `DraftClip refused the API key while polling (${waited.reason}). Check the secret passed as 'api-key'.`;
-                break;
-            case 'stopped':
-                break;
-        }
+        if (deps.inputs.wait)
+            await follow(outcome.publishId, result, log, remember);
         log.done(result);
     };
     const tasks = videos.map((video, i) => publishOne(video, results[i]).catch(error => {
@@ -40540,6 +40582,10 @@ async function publishAll(videos, results, deps) {
     if (crash)
         throw crash.reason;
     return stopReason;
+}
+/** A ledger status after which there is nothing more to learn. */
+function isSettled(status, postId) {
+    return status === 'SEND_TO_USER_INBOX' || status === Status.Failed || (status === 'PUBLISH_COMPLETE' && postId !== null);
 }
 function semaphore(size) {
     let free = size;
@@ -40578,7 +40624,9 @@ function semaphore(size) {
 /* unused harmony exports Output, buildOutputs */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9275);
 /* harmony import */ var _publish_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3411);
-/* harmony import */ var _secret_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7355);
+/* harmony import */ var _secret_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7355);
+/* harmony import */ var _videos_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(960);
+
 
 
 
@@ -40603,7 +40651,7 @@ function buildOutputs(results) {
 }
 function setOutputs(results, secrets) {
     for (const [name, value] of Object.entries(buildOutputs(results)))
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, (0,_secret_js__WEBPACK_IMPORTED_MODULE_2__/* .scrub */ ._)(value, secrets));
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, (0,_secret_js__WEBPACK_IMPORTED_MODULE_3__/* .scrub */ ._)(value, secrets));
 }
 const MARKS = {
     PUBLISH_COMPLETE: '✅',
@@ -40624,9 +40672,6 @@ function postUrl(postId) {
 function cell(text) {
     return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
-function megabytes(bytes) {
-    return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
 /** The job summary as Markdown: a heading, one row a video with a status mark, and the totals. */
 function summaryMarkdown(results, options) {
     const lines = [];
@@ -40639,7 +40684,7 @@ function summaryMarkdown(results, options) {
         lines.push('| | File | Size | Privacy | Caption as it will be sent | Ledger |', '|---|---|---|---|---|---|');
         for (const r of results) {
             const ledger = r.publish_id ? `skip: already published (${r.publish_id})` : r.error ? cell(r.error) : 'upload';
-            lines.push(`| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${megabytes(r.size)} | ${r.privacy_level} | ${cell(r.description)} | ${ledger} |`);
+            lines.push(`| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${(0,_videos_js__WEBPACK_IMPORTED_MODULE_2__/* .megabytes */ .ix)(r.size)} | ${r.privacy_level} | ${cell(r.description)} | ${ledger} |`);
         }
     }
     else {
@@ -40647,14 +40692,14 @@ function summaryMarkdown(results, options) {
         for (const r of results) {
             const post = r.post_id ? `[${r.post_id}](${postUrl(r.post_id)})` : '';
             const error = r.error ?? (r.fail_reason ? r.fail_reason : '');
-            lines.push(`| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${megabytes(r.size)} | ${r.status} | ${r.publish_id ?? ''} | ${post} | ${cell(error)} |`);
+            lines.push(`| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${(0,_videos_js__WEBPACK_IMPORTED_MODULE_2__/* .megabytes */ .ix)(r.size)} | ${r.status} | ${r.publish_id ?? ''} | ${post} | ${cell(error)} |`);
         }
     }
     const counts = new Map();
     for (const r of results)
         counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
     const total = results.reduce((sum, r) => sum + r.size, 0);
-    lines.push('', `**${results.length} video${results.length === 1 ? '' : 's'}, ${megabytes(total)}:** ` +
+    lines.push('', `**${results.length} video${results.length === 1 ? '' : 's'}, ${(0,_videos_js__WEBPACK_IMPORTED_MODULE_2__/* .megabytes */ .ix)(total)}:** ` +
         [...counts].map(([status, n]) => `${n} ${status}`).join(', '));
     if (options.stopReason)
         lines.push('', `> [!WARNING]\n> ${cell(options.stopReason)}`);
@@ -40664,13 +40709,13 @@ async function writeSummary(markdown, secrets) {
     // Outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write it.
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw((0,_secret_js__WEBPACK_IMPORTED_MODULE_2__/* .scrub */ ._)(markdown, secrets)).write();
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw((0,_secret_js__WEBPACK_IMPORTED_MODULE_3__/* .scrub */ ._)(markdown, secrets)).write();
 }
 /** Failures as annotations on the files, so they show on the run's page. */
 function annotate(results, secrets) {
     for (const r of results) {
         if (r.status === _publish_js__WEBPACK_IMPORTED_MODULE_1__/* .Status */ .nW.Unconfirmed || r.status === _publish_js__WEBPACK_IMPORTED_MODULE_1__/* .Status */ .nW.Failed || r.status === _publish_js__WEBPACK_IMPORTED_MODULE_1__/* .Status */ .nW.UploadFailed) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_secret_js__WEBPACK_IMPORTED_MODULE_2__/* .scrub */ ._)(`${r.file}: ${r.status}: ${r.error ?? r.fail_reason ?? ''}`, secrets), { file: r.file, title: `DraftClip: ${r.status}` });
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_secret_js__WEBPACK_IMPORTED_MODULE_3__/* .scrub */ ._)(`${r.file}: ${r.status}: ${r.error ?? r.fail_reason ?? ''}`, secrets), { file: r.file, title: `DraftClip: ${r.status}` });
         }
     }
 }
@@ -40710,7 +40755,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   gG: () => (/* binding */ VideoCheckError),
   nU: () => (/* binding */ checkVideos),
   ng: () => (/* binding */ findVideoPaths),
-  z3: () => (/* binding */ formatBytes)
+  ix: () => (/* binding */ megabytes)
 });
 
 // UNUSED EXPORTS: MAX_VIDEO_BYTES, fileProblems
@@ -44599,7 +44644,7 @@ function fileProblems(name, size, head) {
         return ['the file is empty'];
     const problems = [];
     if (size > MAX_VIDEO_BYTES) {
-        problems.push(`${formatBytes(size)} is over DraftClip's limit of 500 MB (${MAX_VIDEO_BYTES.toLocaleString('en-US')} bytes)`);
+        problems.push(`${megabytes(size)} is over DraftClip's limit of 500 MB (${MAX_VIDEO_BYTES.toLocaleString('en-US')} bytes)`);
     }
     const container = containerProblem(ext, head);
     if (container)
@@ -44618,10 +44663,10 @@ function containerProblem(ext, head) {
         return undefined;
     return `the content is not ${ext === '.mov' ? 'a QuickTime/MOV' : 'an MP4'} file (no ISO-BMFF 'ftyp' box at the start)`;
 }
-function formatBytes(bytes) {
-    if (bytes < 1024 * 1024)
-        return `${(bytes / 1024).toFixed(1)} KB`;
-    return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+/** Sizes as the log and the summary show them: megabytes (MiB), two decimals below one. */
+function megabytes(bytes) {
+    const mb = bytes / (1024 * 1024);
+    return `${mb.toFixed(mb < 1 ? 2 : 1)} MB`;
 }
 async function readHead(file) {
     const handle = await promises_.open(file, 'r');

@@ -2,7 +2,7 @@ import * as path from 'node:path'
 import * as core from '@actions/core'
 import { DraftClipClient } from './draftclip.js'
 import { Input, isLoopback, parseInputs, readInput, type Inputs } from './inputs.js'
-import { hashFile, Ledger, decide } from './ledger.js'
+import { decide, hashFile, Ledger, UPLOADING } from './ledger.js'
 import { initialResults, publishAll, Status, stepFailure, type VideoLog, type VideoResult } from './publish.js'
 import { annotate, setOutputs, summaryMarkdown, writeSummary } from './report.js'
 import { scrub } from './secret.js'
@@ -23,12 +23,30 @@ export async function run(env: Record<string, string | undefined> = process.env)
   let results: VideoResult[] = []
   let stopReason: string | undefined
   let dryRun = false
-  const report = (): void => setOutputs(results, secrets)
-  // A cancelled job gets SIGINT then SIGTERM: leave the outputs behind first.
+  let finished = false
+  /** Outputs, annotations and the summary, once, with whatever is known by then. */
+  const finish = async (): Promise<void> => {
+    if (finished) return
+    finished = true
+    setOutputs(results, secrets)
+    annotate(results, secrets)
+    try {
+      await writeSummary(summaryMarkdown(results, { dryRun, stopReason }), secrets)
+    } catch (error) {
+      core.warning(`Could not write the job summary: ${scrub((error as Error).message, secrets)}`)
+    }
+  }
+  // A cancelled job gets SIGINT, then SIGTERM 7.5 s later: leave the outputs behind first.
   const onSignal = (signal: NodeJS.Signals): void => {
-    report()
-    core.error(`Stopped by ${signal}; outputs hold what was learned so far.`)
-    process.exit(1)
+    stopReason = `The job was cancelled (${signal}).`
+    for (const r of results) {
+      if (r.status === UPLOADING) {
+        r.status = Status.Unconfirmed
+        r.error = 'the job was cancelled during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again.'
+      }
+    }
+    core.error(`${stopReason} The outputs hold what was learned so far.`)
+    void finish().finally(() => process.exit(1))
   }
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
@@ -80,13 +98,7 @@ export async function run(env: Record<string, string | undefined> = process.env)
   } finally {
     process.removeListener('SIGINT', onSignal)
     process.removeListener('SIGTERM', onSignal)
-    report()
-    annotate(results, secrets)
-    try {
-      await writeSummary(summaryMarkdown(results, { dryRun, stopReason }), secrets)
-    } catch (error) {
-      core.warning(`Could not write the job summary: ${scrub((error as Error).message, secrets)}`)
-    }
+    await finish()
   }
 }
 

@@ -82,7 +82,43 @@ export async function publishAll(videos: Video[], results: VideoResult[], deps: 
   let stopReason: string | undefined
   const stopped = (): string | undefined => stopReason
   const slots = semaphore(deps.inputs.concurrency)
-  const claimed = new Map<string, string>()
+  const claimed = new Map<string, { file: string; result: VideoResult; done: Promise<void> }>()
+
+  /** Polls an uploaded video until it is complete, keeping result and ledger current. */
+  const follow = async (publishId: string, result: VideoResult, log: VideoLog, remember: () => Promise<void>): Promise<void> => {
+    const waited = await waitForVideo(publishId, {
+      client: deps.client,
+      timeoutMs: deps.inputs.waitTimeoutMs,
+      intervalMs: deps.inputs.pollIntervalMs,
+      log: line => log.info(line),
+      stopped,
+      onStatus: async (status: VideoStatus) => {
+        Object.assign(result, { status: status.status, post_id: status.postId ?? null, fail_reason: status.failReason ?? null })
+        await remember()
+      }
+    })
+    switch (waited.kind) {
+      case 'complete':
+        if (waited.status.status === 'FAILED') {
+          result.error = `TikTok could not publish it: ${waited.status.failReason ?? 'no reason given'}`
+          log.warn(result.error)
+        }
+        break
+      case 'timeout': {
+        const seen = waited.status ? `its last status was ${waited.status.status}` : 'no status was read'
+        const problem = waited.lastProblem ? ` (the last status request failed: ${waited.lastProblem})` : ''
+        log.warn(
+          `still not complete after ${Math.round(deps.inputs.waitTimeoutMs / 1000)} s: ${seen}${problem}. It was uploaded (publish ID ${publishId}); TikTok may still publish it.`
+        )
+        break
+      }
+      case 'unauthorized':
+        stopReason ??= `DraftClip refused the API key while polling (${waited.reason}). Check the secret passed as 'api-key'.`
+        break
+      case 'stopped':
+        break
+    }
+  }
 
   const publishOne = async (video: Video, result: VideoResult): Promise<void> => {
     const log = deps.logFor(video)
@@ -103,15 +139,45 @@ export async function publishAll(videos: Video[], results: VideoResult[], deps: 
       const twin = claimed.get(ledger.hash)
       if (twin) {
         result.status = Status.Skipped
-        result.error = null
-        log.info(`same content as ${twin}, which this run publishes; skipped so TikTok does not get it twice`)
+        log.info(`same content as ${twin.file}, which this run publishes; skipped so TikTok does not get it twice`)
+        // Its ids are the twin's, known once the twin is done.
+        await twin.done.catch(() => undefined)
+        Object.assign(result, { publish_id: twin.result.publish_id, post_id: twin.result.post_id })
         return log.done(result)
       }
-      claimed.set(ledger.hash, video.file)
+      let finished!: () => void
+      claimed.set(ledger.hash, { file: video.file, result, done: new Promise<void>(resolve => (finished = resolve)) })
+      try {
+        return await publishUnclaimed(video, result, log, ledger, remember)
+      } finally {
+        finished()
+      }
+    }
+    return publishUnclaimed(video, result, log, undefined, remember)
+  }
+
+  const publishUnclaimed = async (
+    video: Video,
+    result: VideoResult,
+    log: VideoLog,
+    ledger: { ledger: Ledger; hash: string } | undefined,
+    remember: () => Promise<void>
+  ): Promise<void> => {
+    if (ledger) {
       const decision = decide(ledger.ledger.get(ledger.hash))
       if (decision.action === 'skip') {
-        Object.assign(result, { status: Status.Skipped, publish_id: decision.entry.publish_id, post_id: decision.entry.post_id })
-        log.info(`already published (ledger: ${decision.entry.status}, publish ID ${decision.entry.publish_id}); skipped`)
+        const { entry } = decision
+        Object.assign(result, { status: Status.Skipped, publish_id: entry.publish_id, post_id: entry.post_id, fail_reason: entry.fail_reason ?? null })
+        log.info(`already published (ledger: ${entry.status}, publish ID ${entry.publish_id}); not uploaded again`)
+        // An earlier run left it processing (wait off, or a timeout): learn how it ended, without uploading.
+        if (deps.inputs.wait && entry.publish_id && !isSettled(entry.status, entry.post_id)) {
+          const seen = { ...result }
+          await follow(entry.publish_id, seen, log, async () => {
+            await ledger.ledger.record(ledger.hash, { ...entry, status: seen.status, post_id: seen.post_id, fail_reason: seen.fail_reason })
+          })
+          Object.assign(result, { post_id: seen.post_id, fail_reason: seen.fail_reason, error: seen.error })
+          if (seen.status === Status.Failed) log.warn(`the earlier upload ended FAILED; a later run will publish it again`)
+        }
         return log.done(result)
       }
       if (decision.action === 'unconfirmed') {
@@ -182,40 +248,7 @@ export async function publishAll(videos: Video[], results: VideoResult[], deps: 
         return log.done(result)
     }
 
-    if (!deps.inputs.wait) return log.done(result)
-
-    const waited = await waitForVideo(outcome.publishId, {
-      client: deps.client,
-      timeoutMs: deps.inputs.waitTimeoutMs,
-      intervalMs: deps.inputs.pollIntervalMs,
-      log: line => log.info(line),
-      stopped,
-      onStatus: async (status: VideoStatus) => {
-        Object.assign(result, { status: status.status, post_id: status.postId ?? null, fail_reason: status.failReason ?? null })
-        await remember()
-      }
-    })
-    switch (waited.kind) {
-      case 'complete':
-        if (waited.status.status === 'FAILED') {
-          result.error = `TikTok could not publish it: ${waited.status.failReason ?? 'no reason given'}`
-          log.warn(result.error)
-        }
-        break
-      case 'timeout': {
-        const seen = waited.status ? `its last status was ${waited.status.status}` : 'no status was read'
-        const problem = waited.lastProblem ? ` (the last status request failed: ${waited.lastProblem})` : ''
-        log.warn(
-          `still not complete after ${Math.round(deps.inputs.waitTimeoutMs / 1000)} s: ${seen}${problem}. It was uploaded (publish ID ${outcome.publishId}); TikTok may still publish it.`
-        )
-        break
-      }
-      case 'unauthorized':
-        stopReason ??= `DraftClip refused the API key while polling (${waited.reason}). Check the secret passed as 'api-key'.`
-        break
-      case 'stopped':
-        break
-    }
+    if (deps.inputs.wait) await follow(outcome.publishId, result, log, remember)
     log.done(result)
   }
 
@@ -230,6 +263,11 @@ export async function publishAll(videos: Video[], results: VideoResult[], deps: 
   const crash = settled.find(s => s.status === 'rejected')
   if (crash) throw (crash as PromiseRejectedResult).reason
   return stopReason
+}
+
+/** A ledger status after which there is nothing more to learn. */
+function isSettled(status: string, postId: string | null): boolean {
+  return status === 'SEND_TO_USER_INBOX' || status === Status.Failed || (status === 'PUBLISH_COMPLETE' && postId !== null)
 }
 
 function semaphore(size: number): { acquire(): Promise<void>; release(): void } {

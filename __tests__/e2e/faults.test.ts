@@ -247,6 +247,59 @@ describe('reruns with a ledger', () => {
     expect(String(again.results[0].error)).toMatch(/delete the entry "[0-9a-f]{64}" from ledger\.json and run again/)
   })
 
+  it('a cancelled job (SIGTERM mid-upload) still writes its outputs and summary', async () => {
+    sandbox = await startSandbox({ apiKeys: [KEY], pollsToComplete: 1, uploadFaults: [null, { type: 'hang' }] })
+    const ws = workspace()
+    writeMp4(path.join(ws, 'v/a.mp4'))
+    writeMp4(path.join(ws, 'v/b.mp4'))
+    const inputs = { 'api-key': KEY, 'base-url': sandbox.url, videos: 'v/*.mp4', description: 'x', wait: 'false', ledger: 'ledger.json' }
+    const started = startAction(ws, inputs, FAST)
+    const s = sandbox
+    await waitFor(() => s.uploads.length === 2)
+    started.child.kill('SIGTERM')
+    const run = await started.done
+    expect(run.code).toBe(1)
+    expect(run.results.map(r => r.status)).toEqual(['PROCESSING_UPLOAD', 'UNCONFIRMED'])
+    expect(run.outputs['publish-ids']).toBe(JSON.stringify([s.uploads[0].publishId]))
+    expect(run.summary).toContain('The job was cancelled (SIGTERM)')
+    const ledger = JSON.parse(fs.readFileSync(path.join(ws, 'ledger.json'), 'utf8'))
+    expect(Object.values(ledger.videos).map(e => (e as { status: string }).status).sort()).toEqual(['PROCESSING_UPLOAD', 'UPLOADING'])
+  })
+
+  it('a video left processing by an earlier run is followed up, not uploaded again', async () => {
+    sandbox = await startSandbox({ apiKeys: [KEY], pollsToComplete: 1 })
+    const ws = workspace()
+    writeMp4(path.join(ws, 'v/a.mp4'))
+    const inputs = { 'api-key': KEY, 'base-url': sandbox.url, videos: 'v/*.mp4', description: 'x', 'poll-interval': '0.05', ledger: 'ledger.json' }
+    const first = await runAction(ws, { ...inputs, wait: 'false' }, FAST)
+    expect(first.results[0]).toMatchObject({ status: 'PROCESSING_UPLOAD', post_id: null })
+
+    const second = await runAction(ws, inputs, FAST)
+    expect(second.code).toBe(0)
+    expect(sandbox.uploads).toHaveLength(1)
+    expect(second.results[0]).toMatchObject({ status: 'SKIPPED', publish_id: first.outputs['publish-id'] })
+    expect(second.outputs['post-id']).toMatch(/^\d{19}$/)
+    const entry = Object.values(JSON.parse(fs.readFileSync(path.join(ws, 'ledger.json'), 'utf8')).videos)[0] as { status: string; post_id: string }
+    expect(entry).toMatchObject({ status: 'PUBLISH_COMPLETE', post_id: second.outputs['post-id'] })
+  })
+
+  it('two files with the same content in one run are published once', async () => {
+    sandbox = await startSandbox({ apiKeys: [KEY], pollsToComplete: 1 })
+    const ws = workspace()
+    writeMp4(path.join(ws, 'v/a.mp4'))
+    fs.copyFileSync(path.join(ws, 'v/a.mp4'), path.join(ws, 'v/copy.mp4'))
+    const run = await runAction(
+      ws,
+      { 'api-key': KEY, 'base-url': sandbox.url, videos: 'v/*.mp4', description: 'x', 'poll-interval': '0.05', ledger: 'ledger.json', concurrency: '2' },
+      FAST
+    )
+    expect(run.code).toBe(0)
+    expect(sandbox.uploads).toHaveLength(1)
+    expect(run.results.map(r => r.status)).toEqual(['PUBLISH_COMPLETE', 'SKIPPED'])
+    expect(run.results[1].publish_id).toBe(run.results[0].publish_id)
+    expect(run.results[1].post_id).toBe(run.results[0].post_id)
+  })
+
   it('a corrupt ledger fails the step before any request and is left untouched', async () => {
     sandbox = await startSandbox({ apiKeys: [KEY] })
     const ws = workspace()
