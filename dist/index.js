@@ -39307,11 +39307,14 @@ module.exports = {
 /* harmony export */   rk: () => (/* binding */ readStatus),
 /* harmony export */   zh: () => (/* binding */ acceptedUpload)
 /* harmony export */ });
-/* unused harmony exports multipartFrame, quoteLongPostIds, COMPLETE_STATUSES */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6752);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8422);
+/* unused harmony exports newBoundary, multipartFrame, quoteLongPostIds, COMPLETE_STATUSES */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6752);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8422);
+
 
 
 
@@ -39327,10 +39330,10 @@ class DraftClipClient {
         };
         // Self-hosted runners often sit behind a proxy given by HTTPS_PROXY / NO_PROXY.
         const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some(v => process.env[v]);
-        this.dispatcher = proxied ? new undici__WEBPACK_IMPORTED_MODULE_1__.EnvHttpProxyAgent(agentOptions) : new undici__WEBPACK_IMPORTED_MODULE_1__.Agent(agentOptions);
+        this.dispatcher = proxied ? new undici__WEBPACK_IMPORTED_MODULE_2__.EnvHttpProxyAgent(agentOptions) : new undici__WEBPACK_IMPORTED_MODULE_2__.Agent(agentOptions);
     }
     async upload(video) {
-        const { head, tail, length } = multipartFrame(video);
+        const { boundary, head, tail, length } = multipartFrame(video);
         const controller = new AbortController();
         let bodySent = false;
         let stalled = false;
@@ -39342,7 +39345,7 @@ class DraftClipClient {
         async function* body() {
             yield head;
             let sent = 0;
-            const stream = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(video.path, { highWaterMark: 1024 * 1024, start: 0, end: Math.max(video.size - 1, 0) });
+            const stream = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.createReadStream)(video.path, { highWaterMark: 1024 * 1024, start: 0, end: Math.max(video.size - 1, 0) });
             for await (const chunk of stream) {
                 // Each resume means the socket took the previous chunk.
                 stallTimer.refresh();
@@ -39357,13 +39360,13 @@ class DraftClipClient {
             clearTimeout(stallTimer);
         }
         try {
-            const response = await (0,undici__WEBPACK_IMPORTED_MODULE_1__.request)((0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .endpoint */ .sR)(this.options.baseUrl, 'upload.php'), {
+            const response = await (0,undici__WEBPACK_IMPORTED_MODULE_2__.request)((0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .endpoint */ .sR)(this.options.baseUrl, 'upload.php'), {
                 method: 'POST',
                 dispatcher: this.dispatcher,
                 signal: controller.signal,
                 headers: {
                     authorization: `Bearer ${this.options.apiKey}`,
-                    'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+                    'content-type': `multipart/form-data; boundary=${boundary}`,
                     'content-length': String(length),
                     accept: 'application/json',
                     'user-agent': USER_AGENT
@@ -39381,10 +39384,10 @@ class DraftClipClient {
         }
     }
     async status(publishId) {
-        const url = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .endpoint */ .sR)(this.options.baseUrl, 'video_status.php');
+        const url = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .endpoint */ .sR)(this.options.baseUrl, 'video_status.php');
         url.searchParams.set('publish_id', publishId);
         try {
-            const response = await (0,undici__WEBPACK_IMPORTED_MODULE_1__.request)(url, {
+            const response = await (0,undici__WEBPACK_IMPORTED_MODULE_2__.request)(url, {
                 method: 'GET',
                 dispatcher: this.dispatcher,
                 headersTimeout: 60_000,
@@ -39402,26 +39405,32 @@ class DraftClipClient {
     }
 }
 const USER_AGENT = 'draftclip-publish (GitHub Action)';
-/** A boundary that cannot occur in our own field values: they are checked for it below. */
-const BOUNDARY = '----draftclip-publish-7d0c1e5b9a4f4e3c';
+/**
+ * A fresh random boundary for every request: a fixed one is public, and a
+ * crafted video containing it would end its part early and smuggle in fields
+ * of its own (caption, privacy) that PHP would take.
+ */
+function newBoundary() {
+    return `----draftclip-publish-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(24).toString('hex')}`;
+}
 /**
  * The multipart body around the file's bytes, built by hand so that its exact
  * length is known up front: PHP behind FastCGI drops chunked bodies, and a
  * known length lets the file stream from disk in flat memory.
  */
-function multipartFrame(video) {
+function multipartFrame(video, boundary = newBoundary()) {
     let head = '';
     for (const [name, value] of Object.entries(video.fields)) {
-        if (value.includes(BOUNDARY))
+        if (value.includes(boundary))
             throw new Error(`The ${name} of ${video.name} contains the multipart boundary`);
-        head += `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+        head += `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
     }
     head +=
-        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="video"; filename="${escapeQuoted(video.name)}"\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="video"; filename="${escapeQuoted(video.name)}"\r\n` +
             `Content-Type: ${video.contentType}\r\n\r\n`;
     const headBytes = Buffer.from(head, 'utf8');
-    const tail = Buffer.from(`\r\n--${BOUNDARY}--\r\n`, 'utf8');
-    return { head: headBytes, tail, length: headBytes.length + video.size + tail.length };
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
+    return { boundary, head: headBytes, tail, length: headBytes.length + video.size + tail.length };
 }
 /** Quoting of a multipart filename as browsers do it (WHATWG HTML's multipart/form-data encoding). */
 function escapeQuoted(value) {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import type { Readable } from 'node:stream'
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
@@ -65,7 +66,7 @@ export class DraftClipClient {
   }
 
   async upload(video: UploadRequest): Promise<Attempt> {
-    const { head, tail, length } = multipartFrame(video)
+    const { boundary, head, tail, length } = multipartFrame(video)
     const controller = new AbortController()
     let bodySent = false
     let stalled = false
@@ -99,7 +100,7 @@ export class DraftClipClient {
         signal: controller.signal,
         headers: {
           authorization: `Bearer ${this.options.apiKey}`,
-          'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+          'content-type': `multipart/form-data; boundary=${boundary}`,
           'content-length': String(length),
           accept: 'application/json',
           'user-agent': USER_AGENT
@@ -139,30 +140,40 @@ export class DraftClipClient {
 
 const USER_AGENT = 'draftclip-publish (GitHub Action)'
 
-/** A boundary that cannot occur in our own field values: they are checked for it below. */
-const BOUNDARY = '----draftclip-publish-7d0c1e5b9a4f4e3c'
+/**
+ * A fresh random boundary for every request: a fixed one is public, and a
+ * crafted video containing it would end its part early and smuggle in fields
+ * of its own (caption, privacy) that PHP would take.
+ */
+export function newBoundary(): string {
+  return `----draftclip-publish-${randomBytes(24).toString('hex')}`
+}
 
 /**
  * The multipart body around the file's bytes, built by hand so that its exact
  * length is known up front: PHP behind FastCGI drops chunked bodies, and a
  * known length lets the file stream from disk in flat memory.
  */
-export function multipartFrame(video: Pick<UploadRequest, 'name' | 'size' | 'contentType' | 'fields'>): {
+export function multipartFrame(
+  video: Pick<UploadRequest, 'name' | 'size' | 'contentType' | 'fields'>,
+  boundary = newBoundary()
+): {
+  boundary: string
   head: Buffer
   tail: Buffer
   length: number
 } {
   let head = ''
   for (const [name, value] of Object.entries(video.fields)) {
-    if (value.includes(BOUNDARY)) throw new Error(`The ${name} of ${video.name} contains the multipart boundary`)
-    head += `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`
+    if (value.includes(boundary)) throw new Error(`The ${name} of ${video.name} contains the multipart boundary`)
+    head += `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`
   }
   head +=
-    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="video"; filename="${escapeQuoted(video.name)}"\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="video"; filename="${escapeQuoted(video.name)}"\r\n` +
     `Content-Type: ${video.contentType}\r\n\r\n`
   const headBytes = Buffer.from(head, 'utf8')
-  const tail = Buffer.from(`\r\n--${BOUNDARY}--\r\n`, 'utf8')
-  return { head: headBytes, tail, length: headBytes.length + video.size + tail.length }
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8')
+  return { boundary, head: headBytes, tail, length: headBytes.length + video.size + tail.length }
 }
 
 /** Quoting of a multipart filename as browsers do it (WHATWG HTML's multipart/form-data encoding). */
