@@ -18,7 +18,8 @@ export const modules = {
 const SECTION_START = '<!-- draftclip-publish:start -->';
 const SECTION_END = '<!-- draftclip-publish:end -->';
 function releaseSection(results) {
-    const posted = results.filter(r => r.post_id || r.publish_id);
+    // Only what is or may still become a post: not what TikTok refused, nor what never got a publish id.
+    const posted = results.filter(r => r.post_id || (r.publish_id && r.status !== 'FAILED'));
     if (posted.length === 0)
         return undefined;
     const lines = posted.map(r => r.post_id ? `- ${r.file}: [${r.post_id}](${(0,_report_js__WEBPACK_IMPORTED_MODULE_0__/* .postUrl */ .KI)(r.post_id)})` : `- ${r.file}: uploaded (publish ID ${r.publish_id}), post not live yet`);
@@ -27,9 +28,11 @@ function releaseSection(results) {
 /** The body with our section replaced, or added at the end when it is not there yet. */
 function mergeReleaseBody(body, section) {
     const current = body ?? '';
-    const start = current.indexOf(SECTION_START);
-    const end = current.indexOf(SECTION_END, start);
-    if (start >= 0 && end > start)
+    // The section is the last start marker before the first end marker: a start marker left
+    // alone by a hand edit must not make everything after it look like ours.
+    const end = current.indexOf(SECTION_END);
+    const start = end < 0 ? -1 : current.lastIndexOf(SECTION_START, end);
+    if (start >= 0)
         return current.slice(0, start) + section + current.slice(end + SECTION_END.length);
     return current.trim() === '' ? section : `${current.replace(/\s+$/, '')}\n\n${section}`;
 }

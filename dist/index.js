@@ -39464,7 +39464,7 @@ async function readAnswer(response) {
 }
 /** A post id sent as a bare JSON number has more digits than a double keeps: read it as text. */
 function quoteLongPostIds(text) {
-    return text.replace(/("public(?:al|l)?y_available_post_id"\s*:\s*)(\[[\d\s,]*\]|\d+)/g, (_all, key, value) => key + value.replace(/\d+/g, digits => `"${digits}"`));
+    return text.replace(/("public(?:al|l)?y_available_post_id"\s*:\s*)(\[[\d\s,]*\]|\d+(?=\s*[,}]))/g, (_all, key, value) => key + value.replace(/\d+/g, digits => `"${digits}"`));
 }
 function noAnswer(error, bodySent, stalled) {
     const err = error;
@@ -39492,6 +39492,7 @@ function serverError(json) {
     return undefined;
 }
 const COMPLETE_STATUSES = ['PUBLISH_COMPLETE', 'FAILED', 'SEND_TO_USER_INBOX'];
+const INCOMPLETE_STATUSES = ['PROCESSING_UPLOAD', 'PROCESSING'];
 /** Reads a status answer's data; undefined when it is not the documented shape. */
 function readStatus(json) {
     if (!isRecord(json) || json.success !== true || !isRecord(json.data))
@@ -39502,7 +39503,8 @@ function readStatus(json) {
     const status = data.status.toUpperCase();
     return {
         status,
-        isComplete: data.is_complete === true || COMPLETE_STATUSES.includes(status),
+        // The doc's table decides for the statuses it names; is_complete only for one it does not.
+        isComplete: COMPLETE_STATUSES.includes(status) || (!INCOMPLETE_STATUSES.includes(status) && data.is_complete === true),
         postId: postIdOf(data.publicaly_available_post_id) ?? postIdOf(data.publicly_available_post_id),
         failReason: typeof data.fail_reason === 'string' && data.fail_reason !== '' ? data.fail_reason : undefined,
         description: typeof data.status_description === 'string' ? data.status_description : undefined
@@ -39620,7 +39622,7 @@ function parseInputs(env) {
         if (raw === '')
             return fallback * 1000;
         const value = Number(raw);
-        if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value) || value < min || value > max) {
+        if (!/^(\d+(\.\d*)?|\.\d+)$/.test(raw) || !Number.isFinite(value) || value < min || value > max) {
             problems.push(`Input '${name}' must be a number of seconds from ${min} to ${max}, got '${raw}'.`);
             return fallback * 1000;
         }
@@ -39869,7 +39871,7 @@ class Ledger {
     }
     /** Sets an entry and writes the whole ledger atomically; writes are queued so they never interleave. */
     record(hash, entry) {
-        this.data.videos[hash] = { ...entry, updated_at: new Date().toISOString() };
+        this.data.videos[hash] = { ...this.data.videos[hash], ...entry, updated_at: new Date().toISOString() };
         return this.flush();
     }
     forget(hash) {
@@ -39877,17 +39879,28 @@ class Ledger {
         return this.flush();
     }
     flush() {
-        const text = JSON.stringify(this.data, sortedKeys(this.data), 2) + '\n';
+        const text = JSON.stringify(ordered(this.data), null, 2) + '\n';
         this.writes = this.writes.then(() => writeAtomic(this.file, text));
         return this.writes;
     }
 }
-function sortedKeys(data) {
-    // Stable key order keeps diffs small when the ledger is committed back.
-    const keys = new Set(['version', 'videos', 'file', 'status', 'publish_id', 'post_id', 'fail_reason', 'updated_at']);
+const ENTRY_KEYS = ['file', 'status', 'publish_id', 'post_id', 'fail_reason', 'updated_at'];
+/**
+ * A stable key order keeps diffs small when the ledger is committed back;
+ * keys we do not know (a note added by hand) are kept, after ours.
+ */
+function ordered(data) {
+    const first = (value, keys) => {
+        const out = {};
+        for (const key of keys)
+            if (key in value)
+                out[key] = value[key];
+        return Object.assign(out, value);
+    };
+    const videos = {};
     for (const hash of Object.keys(data.videos).sort())
-        keys.add(hash);
-    return [...keys];
+        videos[hash] = first(data.videos[hash], ENTRY_KEYS);
+    return first({ ...data, videos }, ['version', 'videos']);
 }
 async function writeAtomic(file, text) {
     await node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.mkdir(node_path__WEBPACK_IMPORTED_MODULE_3__.dirname(file), { recursive: true });
@@ -40207,14 +40220,15 @@ const NEVER_CONNECTED = new Set([
 ]);
 function judgeUpload(attempt) {
     if (attempt.kind === 'no-answer') {
+        // Whatever the error, once the whole body left, the server may have it.
+        if (attempt.bodySent) {
+            return { kind: 'unconfirmed', reason: `the whole video was sent but no answer came (${attempt.code}: ${attempt.message})` };
+        }
         if (NEVER_CONNECTED.has(attempt.code)) {
             return { kind: 'retry', reason: `could not connect (${attempt.code})`, retryAfter: undefined, rateLimited: false };
         }
-        if (!attempt.bodySent) {
-            const what = attempt.stalled ? 'the upload stalled (no bytes moved)' : `the connection broke (${attempt.code})`;
-            return { kind: 'retry', reason: `${what} before the whole video was sent`, retryAfter: undefined, rateLimited: false };
-        }
-        return { kind: 'unconfirmed', reason: `the whole video was sent but no answer came (${attempt.code}: ${attempt.message})` };
+        const what = attempt.stalled ? 'the upload stalled (no bytes moved)' : `the connection broke (${attempt.code})`;
+        return { kind: 'retry', reason: `${what} before the whole video was sent`, retryAfter: undefined, rateLimited: false };
     }
     const { httpStatus, json } = attempt;
     const said = (0,draftclip/* serverError */.ig)(json);
@@ -40224,8 +40238,10 @@ function judgeUpload(attempt) {
         const accepted = (0,draftclip/* acceptedUpload */.zh)(json);
         if (accepted)
             return { kind: 'accepted', ...accepted };
-        // A JSON refusal is a refusal; a success without a publish id, or a body we cannot read, may hide a published video.
-        if (said && json.success !== true)
+        // Only an explicit refusal without a publish id is a refusal; anything else in a 2xx may hide a published video.
+        const body = (typeof json === 'object' && json !== null ? json : {});
+        const refused = body.success === false || (typeof body.error === 'string' && body.success === undefined);
+        if (refused && body.data?.publish_id === undefined)
             return { kind: 'rejected', reason };
         return {
             kind: 'unconfirmed',
@@ -40267,6 +40283,10 @@ function parseRetryAfter(header, now) {
     const value = header.trim();
     if (/^\d+$/.test(value))
         return Number(value) * 1000;
+    // An HTTP date (IMF-fixdate, RFC 850 or asctime); Date.parse alone takes '1.5' or '-1' for dates.
+    if (!/^[A-Za-z]{3,9},? +\d{1,2}[ -][A-Za-z]{3}[ -]\d{2,4} \d{2}:\d{2}:\d{2} GMT$|^[A-Za-z]{3} [A-Za-z]{3} +\d{1,2} \d{2}:\d{2}:\d{2} \d{4}$/.test(value)) {
+        return undefined;
+    }
     const date = Date.parse(value);
     return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
@@ -40679,7 +40699,7 @@ function postUrl(postId) {
     return `https://www.tiktok.com/@/video/${encodeURIComponent(postId)}`;
 }
 function cell(text) {
-    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+    return text.replace(/\|/g, '\\|').replace(/\r\n|\r|\n/g, ' ');
 }
 /** The job summary as Markdown: a heading, one row a video with a status mark, and the totals. */
 function summaryMarkdown(results, options) {
@@ -40692,16 +40712,16 @@ function summaryMarkdown(results, options) {
     if (options.dryRun) {
         lines.push('| | File | Size | Privacy | Caption as it will be sent | Ledger |', '|---|---|---|---|---|---|');
         for (const r of results) {
-            const ledger = r.publish_id ? `skip: already published (${r.publish_id})` : r.error ? cell(r.error) : 'upload';
-            lines.push(`| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${(0,_videos_js__WEBPACK_IMPORTED_MODULE_2__/* .megabytes */ .ix)(r.size)} | ${r.privacy_level} | ${cell(r.description)} | ${ledger} |`);
+            const ledger = r.publish_id ? `skip: already published (${cell(r.publish_id)})` : r.error ? cell(r.error) : 'upload';
+            lines.push(`| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${(0,_videos_js__WEBPACK_IMPORTED_MODULE_2__/* .megabytes */ .ix)(r.size)} | ${cell(r.privacy_level)} | ${cell(r.description)} | ${ledger} |`);
         }
     }
     else {
         lines.push('| | File | Size | Status | Publish ID | Post | Error |', '|---|---|---|---|---|---|---|');
         for (const r of results) {
-            const post = r.post_id ? `[${r.post_id}](${postUrl(r.post_id)})` : '';
+            const post = r.post_id ? `[${cell(r.post_id)}](${postUrl(r.post_id)})` : '';
             const error = r.error ?? (r.fail_reason ? r.fail_reason : '');
-            lines.push(`| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${(0,_videos_js__WEBPACK_IMPORTED_MODULE_2__/* .megabytes */ .ix)(r.size)} | ${r.status} | ${r.publish_id ?? ''} | ${post} | ${cell(error)} |`);
+            lines.push(`| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${(0,_videos_js__WEBPACK_IMPORTED_MODULE_2__/* .megabytes */ .ix)(r.size)} | ${cell(r.status)} | ${cell(r.publish_id ?? '')} | ${post} | ${cell(error)} |`);
         }
     }
     const counts = new Map();
@@ -40745,7 +40765,8 @@ function annotate(results, secrets) {
  */
 function scrub(text, secrets) {
     let out = text;
-    for (const secret of secrets) {
+    // Longest first, so a secret containing another is hidden whole.
+    for (const secret of [...secrets].sort((a, b) => (b?.length ?? 0) - (a?.length ?? 0))) {
         if (secret && secret.length >= 4)
             out = out.split(secret).join('***');
     }
@@ -44507,7 +44528,7 @@ function fillCaption(template, video, run = {}) {
         count: String(video.count),
         ...run
     };
-    return template.replace(PLACEHOLDER, (whole, key) => values[key] ?? whole);
+    return template.replace(PLACEHOLDER, (whole, key) => (Object.hasOwn(values, key) ? (values[key] ?? whole) : whole));
 }
 /** Whether a template needs the workflow context (loading it costs start-up time). */
 function usesRunPlaceholders(template) {
@@ -44539,17 +44560,20 @@ function sidecarPathFor(videoPath) {
     return videoPath + SIDECAR_SUFFIX;
 }
 function isSidecar(file) {
-    return file.toLowerCase().endsWith(SIDECAR_SUFFIX);
+    // Exact case, as it is read: a sidecar spelled otherwise is matched as a file and reported, not silently ignored.
+    return file.endsWith(SIDECAR_SUFFIX);
 }
 /** Parses a sidecar's text; problems read "line N: what is wrong". */
 function parseSidecar(text) {
+    if (text.trim() === '')
+        return { sidecar: {}, problems: ['line 1: the file is empty; write a JSON object such as {"description": "..."}'] };
     let data;
     try {
         data = JSON.parse(text.replace(/^\uFEFF/, ''));
     }
     catch (error) {
         const message = error.message;
-        return { sidecar: {}, problems: [`line ${syntaxErrorLine(text, message)}: not valid JSON (${message})`] };
+        return { sidecar: {}, problems: [`line ${lineAt(text, jsonErrorOffset(text))}: not valid JSON (${message})`] };
     }
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
         return { sidecar: {}, problems: ['line 1: must be a JSON object such as {"description": "..."}'] };
@@ -44582,14 +44606,101 @@ function keyLine(text, key) {
     const at = text.search(new RegExp(`"${escapeRegExp(JSON.stringify(key).slice(1, -1))}"\\s*:`));
     return at < 0 ? 1 : lineAt(text, at);
 }
-function syntaxErrorLine(text, message) {
-    const line = /line (\d+)/.exec(message);
-    if (line)
-        return Number(line[1]);
-    const position = /position (\d+)/.exec(message);
-    if (position)
-        return lineAt(text, Number(position[1]));
-    return text.trim() === '' ? 1 : lineAt(text, text.length);
+/**
+ * Where JSON text first goes wrong. V8's messages do not say on every Node
+ * version (Node 20 quotes an excerpt, no position), so this walks the grammar.
+ */
+function jsonErrorOffset(text) {
+    let i = 0;
+    const space = () => {
+        while (i < text.length && ' \t\r\n\uFEFF'.includes(text[i]))
+            i++;
+    };
+    const fail = () => {
+        throw i;
+    };
+    const literal = (word) => {
+        if (text.startsWith(word, i))
+            i += word.length;
+        else
+            fail();
+    };
+    const string = () => {
+        i++;
+        while (i < text.length && text[i] !== '"') {
+            if (text.charCodeAt(i) < 0x20)
+                fail();
+            if (text[i] === '\\') {
+                i++;
+                if (text[i] === 'u') {
+                    if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5)))
+                        fail();
+                    i += 4;
+                }
+                else if (!'"\\/bfnrt'.includes(text[i] ?? 'x'))
+                    fail();
+            }
+            i++;
+        }
+        if (text[i] !== '"')
+            fail();
+        i++;
+    };
+    const value = () => {
+        space();
+        const c = text[i];
+        if (c === '{' || c === '[') {
+            const close = c === '{' ? '}' : ']';
+            i++;
+            space();
+            if (text[i] === close)
+                return void i++;
+            for (;;) {
+                if (c === '{') {
+                    space();
+                    if (text[i] !== '"')
+                        fail();
+                    string();
+                    space();
+                    if (text[i] !== ':')
+                        fail();
+                    i++;
+                }
+                value();
+                space();
+                if (text[i] === ',')
+                    i++;
+                else if (text[i] === close)
+                    return void i++;
+                else
+                    fail();
+            }
+        }
+        if (c === '"')
+            return string();
+        if (c === 't')
+            return literal('true');
+        if (c === 'f')
+            return literal('false');
+        if (c === 'n')
+            return literal('null');
+        const number = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+        if (!number)
+            fail();
+        i += number[0].length;
+    };
+    try {
+        value();
+        space();
+        if (i < text.length)
+            fail();
+    }
+    catch (at) {
+        if (typeof at === 'number')
+            return Math.min(at, text.length);
+        throw at;
+    }
+    return text.length;
 }
 function lineAt(text, offset) {
     return text.slice(0, offset).split('\n').length;
@@ -44621,27 +44732,34 @@ class VideoCheckError extends Error {
         this.name = 'VideoCheckError';
     }
 }
-/** Matches the patterns against the workspace: absolute paths, de-duplicated, in code-point order. */
+/** Matches the patterns against the workspace: absolute paths, de-duplicated, sorted. */
 async function findVideoPaths(patterns, workspace) {
     const anchored = patterns.map(p => {
         const negated = p.startsWith('!');
         const bare = negated ? p.slice(1) : p;
-        const absolute = external_node_path_.isAbsolute(bare) || bare.startsWith('~') ? bare : external_node_path_.join(workspace, bare);
+        const absolute = external_node_path_.isAbsolute(bare) || bare.startsWith('~') ? bare : external_node_path_.join(escapeGlob(workspace), bare);
         return (negated ? '!' : '') + absolute;
     });
     // Symbolic links are not followed while walking (a loop cannot hang the search);
-    // a matched link is resolved and checked like any file below.
+    // a matched link is resolved and checked like any file below. A folder matched
+    // by `videos/*` is not entered: publishing is not undone, so only what a
+    // pattern names is published (`videos/**` for everything below).
     const globber = await create(anchored.join('\n'), {
         followSymbolicLinks: false,
         matchDirectories: true,
-        implicitDescendants: true
+        implicitDescendants: false
     });
     const matches = new Set();
     for await (const match of globber.globGenerator()) {
         if (!isSidecar(match))
             matches.add(match);
     }
+    // Plain UTF-16 order, the same on every machine whatever its locale.
     return [...matches].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+/** A literal path inside a pattern: @actions/glob reads `*`, `?` and `[` as wildcards unless wrapped in brackets. */
+function escapeGlob(literal) {
+    return literal.replace(/[*?[]/g, c => `[${c}]`);
 }
 /** What is wrong with a file as a DraftClip upload, judged from its name, size and first bytes. */
 function fileProblems(name, size, head) {
@@ -44736,8 +44854,21 @@ async function checkVideos(paths, settings, loadRunVars) {
         found.push({ path: file, size: stat.size });
     }
     const sidecars = new Map();
+    const listings = new Map();
+    const listing = (dir) => {
+        if (!listings.has(dir))
+            listings.set(dir, promises_.readdir(dir).catch(() => []));
+        return listings.get(dir);
+    };
     for (const video of found) {
         const sidecarPath = sidecarPathFor(video.path);
+        // A sidecar spelled in another case would be silently ignored on Linux: name it instead.
+        const wanted = external_node_path_.basename(sidecarPath);
+        for (const entry of await listing(external_node_path_.dirname(video.path))) {
+            if (entry !== wanted && entry.toLowerCase() === wanted.toLowerCase()) {
+                problems.push({ file: relative(external_node_path_.join(external_node_path_.dirname(video.path), entry)), problem: `a sidecar must be named exactly ${wanted}` });
+            }
+        }
         let text;
         try {
             text = await promises_.readFile(sidecarPath, 'utf8');

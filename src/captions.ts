@@ -25,7 +25,7 @@ export function fillCaption(template: string, video: VideoVars, run: RunVars = {
     count: String(video.count),
     ...run
   }
-  return template.replace(PLACEHOLDER, (whole, key: string) => values[key] ?? whole)
+  return template.replace(PLACEHOLDER, (whole, key: string) => (Object.hasOwn(values, key) ? (values[key] ?? whole) : whole))
 }
 
 /** Whether a template needs the workflow context (loading it costs start-up time). */

@@ -209,7 +209,7 @@ async function readAnswer(response: Dispatcher.ResponseData): Promise<Answer> {
 
 /** A post id sent as a bare JSON number has more digits than a double keeps: read it as text. */
 export function quoteLongPostIds(text: string): string {
-  return text.replace(/("public(?:al|l)?y_available_post_id"\s*:\s*)(\[[\d\s,]*\]|\d+)/g, (_all, key: string, value: string) =>
+  return text.replace(/("public(?:al|l)?y_available_post_id"\s*:\s*)(\[[\d\s,]*\]|\d+(?=\s*[,}]))/g, (_all, key: string, value: string) =>
     key + value.replace(/\d+/g, digits => `"${digits}"`)
   )
 }
@@ -245,6 +245,7 @@ export function serverError(json: unknown): string | undefined {
 }
 
 export const COMPLETE_STATUSES = ['PUBLISH_COMPLETE', 'FAILED', 'SEND_TO_USER_INBOX'] as const
+const INCOMPLETE_STATUSES = ['PROCESSING_UPLOAD', 'PROCESSING']
 
 export interface VideoStatus {
   status: string
@@ -262,7 +263,8 @@ export function readStatus(json: unknown): VideoStatus | undefined {
   const status = data.status.toUpperCase()
   return {
     status,
-    isComplete: data.is_complete === true || (COMPLETE_STATUSES as readonly string[]).includes(status),
+    // The doc's table decides for the statuses it names; is_complete only for one it does not.
+    isComplete: (COMPLETE_STATUSES as readonly string[]).includes(status) || (!INCOMPLETE_STATUSES.includes(status) && data.is_complete === true),
     postId: postIdOf(data.publicaly_available_post_id) ?? postIdOf(data.publicly_available_post_id),
     failReason: typeof data.fail_reason === 'string' && data.fail_reason !== '' ? data.fail_reason : undefined,
     description: typeof data.status_description === 'string' ? data.status_description : undefined

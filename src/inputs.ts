@@ -113,7 +113,7 @@ export function parseInputs(env: Env): Inputs {
     const raw = get(name)
     if (raw === '') return fallback * 1000
     const value = Number(raw)
-    if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value) || value < min || value > max) {
+    if (!/^(\d+(\.\d*)?|\.\d+)$/.test(raw) || !Number.isFinite(value) || value < min || value > max) {
       problems.push(`Input '${name}' must be a number of seconds from ${min} to ${max}, got '${raw}'.`)
       return fallback * 1000
     }

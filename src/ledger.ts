@@ -114,7 +114,7 @@ export class Ledger {
 
   /** Sets an entry and writes the whole ledger atomically; writes are queued so they never interleave. */
   record(hash: string, entry: Omit<LedgerEntry, 'updated_at'>): Promise<void> {
-    this.data.videos[hash] = { ...entry, updated_at: new Date().toISOString() }
+    this.data.videos[hash] = { ...this.data.videos[hash], ...entry, updated_at: new Date().toISOString() }
     return this.flush()
   }
 
@@ -124,17 +124,27 @@ export class Ledger {
   }
 
   private flush(): Promise<void> {
-    const text = JSON.stringify(this.data, sortedKeys(this.data), 2) + '\n'
+    const text = JSON.stringify(ordered(this.data), null, 2) + '\n'
     this.writes = this.writes.then(() => writeAtomic(this.file, text))
     return this.writes
   }
 }
 
-function sortedKeys(data: LedgerData): string[] {
-  // Stable key order keeps diffs small when the ledger is committed back.
-  const keys = new Set<string>(['version', 'videos', 'file', 'status', 'publish_id', 'post_id', 'fail_reason', 'updated_at'])
-  for (const hash of Object.keys(data.videos).sort()) keys.add(hash)
-  return [...keys]
+const ENTRY_KEYS = ['file', 'status', 'publish_id', 'post_id', 'fail_reason', 'updated_at']
+
+/**
+ * A stable key order keeps diffs small when the ledger is committed back;
+ * keys we do not know (a note added by hand) are kept, after ours.
+ */
+function ordered(data: LedgerData): LedgerData {
+  const first = <T extends object>(value: T, keys: string[]): T => {
+    const out: Record<string, unknown> = {}
+    for (const key of keys) if (key in value) out[key] = (value as Record<string, unknown>)[key]
+    return Object.assign(out, value) as T
+  }
+  const videos: Record<string, LedgerEntry> = {}
+  for (const hash of Object.keys(data.videos).sort()) videos[hash] = first(data.videos[hash], ENTRY_KEYS)
+  return first({ ...data, videos }, ['version', 'videos'])
 }
 
 async function writeAtomic(file: string, text: string): Promise<void> {

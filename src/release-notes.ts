@@ -10,7 +10,8 @@ export const SECTION_START = '<!-- draftclip-publish:start -->'
 export const SECTION_END = '<!-- draftclip-publish:end -->'
 
 export function releaseSection(results: VideoResult[]): string | undefined {
-  const posted = results.filter(r => r.post_id || r.publish_id)
+  // Only what is or may still become a post: not what TikTok refused, nor what never got a publish id.
+  const posted = results.filter(r => r.post_id || (r.publish_id && r.status !== 'FAILED'))
   if (posted.length === 0) return undefined
   const lines = posted.map(r =>
     r.post_id ? `- ${r.file}: [${r.post_id}](${postUrl(r.post_id)})` : `- ${r.file}: uploaded (publish ID ${r.publish_id}), post not live yet`
@@ -21,9 +22,11 @@ export function releaseSection(results: VideoResult[]): string | undefined {
 /** The body with our section replaced, or added at the end when it is not there yet. */
 export function mergeReleaseBody(body: string | null | undefined, section: string): string {
   const current = body ?? ''
-  const start = current.indexOf(SECTION_START)
-  const end = current.indexOf(SECTION_END, start)
-  if (start >= 0 && end > start) return current.slice(0, start) + section + current.slice(end + SECTION_END.length)
+  // The section is the last start marker before the first end marker: a start marker left
+  // alone by a hand edit must not make everything after it look like ours.
+  const end = current.indexOf(SECTION_END)
+  const start = end < 0 ? -1 : current.lastIndexOf(SECTION_START, end)
+  if (start >= 0) return current.slice(0, start) + section + current.slice(end + SECTION_END.length)
   return current.trim() === '' ? section : `${current.replace(/\s+$/, '')}\n\n${section}`
 }
 

@@ -47,7 +47,7 @@ export function postUrl(postId: string): string {
 }
 
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+  return text.replace(/\|/g, '\\|').replace(/\r\n|\r|\n/g, ' ')
 }
 
 
@@ -62,16 +62,16 @@ export function summaryMarkdown(results: VideoResult[], options: { dryRun: boole
   if (options.dryRun) {
     lines.push('| | File | Size | Privacy | Caption as it will be sent | Ledger |', '|---|---|---|---|---|---|')
     for (const r of results) {
-      const ledger = r.publish_id ? `skip: already published (${r.publish_id})` : r.error ? cell(r.error) : 'upload'
-      lines.push(`| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${megabytes(r.size)} | ${r.privacy_level} | ${cell(r.description)} | ${ledger} |`)
+      const ledger = r.publish_id ? `skip: already published (${cell(r.publish_id)})` : r.error ? cell(r.error) : 'upload'
+      lines.push(`| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${megabytes(r.size)} | ${cell(r.privacy_level)} | ${cell(r.description)} | ${ledger} |`)
     }
   } else {
     lines.push('| | File | Size | Status | Publish ID | Post | Error |', '|---|---|---|---|---|---|---|')
     for (const r of results) {
-      const post = r.post_id ? `[${r.post_id}](${postUrl(r.post_id)})` : ''
+      const post = r.post_id ? `[${cell(r.post_id)}](${postUrl(r.post_id)})` : ''
       const error = r.error ?? (r.fail_reason ? r.fail_reason : '')
       lines.push(
-        `| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${megabytes(r.size)} | ${r.status} | ${r.publish_id ?? ''} | ${post} | ${cell(error)} |`
+        `| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${megabytes(r.size)} | ${cell(r.status)} | ${cell(r.publish_id ?? '')} | ${post} | ${cell(error)} |`
       )
     }
   }

@@ -31,14 +31,15 @@ const NEVER_CONNECTED = new Set([
 
 export function judgeUpload(attempt: Attempt): UploadVerdict {
   if (attempt.kind === 'no-answer') {
+    // Whatever the error, once the whole body left, the server may have it.
+    if (attempt.bodySent) {
+      return { kind: 'unconfirmed', reason: `the whole video was sent but no answer came (${attempt.code}: ${attempt.message})` }
+    }
     if (NEVER_CONNECTED.has(attempt.code)) {
       return { kind: 'retry', reason: `could not connect (${attempt.code})`, retryAfter: undefined, rateLimited: false }
     }
-    if (!attempt.bodySent) {
-      const what = attempt.stalled ? 'the upload stalled (no bytes moved)' : `the connection broke (${attempt.code})`
-      return { kind: 'retry', reason: `${what} before the whole video was sent`, retryAfter: undefined, rateLimited: false }
-    }
-    return { kind: 'unconfirmed', reason: `the whole video was sent but no answer came (${attempt.code}: ${attempt.message})` }
+    const what = attempt.stalled ? 'the upload stalled (no bytes moved)' : `the connection broke (${attempt.code})`
+    return { kind: 'retry', reason: `${what} before the whole video was sent`, retryAfter: undefined, rateLimited: false }
   }
 
   const { httpStatus, json } = attempt
@@ -49,8 +50,10 @@ export function judgeUpload(attempt: Attempt): UploadVerdict {
   if (httpStatus >= 200 && httpStatus < 300) {
     const accepted = acceptedUpload(json)
     if (accepted) return { kind: 'accepted', ...accepted }
-    // A JSON refusal is a refusal; a success without a publish id, or a body we cannot read, may hide a published video.
-    if (said && (json as { success?: unknown }).success !== true) return { kind: 'rejected', reason }
+    // Only an explicit refusal without a publish id is a refusal; anything else in a 2xx may hide a published video.
+    const body = (typeof json === 'object' && json !== null ? json : {}) as { success?: unknown; error?: unknown; data?: { publish_id?: unknown } }
+    const refused = body.success === false || (typeof body.error === 'string' && body.success === undefined)
+    if (refused && body.data?.publish_id === undefined) return { kind: 'rejected', reason }
     return {
       kind: 'unconfirmed',
       reason: json === undefined ? reason : `DraftClip answered HTTP ${httpStatus} without a publish_id${said ? `: ${said}` : ''}`
@@ -88,6 +91,10 @@ export function parseRetryAfter(header: string | undefined, now: number): number
   if (!header) return undefined
   const value = header.trim()
   if (/^\d+$/.test(value)) return Number(value) * 1000
+  // An HTTP date (IMF-fixdate, RFC 850 or asctime); Date.parse alone takes '1.5' or '-1' for dates.
+  if (!/^[A-Za-z]{3,9},? +\d{1,2}[ -][A-Za-z]{3}[ -]\d{2,4} \d{2}:\d{2}:\d{2} GMT$|^[A-Za-z]{3} [A-Za-z]{3} +\d{1,2} \d{2}:\d{2}:\d{2} \d{4}$/.test(value)) {
+    return undefined
+  }
   const date = Date.parse(value)
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }

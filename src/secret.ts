@@ -5,7 +5,8 @@
  */
 export function scrub(text: string, secrets: readonly (string | undefined)[]): string {
   let out = text
-  for (const secret of secrets) {
+  // Longest first, so a secret containing another is hidden whole.
+  for (const secret of [...secrets].sort((a, b) => (b?.length ?? 0) - (a?.length ?? 0))) {
     if (secret && secret.length >= 4) out = out.split(secret).join('***')
   }
   return out

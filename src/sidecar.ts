@@ -21,17 +21,19 @@ export function sidecarPathFor(videoPath: string): string {
 }
 
 export function isSidecar(file: string): boolean {
-  return file.toLowerCase().endsWith(SIDECAR_SUFFIX)
+  // Exact case, as it is read: a sidecar spelled otherwise is matched as a file and reported, not silently ignored.
+  return file.endsWith(SIDECAR_SUFFIX)
 }
 
 /** Parses a sidecar's text; problems read "line N: what is wrong". */
 export function parseSidecar(text: string): { sidecar: Sidecar; problems: string[] } {
+  if (text.trim() === '') return { sidecar: {}, problems: ['line 1: the file is empty; write a JSON object such as {"description": "..."}'] }
   let data: unknown
   try {
     data = JSON.parse(text.replace(/^\uFEFF/, ''))
   } catch (error) {
     const message = (error as Error).message
-    return { sidecar: {}, problems: [`line ${syntaxErrorLine(text, message)}: not valid JSON (${message})`] }
+    return { sidecar: {}, problems: [`line ${lineAt(text, jsonErrorOffset(text))}: not valid JSON (${message})`] }
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     return { sidecar: {}, problems: ['line 1: must be a JSON object such as {"description": "..."}'] }
@@ -61,12 +63,79 @@ export function keyLine(text: string, key: string): number {
   return at < 0 ? 1 : lineAt(text, at)
 }
 
-function syntaxErrorLine(text: string, message: string): number {
-  const line = /line (\d+)/.exec(message)
-  if (line) return Number(line[1])
-  const position = /position (\d+)/.exec(message)
-  if (position) return lineAt(text, Number(position[1]))
-  return text.trim() === '' ? 1 : lineAt(text, text.length)
+/**
+ * Where JSON text first goes wrong. V8's messages do not say on every Node
+ * version (Node 20 quotes an excerpt, no position), so this walks the grammar.
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0
+  const space = (): void => {
+    while (i < text.length && ' \t\r\n\uFEFF'.includes(text[i])) i++
+  }
+  const fail = (): never => {
+    throw i
+  }
+  const literal = (word: string): void => {
+    if (text.startsWith(word, i)) i += word.length
+    else fail()
+  }
+  const string = (): void => {
+    i++
+    while (i < text.length && text[i] !== '"') {
+      if (text.charCodeAt(i) < 0x20) fail()
+      if (text[i] === '\\') {
+        i++
+        if (text[i] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail()
+          i += 4
+        } else if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) fail()
+      }
+      i++
+    }
+    if (text[i] !== '"') fail()
+    i++
+  }
+  const value = (): void => {
+    space()
+    const c = text[i]
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']'
+      i++
+      space()
+      if (text[i] === close) return void i++
+      for (;;) {
+        if (c === '{') {
+          space()
+          if (text[i] !== '"') fail()
+          string()
+          space()
+          if (text[i] !== ':') fail()
+          i++
+        }
+        value()
+        space()
+        if (text[i] === ',') i++
+        else if (text[i] === close) return void i++
+        else fail()
+      }
+    }
+    if (c === '"') return string()
+    if (c === 't') return literal('true')
+    if (c === 'f') return literal('false')
+    if (c === 'n') return literal('null')
+    const number = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i))
+    if (!number) fail()
+    i += number![0].length
+  }
+  try {
+    value()
+    space()
+    if (i < text.length) fail()
+  } catch (at) {
+    if (typeof at === 'number') return Math.min(at, text.length)
+    throw at
+  }
+  return text.length
 }
 
 function lineAt(text: string, offset: number): number {

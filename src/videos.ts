@@ -47,26 +47,34 @@ export class VideoCheckError extends Error {
   }
 }
 
-/** Matches the patterns against the workspace: absolute paths, de-duplicated, in code-point order. */
+/** Matches the patterns against the workspace: absolute paths, de-duplicated, sorted. */
 export async function findVideoPaths(patterns: string[], workspace: string): Promise<string[]> {
   const anchored = patterns.map(p => {
     const negated = p.startsWith('!')
     const bare = negated ? p.slice(1) : p
-    const absolute = path.isAbsolute(bare) || bare.startsWith('~') ? bare : path.join(workspace, bare)
+    const absolute = path.isAbsolute(bare) || bare.startsWith('~') ? bare : path.join(escapeGlob(workspace), bare)
     return (negated ? '!' : '') + absolute
   })
   // Symbolic links are not followed while walking (a loop cannot hang the search);
-  // a matched link is resolved and checked like any file below.
+  // a matched link is resolved and checked like any file below. A folder matched
+  // by `videos/*` is not entered: publishing is not undone, so only what a
+  // pattern names is published (`videos/**` for everything below).
   const globber = await glob.create(anchored.join('\n'), {
     followSymbolicLinks: false,
     matchDirectories: true,
-    implicitDescendants: true
+    implicitDescendants: false
   })
   const matches = new Set<string>()
   for await (const match of globber.globGenerator()) {
     if (!isSidecar(match)) matches.add(match)
   }
+  // Plain UTF-16 order, the same on every machine whatever its locale.
   return [...matches].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+}
+
+/** A literal path inside a pattern: @actions/glob reads `*`, `?` and `[` as wildcards unless wrapped in brackets. */
+function escapeGlob(literal: string): string {
+  return literal.replace(/[*?[]/g, c => `[${c}]`)
 }
 
 /** What is wrong with a file as a DraftClip upload, judged from its name, size and first bytes. */
@@ -169,8 +177,20 @@ export async function checkVideos(
   }
 
   const sidecars = new Map<string, ReturnType<typeof parseSidecar>['sidecar']>()
+  const listings = new Map<string, Promise<string[]>>()
+  const listing = (dir: string): Promise<string[]> => {
+    if (!listings.has(dir)) listings.set(dir, fs.readdir(dir).catch(() => []))
+    return listings.get(dir)!
+  }
   for (const video of found) {
     const sidecarPath = sidecarPathFor(video.path)
+    // A sidecar spelled in another case would be silently ignored on Linux: name it instead.
+    const wanted = path.basename(sidecarPath)
+    for (const entry of await listing(path.dirname(video.path))) {
+      if (entry !== wanted && entry.toLowerCase() === wanted.toLowerCase()) {
+        problems.push({ file: relative(path.join(path.dirname(video.path), entry)), problem: `a sidecar must be named exactly ${wanted}` })
+      }
+    }
     let text: string
     try {
       text = await fs.readFile(sidecarPath, 'utf8')

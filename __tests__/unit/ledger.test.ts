@@ -1,0 +1,274 @@
+import { describe, it, expect, beforeEach, afterEach } from '@jest/globals'
+import { createHash, randomBytes } from 'node:crypto'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { decide, hashFile, Ledger, LedgerError, parseLedger, releaseHint, UNCONFIRMED, UPLOADING, type LedgerEntry } from '../../src/ledger.js'
+
+const H1 = 'a'.repeat(64)
+const H2 = '0123456789abcdef'.repeat(4)
+const sha = (i: number): string => createHash('sha256').update(String(i)).digest('hex')
+
+const entry = (over: Partial<LedgerEntry> = {}): LedgerEntry => ({
+  file: 'videos/a.mp4',
+  status: 'PUBLISH_COMPLETE',
+  publish_id: 'v_pub',
+  post_id: '7123456789012345678',
+  fail_reason: null,
+  updated_at: '2030-01-01T00:00:00.000Z',
+  ...over
+})
+
+function ledgerError(fn: () => unknown): LedgerError {
+  let caught: unknown
+  try {
+    fn()
+  } catch (error) {
+    caught = error
+  }
+  expect(caught).toBeInstanceOf(LedgerError)
+  return caught as LedgerError
+}
+
+describe('parseLedger', () => {
+  it('accepts a valid ledger', () => {
+    const data = { version: 1, videos: { [H1]: entry(), [H2]: entry({ status: UPLOADING, publish_id: null, post_id: null }) } }
+    expect(parseLedger(JSON.stringify(data), 'ledger.json')).toEqual(data)
+  })
+
+  it('accepts an empty ledger', () => {
+    expect(parseLedger('{"version": 1, "videos": {}}', 'l.json')).toEqual({ version: 1, videos: {} })
+  })
+
+  it('rejects invalid JSON, naming the file and saying it was left untouched', () => {
+    const error = ledgerError(() => parseLedger('{"version": 1, ', '.draftclip/ledger.json'))
+    expect(error.name).toBe('LedgerError')
+    expect(error.message).toMatch(/^The ledger \.draftclip\/ledger\.json is not valid JSON \(/)
+    expect(error.message).toContain('left untouched and nothing was uploaded')
+  })
+
+  it.each([
+    ['version 2', { version: 2, videos: {} }],
+    ['version "1"', { version: '1', videos: {} }],
+    ['no version', { videos: {} }],
+    ['videos an array', { version: 1, videos: [] }],
+    ['videos null', { version: 1, videos: null }],
+    ['no videos', { version: 1 }],
+    ['an array', [1]],
+    ['null', null],
+    ['a number', 1]
+  ])('rejects %s as not a ledger', (_what, data) => {
+    expect(ledgerError(() => parseLedger(JSON.stringify(data), 'l.json')).message).toContain(
+      'The ledger l.json is not a draftclip-publish ledger (expected {"version": 1, "videos": {...}})'
+    )
+  })
+
+  it.each([['A'.repeat(64)], ['a'.repeat(63)], ['a'.repeat(65)], ['videos/a.mp4'], ['g'.repeat(64)]])('rejects the key %s', key => {
+    const text = JSON.stringify({ version: 1, videos: { [key]: entry() } })
+    expect(ledgerError(() => parseLedger(text, 'l.json')).message).toContain(`has a key that is not a SHA-256: '${key}'`)
+  })
+
+  it.each([
+    ['no file', { status: 'X', publish_id: null, post_id: null }],
+    ['no status', { file: 'a', publish_id: null, post_id: null }],
+    ['numeric status', { file: 'a', status: 1, publish_id: null, post_id: null }],
+    ['missing publish_id', { file: 'a', status: 'X', post_id: null }],
+    ['numeric publish_id', { file: 'a', status: 'X', publish_id: 5, post_id: null }],
+    ['missing post_id', { file: 'a', status: 'X', publish_id: null }],
+    ['numeric post_id', { file: 'a', status: 'X', publish_id: null, post_id: 7123456789 }],
+    ['a string entry', 'PUBLISH_COMPLETE'],
+    ['null', null],
+    ['an array', []]
+  ])('rejects an entry with %s', (_what, bad) => {
+    const text = JSON.stringify({ version: 1, videos: { [H1]: entry(), [H2]: bad } })
+    expect(ledgerError(() => parseLedger(text, 'l.json')).message).toContain(`has an entry for ${H2} without file, status, publish_id and post_id`)
+  })
+})
+
+describe('decide', () => {
+  it('uploads a video with no entry', () => {
+    expect(decide(undefined)).toEqual({ action: 'upload' })
+  })
+
+  it('uploads again a video TikTok refused (FAILED), even with a publish id', () => {
+    expect(decide(entry({ status: 'FAILED', fail_reason: 'duration_check_failed' }))).toEqual({ action: 'upload' })
+  })
+
+  it.each(['PUBLISH_COMPLETE', 'SEND_TO_USER_INBOX', 'PROCESSING_UPLOAD', 'PROCESSING', UPLOADING, UNCONFIRMED])(
+    'skips a video with a publish id (status %s)',
+    status => {
+      const e = entry({ status })
+      expect(decide(e)).toEqual({ action: 'skip', entry: e })
+    }
+  )
+
+  it.each([UPLOADING, UNCONFIRMED, 'PROCESSING'])('holds back a video without a publish id (status %s) as unconfirmed', status => {
+    const e = entry({ status, publish_id: null, post_id: null })
+    expect(decide(e)).toEqual({ action: 'unconfirmed', entry: e })
+  })
+})
+
+describe('releaseHint', () => {
+  it('names the entry and the ledger file', () => {
+    expect(releaseHint('.draftclip/ledger.json', H1)).toBe(
+      `If it is not on TikTok (check the account and DraftClip's dashboard), delete the entry "${H1}" from .draftclip/ledger.json and run again.`
+    )
+  })
+})
+
+describe('Ledger on disk', () => {
+  let dir: string
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'draftclip-ledger-'))
+  })
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  const tmpFiles = (d: string): string[] => fs.readdirSync(d).filter(f => f.endsWith('.tmp'))
+
+  it('a missing file is an empty ledger, and loading does not create it', async () => {
+    const file = path.join(dir, 'ledger.json')
+    const ledger = await Ledger.load(file, 'ledger.json')
+    expect(ledger.get(H1)).toBeUndefined()
+    expect(ledger.file).toBe(file)
+    expect(ledger.shownAs).toBe('ledger.json')
+    expect(fs.existsSync(file)).toBe(false)
+  })
+
+  it('a corrupt file throws a LedgerError naming it as shown, and is left byte for byte', async () => {
+    const file = path.join(dir, 'ledger.json')
+    const bytes = Buffer.from('{"version": 1, "videos": {\n  "oops": \n', 'utf8')
+    fs.writeFileSync(file, bytes)
+    const before = fs.statSync(file).mtimeMs
+    await expect(Ledger.load(file, '.draftclip/ledger.json')).rejects.toThrow(/^The ledger \.draftclip\/ledger\.json is not valid JSON/)
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true)
+    expect(fs.statSync(file).mtimeMs).toBe(before)
+    expect(tmpFiles(dir)).toEqual([])
+  })
+
+  it('a valid JSON file of the wrong shape throws too and is left alone', async () => {
+    const file = path.join(dir, 'ledger.json')
+    fs.writeFileSync(file, '{"version": 2, "videos": {}}')
+    await expect(Ledger.load(file, 'ledger.json')).rejects.toBeInstanceOf(LedgerError)
+    expect(fs.readFileSync(file, 'utf8')).toBe('{"version": 2, "videos": {}}')
+  })
+
+  it('a directory in the ledger\'s place cannot be read: LedgerError', async () => {
+    await expect(Ledger.load(dir, 'ledger.json')).rejects.toThrow('The ledger ledger.json cannot be read (EISDIR)')
+  })
+
+  it('record() writes the ledger (creating folders) and a reload round-trips it', async () => {
+    const file = path.join(dir, 'nested', 'deeper', 'ledger.json')
+    const ledger = await Ledger.load(file, 'ledger.json')
+    const before = Date.now()
+    await ledger.record(H1, { file: 'a.mp4', status: 'PUBLISH_COMPLETE', publish_id: 'p1', post_id: '7123456789012345678', fail_reason: null })
+    await ledger.record(H2, { file: 'b.mp4', status: UPLOADING, publish_id: null, post_id: null })
+    const reloaded = await Ledger.load(file, 'ledger.json')
+    expect(reloaded.get(H1)).toMatchObject({ file: 'a.mp4', status: 'PUBLISH_COMPLETE', publish_id: 'p1', post_id: '7123456789012345678', fail_reason: null })
+    expect(reloaded.get(H2)).toMatchObject({ file: 'b.mp4', status: UPLOADING, publish_id: null, post_id: null })
+    const stamp = Date.parse(reloaded.get(H1)!.updated_at)
+    expect(stamp).toBeGreaterThanOrEqual(before - 1000)
+    expect(reloaded.get(H1)!.updated_at).toBe(new Date(stamp).toISOString())
+    expect(tmpFiles(path.dirname(file))).toEqual([])
+  })
+
+  it('writes pretty JSON with a final newline, hashes sorted and a stable key order', async () => {
+    const file = path.join(dir, 'ledger.json')
+    const ledger = await Ledger.load(file, 'ledger.json')
+    await ledger.record(H1, { file: 'z.mp4', status: 'S', publish_id: 'p', post_id: null })
+    await ledger.record(H2, { post_id: null, publish_id: null, status: 'T', file: 'y.mp4' } as never)
+    const text = fs.readFileSync(file, 'utf8')
+    expect(text.endsWith('}\n')).toBe(true)
+    expect(text).toContain('\n  "version": 1,\n')
+    expect(Object.keys(JSON.parse(text).videos)).toEqual([H2, H1])
+    expect(Object.keys(JSON.parse(text).videos[H2])).toEqual(['file', 'status', 'publish_id', 'post_id', 'updated_at'])
+  })
+
+  it('overwrites an entry and forget() removes one', async () => {
+    const file = path.join(dir, 'ledger.json')
+    const ledger = await Ledger.load(file, 'ledger.json')
+    await ledger.record(H1, { file: 'a.mp4', status: UPLOADING, publish_id: null, post_id: null })
+    await ledger.record(H1, { file: 'a.mp4', status: 'PROCESSING_UPLOAD', publish_id: 'p', post_id: null })
+    await ledger.record(H2, { file: 'b.mp4', status: UPLOADING, publish_id: null, post_id: null })
+    await ledger.forget(H2)
+    expect(ledger.get(H2)).toBeUndefined()
+    const data = JSON.parse(fs.readFileSync(file, 'utf8'))
+    expect(Object.keys(data.videos)).toEqual([H1])
+    expect(data.videos[H1]).toMatchObject({ status: 'PROCESSING_UPLOAD', publish_id: 'p' })
+  })
+
+  it('keeps the entries of an existing ledger when adding one', async () => {
+    const file = path.join(dir, 'ledger.json')
+    fs.writeFileSync(file, JSON.stringify({ version: 1, videos: { [H1]: entry() } }))
+    const ledger = await Ledger.load(file, 'ledger.json')
+    await ledger.record(H2, { file: 'b.mp4', status: UPLOADING, publish_id: null, post_id: null })
+    const data = JSON.parse(fs.readFileSync(file, 'utf8'))
+    expect(data.videos[H1]).toEqual(entry())
+    expect(data.videos[H2].status).toBe(UPLOADING)
+  })
+
+  it('many concurrent record() calls leave valid JSON with every entry and no temp files', async () => {
+    const file = path.join(dir, 'ledger.json')
+    const ledger = await Ledger.load(file, 'ledger.json')
+    const n = 60
+    await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        ledger.record(sha(i), { file: `v/${i}.mp4`, status: i % 2 ? 'PUBLISH_COMPLETE' : UPLOADING, publish_id: i % 2 ? `p${i}` : null, post_id: null })
+      )
+    )
+    const data = parseLedger(fs.readFileSync(file, 'utf8'), 'ledger.json')
+    expect(Object.keys(data.videos)).toHaveLength(n)
+    for (let i = 0; i < n; i++) expect(data.videos[sha(i)]).toMatchObject({ file: `v/${i}.mp4`, publish_id: i % 2 ? `p${i}` : null })
+    expect(tmpFiles(dir)).toEqual([])
+  })
+
+  it('the last of interleaved record() calls for one hash wins on disk', async () => {
+    const file = path.join(dir, 'ledger.json')
+    const ledger = await Ledger.load(file, 'ledger.json')
+    const statuses = ['UPLOADING', 'PROCESSING_UPLOAD', 'PROCESSING', 'PUBLISH_COMPLETE']
+    await Promise.all(statuses.map(status => ledger.record(H1, { file: 'a.mp4', status, publish_id: 'p', post_id: null })))
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).videos[H1].status).toBe('PUBLISH_COMPLETE')
+  })
+
+  // Questionable: parseLedger accepts extra fields (top level and per entry), but
+  // record() writes through a replacer allow-list and silently drops them.
+  it('keeps fields it does not know when it rewrites the ledger (BUG: dropped)', async () => {
+    const file = path.join(dir, 'ledger.json')
+    fs.writeFileSync(file, JSON.stringify({ version: 1, note: 'kept by hand', videos: { [H1]: { ...entry(), comment: 'launch video' } } }))
+    const ledger = await Ledger.load(file, 'ledger.json')
+    await ledger.record(H2, { file: 'b.mp4', status: UPLOADING, publish_id: null, post_id: null })
+    const data = JSON.parse(fs.readFileSync(file, 'utf8'))
+    expect(data.note).toBe('kept by hand')
+    expect(data.videos[H1].comment).toBe('launch video')
+  })
+})
+
+describe('hashFile', () => {
+  let dir: string
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'draftclip-hash-'))
+  })
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  it.each([0, 1, 1024 * 1024, 3 * 1024 * 1024 + 17])('equals crypto sha256 of %d bytes', async size => {
+    const bytes = randomBytes(size)
+    const file = path.join(dir, `f${size}.mp4`)
+    fs.writeFileSync(file, bytes)
+    const expected = createHash('sha256').update(bytes).digest('hex')
+    expect(await hashFile(file)).toBe(expected)
+    expect(expected).toMatch(/^[0-9a-f]{64}$/)
+  })
+
+  it('gives the known digest of the empty file', async () => {
+    const file = path.join(dir, 'empty')
+    fs.writeFileSync(file, '')
+    expect(await hashFile(file)).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855')
+  })
+
+  it('rejects for a missing file', async () => {
+    await expect(hashFile(path.join(dir, 'missing'))).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+})

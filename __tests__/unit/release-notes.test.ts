@@ -1,0 +1,98 @@
+import { describe, it, expect } from '@jest/globals'
+import { Status, type VideoResult } from '../../src/publish.js'
+import { mergeReleaseBody, releaseSection, SECTION_END, SECTION_START } from '../../src/release-notes.js'
+
+const result = (over: Partial<VideoResult> = {}): VideoResult => ({
+  file: 'a.mp4',
+  size: 1,
+  publish_id: null,
+  status: Status.NotAttempted,
+  post_id: null,
+  error: null,
+  fail_reason: null,
+  description: 'c',
+  privacy_level: 'SELF_ONLY',
+  sha256: null,
+  ...over
+})
+
+const SECTION = [SECTION_START, '### Published on TikTok', '', '- a.mp4: [1](https://www.tiktok.com/@/video/1)', SECTION_END].join('\n')
+
+describe('releaseSection', () => {
+  it('is undefined when nothing was published', () => {
+    expect(releaseSection([])).toBeUndefined()
+    expect(releaseSection([result({ status: Status.UploadFailed, error: 'x' }), result({ status: Status.Unconfirmed })])).toBeUndefined()
+  })
+
+  it('links posts and names uploads whose post is not live yet, in order, between the markers', () => {
+    const section = releaseSection([
+      result({ file: 'videos/a.mp4', publish_id: 'p_a', post_id: '7123456789012345678', status: 'PUBLISH_COMPLETE' }),
+      result({ file: 'videos/b.mp4', status: Status.UploadFailed }),
+      result({ file: 'videos/c.mp4', publish_id: 'p_c', status: 'PROCESSING' }),
+      result({ file: 'videos/d.mp4', publish_id: 'p_d', post_id: '7000000000000000001', status: Status.Skipped })
+    ])
+    expect(section).toBe(
+      [
+        '<!-- draftclip-publish:start -->',
+        '### Published on TikTok',
+        '',
+        '- videos/a.mp4: [7123456789012345678](https://www.tiktok.com/@/video/7123456789012345678)',
+        '- videos/c.mp4: uploaded (publish ID p_c), post not live yet',
+        '- videos/d.mp4: [7000000000000000001](https://www.tiktok.com/@/video/7000000000000000001)',
+        '<!-- draftclip-publish:end -->'
+      ].join('\n')
+    )
+  })
+
+  // Questionable: a video TikTok refused (FAILED, with a publish id) is listed as
+  // "post not live yet", although it will never be live.
+  it('does not list a FAILED video as "not live yet" (questionable)', () => {
+    expect(releaseSection([result({ publish_id: 'p', status: 'FAILED', fail_reason: 'spam_risk' })]) ?? '').not.toContain('not live yet')
+  })
+})
+
+describe('mergeReleaseBody', () => {
+  it('uses the section as the whole body when there is none', () => {
+    expect(mergeReleaseBody(null, SECTION)).toBe(SECTION)
+    expect(mergeReleaseBody(undefined, SECTION)).toBe(SECTION)
+    expect(mergeReleaseBody('', SECTION)).toBe(SECTION)
+    expect(mergeReleaseBody(' \r\n\n', SECTION)).toBe(SECTION)
+  })
+
+  it('adds the section at the end after one blank line, trimming trailing space', () => {
+    expect(mergeReleaseBody('## Changes\n- fixed it\n\n\n', SECTION)).toBe(`## Changes\n- fixed it\n\n${SECTION}`)
+    expect(mergeReleaseBody('Notes\r\n', SECTION)).toBe(`Notes\n\n${SECTION}`)
+  })
+
+  it('replaces an existing section in place, keeping the text before and after', () => {
+    const old = `${SECTION_START}\n### Published on TikTok\n\n- old.mp4: stale\n${SECTION_END}`
+    const body = `Intro\n\n${old}\n\n## Footer\nthanks`
+    const newSection = SECTION.replace('a.mp4', 'new.mp4')
+    expect(mergeReleaseBody(body, newSection)).toBe(`Intro\n\n${newSection}\n\n## Footer\nthanks`)
+  })
+
+  it('replaces a section at the very start of the body', () => {
+    expect(mergeReleaseBody(`${SECTION_START}old${SECTION_END}tail`, SECTION)).toBe(`${SECTION}tail`)
+  })
+
+  it('is idempotent: merging twice equals merging once', () => {
+    for (const body of [null, '', 'Notes', 'Notes\n\n', `Intro\n${SECTION_START}x${SECTION_END}\nOutro`, 'Windows\r\nnotes\r\n']) {
+      const once = mergeReleaseBody(body, SECTION)
+      expect(mergeReleaseBody(once, SECTION)).toBe(once)
+    }
+  })
+
+  it('ignores an end marker that comes before any start marker', () => {
+    const body = `${SECTION_END} stray\ntext`
+    expect(mergeReleaseBody(body, SECTION)).toBe(`${body}\n\n${SECTION}`)
+  })
+
+  // Questionable: with a start marker whose end marker was deleted by hand, the
+  // first merge appends a second section; the next merge replaces everything from
+  // the orphan start marker to the new end marker, deleting the user's text between.
+  it('never deletes user text after an orphan start marker (BUG: lost on the second merge)', () => {
+    const body = `Intro\n${SECTION_START}\nUser text that must stay`
+    const twice = mergeReleaseBody(mergeReleaseBody(body, SECTION), SECTION)
+    expect(twice).toContain('User text that must stay')
+  })
+})
