@@ -111,14 +111,21 @@ async function startPhp(uploadTmpDir: string): Promise<PhpServer> {
       [
         '-S',
         `127.0.0.1:${port}`,
-        '-d', 'upload_max_filesize=600M',
-        '-d', 'post_max_size=600M',
-        '-d', 'memory_limit=128M',
-        '-d', 'file_uploads=1',
-        '-d', 'max_file_uploads=20',
-        '-d', `upload_tmp_dir=${uploadTmpDir}`,
+        '-d',
+        'upload_max_filesize=600M',
+        '-d',
+        'post_max_size=600M',
+        '-d',
+        'memory_limit=128M',
+        '-d',
+        'file_uploads=1',
+        '-d',
+        'max_file_uploads=20',
+        '-d',
+        `upload_tmp_dir=${uploadTmpDir}`,
         // Warnings must never land in the JSON answer.
-        '-d', 'display_errors=stderr',
+        '-d',
+        'display_errors=stderr',
         ROUTER
       ],
       { cwd: PHP_DIR, stdio: ['ignore', 'pipe', 'pipe'] }
@@ -445,7 +452,13 @@ describe("DraftClipClient.upload against PHP's multipart parser (php -S)", () =>
     const file = writeFile(tmp, 'e.mp4', pieces())
     expect(file.size).toBe(64 * MIB)
     let lastProgress = 0
-    await conform(file, 'e.mp4', { description: 'big one', privacy_level: 'MUTUAL_FOLLOW_FRIENDS' }, 'video/mp4', sent => (lastProgress = sent))
+    await conform(
+      file,
+      'e.mp4',
+      { description: 'big one', privacy_level: 'MUTUAL_FOLLOW_FRIENDS' },
+      'video/mp4',
+      sent => (lastProgress = sent)
+    )
     expect(lastProgress).toBe(64 * MIB)
   })
 

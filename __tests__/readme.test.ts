@@ -34,7 +34,10 @@ function table(heading: string): Map<string, string> {
       continue
     }
     inTable = true
-    const cells = line.split('|').slice(1, -1).map(c => c.trim())
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map(c => c.trim())
     const name = /^`([^`]+)`$/.exec(cells[0])
     if (name) rows.set(name[1], cells[1])
   }
@@ -59,7 +62,24 @@ describe('README and action.yml describe the same contract', () => {
 
   it('the inputs the issues named are all declared', () => {
     expect(declared('inputs')).toEqual(
-      expect.arrayContaining(['api-key', 'videos', 'description', 'privacy-level', 'title', 'wait', 'wait-timeout', 'poll-interval', 'if-no-files-found', 'base-url', 'retries', 'ledger', 'concurrency', 'dry-run', 'release-notes', 'github-token'])
+      expect.arrayContaining([
+        'api-key',
+        'videos',
+        'description',
+        'privacy-level',
+        'title',
+        'wait',
+        'wait-timeout',
+        'poll-interval',
+        'if-no-files-found',
+        'base-url',
+        'retries',
+        'ledger',
+        'concurrency',
+        'dry-run',
+        'release-notes',
+        'github-token'
+      ])
     )
     expect(declared('outputs')).toEqual(['publish-ids', 'post-ids', 'results', 'publish-id', 'post-id'])
   })

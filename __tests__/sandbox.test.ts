@@ -3,12 +3,7 @@ import http from 'node:http'
 import { once } from 'node:events'
 import { createHash, randomBytes } from 'node:crypto'
 import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server.js'
-import {
-  MultipartParser,
-  MultipartError,
-  getBoundary,
-  parseContentDisposition
-} from '../sandbox/multipart.js'
+import { MultipartParser, MultipartError, getBoundary, parseContentDisposition } from '../sandbox/multipart.js'
 import { parseGithubOutput, actionInputDefaults } from '../sandbox/outputs.js'
 
 const KEY = 'ttapi_sandbox_key'
@@ -93,7 +88,7 @@ function request(base: string, path: string, opts: RawRequest = {}): Promise<Raw
     const headers: Record<string, string> = { ...(opts.headers ?? {}) }
     if (opts.body && !opts.chunked) headers['content-length'] = String(opts.body.length)
     if (opts.chunked) headers['transfer-encoding'] = 'chunked'
-    const req = http.request(base + path, { method: opts.method ?? 'GET', headers, agent: false }, (res) => {
+    const req = http.request(base + path, { method: opts.method ?? 'GET', headers, agent: false }, res => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
       res.on('end', () => {
@@ -142,7 +137,7 @@ function sha256(b: Buffer): string {
 }
 
 function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms))
+  return new Promise(r => setTimeout(r, ms))
 }
 
 async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
@@ -174,17 +169,17 @@ describe('multipart parser', () => {
     data: Buffer
   }
   // Compared by digest: deep equality of 100 KB Buffers is slow in expect.
-  const digest = (ps: Parsed[]) => ps.map((p) => ({ ...p, data: `${p.data.length}:${sha256(p.data)}` }))
+  const digest = (ps: Parsed[]) => ps.map(p => ({ ...p, data: `${p.data.length}:${sha256(p.data)}` }))
 
   function parse(boundary: string, chunks: Buffer[]): { parts: ReturnType<typeof digest>; ended: boolean } {
     const parts: Parsed[] = []
     let current: { info: Omit<Parsed, 'data'>; data: Buffer[] } | null = null
     let ended = false
     const parser = new MultipartParser(boundary, {
-      onPartBegin: (p) => {
+      onPartBegin: p => {
         current = { info: { name: p.name, filename: p.filename, contentType: p.contentType }, data: [] }
       },
-      onPartData: (d) => current!.data.push(Buffer.from(d)),
+      onPartData: d => current!.data.push(Buffer.from(d)),
       onPartEnd: () => {
         parts.push({ ...current!.info, data: Buffer.concat(current!.data) })
         current = null
@@ -228,7 +223,7 @@ describe('multipart parser', () => {
     { name: 'title', value: `--${boundary}--` }
   ]
   const expected = digest(
-    parts.map((p) => ({
+    parts.map(p => ({
       name: p.name,
       filename: p.filename,
       contentType: p.contentType,
@@ -237,7 +232,7 @@ describe('multipart parser', () => {
   )
   // The builder does not escape quotes; the parser unescapes \" only.
   const body = encodeMultipart(
-    parts.map((p) => (p.filename ? { ...p, filename: p.filename.replace(/"/g, '\\"') } : p)),
+    parts.map(p => (p.filename ? { ...p, filename: p.filename.replace(/"/g, '\\"') } : p)),
     boundary,
     'This is the preamble. --not-a-boundary',
     'This is the epilogue.\r\n--' + boundary + '\r\ngarbage'
@@ -274,7 +269,9 @@ describe('multipart parser', () => {
   })
 
   it('accepts a body without preamble, transport padding and a part without headers', () => {
-    const b = Buffer.from(`--${boundary}  \t\r\n\r\nno headers\r\n--${boundary}\r\nContent-Disposition: form-data;\r\n name=folded\r\n\r\nv\r\n--${boundary}--`)
+    const b = Buffer.from(
+      `--${boundary}  \t\r\n\r\nno headers\r\n--${boundary}\r\nContent-Disposition: form-data;\r\n name=folded\r\n\r\nv\r\n--${boundary}--`
+    )
     const { parts: got } = parse(boundary, [b])
     expect(got).toEqual(
       digest([
@@ -400,7 +397,7 @@ describe('sandbox server', () => {
   })
 
   afterAll(async () => {
-    await Promise.all(opened.map((s) => s.close()))
+    await Promise.all(opened.map(s => s.close()))
   })
 
   describe('routing and auth', () => {
@@ -509,7 +506,7 @@ describe('sandbox server', () => {
         const res = await upload(sb, { filename })
         expect(res.status).toBe(200)
       }
-      expect(sb.uploads.slice(-3).map((u) => u.filename)).toEqual(['clip.MP4', 'old.Avi', 'x.mov'])
+      expect(sb.uploads.slice(-3).map(u => u.filename)).toEqual(['clip.MP4', 'old.Avi', 'x.mov'])
     })
 
     const longest = '🎉'.repeat(1100) // 2200 UTF-16 code units
@@ -600,7 +597,7 @@ describe('sandbox server', () => {
             agent: false,
             headers: { ...AUTH, 'content-type': slow.contentType, 'content-length': String(slow.body.length) }
           },
-          (res) => {
+          res => {
             const chunks: Buffer[] = []
             res.on('data', (c: Buffer) => chunks.push(c))
             res.on('end', () => {
@@ -613,21 +610,21 @@ describe('sandbox server', () => {
         req.write(slow.body.subarray(0, 300_000))
         slowReqEnd = () => req.end(slow.body.subarray(300_000))
       })
-      const results = await Promise.all(videos.map((v) => upload(sb, { video: v.data, filename: v.name })))
+      const results = await Promise.all(videos.map(v => upload(sb, { video: v.data, filename: v.name })))
       expect(slowDone).toBe(false)
       slowReqEnd()
       const slowRes = await slowReq
       expect(slowRes.status).toBe(200)
-      const ids = results.map((r) => {
+      const ids = results.map(r => {
         expect(r.status).toBe(200)
         return r.json.data.publish_id as string
       })
       expect(new Set([...ids, slowRes.json.data.publish_id]).size).toBe(7)
       for (const [i, v] of videos.entries()) {
-        const record = sb.uploads.find((u) => u.publishId === ids[i])
+        const record = sb.uploads.find(u => u.publishId === ids[i])
         expect(record).toMatchObject({ filename: v.name, size: v.data.length, sha256: sha256(v.data) })
       }
-      expect(sb.uploads.find((u) => u.filename === 'slow.mp4')?.sha256).toBe(sha256(slowVideo))
+      expect(sb.uploads.find(u => u.filename === 'slow.mp4')?.sha256).toBe(sha256(slowVideo))
     })
   })
 
@@ -679,7 +676,7 @@ describe('sandbox server', () => {
       const id = await publish(sb, 'failed.mp4')
       const seen = []
       for (let i = 0; i < 4; i++) seen.push((await poll(sb, id)).json.data)
-      expect(seen.map((d) => d.status)).toEqual(['PROCESSING_UPLOAD', 'PROCESSING', 'FAILED', 'FAILED'])
+      expect(seen.map(d => d.status)).toEqual(['PROCESSING_UPLOAD', 'PROCESSING', 'FAILED', 'FAILED'])
       expect(seen[2]).toEqual({
         publish_id: id,
         status: 'FAILED',
@@ -710,7 +707,7 @@ describe('sandbox server', () => {
       const id = await publish(sb, 'late-id.mp4')
       const seen = []
       for (let i = 0; i < 5; i++) seen.push((await poll(sb, id)).json.data)
-      expect(seen.map((d) => [d.status, d.is_complete, d.publicaly_available_post_id !== undefined])).toEqual([
+      expect(seen.map(d => [d.status, d.is_complete, d.publicaly_available_post_id !== undefined])).toEqual([
         ['PROCESSING_UPLOAD', false, false],
         ['PUBLISH_COMPLETE', true, false],
         ['PUBLISH_COMPLETE', true, false],
@@ -731,8 +728,8 @@ describe('sandbox server', () => {
       const id = await publish(sb, 'never.mp4')
       const statuses = []
       for (let i = 0; i < 8; i++) statuses.push((await poll(sb, id)).json.data)
-      expect(statuses.map((d) => d.status)).toEqual(['PROCESSING_UPLOAD', ...Array(7).fill('PROCESSING')])
-      expect(statuses.every((d) => d.is_complete === false)).toBe(true)
+      expect(statuses.map(d => d.status)).toEqual(['PROCESSING_UPLOAD', ...Array(7).fill('PROCESSING')])
+      expect(statuses.every(d => d.is_complete === false)).toBe(true)
     })
 
     it('applies setFile to later uploads, and the global pollsToComplete', async () => {
@@ -767,9 +764,7 @@ describe('sandbox server', () => {
   describe('upload faults', () => {
     it('respond: answers exactly the given status, body and headers; nothing taken', async () => {
       const before = sb.uploads.length
-      sb.addFaults('upload', [
-        { type: 'respond', status: 429, body: '{"error":"Quota exceeded"}', headers: { 'Retry-After': '7' } }
-      ])
+      sb.addFaults('upload', [{ type: 'respond', status: 429, body: '{"error":"Quota exceeded"}', headers: { 'Retry-After': '7' } }])
       const res = await upload(sb, { video: randomBytes(500_000) })
       expect(res.status).toBe(429)
       expect(res.headers['retry-after']).toBe('7')
@@ -835,7 +830,7 @@ describe('sandbox server', () => {
       req.on('response', () => {
         answered = true
       })
-      const failed = new Promise<void>((resolve) => req.on('error', () => resolve()))
+      const failed = new Promise<void>(resolve => req.on('error', () => resolve()))
       const chunk = Buffer.alloc(64 * 1024, 0x61)
       const writing = (async () => {
         try {

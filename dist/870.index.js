@@ -22,7 +22,9 @@ function releaseSection(results) {
     const posted = results.filter(r => r.post_id || (r.publish_id && r.status !== 'FAILED'));
     if (posted.length === 0)
         return undefined;
-    const lines = posted.map(r => r.post_id ? `- ${r.file}: [${r.post_id}](${(0,_report_js__WEBPACK_IMPORTED_MODULE_0__/* .postUrl */ .KI)(r.post_id)})` : `- ${r.file}: uploaded (publish ID ${r.publish_id}), post not live yet`);
+    const lines = posted.map(r => r.post_id
+        ? `- ${r.file}: [${r.post_id}](${(0,_report_js__WEBPACK_IMPORTED_MODULE_0__/* .postUrl */ .KI)(r.post_id)})`
+        : `- ${r.file}: uploaded (publish ID ${r.publish_id}), post not live yet`);
     return [SECTION_START, '### Published on TikTok', '', ...lines, SECTION_END].join('\n');
 }
 /** The body with our section replaced, or added at the end when it is not there yet. */

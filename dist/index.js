@@ -39581,9 +39581,7 @@ const MAX_RETRIES = 10;
 class InputError extends Error {
     problems;
     constructor(problems) {
-        super(problems.length === 1
-            ? problems[0]
-            : `${problems.length} inputs are invalid:\n${problems.map(p => `  - ${p}`).join('\n')}`);
+        super(problems.length === 1 ? problems[0] : `${problems.length} inputs are invalid:\n${problems.map(p => `  - ${p}`).join('\n')}`);
         this.problems = problems;
         this.name = 'InputError';
     }
@@ -40027,7 +40025,8 @@ async function run(env = process.env) {
         for (const r of results) {
             if (r.status === src_ledger/* UPLOADING */.mK) {
                 r.status = publish/* Status */.nW.Unconfirmed;
-                r.error = 'the job was cancelled during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again.';
+                r.error =
+                    'the job was cancelled during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again.';
             }
         }
         core/* error */.z3(`${stopReason} The outputs hold what was learned so far.`);
@@ -40106,7 +40105,11 @@ function plan(results, ledger) {
             Object.assign(r, { publish_id: decision.entry.publish_id, post_id: decision.entry.post_id });
         if (decision.action === 'unconfirmed')
             r.error = `would not upload: an earlier run's upload is unconfirmed (${decision.entry.updated_at})`;
-        const verb = decision.action === 'upload' ? 'would upload' : decision.action === 'skip' ? 'would skip (already published)' : 'would not upload (unconfirmed)';
+        const verb = decision.action === 'upload'
+            ? 'would upload'
+            : decision.action === 'skip'
+                ? 'would skip (already published)'
+                : 'would not upload (unconfirmed)';
         core/* info */.pq(`${r.file}: ${verb}, ${(0,src_videos/* megabytes */.ix)(r.size)}, ${r.privacy_level}, caption: ${JSON.stringify(r.description)}`);
     }
     core/* info */.pq('Dry run: nothing was sent to DraftClip.');
@@ -40232,7 +40235,11 @@ function judgeUpload(attempt) {
     }
     const { httpStatus, json } = attempt;
     const said = (0,draftclip/* serverError */.ig)(json);
-    const quoted = said ? `: ${said}` : json === undefined ? ` (the answer was not JSON${attempt.text ? `: ${oneLine(attempt.text)}` : ''})` : '';
+    const quoted = said
+        ? `: ${said}`
+        : json === undefined
+            ? ` (the answer was not JSON${attempt.text ? `: ${oneLine(attempt.text)}` : ''})`
+            : '';
     const reason = `DraftClip answered HTTP ${httpStatus}${quoted}`;
     if (httpStatus >= 200 && httpStatus < 300) {
         const accepted = (0,draftclip/* acceptedUpload */.zh)(json);
@@ -40302,7 +40309,10 @@ function retryDelayMs(retry, retryAfter, now, random, timings) {
     return Math.round(Math.min(exponential * (0.5 + random / 2), timings.maxDelayMs));
 }
 function oneLine(text) {
-    const flat = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+    const flat = text
+        .replace(/<[^>]*>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
     return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
 }
 
@@ -40513,7 +40523,12 @@ async function publishAll(videos, results, deps) {
             const decision = (0,src_ledger/* decide */.LD)(ledger.ledger.get(ledger.hash));
             if (decision.action === 'skip') {
                 const { entry } = decision;
-                Object.assign(result, { status: Status.Skipped, publish_id: entry.publish_id, post_id: entry.post_id, fail_reason: entry.fail_reason ?? null });
+                Object.assign(result, {
+                    status: Status.Skipped,
+                    publish_id: entry.publish_id,
+                    post_id: entry.post_id,
+                    fail_reason: entry.fail_reason ?? null
+                });
                 log.info(`already published (ledger: ${entry.status}, publish ID ${entry.publish_id}); not uploaded again`);
                 // An earlier run left it processing (wait off, or a timeout): learn how it ended, without uploading.
                 if (deps.inputs.wait && entry.publish_id && !isSettled(entry.status, entry.post_id)) {
@@ -40744,7 +40759,10 @@ async function writeSummary(markdown, secrets) {
 function annotate(results, secrets) {
     for (const r of results) {
         if (r.status === _publish_js__WEBPACK_IMPORTED_MODULE_1__/* .Status */ .nW.Unconfirmed || r.status === _publish_js__WEBPACK_IMPORTED_MODULE_1__/* .Status */ .nW.Failed || r.status === _publish_js__WEBPACK_IMPORTED_MODULE_1__/* .Status */ .nW.UploadFailed) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_secret_js__WEBPACK_IMPORTED_MODULE_3__/* .scrub */ ._)(`${r.file}: ${r.status}: ${r.error ?? r.fail_reason ?? ''}`, secrets), { file: r.file, title: `DraftClip: ${r.status}` });
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_secret_js__WEBPACK_IMPORTED_MODULE_3__/* .scrub */ ._)(`${r.file}: ${r.status}: ${r.error ?? r.fail_reason ?? ''}`, secrets), {
+                file: r.file,
+                title: `DraftClip: ${r.status}`
+            });
         }
     }
 }
@@ -44616,8 +44634,15 @@ function jsonErrorOffset(text) {
         while (i < text.length && ' \t\r\n\uFEFF'.includes(text[i]))
             i++;
     };
+    class Stop extends Error {
+        at;
+        constructor(at) {
+            super(`invalid JSON at ${at}`);
+            this.at = at;
+        }
+    }
     const fail = () => {
-        throw i;
+        throw new Stop(i);
     };
     const literal = (word) => {
         if (text.startsWith(word, i))
@@ -44695,10 +44720,10 @@ function jsonErrorOffset(text) {
         if (i < text.length)
             fail();
     }
-    catch (at) {
-        if (typeof at === 'number')
-            return Math.min(at, text.length);
-        throw at;
+    catch (stop) {
+        if (stop instanceof Stop)
+            return Math.min(stop.at, text.length);
+        throw stop;
     }
     return text.length;
 }

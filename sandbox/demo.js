@@ -58,12 +58,12 @@ function createRenderer(out, masks) {
   const raw = process.env.DEMO_RAW === '1'
   const showDebug = process.env.RUNNER_DEBUG === '1'
   let carry = ''
-  const unescape = (s) => s.replace(/%0D/gi, '\r').replace(/%0A/gi, '\n').replace(/%25/g, '%')
-  const mask = (s) => {
+  const unescape = s => s.replace(/%0D/gi, '\r').replace(/%0A/gi, '\n').replace(/%25/g, '%')
+  const mask = s => {
     for (const m of masks) if (m) s = s.split(m).join('***')
     return s
   }
-  const line = (text) => {
+  const line = text => {
     if (raw) return out.write(text + '\n')
     const cmd = /^::([a-z-]+)(?: ([^:]*))?::(.*)$/.exec(text)
     if (!cmd) return out.write(mask(text) + '\n')
@@ -107,9 +107,7 @@ function indent(text) {
 
 async function main() {
   if (!existsSync(entry)) {
-    console.error(
-      `dist/index.js does not exist yet: build the action first with\n\n  npm run bundle\n\nthen run \`npm start\` again.`
-    )
+    console.error(`dist/index.js does not exist yet: build the action first with\n\n  npm run bundle\n\nthen run \`npm start\` again.`)
     return 1
   }
 
@@ -206,13 +204,13 @@ async function main() {
       env,
       stdio: ['ignore', 'pipe', 'pipe']
     })
-    child.stdout.on('data', (c) => stdout.write(c))
-    child.stderr.on('data', (c) => stderr.write(c))
-    const forward = (signal) => child.kill(signal)
+    child.stdout.on('data', c => stdout.write(c))
+    child.stderr.on('data', c => stderr.write(c))
+    const forward = signal => child.kill(signal)
     process.on('SIGINT', forward)
     process.on('SIGTERM', forward)
-    const code = await new Promise((resolve) => {
-      child.on('error', (err) => {
+    const code = await new Promise(resolve => {
+      child.on('error', err => {
         console.error(`Could not start node dist/index.js: ${err.message}`)
         resolve(1)
       })

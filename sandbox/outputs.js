@@ -41,7 +41,7 @@ export function parseGithubOutput(text) {
 export function actionInputDefaults(yamlText) {
   const lines = yamlText.split(/\r?\n/)
   const defaults = {}
-  const start = lines.findIndex((l) => /^inputs:\s*(#.*)?$/.test(l))
+  const start = lines.findIndex(l => /^inputs:\s*(#.*)?$/.test(l))
   if (start < 0) return defaults
 
   let inputIndent = -1
@@ -88,7 +88,7 @@ function scalar(raw) {
   if (raw.startsWith('"')) {
     const end = raw.lastIndexOf('"')
     const body = raw.slice(1, end > 0 ? end : undefined)
-    const escapes = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\', '/': '/', '0': '\0' }
+    const escapes = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\', '/': '/', 0: '\0' }
     return body.replace(/\\(.)/g, (m, c) => escapes[c] ?? m)
   }
   const comment = raw.search(/\s#/)

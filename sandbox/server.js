@@ -26,14 +26,13 @@ const STATUSES = {
   SEND_TO_USER_INBOX: { label: 'Sent to inbox', description: 'Video sent to inbox (draft mode)', complete: true }
 }
 
-const debug =
-  process.env.SANDBOX_DEBUG === '1' ? (...args) => console.error('[sandbox]', ...args) : () => {}
+const debug = process.env.SANDBOX_DEBUG === '1' ? (...args) => console.error('[sandbox]', ...args) : () => {}
 
 // PHP's json_encode() without flags escapes "/" and every non-ASCII character.
 function phpJson(value) {
   return JSON.stringify(value)
     .replace(/\//g, '\\/')
-    .replace(/[\u0080-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'))
+    .replace(/[\u0080-\uffff]/g, c => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'))
 }
 
 function bearerKey(header) {
@@ -88,7 +87,7 @@ export async function startSandbox(options = {}) {
   let closed = false
 
   const server = http.createServer({ requestTimeout: 0 }, (req, res) => {
-    handle(req, res).catch((err) => {
+    handle(req, res).catch(err => {
       debug('handler error', err)
       if (!res.headersSent && !req.socket.destroyed) {
         res.writeHead(500, { 'Content-Type': 'application/json' })
@@ -97,13 +96,13 @@ export async function startSandbox(options = {}) {
     })
   })
   server.timeout = 0
-  server.on('connection', (socket) => {
+  server.on('connection', socket => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
   })
 
   function sleep(ms) {
-    return new Promise((resolve) => {
+    return new Promise(resolve => {
       const t = setTimeout(() => {
         timers.delete(t)
         resolve()
@@ -122,12 +121,12 @@ export async function startSandbox(options = {}) {
           fn(arg)
         }
       }
-      req.on('data', (chunk) => {
+      req.on('data', chunk => {
         entry.bytesReceived += chunk.length
         if (onChunk) onChunk(chunk)
       })
       req.on('end', () => settle(resolve))
-      req.on('error', (err) => settle(reject, err))
+      req.on('error', err => settle(reject, err))
       req.on('close', () => settle(reject, new RequestError('client went away')))
     })
   }
@@ -163,8 +162,7 @@ export async function startSandbox(options = {}) {
     requests.push(entry)
     debug(entry.method, req.url, 'content-length', lengthHeader, entry.chunked ? 'chunked' : '')
 
-    const kind =
-      entry.path === '/api/upload.php' ? 'upload' : entry.path === '/api/video_status.php' ? 'status' : null
+    const kind = entry.path === '/api/upload.php' ? 'upload' : entry.path === '/api/video_status.php' ? 'status' : null
     const fault = kind ? (faults[kind].shift() ?? null) : null
     if (fault) debug('fault', fault.type, 'for', entry.path)
 
@@ -191,7 +189,7 @@ export async function startSandbox(options = {}) {
       case 'respond': {
         await consume(req, entry)
         const headers = { ...(fault.headers ?? {}) }
-        if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+        if (!Object.keys(headers).some(h => h.toLowerCase() === 'content-type')) {
           let json = true
           try {
             JSON.parse(fault.body)
@@ -358,7 +356,7 @@ export async function startSandbox(options = {}) {
       }
     })
     let broken = false
-    await consume(req, entry, (chunk) => {
+    await consume(req, entry, chunk => {
       if (broken) return
       try {
         parser.write(chunk)
@@ -434,7 +432,7 @@ export async function startSandbox(options = {}) {
       closed = true
       for (const t of timers) clearTimeout(t)
       timers.clear()
-      return new Promise((resolve) => {
+      return new Promise(resolve => {
         server.close(() => resolve())
         for (const socket of sockets) socket.destroy()
         sockets.clear()

@@ -209,8 +209,9 @@ async function readAnswer(response: Dispatcher.ResponseData): Promise<Answer> {
 
 /** A post id sent as a bare JSON number has more digits than a double keeps: read it as text. */
 export function quoteLongPostIds(text: string): string {
-  return text.replace(/("public(?:al|l)?y_available_post_id"\s*:\s*)(\[[\d\s,]*\]|\d+(?=\s*[,}]))/g, (_all, key: string, value: string) =>
-    key + value.replace(/\d+/g, digits => `"${digits}"`)
+  return text.replace(
+    /("public(?:al|l)?y_available_post_id"\s*:\s*)(\[[\d\s,]*\]|\d+(?=\s*[,}]))/g,
+    (_all, key: string, value: string) => key + value.replace(/\d+/g, digits => `"${digits}"`)
   )
 }
 
@@ -264,7 +265,8 @@ export function readStatus(json: unknown): VideoStatus | undefined {
   return {
     status,
     // The doc's table decides for the statuses it names; is_complete only for one it does not.
-    isComplete: (COMPLETE_STATUSES as readonly string[]).includes(status) || (!INCOMPLETE_STATUSES.includes(status) && data.is_complete === true),
+    isComplete:
+      (COMPLETE_STATUSES as readonly string[]).includes(status) || (!INCOMPLETE_STATUSES.includes(status) && data.is_complete === true),
     postId: postIdOf(data.publicaly_available_post_id) ?? postIdOf(data.publicly_available_post_id),
     failReason: typeof data.fail_reason === 'string' && data.fail_reason !== '' ? data.fail_reason : undefined,
     description: typeof data.status_description === 'string' ? data.status_description : undefined
@@ -273,7 +275,7 @@ export function readStatus(json: unknown): VideoStatus | undefined {
 
 /** DraftClip documents a string; TikTok's own API gives an array of ids (and numbers lose digits). */
 function postIdOf(value: unknown): string | undefined {
-  const first = Array.isArray(value) ? value[0] : value
+  const first: unknown = Array.isArray(value) ? value[0] : value
   if (typeof first === 'string' && first.trim() !== '') return first.trim()
   if (typeof first === 'bigint' || (typeof first === 'number' && Number.isSafeInteger(first))) return String(first)
   return undefined

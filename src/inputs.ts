@@ -66,11 +66,7 @@ export interface Inputs {
 
 export class InputError extends Error {
   constructor(readonly problems: string[]) {
-    super(
-      problems.length === 1
-        ? problems[0]
-        : `${problems.length} inputs are invalid:\n${problems.map(p => `  - ${p}`).join('\n')}`
-    )
+    super(problems.length === 1 ? problems[0] : `${problems.length} inputs are invalid:\n${problems.map(p => `  - ${p}`).join('\n')}`)
     this.name = 'InputError'
   }
 }

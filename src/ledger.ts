@@ -61,10 +61,7 @@ export function parseLedger(text: string, file: string): LedgerData {
   return data as unknown as LedgerData
 }
 
-export type LedgerDecision =
-  | { action: 'upload' }
-  | { action: 'skip'; entry: LedgerEntry }
-  | { action: 'unconfirmed'; entry: LedgerEntry }
+export type LedgerDecision = { action: 'upload' } | { action: 'skip'; entry: LedgerEntry } | { action: 'unconfirmed'; entry: LedgerEntry }
 
 /** What to do with a video given its ledger entry. */
 export function decide(entry: LedgerEntry | undefined): LedgerDecision {
@@ -140,7 +137,7 @@ function ordered(data: LedgerData): LedgerData {
   const first = <T extends object>(value: T, keys: string[]): T => {
     const out: Record<string, unknown> = {}
     for (const key of keys) if (key in value) out[key] = (value as Record<string, unknown>)[key]
-    return Object.assign(out, value) as T
+    return Object.assign(out, value)
   }
   const videos: Record<string, LedgerEntry> = {}
   for (const hash of Object.keys(data.videos).sort()) videos[hash] = first(data.videos[hash], ENTRY_KEYS)

@@ -42,7 +42,8 @@ export async function run(env: Record<string, string | undefined> = process.env)
     for (const r of results) {
       if (r.status === UPLOADING) {
         r.status = Status.Unconfirmed
-        r.error = 'the job was cancelled during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again.'
+        r.error =
+          'the job was cancelled during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again.'
       }
     }
     core.error(`${stopReason} The outputs hold what was learned so far.`)
@@ -104,7 +105,8 @@ export async function run(env: Record<string, string | undefined> = process.env)
 
 function noVideos(inputs: Inputs): void {
   const message = `No videos matched ${inputs.patterns.map(p => `'${p}'`).join(', ')} in ${inputs.workspace}.`
-  if (inputs.ifNoFilesFound === 'error') core.setFailed(`${message} (Set '${Input.IfNoFilesFound}' to warn or ignore if that can be normal.)`)
+  if (inputs.ifNoFilesFound === 'error')
+    core.setFailed(`${message} (Set '${Input.IfNoFilesFound}' to warn or ignore if that can be normal.)`)
   else if (inputs.ifNoFilesFound === 'warn') core.warning(message)
   else core.info(message)
 }
@@ -114,8 +116,14 @@ function plan(results: VideoResult[], ledger: Ledger | undefined): void {
     const decision = ledger && r.sha256 ? decide(ledger.get(r.sha256)) : { action: 'upload' as const }
     r.status = Status.DryRun
     if (decision.action === 'skip') Object.assign(r, { publish_id: decision.entry.publish_id, post_id: decision.entry.post_id })
-    if (decision.action === 'unconfirmed') r.error = `would not upload: an earlier run's upload is unconfirmed (${decision.entry.updated_at})`
-    const verb = decision.action === 'upload' ? 'would upload' : decision.action === 'skip' ? 'would skip (already published)' : 'would not upload (unconfirmed)'
+    if (decision.action === 'unconfirmed')
+      r.error = `would not upload: an earlier run's upload is unconfirmed (${decision.entry.updated_at})`
+    const verb =
+      decision.action === 'upload'
+        ? 'would upload'
+        : decision.action === 'skip'
+          ? 'would skip (already published)'
+          : 'would not upload (unconfirmed)'
     core.info(`${r.file}: ${verb}, ${megabytes(r.size)}, ${r.privacy_level}, caption: ${JSON.stringify(r.description)}`)
   }
   core.info('Dry run: nothing was sent to DraftClip.')

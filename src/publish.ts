@@ -167,7 +167,12 @@ export async function publishAll(videos: Video[], results: VideoResult[], deps: 
       const decision = decide(ledger.ledger.get(ledger.hash))
       if (decision.action === 'skip') {
         const { entry } = decision
-        Object.assign(result, { status: Status.Skipped, publish_id: entry.publish_id, post_id: entry.post_id, fail_reason: entry.fail_reason ?? null })
+        Object.assign(result, {
+          status: Status.Skipped,
+          publish_id: entry.publish_id,
+          post_id: entry.post_id,
+          fail_reason: entry.fail_reason ?? null
+        })
         log.info(`already published (ledger: ${entry.status}, publish ID ${entry.publish_id}); not uploaded again`)
         // An earlier run left it processing (wait off, or a timeout): learn how it ended, without uploading.
         if (deps.inputs.wait && entry.publish_id && !isSettled(entry.status, entry.post_id)) {
@@ -261,7 +266,7 @@ export async function publishAll(videos: Video[], results: VideoResult[], deps: 
   )
   const settled = await Promise.allSettled(tasks)
   const crash = settled.find(s => s.status === 'rejected')
-  if (crash) throw (crash as PromiseRejectedResult).reason
+  if (crash) throw crash.reason
   return stopReason
 }
 

@@ -14,7 +14,9 @@ export function releaseSection(results: VideoResult[]): string | undefined {
   const posted = results.filter(r => r.post_id || (r.publish_id && r.status !== 'FAILED'))
   if (posted.length === 0) return undefined
   const lines = posted.map(r =>
-    r.post_id ? `- ${r.file}: [${r.post_id}](${postUrl(r.post_id)})` : `- ${r.file}: uploaded (publish ID ${r.publish_id}), post not live yet`
+    r.post_id
+      ? `- ${r.file}: [${r.post_id}](${postUrl(r.post_id)})`
+      : `- ${r.file}: uploaded (publish ID ${r.publish_id}), post not live yet`
   )
   return [SECTION_START, '### Published on TikTok', '', ...lines, SECTION_END].join('\n')
 }
@@ -34,7 +36,8 @@ export function mergeReleaseBody(body: string | null | undefined, section: strin
 export async function updateReleaseNotes(token: string, results: VideoResult[], env: Record<string, string | undefined>): Promise<string> {
   const { context, getOctokit } = await import('@actions/github')
   const releaseId = (context.payload.release as { id?: number } | undefined)?.id
-  if (context.eventName !== 'release' || !releaseId) return `release-notes: this run was triggered by '${context.eventName}', not a release; nothing to link.`
+  if (context.eventName !== 'release' || !releaseId)
+    return `release-notes: this run was triggered by '${context.eventName}', not a release; nothing to link.`
   const section = releaseSection(results)
   if (!section) return 'release-notes: no video was published; the release was left as it is.'
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/')

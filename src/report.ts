@@ -50,7 +50,6 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r\n|\r|\n/g, ' ')
 }
 
-
 /** The job summary as Markdown: a heading, one row a video with a status mark, and the totals. */
 export function summaryMarkdown(results: VideoResult[], options: { dryRun: boolean; stopReason?: string }): string {
   const lines: string[] = []
@@ -63,7 +62,9 @@ export function summaryMarkdown(results: VideoResult[], options: { dryRun: boole
     lines.push('| | File | Size | Privacy | Caption as it will be sent | Ledger |', '|---|---|---|---|---|---|')
     for (const r of results) {
       const ledger = r.publish_id ? `skip: already published (${cell(r.publish_id)})` : r.error ? cell(r.error) : 'upload'
-      lines.push(`| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${megabytes(r.size)} | ${cell(r.privacy_level)} | ${cell(r.description)} | ${ledger} |`)
+      lines.push(
+        `| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${megabytes(r.size)} | ${cell(r.privacy_level)} | ${cell(r.description)} | ${ledger} |`
+      )
     }
   } else {
     lines.push('| | File | Size | Status | Publish ID | Post | Error |', '|---|---|---|---|---|---|---|')
@@ -97,7 +98,10 @@ export async function writeSummary(markdown: string, secrets: string[]): Promise
 export function annotate(results: VideoResult[], secrets: string[]): void {
   for (const r of results) {
     if (r.status === Status.Unconfirmed || r.status === Status.Failed || r.status === Status.UploadFailed) {
-      core.error(scrub(`${r.file}: ${r.status}: ${r.error ?? r.fail_reason ?? ''}`, secrets), { file: r.file, title: `DraftClip: ${r.status}` })
+      core.error(scrub(`${r.file}: ${r.status}: ${r.error ?? r.fail_reason ?? ''}`, secrets), {
+        file: r.file,
+        title: `DraftClip: ${r.status}`
+      })
     }
   }
 }

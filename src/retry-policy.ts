@@ -44,14 +44,22 @@ export function judgeUpload(attempt: Attempt): UploadVerdict {
 
   const { httpStatus, json } = attempt
   const said = serverError(json)
-  const quoted = said ? `: ${said}` : json === undefined ? ` (the answer was not JSON${attempt.text ? `: ${oneLine(attempt.text)}` : ''})` : ''
+  const quoted = said
+    ? `: ${said}`
+    : json === undefined
+      ? ` (the answer was not JSON${attempt.text ? `: ${oneLine(attempt.text)}` : ''})`
+      : ''
   const reason = `DraftClip answered HTTP ${httpStatus}${quoted}`
 
   if (httpStatus >= 200 && httpStatus < 300) {
     const accepted = acceptedUpload(json)
     if (accepted) return { kind: 'accepted', ...accepted }
     // Only an explicit refusal without a publish id is a refusal; anything else in a 2xx may hide a published video.
-    const body = (typeof json === 'object' && json !== null ? json : {}) as { success?: unknown; error?: unknown; data?: { publish_id?: unknown } }
+    const body = (typeof json === 'object' && json !== null ? json : {}) as {
+      success?: unknown
+      error?: unknown
+      data?: { publish_id?: unknown }
+    }
     const refused = body.success === false || (typeof body.error === 'string' && body.success === undefined)
     if (refused && body.data?.publish_id === undefined) return { kind: 'rejected', reason }
     return {
@@ -72,9 +80,7 @@ export function judgeUpload(attempt: Attempt): UploadVerdict {
 }
 
 export type StatusVerdict =
-  | { kind: 'status'; status: VideoStatus }
-  | { kind: 'transient'; reason: string }
-  | { kind: 'unauthorized'; reason: string }
+  { kind: 'status'; status: VideoStatus } | { kind: 'transient'; reason: string } | { kind: 'unauthorized'; reason: string }
 
 /** Status requests are GETs: anything but a readable status or a 401 is worth asking again. */
 export function judgeStatus(attempt: Attempt): StatusVerdict {
@@ -92,7 +98,11 @@ export function parseRetryAfter(header: string | undefined, now: number): number
   const value = header.trim()
   if (/^\d+$/.test(value)) return Number(value) * 1000
   // An HTTP date (IMF-fixdate, RFC 850 or asctime); Date.parse alone takes '1.5' or '-1' for dates.
-  if (!/^[A-Za-z]{3,9},? +\d{1,2}[ -][A-Za-z]{3}[ -]\d{2,4} \d{2}:\d{2}:\d{2} GMT$|^[A-Za-z]{3} [A-Za-z]{3} +\d{1,2} \d{2}:\d{2}:\d{2} \d{4}$/.test(value)) {
+  if (
+    !/^[A-Za-z]{3,9},? +\d{1,2}[ -][A-Za-z]{3}[ -]\d{2,4} \d{2}:\d{2}:\d{2} GMT$|^[A-Za-z]{3} [A-Za-z]{3} +\d{1,2} \d{2}:\d{2}:\d{2} \d{4}$/.test(
+      value
+    )
+  ) {
     return undefined
   }
   const date = Date.parse(value)
@@ -111,6 +121,9 @@ export function retryDelayMs(retry: number, retryAfter: string | undefined, now:
 }
 
 function oneLine(text: string): string {
-  const flat = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim()
+  const flat = text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
   return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat
 }

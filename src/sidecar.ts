@@ -27,7 +27,8 @@ export function isSidecar(file: string): boolean {
 
 /** Parses a sidecar's text; problems read "line N: what is wrong". */
 export function parseSidecar(text: string): { sidecar: Sidecar; problems: string[] } {
-  if (text.trim() === '') return { sidecar: {}, problems: ['line 1: the file is empty; write a JSON object such as {"description": "..."}'] }
+  if (text.trim() === '')
+    return { sidecar: {}, problems: ['line 1: the file is empty; write a JSON object such as {"description": "..."}'] }
   let data: unknown
   try {
     data = JSON.parse(text.replace(/^\uFEFF/, ''))
@@ -72,8 +73,13 @@ export function jsonErrorOffset(text: string): number {
   const space = (): void => {
     while (i < text.length && ' \t\r\n\uFEFF'.includes(text[i])) i++
   }
+  class Stop extends Error {
+    constructor(readonly at: number) {
+      super(`invalid JSON at ${at}`)
+    }
+  }
   const fail = (): never => {
-    throw i
+    throw new Stop(i)
   }
   const literal = (word: string): void => {
     if (text.startsWith(word, i)) i += word.length
@@ -131,9 +137,9 @@ export function jsonErrorOffset(text: string): number {
     value()
     space()
     if (i < text.length) fail()
-  } catch (at) {
-    if (typeof at === 'number') return Math.min(at, text.length)
-    throw at
+  } catch (stop) {
+    if (stop instanceof Stop) return Math.min(stop.at, text.length)
+    throw stop
   }
   return text.length
 }

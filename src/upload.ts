@@ -57,7 +57,9 @@ export async function uploadVideo(video: Video, ctx: UploadContext): Promise<Upl
       return verdict.rateLimited ? { kind: 'rate-limited', reason, attempts: attempt } : { kind: 'rejected', reason, attempts: attempt }
     }
     const delay = retryDelayMs(attempt, verdict.retryAfter, now(), (ctx.random ?? Math.random)(), ctx.timings)
-    ctx.warn(`${verdict.reason}; DraftClip did not take it, so attempt ${attempt + 1} of ${ctx.retries + 1} starts in ${(delay / 1000).toFixed(1)} s`)
+    ctx.warn(
+      `${verdict.reason}; DraftClip did not take it, so attempt ${attempt + 1} of ${ctx.retries + 1} starts in ${(delay / 1000).toFixed(1)} s`
+    )
     await sleep(delay)
   }
 }

@@ -142,11 +142,7 @@ export type VideoSettings = Pick<Inputs, 'description' | 'privacyLevel' | 'title
  * problems of all files are collected and thrown together, so nothing is sent
  * when any one file is bad.
  */
-export async function checkVideos(
-  paths: string[],
-  settings: VideoSettings,
-  loadRunVars: () => Promise<RunVars>
-): Promise<Video[]> {
+export async function checkVideos(paths: string[], settings: VideoSettings, loadRunVars: () => Promise<RunVars>): Promise<Video[]> {
   const problems: FileProblem[] = []
   const relative = (p: string): string => path.relative(settings.workspace, p).split(path.sep).join('/') || p
   const found: { path: string; size: number }[] = []
@@ -179,7 +175,11 @@ export async function checkVideos(
   const sidecars = new Map<string, ReturnType<typeof parseSidecar>['sidecar']>()
   const listings = new Map<string, Promise<string[]>>()
   const listing = (dir: string): Promise<string[]> => {
-    if (!listings.has(dir)) listings.set(dir, fs.readdir(dir).catch(() => []))
+    if (!listings.has(dir))
+      listings.set(
+        dir,
+        fs.readdir(dir).catch(() => [])
+      )
     return listings.get(dir)!
   }
   for (const video of found) {

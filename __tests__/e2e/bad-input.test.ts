@@ -20,29 +20,81 @@ const emoji = '\u{1F3AC}' // 🎬: two UTF-16 code units
 
 describe('nothing is sent when any input or file is bad', () => {
   const cases: [string, (ws: string) => Record<string, string>, RegExp][] = [
-    ['a wrong extension', ws => (fs.writeFileSync(path.join(ws, 'clip.webm'), 'x'), { videos: 'clip.*' }), /clip\.webm: '\.webm' is not a video type/],
-    ['a directory that matches', ws => (fs.mkdirSync(path.join(ws, 'folder.mp4')), { videos: '*.mp4' }), /folder\.mp4: it is a directory, not a video file/],
-    ['a symlink loop', ws => (fs.symlinkSync('loop.mp4', path.join(ws, 'loop.mp4')), { videos: '*.mp4' }), /loop\.mp4: it is a symbolic link loop/],
-    ['a broken symlink', ws => (fs.symlinkSync('gone.mp4', path.join(ws, 'link.mp4')), { videos: '*.mp4' }), /link\.mp4: it is a broken symbolic link/],
+    [
+      'a wrong extension',
+      ws => (fs.writeFileSync(path.join(ws, 'clip.webm'), 'x'), { videos: 'clip.*' }),
+      /clip\.webm: '\.webm' is not a video type/
+    ],
+    [
+      'a directory that matches',
+      ws => (fs.mkdirSync(path.join(ws, 'folder.mp4')), { videos: '*.mp4' }),
+      /folder\.mp4: it is a directory, not a video file/
+    ],
+    [
+      'a symlink loop',
+      ws => (fs.symlinkSync('loop.mp4', path.join(ws, 'loop.mp4')), { videos: '*.mp4' }),
+      /loop\.mp4: it is a symbolic link loop/
+    ],
+    [
+      'a broken symlink',
+      ws => (fs.symlinkSync('gone.mp4', path.join(ws, 'link.mp4')), { videos: '*.mp4' }),
+      /link\.mp4: it is a broken symbolic link/
+    ],
     [
       'an emoji caption one unit over',
       ws => (writeMp4(path.join(ws, 'a.mp4')), { videos: 'a.mp4', description: 'a'.repeat(2199) + emoji }),
       /a\.mp4: the caption is 2201 UTF-16 code units long; TikTok allows 2200 \(an emoji counts 2\)/
     ],
-    ['a corrupt ledger', ws => (fs.writeFileSync(path.join(ws, 'ledger.json'), '[1, 2'), { videos: 'good.mp4', ledger: 'ledger.json' }), /The ledger ledger\.json is not valid JSON/],
-    ['a ledger that is a folder', ws => (fs.mkdirSync(path.join(ws, 'ledger')), { videos: 'good.mp4', ledger: 'ledger' }), /The ledger ledger cannot be read \(EISDIR\)/],
-    ['an http:// base URL to a remote host', () => ({ videos: 'good.mp4', 'base-url': 'http://drafttok.app' }), /plain http to 'drafttok\.app': the API key would travel in clear/],
+    [
+      'a corrupt ledger',
+      ws => (fs.writeFileSync(path.join(ws, 'ledger.json'), '[1, 2'), { videos: 'good.mp4', ledger: 'ledger.json' }),
+      /The ledger ledger\.json is not valid JSON/
+    ],
+    [
+      'a ledger that is a folder',
+      ws => (fs.mkdirSync(path.join(ws, 'ledger')), { videos: 'good.mp4', ledger: 'ledger' }),
+      /The ledger ledger cannot be read \(EISDIR\)/
+    ],
+    [
+      'an http:// base URL to a remote host',
+      () => ({ videos: 'good.mp4', 'base-url': 'http://drafttok.app' }),
+      /plain http to 'drafttok\.app': the API key would travel in clear/
+    ],
     ['a base URL that is not one', () => ({ videos: 'good.mp4', 'base-url': 'drafttok dot app' }), /Input 'base-url' is not a URL/],
-    ['retries out of range', () => ({ videos: 'good.mp4', retries: '-1' }), /Input 'retries' must be a whole number from 0 to 10, got '-1'/],
-    ['concurrency out of range', () => ({ videos: 'good.mp4', concurrency: '9' }), /Input 'concurrency' must be a whole number from 1 to 8, got '9'/],
+    [
+      'retries out of range',
+      () => ({ videos: 'good.mp4', retries: '-1' }),
+      /Input 'retries' must be a whole number from 0 to 10, got '-1'/
+    ],
+    [
+      'concurrency out of range',
+      () => ({ videos: 'good.mp4', concurrency: '9' }),
+      /Input 'concurrency' must be a whole number from 1 to 8, got '9'/
+    ],
     ['a zero poll interval', () => ({ videos: 'good.mp4', 'poll-interval': '0' }), /Input 'poll-interval' must be a number of seconds/],
     ['wait that is not a boolean', () => ({ videos: 'good.mp4', wait: 'yes' }), /Input 'wait' must be true or false, got 'yes'/],
-    ['an unknown if-no-files-found', () => ({ videos: 'good.mp4', 'if-no-files-found': 'fail' }), /Input 'if-no-files-found' must be one of error, warn, ignore/],
-    ['dry-run that is not a boolean', () => ({ videos: 'good.mp4', 'dry-run': 'maybe' }), /Input 'dry-run' must be true or false, got 'maybe'/],
-    ['a response timeout of zero', () => ({ videos: 'good.mp4', 'response-timeout': '0' }), /Input 'response-timeout' must be a number of seconds from 1 to 3600/],
+    [
+      'an unknown if-no-files-found',
+      () => ({ videos: 'good.mp4', 'if-no-files-found': 'fail' }),
+      /Input 'if-no-files-found' must be one of error, warn, ignore/
+    ],
+    [
+      'dry-run that is not a boolean',
+      () => ({ videos: 'good.mp4', 'dry-run': 'maybe' }),
+      /Input 'dry-run' must be true or false, got 'maybe'/
+    ],
+    [
+      'a response timeout of zero',
+      () => ({ videos: 'good.mp4', 'response-timeout': '0' }),
+      /Input 'response-timeout' must be a number of seconds from 1 to 3600/
+    ],
     ['a key with white space', () => ({ videos: 'good.mp4', 'api-key': 'ttapi_abc def' }), /Input 'api-key' contains white space/],
 
-    ['an MP4 that is not one', ws => (fs.writeFileSync(path.join(ws, 'fake.mp4'), 'just text, renamed'), { videos: 'fake.mp4' }), /fake\.mp4: the content is not an MP4 file/],
+    [
+      'an MP4 that is not one',
+      ws => (fs.writeFileSync(path.join(ws, 'fake.mp4'), 'just text, renamed'), { videos: 'fake.mp4' }),
+      /fake\.mp4: the content is not an MP4 file/
+    ],
     ['an empty file', ws => (fs.writeFileSync(path.join(ws, 'empty.mp4'), ''), { videos: 'empty.mp4' }), /empty\.mp4: the file is empty/],
     [
       'a file over 500 MiB',
@@ -53,9 +105,21 @@ describe('nothing is sent when any input or file is bad', () => {
       },
       /huge\.mp4: 500\.0 MB is over DraftClip's limit/
     ],
-    ['a caption of 2,201 units', ws => (writeMp4(path.join(ws, 'a.mp4')), { videos: 'a.mp4', description: 'x'.repeat(2201) }), /a\.mp4: the caption is 2201 UTF-16 code units long/],
-    ['an unknown privacy level', ws => (writeMp4(path.join(ws, 'a.mp4')), { videos: 'a.mp4', 'privacy-level': 'FRIENDS' }), /Input 'privacy-level' must be one of/],
-    ['a timeout that is not a number', ws => (writeMp4(path.join(ws, 'a.mp4')), { videos: 'a.mp4', 'wait-timeout': 'soon' }), /Input 'wait-timeout' must be a number/],
+    [
+      'a caption of 2,201 units',
+      ws => (writeMp4(path.join(ws, 'a.mp4')), { videos: 'a.mp4', description: 'x'.repeat(2201) }),
+      /a\.mp4: the caption is 2201 UTF-16 code units long/
+    ],
+    [
+      'an unknown privacy level',
+      ws => (writeMp4(path.join(ws, 'a.mp4')), { videos: 'a.mp4', 'privacy-level': 'FRIENDS' }),
+      /Input 'privacy-level' must be one of/
+    ],
+    [
+      'a timeout that is not a number',
+      ws => (writeMp4(path.join(ws, 'a.mp4')), { videos: 'a.mp4', 'wait-timeout': 'soon' }),
+      /Input 'wait-timeout' must be a number/
+    ],
     ['an empty key', ws => (writeMp4(path.join(ws, 'a.mp4')), { videos: 'a.mp4', 'api-key': '' }), /Input 'api-key' is required/],
     ['a pattern that matches nothing', () => ({ videos: 'nothing/*.mp4' }), /No videos matched 'nothing\/\*\.mp4'/]
   ]
@@ -71,7 +135,9 @@ describe('nothing is sent when any input or file is bad', () => {
     expect(run.stdout).toMatch(message)
     expect(s.requests).toHaveLength(0)
     expect(run.results).toEqual([])
-    const leaks = everything(run).split('\n').filter(l => !l.startsWith('::add-mask::') && l.includes(API_KEY))
+    const leaks = everything(run)
+      .split('\n')
+      .filter(l => !l.startsWith('::add-mask::') && l.includes(API_KEY))
     expect(leaks).toEqual([])
   })
 

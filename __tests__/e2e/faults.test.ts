@@ -73,8 +73,11 @@ describe('fault matrix: never a duplicate, never a lost publish id', () => {
     expect(ledgerStatuses(s)).toEqual(['PUBLISH_COMPLETE'])
   })
 
-  it('503 and a 500 with DraftClip\'s JSON error: retried, published once', async () => {
-    const s = await scenario({ uploadFaults: [respond(503, 'Service Unavailable'), respond(500, { error: 'Upload failed' })] }, { 'a.mp4': 4096 })
+  it("503 and a 500 with DraftClip's JSON error: retried, published once", async () => {
+    const s = await scenario(
+      { uploadFaults: [respond(503, 'Service Unavailable'), respond(500, { error: 'Upload failed' })] },
+      { 'a.mp4': 4096 }
+    )
     expect(s.run.code).toBe(0)
     expect(s.uploadRequests).toBe(3)
     expect(s.sandbox.uploads).toHaveLength(1)
@@ -141,7 +144,10 @@ describe('fault matrix: never a duplicate, never a lost publish id', () => {
   })
 
   it('a 200 without a publish id: UNCONFIRMED', async () => {
-    const s = await scenario({ uploadFaults: [respond(200, { success: true, message: 'Video uploaded successfully', data: {} })] }, { 'a.mp4': 4096 })
+    const s = await scenario(
+      { uploadFaults: [respond(200, { success: true, message: 'Video uploaded successfully', data: {} })] },
+      { 'a.mp4': 4096 }
+    )
     expect(s.run.code).toBe(1)
     expect(s.uploadRequests).toBe(1)
     expect(s.run.results[0].status).toBe('UNCONFIRMED')
@@ -213,7 +219,14 @@ describe('reruns with a ledger', () => {
     sandbox = await startSandbox({ apiKeys: [KEY], pollsToComplete: 1 })
     const ws = workspace()
     for (const name of ['a.mp4', 'b.mp4', 'c.mp4']) writeMp4(path.join(ws, 'v', name))
-    const inputs = { 'api-key': KEY, 'base-url': sandbox.url, videos: 'v/*.mp4', description: 'x', 'poll-interval': '0.05', ledger: 'ledger.json' }
+    const inputs = {
+      'api-key': KEY,
+      'base-url': sandbox.url,
+      videos: 'v/*.mp4',
+      description: 'x',
+      'poll-interval': '0.05',
+      ledger: 'ledger.json'
+    }
     const first = await runAction(ws, inputs, FAST)
     expect(first.code).toBe(0)
     expect(sandbox.uploads).toHaveLength(3)
@@ -263,14 +276,25 @@ describe('reruns with a ledger', () => {
     expect(run.outputs['publish-ids']).toBe(JSON.stringify([s.uploads[0].publishId]))
     expect(run.summary).toContain('The job was cancelled (SIGTERM)')
     const ledger = JSON.parse(fs.readFileSync(path.join(ws, 'ledger.json'), 'utf8'))
-    expect(Object.values(ledger.videos).map(e => (e as { status: string }).status).sort()).toEqual(['PROCESSING_UPLOAD', 'UPLOADING'])
+    expect(
+      Object.values(ledger.videos)
+        .map(e => (e as { status: string }).status)
+        .sort()
+    ).toEqual(['PROCESSING_UPLOAD', 'UPLOADING'])
   })
 
   it('a video left processing by an earlier run is followed up, not uploaded again', async () => {
     sandbox = await startSandbox({ apiKeys: [KEY], pollsToComplete: 1 })
     const ws = workspace()
     writeMp4(path.join(ws, 'v/a.mp4'))
-    const inputs = { 'api-key': KEY, 'base-url': sandbox.url, videos: 'v/*.mp4', description: 'x', 'poll-interval': '0.05', ledger: 'ledger.json' }
+    const inputs = {
+      'api-key': KEY,
+      'base-url': sandbox.url,
+      videos: 'v/*.mp4',
+      description: 'x',
+      'poll-interval': '0.05',
+      ledger: 'ledger.json'
+    }
     const first = await runAction(ws, { ...inputs, wait: 'false' }, FAST)
     expect(first.results[0]).toMatchObject({ status: 'PROCESSING_UPLOAD', post_id: null })
 
@@ -279,7 +303,10 @@ describe('reruns with a ledger', () => {
     expect(sandbox.uploads).toHaveLength(1)
     expect(second.results[0]).toMatchObject({ status: 'SKIPPED', publish_id: first.outputs['publish-id'] })
     expect(second.outputs['post-id']).toMatch(/^\d{19}$/)
-    const entry = Object.values(JSON.parse(fs.readFileSync(path.join(ws, 'ledger.json'), 'utf8')).videos)[0] as { status: string; post_id: string }
+    const entry = Object.values(JSON.parse(fs.readFileSync(path.join(ws, 'ledger.json'), 'utf8')).videos)[0] as {
+      status: string
+      post_id: string
+    }
     expect(entry).toMatchObject({ status: 'PUBLISH_COMPLETE', post_id: second.outputs['post-id'] })
   })
 
@@ -290,7 +317,15 @@ describe('reruns with a ledger', () => {
     fs.copyFileSync(path.join(ws, 'v/a.mp4'), path.join(ws, 'v/copy.mp4'))
     const run = await runAction(
       ws,
-      { 'api-key': KEY, 'base-url': sandbox.url, videos: 'v/*.mp4', description: 'x', 'poll-interval': '0.05', ledger: 'ledger.json', concurrency: '2' },
+      {
+        'api-key': KEY,
+        'base-url': sandbox.url,
+        videos: 'v/*.mp4',
+        description: 'x',
+        'poll-interval': '0.05',
+        ledger: 'ledger.json',
+        concurrency: '2'
+      },
       FAST
     )
     expect(run.code).toBe(0)
@@ -305,7 +340,11 @@ describe('reruns with a ledger', () => {
     const ws = workspace()
     writeMp4(path.join(ws, 'v/a.mp4'))
     fs.writeFileSync(path.join(ws, 'ledger.json'), '{"version": 1, "videos": {')
-    const run = await runAction(ws, { 'api-key': KEY, 'base-url': sandbox.url, videos: 'v/*.mp4', description: 'x', ledger: 'ledger.json' }, FAST)
+    const run = await runAction(
+      ws,
+      { 'api-key': KEY, 'base-url': sandbox.url, videos: 'v/*.mp4', description: 'x', ledger: 'ledger.json' },
+      FAST
+    )
     expect(run.code).toBe(1)
     expect(run.stdout).toContain('The ledger ledger.json is not valid JSON')
     expect(fs.readFileSync(path.join(ws, 'ledger.json'), 'utf8')).toBe('{"version": 1, "videos": {')

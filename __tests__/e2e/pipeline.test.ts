@@ -53,7 +53,9 @@ describe('per-video sidecars', () => {
     writeMp4(path.join(ws, 'a.mp4'))
     const run = await runAction(ws, { ...base(sandbox.url), videos: 'a.mp4' })
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain("a.mp4: it has no caption: set the 'description' input, or \"description\" in a.mp4.draftclip.json beside it")
+    expect(run.stdout).toContain(
+      'a.mp4: it has no caption: set the \'description\' input, or "description" in a.mp4.draftclip.json beside it'
+    )
     expect(sandbox.requests).toHaveLength(0)
   })
 })
@@ -79,7 +81,9 @@ describe('workflow context in captions', () => {
       }
     )
     expect(run.code).toBe(0)
-    expect(sandbox.uploads[0].fields.description).toBe('acme/rocket@0123456 v2.0.0 v2.0.0 https://github.com/acme/rocket/actions/runs/991 {nope}')
+    expect(sandbox.uploads[0].fields.description).toBe(
+      'acme/rocket@0123456 v2.0.0 v2.0.0 https://github.com/acme/rocket/actions/runs/991 {nope}'
+    )
   })
 })
 
@@ -89,7 +93,13 @@ describe('dry run', () => {
     const ws = workspace()
     writeMp4(path.join(ws, 'v/a.mp4'), 3 * 1024 * 1024)
     writeMp4(path.join(ws, 'v/b.mp4'))
-    const run = await runAction(ws, { 'base-url': sandbox.url, videos: 'v/*.mp4', description: 'Hello {stem}', 'dry-run': 'true', 'api-key': '' })
+    const run = await runAction(ws, {
+      'base-url': sandbox.url,
+      videos: 'v/*.mp4',
+      description: 'Hello {stem}',
+      'dry-run': 'true',
+      'api-key': ''
+    })
     expect(run.code).toBe(0)
     expect(sandbox.requests).toHaveLength(0)
     expect(run.results.map(r => [r.file, r.status, r.description])).toEqual([
@@ -155,7 +165,13 @@ describe('release notes', () => {
       GITHUB_EVENT_NAME: 'release',
       GITHUB_EVENT_PATH: event
     }
-    const inputs = { ...base(sandbox.url), videos: 'release/*.mp4', description: 'x', 'release-notes': 'true', 'github-token': 'ghs_faketoken' }
+    const inputs = {
+      ...base(sandbox.url),
+      videos: 'release/*.mp4',
+      description: 'x',
+      'release-notes': 'true',
+      'github-token': 'ghs_faketoken'
+    }
 
     const first = await runAction(ws, inputs, env)
     expect(first.code).toBe(0)
@@ -203,6 +219,8 @@ describe('concurrency', () => {
     expect(answered('4')).toBeGreaterThan(0)
     expect(answered('1')).toBeGreaterThan(answered('4'))
     expect(run.results.map(r => r.file)).toEqual(['v/1.mp4', 'v/2.mp4', 'v/3.mp4', 'v/4.mp4'])
-    expect(JSON.parse(run.outputs['publish-ids'])).toEqual(['1.mp4', '2.mp4', '3.mp4', '4.mp4'].map(f => sandbox!.uploads.find(u => u.filename === f)!.publishId))
+    expect(JSON.parse(run.outputs['publish-ids'])).toEqual(
+      ['1.mp4', '2.mp4', '3.mp4', '4.mp4'].map(f => sandbox!.uploads.find(u => u.filename === f)!.publishId)
+    )
   })
 })

@@ -48,7 +48,12 @@ describe('publishing end to end (dist/index.js against the sandbox)', () => {
     expect(s.uploads.every(u => u.fields.privacy_level === 'PUBLIC_TO_EVERYONE')).toBe(true)
     expect(s.uploads[1].fields.title).toBe('Launch a')
     expect(s.uploads.map(u => u.contentType)).toEqual(['video/quicktime', 'video/mp4', 'video/x-msvideo'])
-    expect(s.uploads[1].sha256).toBe((await import('node:crypto')).createHash('sha256').update(fs.readFileSync(path.join(ws, 'release/a.mp4'))).digest('hex'))
+    expect(s.uploads[1].sha256).toBe(
+      (await import('node:crypto'))
+        .createHash('sha256')
+        .update(fs.readFileSync(path.join(ws, 'release/a.mp4')))
+        .digest('hex')
+    )
 
     const { publishIds, postIds } = outputsOf(run)
     expect(publishIds).toEqual(s.uploads.map(u => u.publishId))

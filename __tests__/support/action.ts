@@ -63,8 +63,8 @@ export function startAction(ws: string, inputs: Record<string, string>, env: Rec
   })
   let stdout = ''
   let stderr = ''
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()))
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
   const done = new Promise<ActionRun>((resolve, reject) => {
     child.on('error', reject)
     child.on('close', (code, signal) => {
@@ -100,7 +100,12 @@ export const FAST = {
 /** An MP4 as far as any check can tell from its head: an ftyp box, then an mdat box of noise. */
 export function writeMp4(file: string, size = 4096, brand = 'isom'): string {
   fs.mkdirSync(path.dirname(file), { recursive: true })
-  const ftyp = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from(`ftyp${brand}`), Buffer.from([0, 0, 2, 0]), Buffer.from('isomiso2')])
+  const ftyp = Buffer.concat([
+    Buffer.from([0, 0, 0, 0x18]),
+    Buffer.from(`ftyp${brand}`),
+    Buffer.from([0, 0, 2, 0]),
+    Buffer.from('isomiso2')
+  ])
   const fd = fs.openSync(file, 'w')
   try {
     fs.writeSync(fd, ftyp)
@@ -140,5 +145,11 @@ export function outputsOf(run: ActionRun): { publishIds: string[]; postIds: stri
 
 /** Everything the run left where a person or a later step can read it. */
 export function everything(run: ActionRun, ...files: string[]): string {
-  return [run.stdout, run.stderr, JSON.stringify(run.outputs), run.summary, ...files.filter(f => fs.existsSync(f)).map(f => fs.readFileSync(f, 'utf8'))].join('\n')
+  return [
+    run.stdout,
+    run.stderr,
+    JSON.stringify(run.outputs),
+    run.summary,
+    ...files.filter(f => fs.existsSync(f)).map(f => fs.readFileSync(f, 'utf8'))
+  ].join('\n')
 }

@@ -2,7 +2,13 @@ import { describe, it, expect } from '@jest/globals'
 import { captionProblem, fillCaption, MAX_CAPTION_UNITS, RUN_PLACEHOLDERS, usesRunPlaceholders, type RunVars } from '../../src/captions.js'
 
 const VIDEO = { name: 'trailer.mp4', stem: 'trailer', index: 2, count: 5 }
-const RUN: RunVars = { repo: 'octo/films', sha: 'abc1234', ref: 'main', tag: 'v1.2.0', run_url: 'https://github.com/octo/films/actions/runs/42' }
+const RUN: RunVars = {
+  repo: 'octo/films',
+  sha: 'abc1234',
+  ref: 'main',
+  tag: 'v1.2.0',
+  run_url: 'https://github.com/octo/films/actions/runs/42'
+}
 
 describe('fillCaption', () => {
   it.each([

@@ -288,9 +288,12 @@ describe('parseInputs: base-url', () => {
     expect(oneProblem(env({ 'INPUT_BASE-URL': 'drafttok.app' }), Input.BaseUrl)).toContain('not a URL')
   })
 
-  it.each(['http://drafttok.app', 'http://10.0.0.5:8080', 'http://localhost.example.com'])('rejects plain http to a remote host %s', raw => {
-    expect(oneProblem(env({ 'INPUT_BASE-URL': raw }), Input.BaseUrl)).toContain('plain http')
-  })
+  it.each(['http://drafttok.app', 'http://10.0.0.5:8080', 'http://localhost.example.com'])(
+    'rejects plain http to a remote host %s',
+    raw => {
+      expect(oneProblem(env({ 'INPUT_BASE-URL': raw }), Input.BaseUrl)).toContain('plain http')
+    }
+  )
 
   it.each([
     ['http://127.0.0.1:8080', 'http://127.0.0.1:8080/'],

@@ -3,7 +3,17 @@ import { createHash, randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { decide, hashFile, Ledger, LedgerError, parseLedger, releaseHint, UNCONFIRMED, UPLOADING, type LedgerEntry } from '../../src/ledger.js'
+import {
+  decide,
+  hashFile,
+  Ledger,
+  LedgerError,
+  parseLedger,
+  releaseHint,
+  UNCONFIRMED,
+  UPLOADING,
+  type LedgerEntry
+} from '../../src/ledger.js'
 
 const H1 = 'a'.repeat(64)
 const H2 = '0123456789abcdef'.repeat(4)
@@ -81,7 +91,9 @@ describe('parseLedger', () => {
     ['an array', []]
   ])('rejects an entry with %s', (_what, bad) => {
     const text = JSON.stringify({ version: 1, videos: { [H1]: entry(), [H2]: bad } })
-    expect(ledgerError(() => parseLedger(text, 'l.json')).message).toContain(`has an entry for ${H2} without file, status, publish_id and post_id`)
+    expect(ledgerError(() => parseLedger(text, 'l.json')).message).toContain(
+      `has an entry for ${H2} without file, status, publish_id and post_id`
+    )
   })
 })
 
@@ -154,7 +166,7 @@ describe('Ledger on disk', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe('{"version": 2, "videos": {}}')
   })
 
-  it('a directory in the ledger\'s place cannot be read: LedgerError', async () => {
+  it("a directory in the ledger's place cannot be read: LedgerError", async () => {
     await expect(Ledger.load(dir, 'ledger.json')).rejects.toThrow('The ledger ledger.json cannot be read (EISDIR)')
   })
 
@@ -162,10 +174,22 @@ describe('Ledger on disk', () => {
     const file = path.join(dir, 'nested', 'deeper', 'ledger.json')
     const ledger = await Ledger.load(file, 'ledger.json')
     const before = Date.now()
-    await ledger.record(H1, { file: 'a.mp4', status: 'PUBLISH_COMPLETE', publish_id: 'p1', post_id: '7123456789012345678', fail_reason: null })
+    await ledger.record(H1, {
+      file: 'a.mp4',
+      status: 'PUBLISH_COMPLETE',
+      publish_id: 'p1',
+      post_id: '7123456789012345678',
+      fail_reason: null
+    })
     await ledger.record(H2, { file: 'b.mp4', status: UPLOADING, publish_id: null, post_id: null })
     const reloaded = await Ledger.load(file, 'ledger.json')
-    expect(reloaded.get(H1)).toMatchObject({ file: 'a.mp4', status: 'PUBLISH_COMPLETE', publish_id: 'p1', post_id: '7123456789012345678', fail_reason: null })
+    expect(reloaded.get(H1)).toMatchObject({
+      file: 'a.mp4',
+      status: 'PUBLISH_COMPLETE',
+      publish_id: 'p1',
+      post_id: '7123456789012345678',
+      fail_reason: null
+    })
     expect(reloaded.get(H2)).toMatchObject({ file: 'b.mp4', status: UPLOADING, publish_id: null, post_id: null })
     const stamp = Date.parse(reloaded.get(H1)!.updated_at)
     expect(stamp).toBeGreaterThanOrEqual(before - 1000)
@@ -177,7 +201,7 @@ describe('Ledger on disk', () => {
     const file = path.join(dir, 'ledger.json')
     const ledger = await Ledger.load(file, 'ledger.json')
     await ledger.record(H1, { file: 'z.mp4', status: 'S', publish_id: 'p', post_id: null })
-    await ledger.record(H2, { post_id: null, publish_id: null, status: 'T', file: 'y.mp4' } as never)
+    await ledger.record(H2, { post_id: null, publish_id: null, status: 'T', file: 'y.mp4' })
     const text = fs.readFileSync(file, 'utf8')
     expect(text.endsWith('}\n')).toBe(true)
     expect(text).toContain('\n  "version": 1,\n')
@@ -214,7 +238,12 @@ describe('Ledger on disk', () => {
     const n = 60
     await Promise.all(
       Array.from({ length: n }, (_, i) =>
-        ledger.record(sha(i), { file: `v/${i}.mp4`, status: i % 2 ? 'PUBLISH_COMPLETE' : UPLOADING, publish_id: i % 2 ? `p${i}` : null, post_id: null })
+        ledger.record(sha(i), {
+          file: `v/${i}.mp4`,
+          status: i % 2 ? 'PUBLISH_COMPLETE' : UPLOADING,
+          publish_id: i % 2 ? `p${i}` : null,
+          post_id: null
+        })
       )
     )
     const data = parseLedger(fs.readFileSync(file, 'utf8'), 'ledger.json')

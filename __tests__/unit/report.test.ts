@@ -19,7 +19,11 @@ const result = (over: Partial<VideoResult> = {}): VideoResult => ({
 })
 
 /** The table rows of a summary (lines that start with '|', without the header and separator). */
-const rows = (markdown: string): string[] => markdown.split('\n').filter(l => l.startsWith('|')).slice(2)
+const rows = (markdown: string): string[] =>
+  markdown
+    .split('\n')
+    .filter(l => l.startsWith('|'))
+    .slice(2)
 
 /** A GFM row split into its cells on unescaped pipes. */
 const cells = (row: string): string[] =>
@@ -124,7 +128,9 @@ describe('summaryMarkdown: a publishing run', () => {
   })
 
   it('prefers the error to the fail reason', () => {
-    const md2 = summaryMarkdown([result({ status: 'FAILED', error: 'TikTok could not publish it', fail_reason: 'spam_risk' })], { dryRun: false })
+    const md2 = summaryMarkdown([result({ status: 'FAILED', error: 'TikTok could not publish it', fail_reason: 'spam_risk' })], {
+      dryRun: false
+    })
     expect(cells(rows(md2)[0])[6]).toBe('TikTok could not publish it')
   })
 
@@ -201,6 +207,8 @@ describe('summaryMarkdown: dry run', () => {
 describe('summaryMarkdown: no videos', () => {
   it('says so under the heading, without a table', () => {
     expect(summaryMarkdown([], { dryRun: false })).toBe('## Published to TikTok with DraftClip\n\nNo videos matched the patterns.\n')
-    expect(summaryMarkdown([], { dryRun: true })).toBe('## DraftClip publish plan (dry run: nothing was sent)\n\nNo videos matched the patterns.\n')
+    expect(summaryMarkdown([], { dryRun: true })).toBe(
+      '## DraftClip publish plan (dry run: nothing was sent)\n\nNo videos matched the patterns.\n'
+    )
   })
 })

@@ -22,7 +22,11 @@ const noAnswer = (code: string, bodySent: boolean, stalled = false): NoAnswer =>
   stalled
 })
 
-const ACCEPTED = { success: true, message: 'Video uploaded successfully', data: { publish_id: 'v_pub_1', description: 'x', status: 'PROCESSING_UPLOAD' } }
+const ACCEPTED = {
+  success: true,
+  message: 'Video uploaded successfully',
+  data: { publish_id: 'v_pub_1', description: 'x', status: 'PROCESSING_UPLOAD' }
+}
 
 describe('judgeUpload: HTTP answers', () => {
   it('200 with success and a publish_id is accepted', () => {
@@ -46,7 +50,10 @@ describe('judgeUpload: HTTP answers', () => {
 
   it('200 with success true but no publish_id is unconfirmed', () => {
     const verdict = judgeUpload(answer(200, { success: true, message: 'Video uploaded successfully', data: {} }))
-    expect(verdict).toEqual({ kind: 'unconfirmed', reason: 'DraftClip answered HTTP 200 without a publish_id: Video uploaded successfully' })
+    expect(verdict).toEqual({
+      kind: 'unconfirmed',
+      reason: 'DraftClip answered HTTP 200 without a publish_id: Video uploaded successfully'
+    })
   })
 
   it('200 with an empty publish_id is unconfirmed', () => {

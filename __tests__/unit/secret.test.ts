@@ -7,7 +7,9 @@ describe('scrub', () => {
   })
 
   it('replaces secrets inside JSON and URLs', () => {
-    expect(scrub('{"auth":"Bearer ttapi_abc123"} https://x/?k=ttapi_abc123', ['ttapi_abc123'])).toBe('{"auth":"Bearer ***"} https://x/?k=***')
+    expect(scrub('{"auth":"Bearer ttapi_abc123"} https://x/?k=ttapi_abc123', ['ttapi_abc123'])).toBe(
+      '{"auth":"Bearer ***"} https://x/?k=***'
+    )
   })
 
   it('replaces several secrets', () => {

@@ -77,7 +77,9 @@ describe('parseSidecar: problems name their line', () => {
     const text = '{\n  "description": "a",\n  "title": "b",\n  "privacy_level": "FRIENDS"\n}'
     const { sidecar, problems } = parseSidecar(text)
     expect(problems).toHaveLength(1)
-    expect(problems[0]).toMatch(/^line 4: privacy_level must be one of SELF_ONLY, MUTUAL_FOLLOW_FRIENDS, PUBLIC_TO_EVERYONE, got 'FRIENDS'$/)
+    expect(problems[0]).toMatch(
+      /^line 4: privacy_level must be one of SELF_ONLY, MUTUAL_FOLLOW_FRIENDS, PUBLIC_TO_EVERYONE, got 'FRIENDS'$/
+    )
     expect(sidecar).toEqual({ description: 'a', title: 'b' })
   })
 

@@ -20,7 +20,12 @@ import {
 const MP4_HEAD = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom\0\0\x02\0isomiso2avc1mp41', 'latin1')])
 const MOV_FTYP = Buffer.concat([Buffer.from([0, 0, 0, 0x14]), Buffer.from('ftypqt  \0\0\x02\0qt  ', 'latin1')])
 const atomHead = (atom: string): Buffer => Buffer.concat([Buffer.from([0, 0, 0, 8]), Buffer.from(atom, 'latin1'), Buffer.alloc(16)])
-const AVI_HEAD = Buffer.concat([Buffer.from('RIFF', 'latin1'), Buffer.from([0x10, 0, 0, 0]), Buffer.from('AVI LIST', 'latin1'), Buffer.alloc(8)])
+const AVI_HEAD = Buffer.concat([
+  Buffer.from('RIFF', 'latin1'),
+  Buffer.from([0x10, 0, 0, 0]),
+  Buffer.from('AVI LIST', 'latin1'),
+  Buffer.alloc(8)
+])
 
 describe('fileProblems', () => {
   it.each([
@@ -41,7 +46,9 @@ describe('fileProblems', () => {
   })
 
   it("rejects an .mp4 whose first atom is 'moov' (only QuickTime may lack ftyp)", () => {
-    expect(fileProblems('clip.mp4', 1000, atomHead('moov'))).toEqual(["the content is not an MP4 file (no ISO-BMFF 'ftyp' box at the start)"])
+    expect(fileProblems('clip.mp4', 1000, atomHead('moov'))).toEqual([
+      "the content is not an MP4 file (no ISO-BMFF 'ftyp' box at the start)"
+    ])
   })
 
   it.each([
@@ -63,9 +70,7 @@ describe('fileProblems', () => {
   })
 
   it('rejects one byte more and gives both sizes', () => {
-    expect(fileProblems('big.mp4', 524_288_001, MP4_HEAD)).toEqual([
-      "500.0 MB is over DraftClip's limit of 500 MB (524,288,000 bytes)"
-    ])
+    expect(fileProblems('big.mp4', 524_288_001, MP4_HEAD)).toEqual(["500.0 MB is over DraftClip's limit of 500 MB (524,288,000 bytes)"])
   })
 
   it('reports both the size and the content of an oversized fake', () => {
@@ -247,11 +252,7 @@ describe('findVideoPaths: a workspace whose path has glob characters', () => {
 
 describe('checkVideos', () => {
   it('builds the videos in the given order with index, count, type, size and relative file', async () => {
-    const paths = [
-      write('a/one.mp4', Buffer.concat([MP4_HEAD, Buffer.alloc(100)])),
-      write('b.MOV', MOV_FTYP),
-      write('c.avi', AVI_HEAD)
-    ]
+    const paths = [write('a/one.mp4', Buffer.concat([MP4_HEAD, Buffer.alloc(100)])), write('b.MOV', MOV_FTYP), write('c.avi', AVI_HEAD)]
     const videos = await checkVideos(paths, settings({ description: '{index}/{count} {stem} ({name})', title: 'T {index}' }), noRunVars)
     expect(videos.map(v => [v.index, v.file, v.name, v.contentType, v.description, v.title, v.privacyLevel, v.sidecar])).toEqual([
       [1, 'a/one.mp4', 'one.mp4', 'video/mp4', '1/3 one (one.mp4)', 'T 1', 'SELF_ONLY', undefined],
@@ -354,7 +355,9 @@ describe('checkVideos', () => {
     const a = write('a.mp4')
     write('a.mp4.draftclip.json', '{\n  "description": "x",\n  "privacy_level": "EVERYONE"\n}')
     const error = await checkError([a], settings())
-    expect(error.problems).toEqual([{ file: 'a.mp4.draftclip.json', problem: expect.stringMatching(/^line 3: privacy_level must be one of/) }])
+    expect(error.problems).toEqual([
+      { file: 'a.mp4.draftclip.json', problem: expect.stringMatching(/^line 3: privacy_level must be one of/) }
+    ])
   })
 
   it('reports a directory named like a video, and passes by a plain folder', async () => {
