@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { open } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
 import { endpoint } from './inputs.js'
@@ -78,16 +78,12 @@ export class DraftClipClient {
 
     async function* body(): AsyncGenerator<Buffer> {
       yield head
-      let sent = 0
-      const stream = createReadStream(video.path, { highWaterMark: 1024 * 1024, start: 0, end: Math.max(video.size - 1, 0) })
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
+      for await (const sent of readFile(video.path, video.size)) {
         // Each resume means the socket took the previous chunk.
         stallTimer.refresh()
-        sent += chunk.length
-        video.onProgress?.(sent)
-        yield chunk
+        video.onProgress?.(sent.total)
+        yield sent.chunk
       }
-      if (sent !== video.size) throw new Error(`${video.name} changed size while it was being uploaded (${sent} of ${video.size} bytes)`)
       yield tail
       bodySent = true
       clearTimeout(stallTimer)
@@ -139,6 +135,33 @@ export class DraftClipClient {
 }
 
 const USER_AGENT = 'draftclip-publish (GitHub Action)'
+
+const CHUNK_BYTES = 1024 * 1024
+const RING = 3
+
+/**
+ * The file's bytes, read into a small ring of reused buffers: a fresh buffer
+ * per read (as fs streams do) leaves tens of MB of garbage between collections.
+ * Reuse is safe because undici asks for the next chunk only once the socket
+ * has drained the previous one (a 1 MiB chunk is far over the socket's 16 KiB
+ * high-water mark), so a buffer is long copied out when it comes round again.
+ */
+async function* readFile(file: string, size: number): AsyncGenerator<{ chunk: Buffer; total: number }> {
+  const handle = await open(file, 'r')
+  try {
+    const ring = Array.from({ length: RING }, () => Buffer.allocUnsafe(CHUNK_BYTES))
+    let total = 0
+    for (let n = 0; total < size; n++) {
+      const buffer = ring[n % RING]
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK_BYTES, size - total), total)
+      if (bytesRead === 0) throw new Error(`${file} shrank while it was being uploaded (${total} of ${size} bytes)`)
+      total += bytesRead
+      yield { chunk: buffer.subarray(0, bytesRead), total }
+    }
+  } finally {
+    await handle.close()
+  }
+}
 
 /**
  * A fresh random boundary for every request: a fixed one is public, and a

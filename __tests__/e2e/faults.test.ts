@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from '@jest/globals'
@@ -100,6 +101,12 @@ describe('fault matrix: never a duplicate, never a lost publish id', () => {
     expect(s.uploadRequests).toBe(2)
     expect(s.sandbox.uploads).toHaveLength(1)
     expect(s.sandbox.uploads[0].size).toBe(4 * 1024 * 1024)
+    // Every byte as on disk, across the reused read buffers and the reopened file.
+    expect(s.sandbox.uploads[0].sha256).toBe(
+      createHash('sha256')
+        .update(fs.readFileSync(path.join(s.run.workspace, 'v/a.mp4')))
+        .digest('hex')
+    )
   })
 
   it('a reset after the whole body was sent: UNCONFIRMED, never sent again', async () => {
