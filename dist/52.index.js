@@ -9,6 +9,7 @@ export const modules = {
 /* harmony export */   DD: () => (/* binding */ DraftClipClient),
 /* harmony export */   ig: () => (/* binding */ serverError),
 /* harmony export */   rk: () => (/* binding */ readStatus),
+/* harmony export */   wE: () => (/* binding */ uploadAnswer),
 /* harmony export */   zh: () => (/* binding */ acceptedUpload)
 /* harmony export */ });
 /* unused harmony exports newBoundary, multipartFrame, quoteLongPostIds, COMPLETE_STATUSES */
@@ -206,7 +207,18 @@ function acceptedUpload(json) {
         return undefined;
     return { publishId, status: typeof data?.status === 'string' ? data.status : 'PROCESSING_UPLOAD' };
 }
-/** The server's own words: its `error` (or `message`) field. */
+/** What an upload answer says, whatever its HTTP status: a publish id anywhere means DraftClip took the video. */
+function uploadAnswer(json) {
+    if (!isRecord(json))
+        return { publishId: undefined, success: undefined, error: undefined };
+    const publishId = isRecord(json.data) ? json.data.publish_id : undefined;
+    return {
+        publishId: typeof publishId === 'string' && publishId !== '' ? publishId : undefined,
+        success: json.success,
+        error: typeof json.error === 'string' && json.error.trim() !== '' ? json.error : undefined
+    };
+}
+/** The server's own words for a message: its `error` (or `message`) field. */
 function serverError(json) {
     if (!isRecord(json))
         return undefined;
@@ -591,8 +603,14 @@ class Ledger {
     }
     flush() {
         const text = JSON.stringify(ordered(this.data), null, 2) + '\n';
-        this.writes = this.writes.then(() => writeAtomic(this.file, text));
-        return this.writes;
+        // Each write is a whole snapshot: one that failed (a full disk) must not block the ones after it.
+        const write = this.writes.catch(() => undefined).then(() => writeAtomic(this.file, text));
+        this.writes = write;
+        return write;
+    }
+    /** Settles when every write asked for so far has finished (or failed). */
+    idle() {
+        return this.writes.catch(() => undefined);
     }
 }
 const ENTRY_KEYS = ['file', 'status', 'publish_id', 'post_id', 'fail_reason', 'updated_at'];
@@ -641,6 +659,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: external "node:timers/promises"
+var promises_ = __webpack_require__(8500);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
 var core = __webpack_require__(6421);
 // EXTERNAL MODULE: ./src/draftclip.ts
@@ -703,6 +723,7 @@ async function loadRunContext(env) {
 
 
 
+
 /**
  * The action: inputs -> videos -> (ledger) -> publish -> report. The one
  * place that fails the step; outputs and the summary are written whatever
@@ -732,18 +753,27 @@ async function run(env = process.env) {
             core/* warning */.$e(`Could not write the job summary: ${(0,secret/* scrub */._)(error.message, secrets)}`);
         }
     };
-    // A cancelled job gets SIGINT, then SIGTERM 7.5 s later: leave the outputs behind first.
+    let ledger;
+    const cancel = new AbortController();
+    // A cancelled job gets SIGINT, then SIGTERM 7.5 s later: start nothing new, let the ledger
+    // finish the writes under way (a publish id may be in one), then leave the outputs behind.
     const onSignal = (signal) => {
+        cancel.abort();
         stopReason = `The job was cancelled (${signal}).`;
-        for (const r of results) {
-            if (r.status === src_ledger/* UPLOADING */.mK) {
+        core/* error */.z3(`${stopReason} The outputs hold what was learned so far.`);
+        const settled = Promise.race([ledger?.idle(), (0,promises_.setTimeout)(5000, undefined, { ref: false })]);
+        void settled
+            .then(() => {
+            for (const r of results) {
+                if (r.status !== src_ledger/* UPLOADING */.mK)
+                    continue;
                 r.status = publish/* Status */.nW.Unconfirmed;
                 r.error =
                     'the job was cancelled during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again.';
             }
-        }
-        core/* error */.z3(`${stopReason} The outputs hold what was learned so far.`);
-        void finish().finally(() => process.exit(1));
+            return finish();
+        })
+            .finally(() => process.exit(1));
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
@@ -758,7 +788,6 @@ async function run(env = process.env) {
         if (videos.length === 0)
             return noVideos(inputs);
         core/* info */.pq(`${videos.length} video${videos.length === 1 ? '' : 's'} to publish: ${videos.map(v => v.file).join(', ')}`);
-        let ledger;
         let hashes;
         if (inputs.ledger) {
             ledger = await src_ledger/* Ledger */.Oc.load(inputs.ledger, shown(inputs.ledger, inputs.workspace));
@@ -777,7 +806,14 @@ async function run(env = process.env) {
             stallMs: inputs.timings.stallMs
         });
         try {
-            stopReason = await (0,publish/* publishAll */.V7)(videos, results, { client, ledger, hashes, inputs, logFor: video => videoLog(video, secrets) });
+            stopReason = await (0,publish/* publishAll */.V7)(videos, results, {
+                client,
+                ledger,
+                hashes,
+                inputs,
+                cancel: cancel.signal,
+                logFor: video => videoLog(video, secrets)
+            });
         }
         finally {
             await client.close();
@@ -954,15 +990,20 @@ function judgeUpload(attempt) {
             ? ` (the answer was not JSON${attempt.text ? `: ${oneLine(attempt.text)}` : ''})`
             : '';
     const reason = `DraftClip answered HTTP ${httpStatus}${quoted}`;
-    if (httpStatus >= 200 && httpStatus < 300) {
-        const accepted = (0,draftclip/* acceptedUpload */.zh)(json);
-        if (accepted)
-            return { kind: 'accepted', ...accepted };
-        // Only an explicit refusal without a publish id is a refusal; anything else in a 2xx may hide a published video.
-        const body = (typeof json === 'object' && json !== null ? json : {});
-        const refused = body.success === false || (typeof body.error === 'string' && body.success === undefined);
-        if (refused && body.data?.publish_id === undefined)
+    const ok = httpStatus >= 200 && httpStatus < 300;
+    const accepted = ok ? (0,draftclip/* acceptedUpload */.zh)(json) : undefined;
+    if (accepted)
+        return { kind: 'accepted', ...accepted };
+    const answer = (0,draftclip/* uploadAnswer */.wE)(json);
+    // A publish id means DraftClip took it, whatever else the answer says: never again, and keep the id.
+    if (answer.publishId)
+        return { kind: 'unconfirmed', reason, publishId: answer.publishId };
+    // DraftClip's own refusal: its JSON `error`, not claiming success.
+    const refused = answer.success === false || (answer.error !== undefined && answer.success !== true);
+    if (ok) {
+        if (refused)
             return { kind: 'rejected', reason };
+        // A success without a publish id, or a body we cannot read, may hide a published video.
         return {
             kind: 'unconfirmed',
             reason: json === undefined ? reason : `DraftClip answered HTTP ${httpStatus} without a publish_id${said ? `: ${said}` : ''}`
@@ -975,7 +1016,8 @@ function judgeUpload(attempt) {
     if (httpStatus === 503)
         return { kind: 'retry', reason, retryAfter: attempt.retryAfter, rateLimited: false };
     // The doc defines 500 as "Upload failed": with DraftClip's own JSON error it was refused, not half-done.
-    if (httpStatus === 500 && said)
+    // Any other 500 (a framework's {"message": "Server Error"}, a PHP fatal after output) may follow a publish.
+    if (httpStatus === 500 && answer.error !== undefined && answer.success !== true)
         return { kind: 'retry', reason, retryAfter: attempt.retryAfter, rateLimited: false };
     // A proxy's timeout may come after the server took the upload (a peer tool posted 4 times after a 408).
     if (httpStatus === 408)
@@ -1042,7 +1084,7 @@ async function uploadVideo(video, ctx) {
     for (let attempt = 1;; attempt++) {
         const stop = ctx.stopped();
         if (stop)
-            return { kind: 'stopped', reason: stop, attempts: attempt - 1 };
+            return { kind: 'stopped', reason: stop };
         const progress = progressTracker(video.size, now);
         const result = await ctx.client.upload({
             path: video.path,
@@ -1058,10 +1100,10 @@ async function uploadVideo(video, ctx) {
         });
         const verdict = judgeUpload(result);
         if (verdict.kind !== 'retry')
-            return { ...verdict, attempts: attempt };
+            return verdict;
         if (attempt > ctx.retries) {
             const reason = `${verdict.reason}; gave up after ${attempt} attempt${attempt === 1 ? '' : 's'}`;
-            return verdict.rateLimited ? { kind: 'rate-limited', reason, attempts: attempt } : { kind: 'rejected', reason, attempts: attempt };
+            return verdict.rateLimited ? { kind: 'rate-limited', reason } : { kind: 'rejected', reason };
         }
         const delay = retryDelayMs(attempt, verdict.retryAfter, now(), (ctx.random ?? Math.random)(), ctx.timings);
         ctx.warn(`${verdict.reason}; DraftClip did not take it, so attempt ${attempt + 1} of ${ctx.retries + 1} starts in ${(delay / 1000).toFixed(1)} s`);
@@ -1158,8 +1200,16 @@ function stepFailure(results, stopReason) {
  * Returns why the run stopped early, if it did.
  */
 async function publishAll(videos, results, deps) {
-    let stopReason;
-    const stopped = () => stopReason;
+    // A refused key stops everything; a spent quota stops uploads only (status requests are not publishes).
+    let uploadsHalted;
+    let pollsHalted;
+    const cancelled = () => (deps.cancel?.aborted ? 'the job was cancelled' : undefined);
+    const uploadsStopped = () => uploadsHalted ?? cancelled();
+    const pollsStopped = () => pollsHalted ?? cancelled();
+    const refusedKey = (message) => {
+        uploadsHalted ??= message;
+        pollsHalted ??= message;
+    };
     const slots = semaphore(deps.inputs.concurrency);
     const claimed = new Map();
     /** Polls an uploaded video until it is complete, keeping result and ledger current. */
@@ -1169,7 +1219,7 @@ async function publishAll(videos, results, deps) {
             timeoutMs: deps.inputs.waitTimeoutMs,
             intervalMs: deps.inputs.pollIntervalMs,
             log: line => log.info(line),
-            stopped,
+            stopped: pollsStopped,
             onStatus: async (status) => {
                 Object.assign(result, { status: status.status, post_id: status.postId ?? null, fail_reason: status.failReason ?? null });
                 await remember();
@@ -1189,7 +1239,7 @@ async function publishAll(videos, results, deps) {
                 break;
             }
             case 'unauthorized':
-                stopReason ??= `DraftClip refused the API key while polling (${waited.reason}). Check the secret passed as 'api-key'.`;
+                refusedKey(`DraftClip refused the API key while polling (${waited.reason}). Check the secret passed as 'api-key'.`);
                 break;
             case 'stopped':
                 break;
@@ -1199,12 +1249,12 @@ async function publishAll(videos, results, deps) {
         const log = deps.logFor(video);
         const hash = deps.hashes?.get(video.path);
         const ledger = deps.ledger && hash ? { ledger: deps.ledger, hash } : undefined;
-        const remember = async () => {
+        const remember = async (status = result.status) => {
             if (!ledger)
                 return;
             await ledger.ledger.record(ledger.hash, {
                 file: result.file,
-                status: result.status,
+                status,
                 publish_id: result.publish_id,
                 post_id: result.post_id,
                 fail_reason: result.fail_reason
@@ -1250,8 +1300,12 @@ async function publishAll(videos, results, deps) {
                         await ledger.ledger.record(ledger.hash, { ...entry, status: seen.status, post_id: seen.post_id, fail_reason: seen.fail_reason });
                     });
                     Object.assign(result, { post_id: seen.post_id, fail_reason: seen.fail_reason, error: seen.error });
-                    if (seen.status === Status.Failed)
-                        log.warn(`the earlier upload ended FAILED; a later run will publish it again`);
+                    if (seen.status === Status.Failed) {
+                        // Not a skip after all: the video is not on TikTok, and the step must say so.
+                        result.status = Status.Failed;
+                        result.error = `the upload an earlier run made (publish ID ${entry.publish_id}) ended FAILED: ${seen.fail_reason ?? 'no reason given'}; the next run will publish it again`;
+                        log.warn(result.error);
+                    }
                 }
                 return log.done(result);
             }
@@ -1267,21 +1321,22 @@ async function publishAll(videos, results, deps) {
         let outcome;
         await slots.acquire();
         try {
-            if (stopReason) {
-                outcome = { kind: 'stopped', reason: stopReason, attempts: 0 };
+            const stop = uploadsStopped();
+            if (stop) {
+                outcome = { kind: 'stopped', reason: stop };
             }
             else {
                 log.info(`uploading (${(0,src_videos/* megabytes */.ix)(video.size)}, ${video.privacyLevel})`);
                 // Written before the first byte leaves: a runner killed mid-upload leaves a trace.
+                await remember(src_ledger/* UPLOADING */.mK);
                 result.status = src_ledger/* UPLOADING */.mK;
-                await remember();
                 outcome = await uploadVideo(video, {
                     client: deps.client,
                     retries: deps.inputs.retries,
                     timings: deps.inputs.timings,
                     log: line => log.info(line),
                     warn: line => log.warn(line),
-                    stopped
+                    stopped: uploadsStopped
                 });
             }
         }
@@ -1296,6 +1351,7 @@ async function publishAll(videos, results, deps) {
                 break;
             case 'unconfirmed':
                 result.status = Status.Unconfirmed;
+                result.publish_id = outcome.publishId ?? null;
                 result.error =
                     `${outcome.reason}. DraftClip may have published it, so it was not sent again. ` +
                         `Check the TikTok account (and DraftClip's dashboard) before publishing it again` +
@@ -1317,10 +1373,10 @@ async function publishAll(videos, results, deps) {
                 if (ledger)
                     await ledger.ledger.forget(ledger.hash);
                 if (outcome.kind === 'unauthorized') {
-                    stopReason ??= `DraftClip refused the API key (${outcome.reason}). Check the secret passed as 'api-key': it must be a current key from your DraftClip dashboard.`;
+                    refusedKey(`DraftClip refused the API key (${outcome.reason}). Check the secret passed as 'api-key': it must be a current key from your DraftClip dashboard.`);
                 }
                 else if (outcome.kind === 'rate-limited') {
-                    stopReason ??= `DraftClip's quota is used up (${outcome.reason}); the remaining videos were not sent. TikTok allows about 15 posts a day per account.`;
+                    uploadsHalted ??= `DraftClip's quota is used up (${outcome.reason}); the remaining videos were not sent. TikTok allows about 15 posts a day per account.`;
                 }
                 log.warn(result.error);
                 return log.done(result);
@@ -1329,16 +1385,23 @@ async function publishAll(videos, results, deps) {
             await follow(outcome.publishId, result, log, remember);
         log.done(result);
     };
-    const tasks = videos.map((video, i) => publishOne(video, results[i]).catch(error => {
-        results[i].status = results[i].publish_id ? results[i].status : Status.UploadFailed;
-        results[i].error = error.message;
+    const tasks = videos.map((video, i) => publishOne(video, results[i]).catch((error) => {
+        // An unexpected failure (the ledger could not be written: a full disk) must not turn
+        // "may be on TikTok" into "certainly not": only a video never sent is UPLOAD_FAILED.
+        const result = results[i];
+        const mayBeTaken = result.publish_id !== null || result.status === src_ledger/* UPLOADING */.mK || result.status === Status.Unconfirmed;
+        if (!mayBeTaken)
+            result.status = Status.UploadFailed;
+        else if (result.status === src_ledger/* UPLOADING */.mK)
+            result.status = Status.Unconfirmed;
+        result.error = [result.error, error.message].filter(Boolean).join('; ');
         throw error;
     }));
     const settled = await Promise.allSettled(tasks);
     const crash = settled.find(s => s.status === 'rejected');
     if (crash)
-        throw crash.reason;
-    return stopReason;
+        throw (crash).reason;
+    return uploadsHalted ?? cancelled();
 }
 /** A ledger status after which there is nothing more to learn. */
 function isSettled(status, postId) {

@@ -258,7 +258,18 @@ export function acceptedUpload(json: unknown): UploadAccepted | undefined {
   return { publishId, status: typeof data?.status === 'string' ? data.status : 'PROCESSING_UPLOAD' }
 }
 
-/** The server's own words: its `error` (or `message`) field. */
+/** What an upload answer says, whatever its HTTP status: a publish id anywhere means DraftClip took the video. */
+export function uploadAnswer(json: unknown): { publishId: string | undefined; success: unknown; error: string | undefined } {
+  if (!isRecord(json)) return { publishId: undefined, success: undefined, error: undefined }
+  const publishId = isRecord(json.data) ? json.data.publish_id : undefined
+  return {
+    publishId: typeof publishId === 'string' && publishId !== '' ? publishId : undefined,
+    success: json.success,
+    error: typeof json.error === 'string' && json.error.trim() !== '' ? json.error : undefined
+  }
+}
+
+/** The server's own words for a message: its `error` (or `message`) field. */
 export function serverError(json: unknown): string | undefined {
   if (!isRecord(json)) return undefined
   for (const key of ['error', 'message']) {

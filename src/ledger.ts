@@ -122,8 +122,15 @@ export class Ledger {
 
   private flush(): Promise<void> {
     const text = JSON.stringify(ordered(this.data), null, 2) + '\n'
-    this.writes = this.writes.then(() => writeAtomic(this.file, text))
-    return this.writes
+    // Each write is a whole snapshot: one that failed (a full disk) must not block the ones after it.
+    const write = this.writes.catch(() => undefined).then(() => writeAtomic(this.file, text))
+    this.writes = write
+    return write
+  }
+
+  /** Settles when every write asked for so far has finished (or failed). */
+  idle(): Promise<void> {
+    return this.writes.catch(() => undefined)
   }
 }
 

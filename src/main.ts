@@ -1,4 +1,5 @@
 import * as path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import * as core from '@actions/core'
 import { DraftClipClient } from './draftclip.js'
 import { Input, isLoopback, parseInputs, readInput, type Inputs } from './inputs.js'
@@ -36,18 +37,26 @@ export async function run(env: Record<string, string | undefined> = process.env)
       core.warning(`Could not write the job summary: ${scrub((error as Error).message, secrets)}`)
     }
   }
-  // A cancelled job gets SIGINT, then SIGTERM 7.5 s later: leave the outputs behind first.
+  let ledger: Ledger | undefined
+  const cancel = new AbortController()
+  // A cancelled job gets SIGINT, then SIGTERM 7.5 s later: start nothing new, let the ledger
+  // finish the writes under way (a publish id may be in one), then leave the outputs behind.
   const onSignal = (signal: NodeJS.Signals): void => {
+    cancel.abort()
     stopReason = `The job was cancelled (${signal}).`
-    for (const r of results) {
-      if (r.status === UPLOADING) {
-        r.status = Status.Unconfirmed
-        r.error =
-          'the job was cancelled during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again.'
-      }
-    }
     core.error(`${stopReason} The outputs hold what was learned so far.`)
-    void finish().finally(() => process.exit(1))
+    const settled = Promise.race([ledger?.idle(), sleep(5000, undefined, { ref: false })])
+    void settled
+      .then(() => {
+        for (const r of results) {
+          if (r.status !== UPLOADING) continue
+          r.status = Status.Unconfirmed
+          r.error =
+            'the job was cancelled during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again.'
+        }
+        return finish()
+      })
+      .finally(() => process.exit(1))
   }
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
@@ -64,7 +73,6 @@ export async function run(env: Record<string, string | undefined> = process.env)
     if (videos.length === 0) return noVideos(inputs)
     core.info(`${videos.length} video${videos.length === 1 ? '' : 's'} to publish: ${videos.map(v => v.file).join(', ')}`)
 
-    let ledger: Ledger | undefined
     let hashes: Map<string, string> | undefined
     if (inputs.ledger) {
       ledger = await Ledger.load(inputs.ledger, shown(inputs.ledger, inputs.workspace))
@@ -83,7 +91,14 @@ export async function run(env: Record<string, string | undefined> = process.env)
       stallMs: inputs.timings.stallMs
     })
     try {
-      stopReason = await publishAll(videos, results, { client, ledger, hashes, inputs, logFor: video => videoLog(video, secrets) })
+      stopReason = await publishAll(videos, results, {
+        client,
+        ledger,
+        hashes,
+        inputs,
+        cancel: cancel.signal,
+        logFor: video => videoLog(video, secrets)
+      })
     } finally {
       await client.close()
     }

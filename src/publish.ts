@@ -70,6 +70,8 @@ export interface PublishDeps {
   hashes: Map<string, string> | undefined
   inputs: Pick<Inputs, 'concurrency' | 'retries' | 'wait' | 'waitTimeoutMs' | 'pollIntervalMs' | 'timings'>
   logFor(video: Video): VideoLog
+  /** Aborted when the job is cancelled: no new upload or poll starts. */
+  cancel?: AbortSignal
 }
 
 /**
@@ -79,8 +81,16 @@ export interface PublishDeps {
  * Returns why the run stopped early, if it did.
  */
 export async function publishAll(videos: Video[], results: VideoResult[], deps: PublishDeps): Promise<string | undefined> {
-  let stopReason: string | undefined
-  const stopped = (): string | undefined => stopReason
+  // A refused key stops everything; a spent quota stops uploads only (status requests are not publishes).
+  let uploadsHalted: string | undefined
+  let pollsHalted: string | undefined
+  const cancelled = (): string | undefined => (deps.cancel?.aborted ? 'the job was cancelled' : undefined)
+  const uploadsStopped = (): string | undefined => uploadsHalted ?? cancelled()
+  const pollsStopped = (): string | undefined => pollsHalted ?? cancelled()
+  const refusedKey = (message: string): void => {
+    uploadsHalted ??= message
+    pollsHalted ??= message
+  }
   const slots = semaphore(deps.inputs.concurrency)
   const claimed = new Map<string, { file: string; result: VideoResult; done: Promise<void> }>()
 
@@ -91,7 +101,7 @@ export async function publishAll(videos: Video[], results: VideoResult[], deps: 
       timeoutMs: deps.inputs.waitTimeoutMs,
       intervalMs: deps.inputs.pollIntervalMs,
       log: line => log.info(line),
-      stopped,
+      stopped: pollsStopped,
       onStatus: async (status: VideoStatus) => {
         Object.assign(result, { status: status.status, post_id: status.postId ?? null, fail_reason: status.failReason ?? null })
         await remember()
@@ -113,7 +123,7 @@ export async function publishAll(videos: Video[], results: VideoResult[], deps: 
         break
       }
       case 'unauthorized':
-        stopReason ??= `DraftClip refused the API key while polling (${waited.reason}). Check the secret passed as 'api-key'.`
+        refusedKey(`DraftClip refused the API key while polling (${waited.reason}). Check the secret passed as 'api-key'.`)
         break
       case 'stopped':
         break
@@ -124,11 +134,11 @@ export async function publishAll(videos: Video[], results: VideoResult[], deps: 
     const log = deps.logFor(video)
     const hash = deps.hashes?.get(video.path)
     const ledger = deps.ledger && hash ? { ledger: deps.ledger, hash } : undefined
-    const remember = async (): Promise<void> => {
+    const remember = async (status = result.status): Promise<void> => {
       if (!ledger) return
       await ledger.ledger.record(ledger.hash, {
         file: result.file,
-        status: result.status,
+        status,
         publish_id: result.publish_id,
         post_id: result.post_id,
         fail_reason: result.fail_reason
@@ -161,7 +171,7 @@ export async function publishAll(videos: Video[], results: VideoResult[], deps: 
     result: VideoResult,
     log: VideoLog,
     ledger: { ledger: Ledger; hash: string } | undefined,
-    remember: () => Promise<void>
+    remember: (status?: string) => Promise<void>
   ): Promise<void> => {
     if (ledger) {
       const decision = decide(ledger.ledger.get(ledger.hash))
@@ -181,7 +191,12 @@ export async function publishAll(videos: Video[], results: VideoResult[], deps: 
             await ledger.ledger.record(ledger.hash, { ...entry, status: seen.status, post_id: seen.post_id, fail_reason: seen.fail_reason })
           })
           Object.assign(result, { post_id: seen.post_id, fail_reason: seen.fail_reason, error: seen.error })
-          if (seen.status === Status.Failed) log.warn(`the earlier upload ended FAILED; a later run will publish it again`)
+          if (seen.status === Status.Failed) {
+            // Not a skip after all: the video is not on TikTok, and the step must say so.
+            result.status = Status.Failed
+            result.error = `the upload an earlier run made (publish ID ${entry.publish_id}) ended FAILED: ${seen.fail_reason ?? 'no reason given'}; the next run will publish it again`
+            log.warn(result.error)
+          }
         }
         return log.done(result)
       }
@@ -198,20 +213,21 @@ export async function publishAll(videos: Video[], results: VideoResult[], deps: 
     let outcome: UploadOutcome
     await slots.acquire()
     try {
-      if (stopReason) {
-        outcome = { kind: 'stopped', reason: stopReason, attempts: 0 }
+      const stop = uploadsStopped()
+      if (stop) {
+        outcome = { kind: 'stopped', reason: stop }
       } else {
         log.info(`uploading (${megabytes(video.size)}, ${video.privacyLevel})`)
         // Written before the first byte leaves: a runner killed mid-upload leaves a trace.
+        await remember(UPLOADING)
         result.status = UPLOADING
-        await remember()
         outcome = await uploadVideo(video, {
           client: deps.client,
           retries: deps.inputs.retries,
           timings: deps.inputs.timings,
           log: line => log.info(line),
           warn: line => log.warn(line),
-          stopped
+          stopped: uploadsStopped
         })
       }
     } finally {
@@ -226,6 +242,7 @@ export async function publishAll(videos: Video[], results: VideoResult[], deps: 
         break
       case 'unconfirmed':
         result.status = Status.Unconfirmed
+        result.publish_id = outcome.publishId ?? null
         result.error =
           `${outcome.reason}. DraftClip may have published it, so it was not sent again. ` +
           `Check the TikTok account (and DraftClip's dashboard) before publishing it again` +
@@ -245,9 +262,11 @@ export async function publishAll(videos: Video[], results: VideoResult[], deps: 
         // DraftClip certainly did not take it: a later run may try again.
         if (ledger) await ledger.ledger.forget(ledger.hash)
         if (outcome.kind === 'unauthorized') {
-          stopReason ??= `DraftClip refused the API key (${outcome.reason}). Check the secret passed as 'api-key': it must be a current key from your DraftClip dashboard.`
+          refusedKey(
+            `DraftClip refused the API key (${outcome.reason}). Check the secret passed as 'api-key': it must be a current key from your DraftClip dashboard.`
+          )
         } else if (outcome.kind === 'rate-limited') {
-          stopReason ??= `DraftClip's quota is used up (${outcome.reason}); the remaining videos were not sent. TikTok allows about 15 posts a day per account.`
+          uploadsHalted ??= `DraftClip's quota is used up (${outcome.reason}); the remaining videos were not sent. TikTok allows about 15 posts a day per account.`
         }
         log.warn(result.error)
         return log.done(result)
@@ -258,16 +277,21 @@ export async function publishAll(videos: Video[], results: VideoResult[], deps: 
   }
 
   const tasks = videos.map((video, i) =>
-    publishOne(video, results[i]).catch(error => {
-      results[i].status = results[i].publish_id ? results[i].status : Status.UploadFailed
-      results[i].error = (error as Error).message
+    publishOne(video, results[i]).catch((error: Error) => {
+      // An unexpected failure (the ledger could not be written: a full disk) must not turn
+      // "may be on TikTok" into "certainly not": only a video never sent is UPLOAD_FAILED.
+      const result = results[i]
+      const mayBeTaken = result.publish_id !== null || result.status === UPLOADING || result.status === Status.Unconfirmed
+      if (!mayBeTaken) result.status = Status.UploadFailed
+      else if (result.status === UPLOADING) result.status = Status.Unconfirmed
+      result.error = [result.error, error.message].filter(Boolean).join('; ')
       throw error
     })
   )
   const settled = await Promise.allSettled(tasks)
   const crash = settled.find(s => s.status === 'rejected')
-  if (crash) throw crash.reason
-  return stopReason
+  if (crash) throw (crash).reason
+  return uploadsHalted ?? cancelled()
 }
 
 /** A ledger status after which there is nothing more to learn. */

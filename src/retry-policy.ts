@@ -1,4 +1,4 @@
-import { acceptedUpload, readStatus, serverError, type Attempt, type VideoStatus } from './draftclip.js'
+import { acceptedUpload, readStatus, serverError, uploadAnswer, type Attempt, type VideoStatus } from './draftclip.js'
 import type { Timings } from './inputs.js'
 
 /**
@@ -13,8 +13,8 @@ export type UploadVerdict =
   | { kind: 'retry'; reason: string; retryAfter: string | undefined; rateLimited: boolean }
   /** Certainly not taken; another attempt would be refused the same way. */
   | { kind: 'rejected'; reason: string }
-  /** Perhaps taken: the server may have published it. Never retried. */
-  | { kind: 'unconfirmed'; reason: string }
+  /** Perhaps taken: the server may have published it. Never retried. A publish id, when one came, is kept. */
+  | { kind: 'unconfirmed'; reason: string; publishId?: string }
   /** The key was refused: every further request would be too. */
   | { kind: 'unauthorized'; reason: string }
 
@@ -51,17 +51,18 @@ export function judgeUpload(attempt: Attempt): UploadVerdict {
       : ''
   const reason = `DraftClip answered HTTP ${httpStatus}${quoted}`
 
-  if (httpStatus >= 200 && httpStatus < 300) {
-    const accepted = acceptedUpload(json)
-    if (accepted) return { kind: 'accepted', ...accepted }
-    // Only an explicit refusal without a publish id is a refusal; anything else in a 2xx may hide a published video.
-    const body = (typeof json === 'object' && json !== null ? json : {}) as {
-      success?: unknown
-      error?: unknown
-      data?: { publish_id?: unknown }
-    }
-    const refused = body.success === false || (typeof body.error === 'string' && body.success === undefined)
-    if (refused && body.data?.publish_id === undefined) return { kind: 'rejected', reason }
+  const ok = httpStatus >= 200 && httpStatus < 300
+  const accepted = ok ? acceptedUpload(json) : undefined
+  if (accepted) return { kind: 'accepted', ...accepted }
+  const answer = uploadAnswer(json)
+  // A publish id means DraftClip took it, whatever else the answer says: never again, and keep the id.
+  if (answer.publishId) return { kind: 'unconfirmed', reason, publishId: answer.publishId }
+  // DraftClip's own refusal: its JSON `error`, not claiming success.
+  const refused = answer.success === false || (answer.error !== undefined && answer.success !== true)
+
+  if (ok) {
+    if (refused) return { kind: 'rejected', reason }
+    // A success without a publish id, or a body we cannot read, may hide a published video.
     return {
       kind: 'unconfirmed',
       reason: json === undefined ? reason : `DraftClip answered HTTP ${httpStatus} without a publish_id${said ? `: ${said}` : ''}`
@@ -71,7 +72,9 @@ export function judgeUpload(attempt: Attempt): UploadVerdict {
   if (httpStatus === 429) return { kind: 'retry', reason, retryAfter: attempt.retryAfter, rateLimited: true }
   if (httpStatus === 503) return { kind: 'retry', reason, retryAfter: attempt.retryAfter, rateLimited: false }
   // The doc defines 500 as "Upload failed": with DraftClip's own JSON error it was refused, not half-done.
-  if (httpStatus === 500 && said) return { kind: 'retry', reason, retryAfter: attempt.retryAfter, rateLimited: false }
+  // Any other 500 (a framework's {"message": "Server Error"}, a PHP fatal after output) may follow a publish.
+  if (httpStatus === 500 && answer.error !== undefined && answer.success !== true)
+    return { kind: 'retry', reason, retryAfter: attempt.retryAfter, rateLimited: false }
   // A proxy's timeout may come after the server took the upload (a peer tool posted 4 times after a 408).
   if (httpStatus === 408) return { kind: 'unconfirmed', reason }
   if (httpStatus >= 300 && httpStatus < 500) return { kind: 'rejected', reason }

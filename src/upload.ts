@@ -6,14 +6,14 @@ import { judgeUpload, retryDelayMs } from './retry-policy.js'
 import type { Video } from './videos.js'
 
 export type UploadOutcome =
-  | { kind: 'accepted'; publishId: string; status: string; attempts: number }
-  | { kind: 'rejected'; reason: string; attempts: number }
-  | { kind: 'unconfirmed'; reason: string; attempts: number }
-  | { kind: 'unauthorized'; reason: string; attempts: number }
+  | { kind: 'accepted'; publishId: string; status: string }
+  | { kind: 'rejected'; reason: string }
+  | { kind: 'unconfirmed'; reason: string; publishId?: string }
+  | { kind: 'unauthorized'; reason: string }
   /** 429 after every retry: the account's quota is spent, the rest of the batch would be refused too. */
-  | { kind: 'rate-limited'; reason: string; attempts: number }
-  /** The run was stopped (by another video's 401 or 429) before this video's next attempt. */
-  | { kind: 'stopped'; reason: string; attempts: number }
+  | { kind: 'rate-limited'; reason: string }
+  /** Uploads were stopped (another video's 401 or 429, or a cancelled job) before this video's next attempt. */
+  | { kind: 'stopped'; reason: string }
 
 export interface UploadContext {
   client: DraftClipClient
@@ -35,7 +35,7 @@ export async function uploadVideo(video: Video, ctx: UploadContext): Promise<Upl
 
   for (let attempt = 1; ; attempt++) {
     const stop = ctx.stopped()
-    if (stop) return { kind: 'stopped', reason: stop, attempts: attempt - 1 }
+    if (stop) return { kind: 'stopped', reason: stop }
 
     const progress = progressTracker(video.size, now)
     const result = await ctx.client.upload({
@@ -50,11 +50,11 @@ export async function uploadVideo(video: Video, ctx: UploadContext): Promise<Upl
       }
     })
     const verdict = judgeUpload(result)
-    if (verdict.kind !== 'retry') return { ...verdict, attempts: attempt }
+    if (verdict.kind !== 'retry') return verdict
 
     if (attempt > ctx.retries) {
       const reason = `${verdict.reason}; gave up after ${attempt} attempt${attempt === 1 ? '' : 's'}`
-      return verdict.rateLimited ? { kind: 'rate-limited', reason, attempts: attempt } : { kind: 'rejected', reason, attempts: attempt }
+      return verdict.rateLimited ? { kind: 'rate-limited', reason } : { kind: 'rejected', reason }
     }
     const delay = retryDelayMs(attempt, verdict.retryAfter, now(), (ctx.random ?? Math.random)(), ctx.timings)
     ctx.warn(

@@ -150,6 +150,24 @@ describe('fault matrix: never a duplicate, never a lost publish id', () => {
     expect(s.ledger).toEqual({})
   })
 
+  it('a 500 that carries a publish id: never retried, and the id is kept', async () => {
+    const taken = { success: true, message: 'Video uploaded successfully', data: { publish_id: 'v_taken_1', status: 'PROCESSING_UPLOAD' } }
+    const s = await scenario({ uploadFaults: [respond(500, taken)] }, { 'a.mp4': 4096 })
+    expect(s.run.code).toBe(1)
+    expect(s.uploadRequests).toBe(1)
+    expect(s.run.results[0]).toMatchObject({ status: 'UNCONFIRMED', publish_id: 'v_taken_1' })
+    expect(s.run.outputs['publish-ids']).toBe('["v_taken_1"]')
+    expect(Object.values(s.ledger).map(e => [e.status, e.publish_id])).toEqual([['UNCONFIRMED', 'v_taken_1']])
+  })
+
+  it('a spent quota stops the remaining uploads but not the polls of videos already taken', async () => {
+    const quota = respond(429, { error: 'Quota exceeded' }, { 'Retry-After': '0' })
+    const s = await scenario({ uploadFaults: [null, quota, quota] }, { 'a.mp4': 4096, 'b.mp4': 4096, 'c.mp4': 4096 }, { retries: '1' })
+    expect(s.run.code).toBe(1)
+    expect(s.run.results.map(r => r.status)).toEqual(['PUBLISH_COMPLETE', 'UPLOAD_FAILED', 'NOT_ATTEMPTED'])
+    expect(s.run.results[0].post_id).toMatch(/^\d{19}$/)
+  })
+
   it('a 200 without a publish id: UNCONFIRMED', async () => {
     const s = await scenario(
       { uploadFaults: [respond(200, { success: true, message: 'Video uploaded successfully', data: {} })] },
@@ -315,6 +333,32 @@ describe('reruns with a ledger', () => {
       post_id: string
     }
     expect(entry).toMatchObject({ status: 'PUBLISH_COMPLETE', post_id: second.outputs['post-id'] })
+  })
+
+  it('a skipped video whose earlier upload ends FAILED fails the step, and the ledger lets the next run retry it', async () => {
+    sandbox = await startSandbox({
+      apiKeys: [KEY],
+      pollsToComplete: 1,
+      files: { 'a.mp4': { final: 'FAILED', failReason: 'spam_risk_text' } }
+    })
+    const ws = workspace()
+    writeMp4(path.join(ws, 'v/a.mp4'))
+    const inputs = {
+      'api-key': KEY,
+      'base-url': sandbox.url,
+      videos: 'v/*.mp4',
+      description: 'x',
+      'poll-interval': '0.05',
+      ledger: 'ledger.json'
+    }
+    expect((await runAction(ws, { ...inputs, wait: 'false' }, FAST)).code).toBe(0)
+    const second = await runAction(ws, inputs, FAST)
+    expect(second.code).toBe(1)
+    expect(sandbox.uploads).toHaveLength(1)
+    expect(second.results[0]).toMatchObject({ status: 'FAILED', fail_reason: 'spam_risk_text' })
+    expect(String(second.results[0].error)).toContain('ended FAILED: spam_risk_text')
+    const entry = Object.values(JSON.parse(fs.readFileSync(path.join(ws, 'ledger.json'), 'utf8')).videos)[0] as { status: string }
+    expect(entry.status).toBe('FAILED')
   })
 
   it('two files with the same content in one run are published once', async () => {

@@ -252,6 +252,18 @@ describe('Ledger on disk', () => {
     expect(tmpFiles(dir)).toEqual([])
   })
 
+  it('a write that failed (say, a full disk) does not block the writes after it', async () => {
+    const file = path.join(dir, 'sub', 'ledger.json')
+    const ledger = await Ledger.load(file, 'ledger.json')
+    // The folder's place is taken by a file: mkdir fails, like a write on a full disk.
+    fs.writeFileSync(path.join(dir, 'sub'), 'in the way')
+    await expect(ledger.record(H1, { file: 'a.mp4', status: UPLOADING, publish_id: null, post_id: null })).rejects.toThrow()
+    fs.rmSync(path.join(dir, 'sub'))
+    await ledger.record(H1, { file: 'a.mp4', status: 'PROCESSING_UPLOAD', publish_id: 'p1', post_id: null })
+    await ledger.idle()
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).videos[H1]).toMatchObject({ status: 'PROCESSING_UPLOAD', publish_id: 'p1' })
+  })
+
   it('the last of interleaved record() calls for one hash wins on disk', async () => {
     const file = path.join(dir, 'ledger.json')
     const ledger = await Ledger.load(file, 'ledger.json')

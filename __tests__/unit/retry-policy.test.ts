@@ -118,8 +118,14 @@ describe('judgeUpload: HTTP answers', () => {
     })
   })
 
-  it('500 with a JSON message (no error key) is a retry', () => {
-    expect(judgeUpload(answer(500, { message: 'Upload failed' })).kind).toBe('retry')
+  // A framework's {"message": "Server Error"} usually comes after the handler ran: the upload may be taken.
+  it('500 with only a JSON message (no error key) is unconfirmed', () => {
+    expect(judgeUpload(answer(500, { message: 'Server Error' })).kind).toBe('unconfirmed')
+  })
+
+  it.each([500, 502, 503, 429, 200])('any answer carrying a publish_id is never retried, and keeps the id (HTTP %i)', status => {
+    const body = { success: status === 200 ? 'yes' : true, message: 'Video uploaded successfully', data: { publish_id: 'v_taken' } }
+    expect(judgeUpload(answer(status, body))).toMatchObject({ kind: 'unconfirmed', publishId: 'v_taken' })
   })
 
   it.each([
