@@ -249,7 +249,8 @@ describe("DraftClipClient.upload against PHP's multipart parser (php -S)", () =>
       apiKey: API_KEY,
       connectMs: 5000,
       responseMs: 60000,
-      stallMs: 30000
+      stallMs: 30000,
+      useProxy: false
     })
   }, 30_000)
 

@@ -9,7 +9,7 @@ export const modules = {
 /* harmony export */   updateReleaseNotes: () => (/* binding */ updateReleaseNotes)
 /* harmony export */ });
 /* unused harmony exports SECTION_START, SECTION_END, releaseSection, mergeReleaseBody */
-/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(665);
+/* harmony import */ var _draftclip_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7382);
 
 /**
  * Links the release that triggered the run to its TikTok posts: a section in
@@ -23,7 +23,7 @@ function releaseSection(results) {
     if (posted.length === 0)
         return undefined;
     const lines = posted.map(r => r.post_id
-        ? `- ${r.file}: [${r.post_id}](${(0,_report_js__WEBPACK_IMPORTED_MODULE_0__/* .postUrl */ .KI)(r.post_id)})`
+        ? `- ${r.file}: [${r.post_id}](${(0,_draftclip_js__WEBPACK_IMPORTED_MODULE_0__/* .postUrl */ .KI)(r.post_id)})`
         : `- ${r.file}: uploaded (publish ID ${r.publish_id}), post not live yet`);
     return [SECTION_START, '### Published on TikTok', '', ...lines, SECTION_END].join('\n');
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import { open } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
-import { endpoint } from './inputs.js'
+import { isLoopback } from './inputs.js'
+import { readChunks } from './videos.js'
 
 /**
  * The DraftClip API client: one upload attempt, one status request. It reports
@@ -18,6 +18,8 @@ export interface ClientOptions {
   responseMs: number
   /** No body bytes taken by the socket for this long: the upload is stalled. */
   stallMs: number
+  /** Honour HTTPS_PROXY / HTTP_PROXY / NO_PROXY. */
+  useProxy: boolean
 }
 
 export interface UploadRequest {
@@ -60,9 +62,9 @@ export class DraftClipClient {
       headersTimeout: options.responseMs,
       bodyTimeout: options.responseMs
     }
-    // Self-hosted runners often sit behind a proxy given by HTTPS_PROXY / NO_PROXY.
-    const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some(v => process.env[v])
-    this.dispatcher = proxied ? new EnvHttpProxyAgent(agentOptions) : new Agent(agentOptions)
+    // Self-hosted runners often sit behind a proxy given by HTTPS_PROXY / NO_PROXY; but a
+    // loopback base-url (plain http allowed) must never send the key through one.
+    this.dispatcher = options.useProxy && !isLoopback(options.baseUrl) ? new EnvHttpProxyAgent(agentOptions) : new Agent(agentOptions)
   }
 
   async upload(video: UploadRequest): Promise<Attempt> {
@@ -78,7 +80,7 @@ export class DraftClipClient {
 
     async function* body(): AsyncGenerator<Buffer> {
       yield head
-      for await (const sent of readFile(video.path, video.size)) {
+      for await (const sent of readChunks(video.path, video.size)) {
         // Each resume means the socket took the previous chunk.
         stallTimer.refresh()
         video.onProgress?.(sent.total)
@@ -136,31 +138,16 @@ export class DraftClipClient {
 
 const USER_AGENT = 'draftclip-publish (GitHub Action)'
 
-const CHUNK_BYTES = 1024 * 1024
-const RING = 3
+/** The URL of an API endpoint below base-url (which may carry a path prefix). */
+export function endpoint(baseUrl: URL, file: string): URL {
+  const url = new URL(baseUrl.href)
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/api/${file}`
+  return url
+}
 
-/**
- * The file's bytes, read into a small ring of reused buffers: a fresh buffer
- * per read (as fs streams do) leaves tens of MB of garbage between collections.
- * Reuse is safe because undici asks for the next chunk only once the socket
- * has drained the previous one (a 1 MiB chunk is far over the socket's 16 KiB
- * high-water mark), so a buffer is long copied out when it comes round again.
- */
-async function* readFile(file: string, size: number): AsyncGenerator<{ chunk: Buffer; total: number }> {
-  const handle = await open(file, 'r')
-  try {
-    const ring = Array.from({ length: RING }, () => Buffer.allocUnsafe(CHUNK_BYTES))
-    let total = 0
-    for (let n = 0; total < size; n++) {
-      const buffer = ring[n % RING]
-      const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK_BYTES, size - total), total)
-      if (bytesRead === 0) throw new Error(`${file} shrank while it was being uploaded (${total} of ${size} bytes)`)
-      total += bytesRead
-      yield { chunk: buffer.subarray(0, bytesRead), total }
-    }
-  } finally {
-    await handle.close()
-  }
+/** A TikTok post's address (TikTok redirects to the account's own URL). */
+export function postUrl(postId: string): string {
+  return `https://www.tiktok.com/@/video/${encodeURIComponent(postId)}`
 }
 
 /**
@@ -287,7 +274,6 @@ export interface VideoStatus {
   isComplete: boolean
   postId: string | undefined
   failReason: string | undefined
-  description: string | undefined
 }
 
 /** Reads a status answer's data; undefined when it is not the documented shape. */
@@ -302,8 +288,7 @@ export function readStatus(json: unknown): VideoStatus | undefined {
     isComplete:
       (COMPLETE_STATUSES as readonly string[]).includes(status) || (!INCOMPLETE_STATUSES.includes(status) && data.is_complete === true),
     postId: postIdOf(data.publicaly_available_post_id) ?? postIdOf(data.publicly_available_post_id),
-    failReason: typeof data.fail_reason === 'string' && data.fail_reason !== '' ? data.fail_reason : undefined,
-    description: typeof data.status_description === 'string' ? data.status_description : undefined
+    failReason: typeof data.fail_reason === 'string' && data.fail_reason !== '' ? data.fail_reason : undefined
   }
 }
 

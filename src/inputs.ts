@@ -143,6 +143,11 @@ export function parseInputs(env: Env): Inputs {
     problems.push(`Input '${Input.ApiKey}' is required: pass your DraftClip key from a secret, e.g. \${{ secrets.DRAFTCLIP_API_KEY }}.`)
   } else if (/\s/.test(apiKey)) {
     problems.push(`Input '${Input.ApiKey}' contains white space; check the secret's value.`)
+  } else if (apiKey !== '' && !/^[\x21-\x7e]+$/.test(apiKey)) {
+    // A zero-width space or a curly quote pasted with the key: no HTTP header can carry it.
+    problems.push(
+      `Input '${Input.ApiKey}' contains a character that is not printable ASCII (often a pasted invisible character); check the secret's value.`
+    )
   }
 
   const patterns = get(Input.Videos)
@@ -237,11 +242,4 @@ function parseTimings(env: Env): Timings {
     backoffBaseMs: ms('BACKOFF_BASE_MS', 2_000),
     maxDelayMs: ms('MAX_DELAY_MS', 120_000)
   }
-}
-
-/** The URL of an API endpoint below base-url (which may carry a path prefix). */
-export function endpoint(baseUrl: URL, file: string): URL {
-  const url = new URL(baseUrl.href)
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/api/${file}`
-  return url
 }

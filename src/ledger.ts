@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
+import { readChunks } from './videos.js'
 
 /**
  * The ledger: what this action has published, keyed by the SHA-256 of each
@@ -77,9 +77,10 @@ export function releaseHint(ledgerFile: string, hash: string): string {
   return `If it is not on TikTok (check the account and DraftClip's dashboard), delete the entry "${hash}" from ${ledgerFile} and run again.`
 }
 
-export async function hashFile(file: string): Promise<string> {
+/** The SHA-256 of a file's first `size` bytes, read through the same reused buffers as the upload. */
+export async function hashFile(file: string, size: number): Promise<string> {
   const hash = createHash('sha256')
-  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer)
+  for await (const { chunk } of readChunks(file, size)) hash.update(chunk)
   return hash.digest('hex')
 }
 

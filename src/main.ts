@@ -1,13 +1,12 @@
-import * as path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import * as core from '@actions/core'
 import { DraftClipClient } from './draftclip.js'
 import { Input, isLoopback, parseInputs, readInput, type Inputs } from './inputs.js'
 import { decide, hashFile, Ledger, UPLOADING } from './ledger.js'
 import { initialResults, publishAll, Status, stepFailure, type VideoLog, type VideoResult } from './publish.js'
-import { annotate, setOutputs, summaryMarkdown, writeSummary } from './report.js'
+import { annotate, setOutputs, writeSummary } from './report.js'
 import { scrub } from './secret.js'
-import { checkVideos, findVideoPaths, megabytes, VideoCheckError, type Video } from './videos.js'
+import { checkVideos, findVideoPaths, megabytes, VideoCheckError, workspacePath, type Video } from './videos.js'
 import { loadRunContext, runVars } from './workflow.js'
 
 /**
@@ -32,7 +31,7 @@ export async function run(env: Record<string, string | undefined> = process.env)
     setOutputs(results, secrets)
     annotate(results, secrets)
     try {
-      await writeSummary(summaryMarkdown(results, { dryRun, stopReason }), secrets)
+      await writeSummary(results, { dryRun, stopReason }, secrets)
     } catch (error) {
       core.warning(`Could not write the job summary: ${scrub((error as Error).message, secrets)}`)
     }
@@ -69,15 +68,20 @@ export async function run(env: Record<string, string | undefined> = process.env)
     }
 
     const paths = await findVideoPaths(inputs.patterns, inputs.workspace)
-    const videos = await checkVideos(paths, inputs, async () => runVars(await loadRunContext(env)))
+    const videos = await checkVideos(
+      paths,
+      inputs,
+      async () => runVars(await loadRunContext(env)),
+      line => core.info(line)
+    )
     if (videos.length === 0) return noVideos(inputs)
     core.info(`${videos.length} video${videos.length === 1 ? '' : 's'} to publish: ${videos.map(v => v.file).join(', ')}`)
 
     let hashes: Map<string, string> | undefined
     if (inputs.ledger) {
-      ledger = await Ledger.load(inputs.ledger, shown(inputs.ledger, inputs.workspace))
+      ledger = await Ledger.load(inputs.ledger, workspacePath(inputs.ledger, inputs.workspace))
       hashes = new Map()
-      for (const video of videos) hashes.set(video.path, await hashFile(video.path))
+      for (const video of videos) hashes.set(video.path, await hashFile(video.path, video.size))
     }
     results = initialResults(videos, hashes)
 
@@ -88,7 +92,8 @@ export async function run(env: Record<string, string | undefined> = process.env)
       apiKey: inputs.apiKey,
       connectMs: inputs.timings.connectMs,
       responseMs: inputs.responseTimeoutMs,
-      stallMs: inputs.timings.stallMs
+      stallMs: inputs.timings.stallMs,
+      useProxy: ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some(v => env[v])
     })
     try {
       stopReason = await publishAll(videos, results, {
@@ -102,7 +107,7 @@ export async function run(env: Record<string, string | undefined> = process.env)
     } finally {
       await client.close()
     }
-    if (inputs.releaseNotes) await linkRelease(inputs, results, env)
+    if (inputs.releaseNotes) await linkRelease(inputs, results, env, secrets)
 
     const failure = stepFailure(results, stopReason)
     if (failure) core.setFailed(scrub(failure, secrets))
@@ -144,13 +149,18 @@ function plan(results: VideoResult[], ledger: Ledger | undefined): void {
   core.info('Dry run: nothing was sent to DraftClip.')
 }
 
-async function linkRelease(inputs: Inputs, results: VideoResult[], env: Record<string, string | undefined>): Promise<void> {
+async function linkRelease(
+  inputs: Inputs,
+  results: VideoResult[],
+  env: Record<string, string | undefined>,
+  secrets: string[]
+): Promise<void> {
   const { updateReleaseNotes } = await import('./release-notes.js')
   try {
     const said = await updateReleaseNotes(inputs.githubToken!, results, env)
     core.info(said)
   } catch (error) {
-    core.warning(`Could not update the release notes: ${(error as Error).message}`)
+    core.warning(`Could not update the release notes: ${scrub((error as Error).message, secrets)}`)
   }
 }
 
@@ -172,11 +182,6 @@ function videoLog(video: Video, secrets: string[]): VideoLog {
       core.endGroup()
     }
   }
-}
-
-function shown(file: string, workspace: string): string {
-  const relative = path.relative(workspace, file)
-  return relative.startsWith('..') ? file : relative.split(path.sep).join('/')
 }
 
 function failureMessage(error: unknown): string {

@@ -217,7 +217,7 @@ export async function publishAll(videos: Video[], results: VideoResult[], deps: 
       if (stop) {
         outcome = { kind: 'stopped', reason: stop }
       } else {
-        log.info(`uploading (${megabytes(video.size)}, ${video.privacyLevel})`)
+        log.info(`uploading (${megabytes(video.size)}, ${video.privacyLevel}${video.sidecar ? `, settings from ${video.sidecar}` : ''})`)
         // Written before the first byte leaves: a runner killed mid-upload leaves a trace.
         await remember(UPLOADING)
         result.status = UPLOADING
@@ -290,7 +290,7 @@ export async function publishAll(videos: Video[], results: VideoResult[], deps: 
   )
   const settled = await Promise.allSettled(tasks)
   const crash = settled.find(s => s.status === 'rejected')
-  if (crash) throw (crash).reason
+  if (crash) throw crash.reason
   return uploadsHalted ?? cancelled()
 }
 

@@ -1,4 +1,4 @@
-import { postUrl } from './report.js'
+import { postUrl } from './draftclip.js'
 import type { VideoResult } from './publish.js'
 
 /**

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { postUrl } from './draftclip.js'
 import { Status, type VideoResult } from './publish.js'
 import { scrub } from './secret.js'
 import { megabytes } from './videos.js'
@@ -24,8 +25,17 @@ export function buildOutputs(results: VideoResult[]): Record<string, string> {
   }
 }
 
+/** Results with every text scrubbed before it is escaped into JSON or Markdown (where a key could hide). */
+export function scrubResults(results: VideoResult[], secrets: string[]): VideoResult[] {
+  return results.map(r => {
+    const clean = { ...r } as Record<string, unknown>
+    for (const [key, value] of Object.entries(clean)) if (typeof value === 'string') clean[key] = scrub(value, secrets)
+    return clean as unknown as VideoResult
+  })
+}
+
 export function setOutputs(results: VideoResult[], secrets: string[]): void {
-  for (const [name, value] of Object.entries(buildOutputs(results))) core.setOutput(name, scrub(value, secrets))
+  for (const [name, value] of Object.entries(buildOutputs(scrubResults(results, secrets)))) core.setOutput(name, scrub(value, secrets))
 }
 
 const MARKS: Record<string, string> = {
@@ -40,10 +50,6 @@ const MARKS: Record<string, string> = {
   [Status.UploadFailed]: '❌',
   [Status.Unconfirmed]: '⚠️',
   [Status.NotAttempted]: '⛔'
-}
-
-export function postUrl(postId: string): string {
-  return `https://www.tiktok.com/@/video/${encodeURIComponent(postId)}`
 }
 
 function cell(text: string): string {
@@ -88,9 +94,15 @@ export function summaryMarkdown(results: VideoResult[], options: { dryRun: boole
   return lines.join('\n') + '\n'
 }
 
-export async function writeSummary(markdown: string, secrets: string[]): Promise<void> {
+export async function writeSummary(
+  results: VideoResult[],
+  options: { dryRun: boolean; stopReason?: string },
+  secrets: string[]
+): Promise<void> {
   // Outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write it.
   if (!process.env.GITHUB_STEP_SUMMARY) return
+  const stopReason = options.stopReason && scrub(options.stopReason, secrets)
+  const markdown = summaryMarkdown(scrubResults(results, secrets), { ...options, stopReason })
   await core.summary.addRaw(scrub(markdown, secrets)).write()
 }
 

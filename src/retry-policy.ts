@@ -29,12 +29,16 @@ const NEVER_CONNECTED = new Set([
   'ECONNABORTED'
 ])
 
+const LOCAL_FAILURES = new Set(['UND_ERR_INVALID_ARG', 'ENOENT', 'EACCES', 'EISDIR', 'EPERM'])
+
 export function judgeUpload(attempt: Attempt): UploadVerdict {
   if (attempt.kind === 'no-answer') {
     // Whatever the error, once the whole body left, the server may have it.
     if (attempt.bodySent) {
       return { kind: 'unconfirmed', reason: `the whole video was sent but no answer came (${attempt.code}: ${attempt.message})` }
     }
+    // Refused on this side (a header undici will not send, the file gone or unreadable): nothing to retry.
+    if (LOCAL_FAILURES.has(attempt.code)) return { kind: 'rejected', reason: `could not be sent: ${attempt.message}` }
     if (NEVER_CONNECTED.has(attempt.code)) {
       return { kind: 'retry', reason: `could not connect (${attempt.code})`, retryAfter: undefined, rateLimited: false }
     }

@@ -3,7 +3,7 @@ import * as path from 'node:path'
 import * as glob from '@actions/glob'
 import { captionProblem, fillCaption, usesRunPlaceholders, type RunVars } from './captions.js'
 import type { Inputs, PrivacyLevel } from './inputs.js'
-import { isSidecar, parseSidecar, sidecarPathFor } from './sidecar.js'
+import { isSidecar, keyLine, parseSidecar, sidecarPathFor } from './sidecar.js'
 
 /** DraftClip's limit, "500MB", in PHP's units (upload_max_filesize=500M). */
 export const MAX_VIDEO_BYTES = 500 * 1024 * 1024
@@ -72,6 +72,12 @@ export async function findVideoPaths(patterns: string[], workspace: string): Pro
   return [...matches].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
 }
 
+/** A path as logs and outputs show it: relative to the workspace, forward slashes; absolute when outside it. */
+export function workspacePath(file: string, workspace: string): string {
+  const relative = path.relative(workspace, file)
+  return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative.split(path.sep).join('/')
+}
+
 /** A literal path inside a pattern: @actions/glob reads `*`, `?` and `[` as wildcards unless wrapped in brackets. */
 function escapeGlob(literal: string): string {
   return literal.replace(/[*?[]/g, c => `[${c}]`)
@@ -111,6 +117,33 @@ export function megabytes(bytes: number): string {
   return `${mb.toFixed(mb < 1 ? 2 : 1)} MB`
 }
 
+const CHUNK_BYTES = 1024 * 1024
+const RING = 3
+
+/**
+ * The file's bytes, read into a small ring of reused buffers: a fresh buffer
+ * per read (as fs streams do) leaves tens of MB of garbage between collections.
+ * Reuse is safe because undici asks for the next chunk only once the socket
+ * has drained the previous one (a 1 MiB chunk is far over the socket's 16 KiB
+ * high-water mark), so a buffer is long copied out when it comes round again.
+ */
+export async function* readChunks(file: string, size: number): AsyncGenerator<{ chunk: Buffer; total: number }> {
+  const handle = await fs.open(file, 'r')
+  try {
+    const ring = Array.from({ length: RING }, () => Buffer.allocUnsafe(CHUNK_BYTES))
+    let total = 0
+    for (let n = 0; total < size; n++) {
+      const buffer = ring[n % RING]
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK_BYTES, size - total), total)
+      if (bytesRead === 0) throw new Error(`${file} shrank while it was being uploaded (${total} of ${size} bytes)`)
+      total += bytesRead
+      yield { chunk: buffer.subarray(0, bytesRead), total }
+    }
+  } finally {
+    await handle.close()
+  }
+}
+
 async function readHead(file: string): Promise<Buffer> {
   const handle = await fs.open(file, 'r')
   try {
@@ -142,10 +175,17 @@ export type VideoSettings = Pick<Inputs, 'description' | 'privacyLevel' | 'title
  * problems of all files are collected and thrown together, so nothing is sent
  * when any one file is bad.
  */
-export async function checkVideos(paths: string[], settings: VideoSettings, loadRunVars: () => Promise<RunVars>): Promise<Video[]> {
+export async function checkVideos(
+  paths: string[],
+  settings: VideoSettings,
+  loadRunVars: () => Promise<RunVars>,
+  notice: (line: string) => void = () => undefined
+): Promise<Video[]> {
   const problems: FileProblem[] = []
-  const relative = (p: string): string => path.relative(settings.workspace, p).split(path.sep).join('/') || p
+  const relative = (p: string): string => workspacePath(p, settings.workspace)
   const found: { path: string; size: number }[] = []
+  // The same file reached twice (a symbolic link beside its target) is one video.
+  const seen = new Map<string, string>()
 
   for (const file of paths) {
     const shown = relative(file)
@@ -169,10 +209,18 @@ export async function checkVideos(paths: string[], settings: VideoSettings, load
     }
     const ownProblems = fileProblems(path.basename(file), stat.size, stat.size > 0 ? await readHead(file) : Buffer.alloc(0))
     for (const problem of ownProblems) problems.push({ file: shown, problem })
+    const identity = `${stat.dev}:${stat.ino}`
+    const first = seen.get(identity)
+    if (first) {
+      notice(`${shown} is the same file as ${first}; it is published once, as ${first}.`)
+      continue
+    }
+    seen.set(identity, shown)
     found.push({ path: file, size: stat.size })
   }
 
   const sidecars = new Map<string, ReturnType<typeof parseSidecar>['sidecar']>()
+  const sidecarTexts = new Map<string, string>()
   const listings = new Map<string, Promise<string[]>>()
   const listing = (dir: string): Promise<string[]> => {
     if (!listings.has(dir))
@@ -202,6 +250,7 @@ export async function checkVideos(paths: string[], settings: VideoSettings, load
     const parsed = parseSidecar(text)
     for (const problem of parsed.problems) problems.push({ file: relative(sidecarPath), problem })
     sidecars.set(video.path, parsed.sidecar)
+    sidecarTexts.set(video.path, text)
   }
 
   const templates = [settings.description, settings.title, ...[...sidecars.values()].flatMap(s => [s.description, s.title])]
@@ -221,7 +270,12 @@ export async function checkVideos(paths: string[], settings: VideoSettings, load
       })
     } else {
       const problem = captionProblem(description)
-      if (problem) problems.push({ file: relative(sidecar?.description !== undefined ? sidecarPathFor(video.path) : video.path), problem })
+      if (problem && sidecar?.description !== undefined) {
+        const line = keyLine(sidecarTexts.get(video.path) ?? '', 'description')
+        problems.push({ file: relative(sidecarPathFor(video.path)), problem: `line ${line}: ${problem}` })
+      } else if (problem) {
+        problems.push({ file: relative(video.path), problem })
+      }
     }
     return {
       index: i + 1,

@@ -5,7 +5,6 @@ export interface RunContext {
   repository: string | undefined
   sha: string
   ref: string
-  eventName: string
   payload: { release?: { tag_name?: string } }
   serverUrl: string
   runId: number
@@ -35,7 +34,6 @@ export async function loadRunContext(env: Record<string, string | undefined>): P
     repository: env.GITHUB_REPOSITORY || undefined,
     sha: context.sha ?? '',
     ref: context.ref ?? '',
-    eventName: context.eventName ?? '',
     payload: (context.payload ?? {}) as RunContext['payload'],
     serverUrl: context.serverUrl,
     runId: context.runId

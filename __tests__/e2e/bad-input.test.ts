@@ -88,6 +88,20 @@ describe('nothing is sent when any input or file is bad', () => {
       () => ({ videos: 'good.mp4', 'response-timeout': '0' }),
       /Input 'response-timeout' must be a number of seconds from 1 to 3600/
     ],
+    [
+      'a key with a pasted zero-width space',
+      () => ({ videos: 'good.mp4', 'api-key': 'ttapi_abc\u200b' }),
+      /Input 'api-key' contains a character that is not printable ASCII/
+    ],
+    [
+      'a sidecar caption over the limit',
+      ws => (
+        writeMp4(path.join(ws, 'a.mp4')),
+        fs.writeFileSync(path.join(ws, 'a.mp4.draftclip.json'), `{\n  "title": "t",\n  "description": "${'x'.repeat(2201)}"\n}`),
+        { videos: 'a.mp4' }
+      ),
+      /a\.mp4\.draftclip\.json: line 3: the caption is 2201 UTF-16 code units long/
+    ],
     ['a key with white space', () => ({ videos: 'good.mp4', 'api-key': 'ttapi_abc def' }), /Input 'api-key' contains white space/],
 
     [

@@ -71,6 +71,18 @@ describe('publishing end to end (dist/index.js against the sandbox)', () => {
     expect(s.requests.filter(r => r.method === 'POST').every(r => r.contentLength !== undefined && !r.chunked)).toBe(true)
   })
 
+  it('publishes a file once when a symbolic link beside it matches too', async () => {
+    const s = await sandboxWith()
+    const ws = workspace()
+    writeMp4(path.join(ws, 'videos/2026-11-25.mp4'))
+    fs.symlinkSync('2026-11-25.mp4', path.join(ws, 'videos/latest.mp4'))
+    const run = await runAction(ws, { ...fast(s.url), videos: 'videos/*.mp4', description: 'x', wait: 'false' })
+    expect(run.code).toBe(0)
+    expect(s.uploads).toHaveLength(1)
+    expect(run.results.map(r => r.file)).toEqual(['videos/2026-11-25.mp4'])
+    expect(run.stdout).toContain('videos/latest.mp4 is the same file as videos/2026-11-25.mp4; it is published once')
+  })
+
   it('with wait off, reports the upload status and sends no status request', async () => {
     const s = await sandboxWith()
     const ws = workspace()

@@ -158,8 +158,7 @@ describe('readStatus', () => {
       status: 'PUBLISH_COMPLETE',
       isComplete: true,
       postId: '7123456789012345678',
-      failReason: undefined,
-      description: 'Video has been successfully published'
+      failReason: undefined
     })
   })
 

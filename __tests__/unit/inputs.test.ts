@@ -1,7 +1,7 @@
+import { endpoint } from '../../src/draftclip.js'
 import { describe, it, expect } from '@jest/globals'
 import * as path from 'node:path'
 import {
-  endpoint,
   Input,
   InputError,
   inputVariable,

@@ -1,6 +1,7 @@
 import { describe, it, expect } from '@jest/globals'
 import { Status, type VideoResult } from '../../src/publish.js'
-import { buildOutputs, Output, postUrl, summaryMarkdown } from '../../src/report.js'
+import { postUrl } from '../../src/draftclip.js'
+import { buildOutputs, Output, summaryMarkdown } from '../../src/report.js'
 
 const MiB = 1024 * 1024
 

@@ -348,7 +348,7 @@ describe('checkVideos', () => {
     const a = write('a.mp4')
     write('a.mp4.draftclip.json', '{"description": "   "}')
     const error = await checkError([a], settings())
-    expect(error.problems).toEqual([{ file: 'a.mp4.draftclip.json', problem: 'the caption is empty' }])
+    expect(error.problems).toEqual([{ file: 'a.mp4.draftclip.json', problem: 'line 1: the caption is empty' }])
   })
 
   it('reports a broken sidecar with its line', async () => {

@@ -5,7 +5,6 @@ const ctx = (over: Partial<RunContext> = {}): RunContext => ({
   repository: 'octo/films',
   sha: '0123456789abcdef0123456789abcdef01234567',
   ref: 'refs/heads/main',
-  eventName: 'push',
   payload: {},
   serverUrl: 'https://github.com',
   runId: 4242,
@@ -33,7 +32,7 @@ describe('runVars', () => {
   })
 
   it("prefers the release payload's tag", () => {
-    const vars = runVars(ctx({ eventName: 'release', ref: 'refs/tags/v1.0.0', payload: { release: { tag_name: 'v2.0.0' } } }))
+    const vars = runVars(ctx({ ref: 'refs/tags/v1.0.0', payload: { release: { tag_name: 'v2.0.0' } } }))
     expect(vars.tag).toBe('v2.0.0')
     expect(vars.ref).toBe('v1.0.0')
   })
