@@ -304,7 +304,7 @@ async function uploads(sink) {
     const name = `upload-${size.label.replace(' ', '')}.mp4`
     const file = path.join(workspace, name)
     writeVideo(file, size.bytes)
-    const row = { ...size, action: [], curl: [] }
+    const row = { ...size, action: [], curl: [], ledger: [] }
     for (let i = 1; i <= size.runs; i++) {
       let from = sink.uploads.length
       const run = await runAction(workspace, {
@@ -323,6 +323,20 @@ async function uploads(sink) {
       }
       row.action.push(run)
       progress(`${size.label} action ${i}/${size.runs}: ${seconds(run.wallS)}, ${mb(run.rssKiB)}`)
+
+      // The same upload with a (new, empty) ledger: the file is hashed first, then sent.
+      from = sink.uploads.length
+      const ledgerRun = await runAction(workspace, {
+        'api-key': API_KEY,
+        videos: name,
+        description: CAPTION,
+        wait: 'false',
+        'base-url': sink.url,
+        ledger: `ledger-${size.label.replace(' ', '')}-${i}.json`
+      })
+      checkUploads(sink, from, 1, size.bytes, `action with a ledger, ${size.label}`)
+      row.ledger.push(ledgerRun)
+      progress(`${size.label} action with a ledger ${i}/${size.runs}: ${seconds(ledgerRun.wallS)}, ${mb(ledgerRun.rssKiB)}`)
       if (!curl) continue
       from = sink.uploads.length
       const c = await measure(
@@ -482,6 +496,19 @@ function report(rows, lat, cold) {
   const rssGrowth = rssFirst === null ? null : rssLast / rssFirst
   p('')
   p(`Action peak RSS, ${last.label} run / ${first.label} run: ${ratio(rssGrowth)}`)
+  p('')
+
+  p('With a `ledger` (each run a new one, so the video is hashed, then uploaded: two reads of the file):')
+  p('')
+  p('| File | Action wall | Action MB/s | Action peak RSS |')
+  p('|---|--:|--:|--:|')
+  for (const row of rows) {
+    const wall = medianOf(row.ledger, 'wallS')
+    p(`| ${row.label} | ${seconds(wall)} | ${rate(row.bytes, wall)} | ${mb(medianOf(row.ledger, 'rssKiB'))} |`)
+  }
+  const ledgerGrowth = medianOf(last.ledger, 'rssKiB') / medianOf(first.ledger, 'rssKiB')
+  p('')
+  p(`Action peak RSS with a ledger, ${last.label} run / ${first.label} run: ${ratio(ledgerGrowth)}`)
   p('')
 
   const w1 = median(lat[1].map(r => r.wallS))
