@@ -375,7 +375,7 @@ function parseInputs(env) {
     else if (patterns.every(p => p.startsWith('!'))) {
         problems.push(`Input '${Input.Videos}' has only exclusions ('!' patterns); add a pattern that includes videos.`);
     }
-    const description = env[inputVariable(Input.Description)]?.replace(/^\s+|\s+$/g, '') || undefined;
+    const description = get(Input.Description) || undefined;
     const title = get(Input.Title) || undefined;
     const privacyLevel = oneOf(Input.PrivacyLevel, PRIVACY_LEVELS, 'SELF_ONLY', s => s.toUpperCase());
     const wait = bool(Input.Wait, true);
@@ -1353,7 +1353,8 @@ async function run(env = process.env) {
                     continue;
                 r.status = Status.Unconfirmed;
                 r.error =
-                    'the job was cancelled during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again.';
+                    'the job was cancelled during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again.' +
+                        (ledger && r.sha256 ? ` ${releaseHint(ledger.shownAs, r.sha256)}` : '');
             }
             return finish();
         })

@@ -160,7 +160,7 @@ export function parseInputs(env: Env): Inputs {
     problems.push(`Input '${Input.Videos}' has only exclusions ('!' patterns); add a pattern that includes videos.`)
   }
 
-  const description = env[inputVariable(Input.Description)]?.replace(/^\s+|\s+$/g, '') || undefined
+  const description = get(Input.Description) || undefined
   const title = get(Input.Title) || undefined
   const privacyLevel = oneOf(Input.PrivacyLevel, PRIVACY_LEVELS, 'SELF_ONLY', s => s.toUpperCase())
   const wait = bool(Input.Wait, true)

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import * as core from '@actions/core'
 import { DraftClipClient } from './draftclip.js'
 import { Input, isLoopback, parseInputs, readInput, type Inputs } from './inputs.js'
-import { decide, hashFile, Ledger, UPLOADING } from './ledger.js'
+import { decide, hashFile, Ledger, releaseHint, UPLOADING } from './ledger.js'
 import { initialResults, publishAll, Status, stepFailure, type VideoLog, type VideoResult } from './publish.js'
 import { annotate, setOutputs, writeSummary } from './report.js'
 import { scrub } from './secret.js'
@@ -51,7 +51,8 @@ export async function run(env: Record<string, string | undefined> = process.env)
           if (r.status !== UPLOADING) continue
           r.status = Status.Unconfirmed
           r.error =
-            'the job was cancelled during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again.'
+            'the job was cancelled during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again.' +
+            (ledger && r.sha256 ? ` ${releaseHint(ledger.shownAs, r.sha256)}` : '')
         }
         return finish()
       })

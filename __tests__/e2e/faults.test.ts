@@ -298,6 +298,7 @@ describe('reruns with a ledger', () => {
     const run = await started.done
     expect(run.code).toBe(1)
     expect(run.results.map(r => r.status)).toEqual(['PROCESSING_UPLOAD', 'UNCONFIRMED'])
+    expect(String(run.results[1].error)).toMatch(/cancelled during its upload.*delete the entry "[0-9a-f]{64}" from ledger\.json/)
     expect(run.outputs['publish-ids']).toBe(JSON.stringify([s.uploads[0].publishId]))
     expect(run.summary).toContain('The job was cancelled (SIGTERM)')
     const ledger = JSON.parse(fs.readFileSync(path.join(ws, 'ledger.json'), 'utf8'))
