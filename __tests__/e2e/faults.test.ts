@@ -239,19 +239,32 @@ describe('fault matrix: never a duplicate, never a lost publish id', () => {
   })
 })
 
+/** The inputs of a run on v/*.mp4 that keeps its ledger in ledger.json. */
+const withLedger = (url: string, more: Record<string, string> = {}): Record<string, string> => ({
+  'api-key': KEY,
+  'base-url': url,
+  videos: 'v/*.mp4',
+  description: 'x',
+  'poll-interval': '0.05',
+  ledger: 'ledger.json',
+  ...more
+})
+
+interface Entry {
+  status: string
+  publish_id: string | null
+  post_id: string | null
+}
+
+const ledgerEntries = (ws: string): Entry[] =>
+  Object.values((JSON.parse(fs.readFileSync(path.join(ws, 'ledger.json'), 'utf8')) as { videos: Record<string, Entry> }).videos)
+
 describe('reruns with a ledger', () => {
   it('a second run uploads nothing and outputs the same ids', async () => {
     sandbox = await startSandbox({ apiKeys: [KEY], pollsToComplete: 1 })
     const ws = workspace()
     for (const name of ['a.mp4', 'b.mp4', 'c.mp4']) writeMp4(path.join(ws, 'v', name))
-    const inputs = {
-      'api-key': KEY,
-      'base-url': sandbox.url,
-      videos: 'v/*.mp4',
-      description: 'x',
-      'poll-interval': '0.05',
-      ledger: 'ledger.json'
-    }
+    const inputs = withLedger(sandbox.url)
     const first = await runAction(ws, inputs, FAST)
     expect(first.code).toBe(0)
     expect(sandbox.uploads).toHaveLength(3)
@@ -268,15 +281,14 @@ describe('reruns with a ledger', () => {
     sandbox = await startSandbox({ apiKeys: [KEY], uploadFaults: [{ type: 'hang' }] })
     const ws = workspace()
     writeMp4(path.join(ws, 'v/a.mp4'), 2 * 1024 * 1024)
-    const inputs = { 'api-key': KEY, 'base-url': sandbox.url, videos: 'v/*.mp4', description: 'x', ledger: 'ledger.json' }
+    const inputs = withLedger(sandbox.url)
     const started = startAction(ws, inputs, FAST)
     const s = sandbox
     await waitFor(() => s.uploads.length === 1)
     started.child.kill('SIGKILL')
     const killed = await started.done
     expect(killed.signal).toBe('SIGKILL')
-    const ledger = JSON.parse(fs.readFileSync(path.join(ws, 'ledger.json'), 'utf8'))
-    expect(Object.values(ledger.videos).map(e => (e as { status: string }).status)).toEqual(['UPLOADING'])
+    expect(ledgerEntries(ws).map(e => e.status)).toEqual(['UPLOADING'])
 
     const again = await runAction(ws, inputs, FAST)
     expect(again.code).toBe(1)
@@ -290,7 +302,7 @@ describe('reruns with a ledger', () => {
     const ws = workspace()
     writeMp4(path.join(ws, 'v/a.mp4'))
     writeMp4(path.join(ws, 'v/b.mp4'))
-    const inputs = { 'api-key': KEY, 'base-url': sandbox.url, videos: 'v/*.mp4', description: 'x', wait: 'false', ledger: 'ledger.json' }
+    const inputs = withLedger(sandbox.url, { wait: 'false' })
     const started = startAction(ws, inputs, FAST)
     const s = sandbox
     await waitFor(() => s.uploads.length === 2)
@@ -301,10 +313,9 @@ describe('reruns with a ledger', () => {
     expect(String(run.results[1].error)).toMatch(/cancelled during its upload.*delete the entry "[0-9a-f]{64}" from ledger\.json/)
     expect(run.outputs['publish-ids']).toBe(JSON.stringify([s.uploads[0].publishId]))
     expect(run.summary).toContain('The job was cancelled (SIGTERM)')
-    const ledger = JSON.parse(fs.readFileSync(path.join(ws, 'ledger.json'), 'utf8'))
     expect(
-      Object.values(ledger.videos)
-        .map(e => (e as { status: string }).status)
+      ledgerEntries(ws)
+        .map(e => e.status)
         .sort()
     ).toEqual(['PROCESSING_UPLOAD', 'UPLOADING'])
   })
@@ -313,14 +324,7 @@ describe('reruns with a ledger', () => {
     sandbox = await startSandbox({ apiKeys: [KEY], pollsToComplete: 1 })
     const ws = workspace()
     writeMp4(path.join(ws, 'v/a.mp4'))
-    const inputs = {
-      'api-key': KEY,
-      'base-url': sandbox.url,
-      videos: 'v/*.mp4',
-      description: 'x',
-      'poll-interval': '0.05',
-      ledger: 'ledger.json'
-    }
+    const inputs = withLedger(sandbox.url)
     const first = await runAction(ws, { ...inputs, wait: 'false' }, FAST)
     expect(first.results[0]).toMatchObject({ status: 'PROCESSING_UPLOAD', post_id: null })
 
@@ -329,11 +333,7 @@ describe('reruns with a ledger', () => {
     expect(sandbox.uploads).toHaveLength(1)
     expect(second.results[0]).toMatchObject({ status: 'SKIPPED', publish_id: first.outputs['publish-id'] })
     expect(second.outputs['post-id']).toMatch(/^\d{19}$/)
-    const entry = Object.values(JSON.parse(fs.readFileSync(path.join(ws, 'ledger.json'), 'utf8')).videos)[0] as {
-      status: string
-      post_id: string
-    }
-    expect(entry).toMatchObject({ status: 'PUBLISH_COMPLETE', post_id: second.outputs['post-id'] })
+    expect(ledgerEntries(ws)[0]).toMatchObject({ status: 'PUBLISH_COMPLETE', post_id: second.outputs['post-id'] })
   })
 
   it('a skipped video whose earlier upload ends FAILED fails the step, and the ledger lets the next run retry it', async () => {
@@ -344,22 +344,14 @@ describe('reruns with a ledger', () => {
     })
     const ws = workspace()
     writeMp4(path.join(ws, 'v/a.mp4'))
-    const inputs = {
-      'api-key': KEY,
-      'base-url': sandbox.url,
-      videos: 'v/*.mp4',
-      description: 'x',
-      'poll-interval': '0.05',
-      ledger: 'ledger.json'
-    }
+    const inputs = withLedger(sandbox.url)
     expect((await runAction(ws, { ...inputs, wait: 'false' }, FAST)).code).toBe(0)
     const second = await runAction(ws, inputs, FAST)
     expect(second.code).toBe(1)
     expect(sandbox.uploads).toHaveLength(1)
     expect(second.results[0]).toMatchObject({ status: 'FAILED', fail_reason: 'spam_risk_text' })
     expect(String(second.results[0].error)).toContain('ended FAILED: spam_risk_text')
-    const entry = Object.values(JSON.parse(fs.readFileSync(path.join(ws, 'ledger.json'), 'utf8')).videos)[0] as { status: string }
-    expect(entry.status).toBe('FAILED')
+    expect(ledgerEntries(ws)[0].status).toBe('FAILED')
   })
 
   it('two files with the same content in one run are published once', async () => {
@@ -367,19 +359,7 @@ describe('reruns with a ledger', () => {
     const ws = workspace()
     writeMp4(path.join(ws, 'v/a.mp4'))
     fs.copyFileSync(path.join(ws, 'v/a.mp4'), path.join(ws, 'v/copy.mp4'))
-    const run = await runAction(
-      ws,
-      {
-        'api-key': KEY,
-        'base-url': sandbox.url,
-        videos: 'v/*.mp4',
-        description: 'x',
-        'poll-interval': '0.05',
-        ledger: 'ledger.json',
-        concurrency: '2'
-      },
-      FAST
-    )
+    const run = await runAction(ws, withLedger(sandbox.url, { concurrency: '2' }), FAST)
     expect(run.code).toBe(0)
     expect(sandbox.uploads).toHaveLength(1)
     expect(run.results.map(r => r.status)).toEqual(['PUBLISH_COMPLETE', 'SKIPPED'])
@@ -392,11 +372,7 @@ describe('reruns with a ledger', () => {
     const ws = workspace()
     writeMp4(path.join(ws, 'v/a.mp4'))
     fs.writeFileSync(path.join(ws, 'ledger.json'), '{"version": 1, "videos": {')
-    const run = await runAction(
-      ws,
-      { 'api-key': KEY, 'base-url': sandbox.url, videos: 'v/*.mp4', description: 'x', ledger: 'ledger.json' },
-      FAST
-    )
+    const run = await runAction(ws, withLedger(sandbox.url), FAST)
     expect(run.code).toBe(1)
     expect(run.stdout).toContain('The ledger ledger.json is not valid JSON')
     expect(fs.readFileSync(path.join(ws, 'ledger.json'), 'utf8')).toBe('{"version": 1, "videos": {')
