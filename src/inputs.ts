@@ -18,7 +18,8 @@ export const Input = {
   DryRun: 'dry-run',
   ReleaseNotes: 'release-notes',
   GithubToken: 'github-token',
-  ResponseTimeout: 'response-timeout'
+  ResponseTimeout: 'response-timeout',
+  MaxPollsPerMinute: 'max-polls-per-minute'
 } as const
 
 export const PRIVACY_LEVELS = ['SELF_ONLY', 'MUTUAL_FOLLOW_FRIENDS', 'PUBLIC_TO_EVERYONE'] as const
@@ -29,18 +30,6 @@ export type NoFilesOption = (typeof NO_FILES_OPTIONS)[number]
 
 export const MAX_CONCURRENCY = 8
 export const MAX_RETRIES = 10
-
-/** Timings the action uses; tests shorten them through DRAFTCLIP_TEST_* variables. */
-export interface Timings {
-  /** No body bytes moving for this long before the upload is complete: the attempt is abandoned. */
-  stallMs: number
-  /** How long to wait for a TCP (and TLS) connection. */
-  connectMs: number
-  /** Base of the exponential backoff between attempts. */
-  backoffBaseMs: number
-  /** Ceiling for one wait between attempts, whatever Retry-After says. */
-  maxDelayMs: number
-}
 
 export interface Inputs {
   apiKey: string
@@ -60,8 +49,8 @@ export interface Inputs {
   releaseNotes: boolean
   githubToken: string | undefined
   responseTimeoutMs: number
+  maxPollsPerMinute: number
   workspace: string
-  timings: Timings
 }
 
 export class InputError extends Error {
@@ -116,11 +105,12 @@ export function parseInputs(env: Env): Inputs {
     return Math.round(value * 1000)
   }
 
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
+  const integer = (name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number => {
     const raw = get(name)
     if (raw === '') return fallback
     if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-      problems.push(`Input '${name}' must be a whole number from ${min} to ${max}, got '${raw}'.`)
+      const range = max === Number.MAX_SAFE_INTEGER ? `of ${min} or more` : `from ${min} to ${max}`
+      problems.push(`Input '${name}' must be a whole number ${range}, got '${raw}'.`)
       return fallback
     }
     return Number(raw)
@@ -171,6 +161,7 @@ export function parseInputs(env: Env): Inputs {
   const concurrency = integer(Input.Concurrency, 1, 1, MAX_CONCURRENCY)
   const releaseNotes = bool(Input.ReleaseNotes, false)
   const responseTimeoutMs = seconds(Input.ResponseTimeout, 600, 1, 3600)
+  const maxPollsPerMinute = integer(Input.MaxPollsPerMinute, 30, 1)
   const githubToken = get(Input.GithubToken) || undefined
 
   const baseUrl = parseBaseUrl(get(Input.BaseUrl) || 'https://drafttok.app', problems)
@@ -203,8 +194,8 @@ export function parseInputs(env: Env): Inputs {
     releaseNotes,
     githubToken,
     responseTimeoutMs,
-    workspace,
-    timings: parseTimings(env)
+    maxPollsPerMinute,
+    workspace
   }
 }
 
@@ -229,17 +220,4 @@ function parseBaseUrl(raw: string, problems: string[]): URL | undefined {
   }
   url.pathname = url.pathname.replace(/\/+$/, '')
   return url
-}
-
-function parseTimings(env: Env): Timings {
-  const ms = (name: string, fallback: number): number => {
-    const value = Number(env[`DRAFTCLIP_TEST_${name}`])
-    return Number.isFinite(value) && value > 0 ? value : fallback
-  }
-  return {
-    stallMs: ms('STALL_MS', 60_000),
-    connectMs: ms('CONNECT_MS', 30_000),
-    backoffBaseMs: ms('BACKOFF_BASE_MS', 2_000),
-    maxDelayMs: ms('MAX_DELAY_MS', 120_000)
-  }
 }

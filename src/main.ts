@@ -1,190 +1,203 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import * as core from '@actions/core'
-import { DraftClipClient } from './draftclip.js'
-import { Input, isLoopback, parseInputs, readInput, type Inputs } from './inputs.js'
-import { decide, hashFile, Ledger, releaseHint, UPLOADING } from './ledger.js'
-import { initialResults, publishAll, Status, stepFailure, type VideoLog, type VideoResult } from './publish.js'
-import { annotate, setOutputs, writeSummary } from './report.js'
-import { scrub } from './secret.js'
-import { checkVideos, findVideoPaths, megabytes, VideoCheckError, workspacePath, type Video } from './videos.js'
-import { loadRunContext, runVars } from './workflow.js'
+import { DraftClipClient, type ClientOptions, type DraftClip } from './draftclip/client.js'
+import { realClock, type Clock } from './draftclip/clock.js'
+import { PollBudget } from './draftclip/poll-budget.js'
+import { DEFAULT_TIMINGS, type Timings } from './draftclip/retry-policy.js'
+import { logger, type Logger } from './github/log.js'
+import { annotate, setOutputs, writeSummary } from './github/report.js'
+import { loadRunInfo } from './github/run-context.js'
+import { Input, InputError, isLoopback, parseInputs, readInput, type Inputs } from './inputs.js'
+import { Board, planAll, publishAll } from './publish/driver.js'
+import { Ledger } from './publish/ledger.js'
+import { initialResult, stepFailure } from './publish/lifecycle.js'
+import { pathsToHash } from './publish/twins.js'
+import { scrub } from './secrets.js'
+import { checkVideos, VideoCheckError, type RunInfo, type Video } from './videos/check.js'
+import { findVideoPaths, workspacePath } from './videos/find.js'
+import { hashFile } from './videos/read.js'
+
+/** What varies between a runner and a test: time, the transport, the run's context, the process. */
+export interface RunDeps {
+  clock: Clock
+  timings: Timings
+  client: (options: ClientOptions) => DraftClip
+  loadRunInfo: (env: Record<string, string | undefined>) => Promise<RunInfo>
+  /** Listen for the runner's SIGINT/SIGTERM (off in tests that run several runs in one process). */
+  signals: boolean
+  exit: (code: number) => void
+}
+
+const defaults: RunDeps = {
+  clock: realClock,
+  timings: DEFAULT_TIMINGS,
+  client: options => new DraftClipClient(options),
+  loadRunInfo,
+  signals: true,
+  exit: code => process.exit(code)
+}
+
+/** How long a cancelled job waits for the ledger writes under way (a publish id may be in one). */
+const CANCEL_GRACE_MS = 5000
 
 /**
- * The action: inputs -> videos -> (ledger) -> publish -> report. The one
- * place that fails the step; outputs and the summary are written whatever
- * happens, with whatever was learned.
+ * The action: inputs -> videos -> ledger -> publish -> report. The one place
+ * that fails the step; outputs and the summary are written whatever happens,
+ * with whatever was learned.
  */
-export async function run(env: Record<string, string | undefined> = process.env): Promise<void> {
+export async function run(env: Record<string, string | undefined> = process.env, overrides: Partial<RunDeps> = {}): Promise<void> {
+  const deps = { ...defaults, ...overrides }
   // Masked before anything else can print it.
   const apiKey = readInput(env, Input.ApiKey)
   if (apiKey) core.setSecret(apiKey)
   const secrets = [apiKey]
+  const log = logger(secrets, deps.clock.now)
 
-  let results: VideoResult[] = []
-  let stopReason: string | undefined
-  let dryRun = false
+  let board: Board | undefined
+  const report = { dryRun: false, stopReason: undefined as string | undefined, problem: undefined as string | undefined, notes: [] as string[] }
   let finished = false
   /** Outputs, annotations and the summary, once, with whatever is known by then. */
   const finish = async (): Promise<void> => {
     if (finished) return
     finished = true
+    const results = board?.results ?? []
     setOutputs(results, secrets)
     annotate(results, secrets)
     try {
-      await writeSummary(results, { dryRun, stopReason }, secrets)
+      await writeSummary(results, report, secrets)
     } catch (error) {
-      core.warning(`Could not write the job summary: ${scrub((error as Error).message, secrets)}`)
+      log.warning(`Could not write the job summary: ${(error as Error).message}`)
     }
   }
-  let ledger: Ledger | undefined
+
   const cancel = new AbortController()
   // A cancelled job gets SIGINT, then SIGTERM 7.5 s later: start nothing new, let the ledger
-  // finish the writes under way (a publish id may be in one), then leave the outputs behind.
+  // finish the writes under way, then leave the outputs behind.
   const onSignal = (signal: NodeJS.Signals): void => {
     cancel.abort()
-    stopReason = `The job was cancelled (${signal}).`
-    core.error(`${stopReason} The outputs hold what was learned so far.`)
-    const settled = Promise.race([ledger?.idle(), sleep(5000, undefined, { ref: false })])
+    report.stopReason = `The job was cancelled (${signal}).`
+    log.error(`${report.stopReason} The outputs hold what was learned so far.`)
+    const settled = Promise.race([board?.ledger?.idle(), deps.clock.sleep(CANCEL_GRACE_MS)])
     void settled
       .then(() => {
-        for (const r of results) {
-          if (r.status !== UPLOADING) continue
-          r.status = Status.Unconfirmed
-          r.error =
-            'the job was cancelled during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again.' +
-            (ledger && r.sha256 ? ` ${releaseHint(ledger.shownAs, r.sha256)}` : '')
-        }
+        board?.interruptAll('the job was cancelled')
         return finish()
       })
-      .finally(() => process.exit(1))
+      .finally(() => deps.exit(1))
   }
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
+  if (deps.signals) {
+    process.once('SIGINT', onSignal)
+    process.once('SIGTERM', onSignal)
+  }
 
   try {
     const inputs = parseInputs(env)
-    dryRun = inputs.dryRun
+    report.dryRun = inputs.dryRun
     if (!isLoopback(inputs.baseUrl) && inputs.pollIntervalMs < 1000) {
-      core.warning(`'${Input.PollInterval}' under 1 s polls DraftClip very often; its doc asks clients to be gentle (it uses 5 s).`)
+      log.warning(`'${Input.PollInterval}' under 1 s polls DraftClip very often; its doc asks clients to be gentle (it uses 5 s).`)
     }
+    const videos = await findAndCheck(inputs, env, deps, log)
+    if (videos.length === 0) return noVideos(inputs, log)
+    log.info(`${videos.length} video${videos.length === 1 ? '' : 's'} to publish: ${videos.map(v => v.file).join(', ')}`)
 
-    const paths = await findVideoPaths(inputs.patterns, inputs.workspace)
-    const videos = await checkVideos(
-      paths,
-      inputs,
-      async () => runVars(await loadRunContext(env)),
-      line => core.info(line)
-    )
-    if (videos.length === 0) return noVideos(inputs)
-    core.info(`${videos.length} video${videos.length === 1 ? '' : 's'} to publish: ${videos.map(v => v.file).join(', ')}`)
-
-    let hashes: Map<string, string> | undefined
-    if (inputs.ledger) {
-      ledger = await Ledger.load(inputs.ledger, workspacePath(inputs.ledger, inputs.workspace))
-      hashes = new Map()
-      for (const video of videos) hashes.set(video.path, await hashFile(video.path, video.size))
+    board = await prepareBoard(videos, inputs, secrets)
+    if (inputs.dryRun) {
+      planAll(board, inputs.wait, video => log.video(video))
+      log.info('Dry run: nothing was sent to DraftClip.')
+      return
     }
-    results = initialResults(videos, hashes)
+    report.stopReason = await publish(board, inputs, env, deps, log, cancel.signal)
+    if (inputs.releaseNotes) await linkRelease(inputs, board, env, log, report)
 
-    if (dryRun) return plan(results, ledger)
-
-    const client = new DraftClipClient({
-      baseUrl: inputs.baseUrl,
-      apiKey: inputs.apiKey,
-      connectMs: inputs.timings.connectMs,
-      responseMs: inputs.responseTimeoutMs,
-      stallMs: inputs.timings.stallMs,
-      useProxy: ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some(v => env[v])
-    })
-    try {
-      stopReason = await publishAll(videos, results, {
-        client,
-        ledger,
-        hashes,
-        inputs,
-        cancel: cancel.signal,
-        logFor: video => videoLog(video, secrets)
-      })
-    } finally {
-      await client.close()
-    }
-    if (inputs.releaseNotes) await linkRelease(inputs, results, env, secrets)
-
-    const failure = stepFailure(results, stopReason)
+    const failure = stepFailure(board.results, report.stopReason)
     if (failure) core.setFailed(scrub(failure, secrets))
   } catch (error) {
-    core.setFailed(scrub(failureMessage(error), secrets))
+    report.problem = failureMessage(error)
+    core.setFailed(scrub(report.problem, secrets))
     if (error instanceof VideoCheckError) {
-      for (const p of error.problems) core.error(scrub(p.problem, secrets), { file: p.file, title: 'DraftClip: cannot publish' })
+      for (const p of error.problems) log.error(p.problem, p.file, 'DraftClip: cannot publish')
     }
   } finally {
-    process.removeListener('SIGINT', onSignal)
-    process.removeListener('SIGTERM', onSignal)
+    if (deps.signals) {
+      process.removeListener('SIGINT', onSignal)
+      process.removeListener('SIGTERM', onSignal)
+    }
     await finish()
   }
 }
 
-function noVideos(inputs: Inputs): void {
+async function findAndCheck(inputs: Inputs, env: Record<string, string | undefined>, deps: RunDeps, log: Logger): Promise<Video[]> {
+  const paths = await findVideoPaths(inputs.patterns, inputs.workspace)
+  return checkVideos(paths, inputs, () => deps.loadRunInfo(env), line => log.info(line))
+}
+
+/** The board of the run: each video's starting result, with its content hash where the ledger or its twins need one. */
+async function prepareBoard(videos: Video[], inputs: Inputs, secrets: string[]): Promise<Board> {
+  const ledger = inputs.ledger ? await Ledger.load(inputs.ledger, workspacePath(inputs.ledger, inputs.workspace), secrets) : undefined
+  const toHash = new Set(pathsToHash(videos, ledger !== undefined))
+  const hashes: (string | undefined)[] = []
+  for (const video of videos) hashes.push(toHash.has(video.path) ? await hashFile(video.path, video.size) : undefined)
+  const results = videos.map((v, i) => initialResult({ ...v, sha256: hashes[i] }))
+  return new Board(videos, hashes, ledger, results)
+}
+
+async function publish(
+  board: Board,
+  inputs: Inputs,
+  env: Record<string, string | undefined>,
+  deps: RunDeps,
+  log: Logger,
+  signal: AbortSignal
+): Promise<string | undefined> {
+  const client = deps.client({
+    baseUrl: inputs.baseUrl,
+    apiKey: inputs.apiKey,
+    connectMs: deps.timings.connectMs,
+    responseMs: inputs.responseTimeoutMs,
+    stallMs: deps.timings.stallMs,
+    // Self-hosted runners often sit behind a proxy; a loopback base-url (plain http) never goes through one.
+    useProxy: !isLoopback(inputs.baseUrl) && ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some(v => env[v])
+  })
+  try {
+    return await publishAll(board, inputs, {
+      client,
+      clock: deps.clock,
+      budget: new PollBudget(inputs.maxPollsPerMinute, deps.clock),
+      timings: deps.timings,
+      ledger: board.ledger,
+      logFor: video => log.video(video),
+      signal
+    })
+  } finally {
+    await client.close()
+  }
+}
+
+function noVideos(inputs: Inputs, log: Logger): void {
   const message = `No videos matched ${inputs.patterns.map(p => `'${p}'`).join(', ')} in ${inputs.workspace}.`
   if (inputs.ifNoFilesFound === 'error')
     core.setFailed(`${message} (Set '${Input.IfNoFilesFound}' to warn or ignore if that can be normal.)`)
-  else if (inputs.ifNoFilesFound === 'warn') core.warning(message)
-  else core.info(message)
-}
-
-function plan(results: VideoResult[], ledger: Ledger | undefined): void {
-  for (const r of results) {
-    const decision = ledger && r.sha256 ? decide(ledger.get(r.sha256)) : { action: 'upload' as const }
-    r.status = Status.DryRun
-    if (decision.action === 'skip') Object.assign(r, { publish_id: decision.entry.publish_id, post_id: decision.entry.post_id })
-    if (decision.action === 'unconfirmed')
-      r.error = `would not upload: an earlier run's upload is unconfirmed (${decision.entry.updated_at})`
-    const verb =
-      decision.action === 'upload'
-        ? 'would upload'
-        : decision.action === 'skip'
-          ? 'would skip (already published)'
-          : 'would not upload (unconfirmed)'
-    core.info(`${r.file}: ${verb}, ${megabytes(r.size)}, ${r.privacy_level}, caption: ${JSON.stringify(r.description)}`)
-  }
-  core.info('Dry run: nothing was sent to DraftClip.')
+  else if (inputs.ifNoFilesFound === 'warn') log.warning(message)
+  else log.info(message)
 }
 
 async function linkRelease(
   inputs: Inputs,
-  results: VideoResult[],
+  board: Board,
   env: Record<string, string | undefined>,
-  secrets: string[]
+  log: Logger,
+  report: { notes: string[] }
 ): Promise<void> {
-  const { updateReleaseNotes } = await import('./release-notes.js')
+  const { updateReleaseNotes } = await import('./github/release-notes.js')
   try {
-    const said = await updateReleaseNotes(inputs.githubToken!, results, env)
-    core.info(said)
+    log.info(await updateReleaseNotes(inputs.githubToken!, board.results, env))
   } catch (error) {
-    core.warning(`Could not update the release notes: ${scrub((error as Error).message, secrets)}`)
-  }
-}
-
-/** Lines for one video: shown live, then kept in a log group once the video is done. */
-function videoLog(video: Video, secrets: string[]): VideoLog {
-  const lines: string[] = []
-  const started = Date.now()
-  const keep = (line: string): string => {
-    const clean = scrub(line, secrets)
-    lines.push(`[+${((Date.now() - started) / 1000).toFixed(1)}s] ${clean}`)
-    return `${video.file}: ${clean}`
-  }
-  return {
-    info: line => core.info(keep(line)),
-    warn: line => core.warning(keep(line), { file: video.file }),
-    done: result => {
-      core.startGroup(`${video.file}: ${result.status}${result.publish_id ? ` (${result.publish_id})` : ''}`)
-      for (const line of lines) core.info(line)
-      core.endGroup()
-    }
+    const problem = `Could not update the release notes: ${(error as Error).message}`
+    log.warning(problem)
+    report.notes.push(problem)
   }
 }
 
 function failureMessage(error: unknown): string {
+  if (error instanceof InputError || error instanceof VideoCheckError) return error.message
   return error instanceof Error ? error.message : String(error)
 }

@@ -1,4 +1,5 @@
-import type { RunVars } from './captions.js'
+import type { RunVars } from '../videos/captions.js'
+import type { RunInfo } from '../videos/check.js'
 
 /** The part of @actions/github's context the captions use. */
 export interface RunContext {
@@ -8,6 +9,7 @@ export interface RunContext {
   payload: { release?: { tag_name?: string } }
   serverUrl: string
   runId: number
+  eventName: string
 }
 
 /** {repo}, {sha}, {ref}, {tag}, {run_url} from the workflow run; a value that is not known is left out. */
@@ -36,6 +38,13 @@ export async function loadRunContext(env: Record<string, string | undefined>): P
     ref: context.ref ?? '',
     payload: (context.payload ?? {}) as RunContext['payload'],
     serverUrl: context.serverUrl,
-    runId: context.runId
+    runId: context.runId,
+    eventName: context.eventName ?? ''
   }
+}
+
+/** The placeholders' values and the event's name, for the captions. */
+export async function loadRunInfo(env: Record<string, string | undefined>): Promise<RunInfo> {
+  const ctx = await loadRunContext(env)
+  return { vars: runVars(ctx), event: ctx.eventName }
 }

@@ -9,7 +9,7 @@ export interface VideoVars {
   count: number
 }
 
-/** Placeholders from the workflow run (see workflow.ts). */
+/** Placeholders from the workflow run (see github/run-context.ts). */
 export type RunVars = Partial<Record<(typeof RUN_PLACEHOLDERS)[number], string>>
 
 export const RUN_PLACEHOLDERS = ['repo', 'sha', 'ref', 'tag', 'run_url'] as const
@@ -33,9 +33,21 @@ export function usesRunPlaceholders(template: string): boolean {
   return [...template.matchAll(PLACEHOLDER)].some(m => (RUN_PLACEHOLDERS as readonly string[]).includes(m[1]))
 }
 
+/** Run placeholders a template uses that have no value in this run: they would be posted literally. */
+export function missingRunPlaceholders(template: string, run: RunVars): string[] {
+  const names = [...template.matchAll(PLACEHOLDER)].map(m => m[1])
+  return [...new Set(names)].filter(n => (RUN_PLACEHOLDERS as readonly string[]).includes(n) && run[n as keyof RunVars] === undefined)
+}
+
+/** Half of a surrogate pair on its own (from a sidecar's "\ud83d"): no UTF-8 can carry it, so it would arrive as U+FFFD. */
+export function hasLoneSurrogate(text: string): boolean {
+  return /\p{Cs}/u.test(text)
+}
+
 /** The problem with a caption, or undefined when TikTok will take it. */
 export function captionProblem(caption: string): string | undefined {
   if (caption.trim() === '') return 'the caption is empty'
+  if (hasLoneSurrogate(caption)) return 'the caption has a lone UTF-16 surrogate (half an emoji); DraftClip would get U+FFFD in its place'
   if (caption.length > MAX_CAPTION_UNITS) {
     return `the caption is ${caption.length} UTF-16 code units long; TikTok allows ${MAX_CAPTION_UNITS} (an emoji counts 2)`
   }

@@ -1,5 +1,5 @@
-import { acceptedUpload, readStatus, serverError, uploadAnswer, type Attempt, type VideoStatus } from './draftclip.js'
-import type { Timings } from './inputs.js'
+import { aboutAnotherVideo, acceptedUpload, readStatus, serverError, uploadAnswer, type VideoStatus } from './answers.js'
+import type { Attempt } from './client.js'
 
 /**
  * The retry policy, written down once. An upload is not idempotent: it is
@@ -17,6 +17,28 @@ export type UploadVerdict =
   | { kind: 'unconfirmed'; reason: string; publishId?: string }
   /** The key was refused: every further request would be too. */
   | { kind: 'unauthorized'; reason: string }
+
+/** Timings of the transport and the retries; tests shorten them. */
+export interface Timings {
+  /** No body bytes moving for this long before the upload is complete: the attempt is abandoned. */
+  stallMs: number
+  /** How long to wait for a TCP (and TLS) connection. */
+  connectMs: number
+  /** Base of the exponential backoff between attempts. */
+  backoffBaseMs: number
+  /** Ceiling for one wait between attempts, whatever Retry-After says. */
+  maxDelayMs: number
+  /** Ceiling for one status request (it also ends at the video's wait deadline). */
+  statusRequestMs: number
+}
+
+export const DEFAULT_TIMINGS: Timings = {
+  stallMs: 60_000,
+  connectMs: 30_000,
+  backoffBaseMs: 2_000,
+  maxDelayMs: 120_000,
+  statusRequestMs: 60_000
+}
 
 /** Network failures that happen before a single byte reached the server. */
 const NEVER_CONNECTED = new Set([
@@ -40,7 +62,7 @@ export function judgeUpload(attempt: Attempt): UploadVerdict {
     // Refused on this side (a header undici will not send, the file gone or unreadable): nothing to retry.
     if (LOCAL_FAILURES.has(attempt.code)) return { kind: 'rejected', reason: `could not be sent: ${attempt.message}` }
     if (NEVER_CONNECTED.has(attempt.code)) {
-      return { kind: 'retry', reason: `could not connect (${attempt.code})`, retryAfter: undefined, rateLimited: false }
+      return { kind: 'retry', reason: `could not connect to ${attempt.origin} (${attempt.code})`, retryAfter: undefined, rateLimited: false }
     }
     const what = attempt.stalled ? 'the upload stalled (no bytes moved)' : `the connection broke (${attempt.code})`
     return { kind: 'retry', reason: `${what} before the whole video was sent`, retryAfter: undefined, rateLimited: false }
@@ -49,7 +71,7 @@ export function judgeUpload(attempt: Attempt): UploadVerdict {
   const { httpStatus, json } = attempt
   const said = serverError(json)
   const quoted = said
-    ? `: ${said}`
+    ? `: ${oneLine(said)}`
     : json === undefined
       ? ` (the answer was not JSON${attempt.text ? `: ${oneLine(attempt.text)}` : ''})`
       : ''
@@ -58,7 +80,7 @@ export function judgeUpload(attempt: Attempt): UploadVerdict {
   const ok = httpStatus >= 200 && httpStatus < 300
   const accepted = ok ? acceptedUpload(json) : undefined
   if (accepted) return { kind: 'accepted', ...accepted }
-  const answer = uploadAnswer(json)
+  const answer = uploadAnswer(json, attempt.text)
   // A publish id means DraftClip took it, whatever else the answer says: never again, and keep the id.
   if (answer.publishId) return { kind: 'unconfirmed', reason, publishId: answer.publishId }
   // DraftClip's own refusal: its JSON `error`, not claiming success.
@@ -69,7 +91,7 @@ export function judgeUpload(attempt: Attempt): UploadVerdict {
     // A success without a publish id, or a body we cannot read, may hide a published video.
     return {
       kind: 'unconfirmed',
-      reason: json === undefined ? reason : `DraftClip answered HTTP ${httpStatus} without a publish_id${said ? `: ${said}` : ''}`
+      reason: json === undefined ? reason : `DraftClip answered HTTP ${httpStatus} without a publish_id${said ? `: ${oneLine(said)}` : ''}`
     }
   }
   if (httpStatus === 401) return { kind: 'unauthorized', reason }
@@ -81,22 +103,38 @@ export function judgeUpload(attempt: Attempt): UploadVerdict {
     return { kind: 'retry', reason, retryAfter: attempt.retryAfter, rateLimited: false }
   // A proxy's timeout may come after the server took the upload (a peer tool posted 4 times after a 408).
   if (httpStatus === 408) return { kind: 'unconfirmed', reason }
+  // A redirect after the whole video (Post/Redirect/Get) may follow a publish; it is never followed with the key.
+  if (httpStatus >= 300 && httpStatus < 400) {
+    if (attempt.bodySent) return { kind: 'unconfirmed', reason: `${reason}, a redirect after the whole video was sent` }
+    return { kind: 'rejected', reason: `${reason}, a redirect before the whole video was sent` }
+  }
   if (httpStatus >= 300 && httpStatus < 500) return { kind: 'rejected', reason }
   // 502, 504, a 5xx page from a proxy: the server behind it may have published.
   return { kind: 'unconfirmed', reason }
 }
 
 export type StatusVerdict =
-  { kind: 'status'; status: VideoStatus } | { kind: 'transient'; reason: string } | { kind: 'unauthorized'; reason: string }
+  | { kind: 'status'; status: VideoStatus }
+  /** Worth asking again; `retryAfter` when the server said when. */
+  | { kind: 'transient'; reason: string; retryAfter: string | undefined }
+  /** The server answered that it does not know the publish id (400, 404). */
+  | { kind: 'unknown'; reason: string }
+  | { kind: 'unauthorized'; reason: string }
 
-/** Status requests are GETs: anything but a readable status or a 401 is worth asking again. */
-export function judgeStatus(attempt: Attempt): StatusVerdict {
-  if (attempt.kind === 'no-answer') return { kind: 'transient', reason: `no answer (${attempt.code})` }
+/** Status requests are GETs: anything but a readable status, an unknown id or a 401 is worth asking again. */
+export function judgeStatus(attempt: Attempt, publishId: string): StatusVerdict {
+  if (attempt.kind === 'no-answer') return { kind: 'transient', reason: `no answer (${attempt.code})`, retryAfter: undefined }
   const said = serverError(attempt.json)
-  const reason = `HTTP ${attempt.httpStatus}${said ? `: ${said}` : attempt.json === undefined ? ' (not JSON)' : ''}`
+  const reason = `HTTP ${attempt.httpStatus}${said ? `: ${oneLine(said)}` : attempt.json === undefined ? ' (not JSON)' : ''}`
   if (attempt.httpStatus === 401) return { kind: 'unauthorized', reason }
-  const status = attempt.httpStatus === 200 ? readStatus(attempt.json) : undefined
-  return status ? { kind: 'status', status } : { kind: 'transient', reason }
+  if (attempt.httpStatus === 400 || attempt.httpStatus === 404) return { kind: 'unknown', reason }
+  if (attempt.httpStatus === 200 && aboutAnotherVideo(attempt.json, publishId)) {
+    return { kind: 'transient', reason: 'the answer was about another publish id', retryAfter: undefined }
+  }
+  const status = attempt.httpStatus === 200 ? readStatus(attempt.json, publishId) : undefined
+  if (status) return { kind: 'status', status }
+  const asked = attempt.httpStatus === 429 || attempt.httpStatus === 503 ? attempt.retryAfter : undefined
+  return { kind: 'transient', reason, retryAfter: asked }
 }
 
 /** Retry-After as milliseconds from now: delta-seconds or an HTTP date; undefined when absent or unreadable. */
@@ -120,14 +158,21 @@ export function parseRetryAfter(header: string | undefined, now: number): number
  * How long to wait before retry number `retry` (1-based): Retry-After when the
  * server gave one, else exponential backoff with jitter; never above the cap.
  */
-export function retryDelayMs(retry: number, retryAfter: string | undefined, now: number, random: number, timings: Timings): number {
+export function retryDelayMs(
+  retry: number,
+  retryAfter: string | undefined,
+  now: number,
+  random: number,
+  timings: Pick<Timings, 'backoffBaseMs' | 'maxDelayMs'>
+): number {
   const asked = parseRetryAfter(retryAfter, now)
   if (asked !== undefined) return Math.min(asked, timings.maxDelayMs)
   const exponential = timings.backoffBaseMs * 2 ** (retry - 1)
   return Math.round(Math.min(exponential * (0.5 + random / 2), timings.maxDelayMs))
 }
 
-function oneLine(text: string): string {
+/** Server text as one short line for a message (it is scrubbed of the key before it gets here). */
+export function oneLine(text: string): string {
   const flat = text
     .replace(/<[^>]*>/g, ' ')
     .replace(/\s+/g, ' ')

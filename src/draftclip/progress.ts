@@ -1,4 +1,4 @@
-import { megabytes } from './videos.js'
+import { megabytes } from '../sizes.js'
 
 /** Uploads smaller than this finish too fast for progress lines to help. */
 export const PROGRESS_MIN_BYTES = 50 * 1024 * 1024

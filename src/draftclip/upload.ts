@@ -1,9 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises'
-import type { DraftClipClient } from './draftclip.js'
-import type { Timings } from './inputs.js'
+import type { Clock } from './clock.js'
+import type { DraftClip, UploadRequest } from './client.js'
 import { progressTracker } from './progress.js'
-import { judgeUpload, retryDelayMs } from './retry-policy.js'
-import type { Video } from './videos.js'
+import { judgeUpload, retryDelayMs, type Timings } from './retry-policy.js'
 
 export type UploadOutcome =
   | { kind: 'accepted'; publishId: string; status: string }
@@ -16,34 +14,25 @@ export type UploadOutcome =
   | { kind: 'stopped'; reason: string }
 
 export interface UploadContext {
-  client: DraftClipClient
+  client: DraftClip
+  clock: Clock
   retries: number
-  timings: Timings
+  timings: Pick<Timings, 'backoffBaseMs' | 'maxDelayMs'>
   log: (line: string) => void
   warn: (line: string) => void
   /** Why the run stopped, if it did: checked before every attempt. */
   stopped: () => string | undefined
-  now?: () => number
-  random?: () => number
 }
 
 /** Uploads one video, retrying only while DraftClip certainly has not taken it. */
-export async function uploadVideo(video: Video, ctx: UploadContext): Promise<UploadOutcome> {
-  const now = ctx.now ?? Date.now
-  const fields: Record<string, string> = { description: video.description, privacy_level: video.privacyLevel }
-  if (video.title !== undefined) fields.title = video.title
-
+export async function uploadVideo(video: Omit<UploadRequest, 'onProgress'>, ctx: UploadContext): Promise<UploadOutcome> {
   for (let attempt = 1; ; attempt++) {
     const stop = ctx.stopped()
     if (stop) return { kind: 'stopped', reason: stop }
 
-    const progress = progressTracker(video.size, now)
+    const progress = progressTracker(video.size, ctx.clock.now)
     const result = await ctx.client.upload({
-      path: video.path,
-      name: video.name,
-      size: video.size,
-      contentType: video.contentType,
-      fields,
+      ...video,
       onProgress: sent => {
         const line = progress(sent)
         if (line) ctx.log(line)
@@ -56,10 +45,10 @@ export async function uploadVideo(video: Video, ctx: UploadContext): Promise<Upl
       const reason = `${verdict.reason}; gave up after ${attempt} attempt${attempt === 1 ? '' : 's'}`
       return verdict.rateLimited ? { kind: 'rate-limited', reason } : { kind: 'rejected', reason }
     }
-    const delay = retryDelayMs(attempt, verdict.retryAfter, now(), (ctx.random ?? Math.random)(), ctx.timings)
+    const delay = retryDelayMs(attempt, verdict.retryAfter, ctx.clock.now(), ctx.clock.random(), ctx.timings)
     ctx.warn(
       `${verdict.reason}; DraftClip did not take it, so attempt ${attempt + 1} of ${ctx.retries + 1} starts in ${(delay / 1000).toFixed(1)} s`
     )
-    await sleep(delay)
+    await ctx.clock.sleep(delay)
   }
 }

@@ -2,7 +2,8 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { startSandbox, type Sandbox } from '../../sandbox/server.js'
-import { API_KEY, everything, runAction, workspace, writeMp4 } from '../support/action.js'
+import { API_KEY, everything, workspace, writeMp4 } from '../support/action.js'
+import { runInProcess } from '../support/in-process.js'
 
 let sandbox: Sandbox | undefined
 afterEach(async () => {
@@ -144,7 +145,7 @@ describe('nothing is sent when any input or file is bad', () => {
     writeMp4(path.join(ws, 'good.mp4'))
     const inputs: Record<string, string> = { ...fast(s.url), description: 'fine', ...setup(ws) }
     if (!inputs.videos.includes('nothing')) inputs.videos += '\ngood.mp4'
-    const run = await runAction(ws, inputs)
+    const run = await runInProcess(ws, inputs)
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(message)
     expect(s.requests).toHaveLength(0)
@@ -160,7 +161,7 @@ describe('nothing is sent when any input or file is bad', () => {
     const ws = workspace()
     fs.writeFileSync(path.join(ws, 'one.mp4'), 'text')
     fs.writeFileSync(path.join(ws, 'two.avi'), 'text')
-    const run = await runAction(ws, { ...fast(s.url), videos: '*', description: 'x' })
+    const run = await runInProcess(ws, { ...fast(s.url), videos: '*', description: 'x' })
     expect(run.code).toBe(1)
     expect(run.stdout).toContain('2 files cannot be published, so nothing was uploaded')
     expect(run.stdout).toMatch(/::error [^:]*file=one\.mp4::the content is not an MP4 file/)
@@ -170,7 +171,7 @@ describe('nothing is sent when any input or file is bad', () => {
 
   it('only warns when nothing matches and if-no-files-found is warn', async () => {
     const s = await sandboxWith()
-    const run = await runAction(workspace(), { ...fast(s.url), videos: '*.mp4', 'if-no-files-found': 'warn' })
+    const run = await runInProcess(workspace(), { ...fast(s.url), videos: '*.mp4', 'if-no-files-found': 'warn' })
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('::warning::No videos matched')
     expect(run.outputs['publish-ids']).toBe('[]')
@@ -182,7 +183,7 @@ it('an emoji caption exactly at 2,200 units is sent', async () => {
   const ws = workspace()
   writeMp4(path.join(ws, 'a.mp4'))
   const caption = 'a'.repeat(2198) + emoji
-  const run = await runAction(ws, { ...fast(s.url), videos: 'a.mp4', description: caption, wait: 'false' })
+  const run = await runInProcess(ws, { ...fast(s.url), videos: 'a.mp4', description: caption, wait: 'false' })
   expect(run.code).toBe(0)
   expect(s.uploads[0].fields.description).toBe(caption)
 })

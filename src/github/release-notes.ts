@@ -1,5 +1,5 @@
-import { postUrl } from './draftclip.js'
-import type { VideoResult } from './publish.js'
+import { postUrl } from '../draftclip/answers.js'
+import type { VideoResult } from '../publish/lifecycle.js'
 
 /**
  * Links the release that triggered the run to its TikTok posts: a section in

@@ -1,0 +1,83 @@
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { startSandbox, type Sandbox } from '../../sandbox/server.js'
+import { runAction, startAction, workspace, writeMp4 } from '../support/action.js'
+
+/** A killed or cancelled runner: these need the bundle in a process of its own. */
+
+const KEY = 'ttapi_CANARY_7f3a9c_do_not_leak'
+
+let sandbox: Sandbox | undefined
+afterEach(async () => {
+  await sandbox?.close()
+  sandbox = undefined
+})
+
+const withLedger = (url: string, more: Record<string, string> = {}): Record<string, string> => ({
+  'api-key': KEY,
+  'base-url': url,
+  videos: 'v/*.mp4',
+  description: 'x',
+  'poll-interval': '0.05',
+  'max-polls-per-minute': '600000',
+  ledger: 'ledger.json',
+  ...more
+})
+
+const ledgerEntries = (ws: string): { status: string }[] =>
+  Object.values((JSON.parse(fs.readFileSync(path.join(ws, 'ledger.json'), 'utf8')) as { videos: Record<string, { status: string }> }).videos)
+
+async function waitFor(condition: () => boolean, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('condition not met in time')
+    await new Promise(r => setTimeout(r, 20))
+  }
+}
+
+describe('a killed or cancelled runner (the bundle, as the runner starts it)', () => {
+  it('a run killed mid-upload leaves an UPLOADING entry, and the next run does not upload blindly', async () => {
+    sandbox = await startSandbox({ apiKeys: [KEY], uploadFaults: [{ type: 'hang' }] })
+    const ws = workspace()
+    writeMp4(path.join(ws, 'v/a.mp4'), 2 * 1024 * 1024)
+    const inputs = withLedger(sandbox.url)
+    const started = startAction(ws, inputs)
+    const s = sandbox
+    await waitFor(() => s.uploads.length === 1)
+    started.child.kill('SIGKILL')
+    const killed = await started.done
+    expect(killed.signal).toBe('SIGKILL')
+    expect(ledgerEntries(ws).map(e => e.status)).toEqual(['UPLOADING'])
+
+    const again = await runAction(ws, inputs)
+    expect(again.code).toBe(1)
+    expect(sandbox.requests.filter(r => r.path === '/api/upload.php')).toHaveLength(1)
+    expect(again.results[0].status).toBe('UNCONFIRMED')
+    expect(String(again.results[0].error)).toMatch(/delete the entry "[0-9a-f]{64}" from ledger\.json and run again/)
+  })
+
+  it('a cancelled job (SIGTERM mid-upload) still writes its outputs and summary', async () => {
+    sandbox = await startSandbox({ apiKeys: [KEY], pollsToComplete: 1, uploadFaults: [null, { type: 'hang' }] })
+    const ws = workspace()
+    writeMp4(path.join(ws, 'v/a.mp4'))
+    writeMp4(path.join(ws, 'v/b.mp4'))
+    const inputs = withLedger(sandbox.url, { wait: 'false' })
+    const started = startAction(ws, inputs)
+    const s = sandbox
+    await waitFor(() => s.uploads.length === 2)
+    started.child.kill('SIGTERM')
+    const run = await started.done
+    expect(run.code).toBe(1)
+    expect(run.results.map(r => r.status)).toEqual(['PROCESSING_UPLOAD', 'UNCONFIRMED'])
+    expect(String(run.results[1].error)).toMatch(/cancelled during its upload.*delete the entry "[0-9a-f]{64}" from ledger\.json/)
+    expect(run.outputs['publish-ids']).toBe(JSON.stringify([s.uploads[0].publishId]))
+    expect(run.summary).toContain('The job was cancelled (SIGTERM)')
+    expect(
+      ledgerEntries(ws)
+        .map(e => e.status)
+        .sort()
+    ).toEqual(['PROCESSING_UPLOAD', 'UPLOADING'])
+  })
+
+})

@@ -1,0 +1,119 @@
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { startSandbox, type Sandbox } from '../../sandbox/server.js'
+import { API_KEY, workspace, writeMp4 } from '../support/action.js'
+import { runInProcess } from '../support/in-process.js'
+
+let sandbox: Sandbox | undefined
+const closers: (() => Promise<void>)[] = []
+afterEach(async () => {
+  await sandbox?.close()
+  sandbox = undefined
+  for (const close of closers.splice(0)) await close()
+})
+
+const base = (url: string): Record<string, string> => ({ 'api-key': API_KEY, 'base-url': url, 'poll-interval': '0.05' })
+
+describe('per-video sidecars', () => {
+  it('override the caption, privacy and title of their own video only', async () => {
+    sandbox = await startSandbox({ pollsToComplete: 1 })
+    const ws = workspace()
+    writeMp4(path.join(ws, 'queue/one.mp4'))
+    writeMp4(path.join(ws, 'queue/two.mp4'))
+    fs.writeFileSync(
+      path.join(ws, 'queue/two.mp4.draftclip.json'),
+      JSON.stringify({ description: 'Two, in its own words #{stem}', privacy_level: 'mutual_follow_friends', title: 'Second' }, null, 2)
+    )
+    const run = await runInProcess(ws, { ...base(sandbox.url), videos: 'queue/*', description: 'default for {name}' })
+    expect(run.code).toBe(0)
+    expect(run.results.map(r => r.file)).toEqual(['queue/one.mp4', 'queue/two.mp4'])
+    expect(sandbox.uploads.map(u => u.fields)).toEqual([
+      { description: 'default for one.mp4', privacy_level: 'SELF_ONLY' },
+      { description: 'Two, in its own words #two', privacy_level: 'MUTUAL_FOLLOW_FRIENDS', title: 'Second' }
+    ])
+  })
+
+  it('a bad sidecar fails the step before any upload, naming the file and the line', async () => {
+    sandbox = await startSandbox()
+    const ws = workspace()
+    writeMp4(path.join(ws, 'queue/one.mp4'))
+    writeMp4(path.join(ws, 'queue/two.mp4'))
+    fs.writeFileSync(path.join(ws, 'queue/two.mp4.draftclip.json'), '{\n  "description": "ok",\n  "privacy": "PUBLIC"\n}\n')
+    const run = await runInProcess(ws, { ...base(sandbox.url), videos: 'queue/*', description: 'x' })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain("queue/two.mp4.draftclip.json: line 3: unknown key 'privacy'")
+    expect(sandbox.requests).toHaveLength(0)
+  })
+
+  it('a video with no caption anywhere is refused before any upload', async () => {
+    sandbox = await startSandbox()
+    const ws = workspace()
+    writeMp4(path.join(ws, 'a.mp4'))
+    const run = await runInProcess(ws, { ...base(sandbox.url), videos: 'a.mp4' })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain(
+      'a.mp4: it has no caption: set the \'description\' input, or "description" in a.mp4.draftclip.json beside it'
+    )
+    expect(sandbox.requests).toHaveLength(0)
+  })
+})
+
+describe('dry run', () => {
+  it('prints the plan, sends nothing, needs no key, and sets DRY_RUN outputs', async () => {
+    sandbox = await startSandbox()
+    const ws = workspace()
+    writeMp4(path.join(ws, 'v/a.mp4'), 3 * 1024 * 1024)
+    writeMp4(path.join(ws, 'v/b.mp4'))
+    const run = await runInProcess(ws, {
+      'base-url': sandbox.url,
+      videos: 'v/*.mp4',
+      description: 'Hello {stem}',
+      'dry-run': 'true',
+      'api-key': ''
+    })
+    expect(run.code).toBe(0)
+    expect(sandbox.requests).toHaveLength(0)
+    expect(run.results.map(r => [r.file, r.status, r.description])).toEqual([
+      ['v/a.mp4', 'DRY_RUN', 'Hello a'],
+      ['v/b.mp4', 'DRY_RUN', 'Hello b']
+    ])
+    expect(run.stdout).toContain('v/a.mp4: would upload, 3.0 MB, SELF_ONLY, caption: "Hello a"')
+    expect(run.summary).toContain('dry run: nothing was sent')
+    expect(run.summary).toContain('| 📝 | v/a.mp4 | 3.0 MB | SELF_ONLY | Hello a | upload |')
+  })
+
+  it('shows what the ledger would skip', async () => {
+    sandbox = await startSandbox({ pollsToComplete: 1 })
+    const ws = workspace()
+    writeMp4(path.join(ws, 'v/a.mp4'))
+    const inputs = { ...base(sandbox.url), videos: 'v/*.mp4', description: 'x', ledger: 'ledger.json' }
+    const first = await runInProcess(ws, inputs)
+    expect(first.code).toBe(0)
+    writeMp4(path.join(ws, 'v/b.mp4'))
+    const dry = await runInProcess(ws, { ...inputs, 'dry-run': 'true' })
+    expect(dry.code).toBe(0)
+    expect(sandbox.uploads).toHaveLength(1)
+    expect(dry.stdout).toContain('v/a.mp4: would skip (already published)')
+    expect(dry.stdout).toContain('v/b.mp4: would upload')
+    expect(dry.results[0].publish_id).toBe(first.outputs['publish-id'])
+  })
+})
+
+describe('concurrency', () => {
+  it('keeps results in file order whatever finishes first, with several uploads in flight', async () => {
+    sandbox = await startSandbox({ pollsToComplete: 1, uploadFaults: [{ type: 'delay', ms: 600 }, null, null, null] })
+    const ws = workspace()
+    for (const n of ['1', '2', '3', '4']) writeMp4(path.join(ws, `v/${n}.mp4`))
+    const run = await runInProcess(ws, { ...base(sandbox.url), videos: 'v/*.mp4', description: 'x', concurrency: '4' })
+    expect(run.code).toBe(0)
+    // The first upload was answered last (so the others were in flight beside it), yet comes first.
+    const answered = (n: string): number => run.stdout.indexOf(`v/${n}.mp4: uploaded: publish ID`)
+    expect(answered('4')).toBeGreaterThan(0)
+    expect(answered('1')).toBeGreaterThan(answered('4'))
+    expect(run.results.map(r => r.file)).toEqual(['v/1.mp4', 'v/2.mp4', 'v/3.mp4', 'v/4.mp4'])
+    expect(JSON.parse(run.outputs['publish-ids'])).toEqual(
+      ['1.mp4', '2.mp4', '3.mp4', '4.mp4'].map(f => sandbox!.uploads.find(u => u.filename === f)!.publishId)
+    )
+  })
+})

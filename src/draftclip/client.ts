@@ -1,0 +1,174 @@
+import type { Readable } from 'node:stream'
+import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
+import { endpoint, parseBody } from './answers.js'
+import { multipartFrame, type MultipartFile } from './multipart.js'
+
+/**
+ * The DraftClip API client: one upload attempt, one status request. It reports
+ * what happened on the wire; deciding what that means (retry, give up, trust)
+ * is retry-policy.ts's job.
+ */
+
+export interface ClientOptions {
+  baseUrl: URL
+  apiKey: string
+  connectMs: number
+  /** How long to wait for the answer once the whole body was sent (PHP may take minutes). */
+  responseMs: number
+  /** No body bytes taken by the socket for this long: the upload is stalled. */
+  stallMs: number
+  /** Send through HTTPS_PROXY / HTTP_PROXY / NO_PROXY (never chosen for a loopback base-url). */
+  useProxy: boolean
+}
+
+export interface UploadRequest extends MultipartFile {
+  /** The file's bytes, read afresh for every attempt; `total` counts the file's bytes so far. */
+  chunks: () => AsyncIterable<{ chunk: Buffer; total: number }>
+  /** Called as the body is handed to the socket: bytes of the file sent so far. */
+  onProgress?: (sent: number) => void
+}
+
+/** An HTTP answer: the status, the body parsed as JSON where it was JSON. */
+export interface Answer {
+  kind: 'answer'
+  httpStatus: number
+  json: unknown
+  /** The start of the body (at most MAX_ANSWER_BYTES of it), for messages and for ids in a body that is not JSON. */
+  text: string
+  retryAfter: string | undefined
+  /** Whether the whole request body had left before the answer came (always true for a GET). */
+  bodySent: boolean
+}
+
+/** No HTTP answer. `bodySent` tells whether the server could have had the whole request. */
+export interface NoAnswer {
+  kind: 'no-answer'
+  code: string
+  message: string
+  bodySent: boolean
+  stalled: boolean
+  /** Where the request went (origin), so a message can say where it could not connect. */
+  origin: string
+}
+
+export type Attempt = Answer | NoAnswer
+
+/** What the rest of the action needs of a DraftClip client: tests give a fake one. */
+export interface DraftClip {
+  upload(video: UploadRequest): Promise<Attempt>
+  /** One status request, abandoned after `timeoutMs` or when `signal` aborts. */
+  status(publishId: string, timeoutMs: number, signal?: AbortSignal): Promise<Attempt>
+  close(): Promise<void>
+}
+
+const USER_AGENT = 'draftclip-publish (GitHub Action)'
+const MAX_ANSWER_BYTES = 1024 * 1024
+
+export class DraftClipClient implements DraftClip {
+  private readonly dispatcher: Dispatcher
+
+  constructor(private readonly options: ClientOptions) {
+    const agentOptions = {
+      connect: { timeout: options.connectMs },
+      headersTimeout: options.responseMs,
+      bodyTimeout: options.responseMs
+    }
+    this.dispatcher = options.useProxy ? new EnvHttpProxyAgent(agentOptions) : new Agent(agentOptions)
+  }
+
+  async upload(video: UploadRequest): Promise<Attempt> {
+    const { boundary, head, tail, length } = multipartFrame(video)
+    const controller = new AbortController()
+    let bodySent = false
+    let stalled = false
+    const stallTimer = setTimeout(() => {
+      stalled = true
+      controller.abort()
+    }, this.options.stallMs)
+    stallTimer.unref()
+
+    async function* body(): AsyncGenerator<Buffer> {
+      yield head
+      for await (const sent of video.chunks()) {
+        // Each resume means the socket took the previous chunk.
+        stallTimer.refresh()
+        video.onProgress?.(sent.total)
+        yield sent.chunk
+      }
+      yield tail
+      bodySent = true
+      clearTimeout(stallTimer)
+    }
+
+    const url = endpoint(this.options.baseUrl, 'upload.php')
+    try {
+      const response = await request(url, {
+        method: 'POST',
+        dispatcher: this.dispatcher,
+        signal: controller.signal,
+        headers: {
+          authorization: `Bearer ${this.options.apiKey}`,
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'content-length': String(length),
+          accept: 'application/json',
+          'user-agent': USER_AGENT
+        },
+        body: body() as unknown as Readable
+      })
+      // An answer may come before the body is all out (an early 401, a redirect): note which.
+      const sentBeforeAnswer = bodySent
+      return { ...(await readAnswer(response)), bodySent: sentBeforeAnswer }
+    } catch (error) {
+      return noAnswer(error, bodySent, stalled, url)
+    } finally {
+      clearTimeout(stallTimer)
+    }
+  }
+
+  async status(publishId: string, timeoutMs: number, signal?: AbortSignal): Promise<Attempt> {
+    const url = endpoint(this.options.baseUrl, 'video_status.php')
+    url.searchParams.set('publish_id', publishId)
+    const timeout = AbortSignal.timeout(Math.max(1, timeoutMs))
+    try {
+      const response = await request(url, {
+        method: 'GET',
+        dispatcher: this.dispatcher,
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        headers: { authorization: `Bearer ${this.options.apiKey}`, accept: 'application/json', 'user-agent': USER_AGENT }
+      })
+      return { ...(await readAnswer(response)), bodySent: true }
+    } catch (error) {
+      const timedOut = timeout.aborted && !signal?.aborted
+      return noAnswer(timedOut ? Object.assign(new Error('no answer in time'), { code: 'TIMEOUT' }) : error, true, false, url)
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close()
+  }
+}
+
+async function readAnswer(response: Dispatcher.ResponseData): Promise<Omit<Answer, 'bodySent'>> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of response.body as AsyncIterable<Buffer>) {
+    if (size < MAX_ANSWER_BYTES) chunks.push(chunk.subarray(0, MAX_ANSWER_BYTES - size))
+    size += chunk.length
+  }
+  const text = Buffer.concat(chunks).toString('utf8')
+  const retryAfter = response.headers['retry-after']
+  return {
+    kind: 'answer',
+    httpStatus: response.statusCode,
+    json: parseBody(text),
+    text,
+    retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter
+  }
+}
+
+function noAnswer(error: unknown, bodySent: boolean, stalled: boolean, url: URL): NoAnswer {
+  const err = error as { code?: string; message?: string; cause?: { code?: string; message?: string } }
+  const code = err.cause?.code ?? err.code ?? 'UNKNOWN'
+  const message = stalled ? 'the upload stalled: no bytes moved' : (err.cause?.message ?? err.message ?? String(error))
+  return { kind: 'no-answer', code: stalled ? 'STALLED' : code, message, bodySent, stalled, origin: url.origin }
+}

@@ -1,0 +1,92 @@
+import type { VideoStatus } from './answers.js'
+import type { DraftClip } from './client.js'
+import type { Clock } from './clock.js'
+import type { PollBudget } from './poll-budget.js'
+import { judgeStatus, parseRetryAfter } from './retry-policy.js'
+
+export interface WaitContext {
+  client: DraftClip
+  clock: Clock
+  budget: PollBudget
+  /** When the wait ends, whatever happens (the clock's time): no request outlives it. */
+  deadline: number
+  intervalMs: number
+  /** Ceiling for one status request. */
+  requestMs: number
+  /** Ask at once rather than after one interval (confirming an earlier run's upload). */
+  askNow?: boolean
+  /** Stop at the first status DraftClip gives (it confirms the publish id); a 400/404 ends the wait. */
+  untilKnown?: boolean
+  log: (line: string) => void
+  /** Called on every status change, so the ledger learns it at once. */
+  onStatus: (status: VideoStatus) => Promise<void>
+  /** Why the run stopped, if it did: the wait ends early. */
+  stopped: () => string | undefined
+  /** Aborted when the run stops (a cancelled job): sleeps and requests end at once. */
+  signal?: AbortSignal
+}
+
+export type WaitOutcome =
+  | { kind: 'complete'; status: VideoStatus }
+  /** With untilKnown: DraftClip gave a status for the publish id. */
+  | { kind: 'known'; status: VideoStatus }
+  /** With untilKnown: DraftClip answered that it does not know the publish id. */
+  | { kind: 'unknown'; reason: string }
+  /** The deadline came first: `status` is the last one seen, if any. */
+  | { kind: 'timeout'; status: VideoStatus | undefined; lastProblem: string | undefined }
+  | { kind: 'unauthorized'; reason: string; status: VideoStatus | undefined }
+  | { kind: 'stopped'; reason: string; status: VideoStatus | undefined }
+
+/**
+ * Polls a video's status until it is complete. Failed polls are asked again
+ * at the same pace until the deadline; a published video is polled on until
+ * its post id appears, since TikTok often gives it a few polls later.
+ */
+export async function waitForVideo(publishId: string, ctx: WaitContext): Promise<WaitOutcome> {
+  const { clock } = ctx
+  let last: VideoStatus | undefined
+  let lastProblem: string | undefined
+  let first = true
+
+  for (let polls = 1; ; polls++) {
+    const pause = first && ctx.askNow ? 0 : ctx.intervalMs
+    first = false
+    const timeout = (): WaitOutcome => ({ kind: 'timeout', status: last, lastProblem })
+    if (clock.now() + pause >= ctx.deadline) {
+      await clock.sleep(Math.max(0, ctx.deadline - clock.now()), ctx.signal)
+      return ctx.stopped() ? stopped(ctx, last) : timeout()
+    }
+    await clock.sleep(pause, ctx.signal)
+    if (ctx.stopped()) return stopped(ctx, last)
+    if (!(await ctx.budget.take(ctx.deadline, ctx.signal))) return ctx.stopped() ? stopped(ctx, last) : timeout()
+
+    const left = ctx.deadline - clock.now()
+    const attempt = await ctx.client.status(publishId, Math.min(ctx.requestMs, left), ctx.signal)
+    if (ctx.stopped()) return stopped(ctx, last)
+    const verdict = judgeStatus(attempt, publishId)
+    if (verdict.kind === 'unauthorized') return { kind: 'unauthorized', reason: verdict.reason, status: last }
+    if (verdict.kind === 'unknown' && ctx.untilKnown) return { kind: 'unknown', reason: verdict.reason }
+    if (verdict.kind !== 'status') {
+      lastProblem = verdict.reason
+      const retryAfter = verdict.kind === 'transient' ? parseRetryAfter(verdict.retryAfter, clock.now()) : undefined
+      if (retryAfter !== undefined) ctx.budget.holdUntil(clock.now() + retryAfter)
+      ctx.log(
+        `status request ${polls} failed (${verdict.reason}); ${retryAfter !== undefined ? `every poll waits ${(retryAfter / 1000).toFixed(1)} s as DraftClip asked` : 'asking again'}`
+      )
+      continue
+    }
+    const status = verdict.status
+    lastProblem = undefined
+    if (status.status !== last?.status || status.postId !== last?.postId) {
+      ctx.log(`${status.status}${status.postId ? `, post ID ${status.postId}` : ''}${status.failReason ? `: ${status.failReason}` : ''}`)
+      last = status
+      await ctx.onStatus(status)
+    }
+    if (ctx.untilKnown) return { kind: 'known', status }
+    if (status.isComplete && (status.status !== 'PUBLISH_COMPLETE' || status.postId)) return { kind: 'complete', status }
+  }
+}
+
+function stopped(ctx: WaitContext, last: VideoStatus | undefined): WaitOutcome {
+  return { kind: 'stopped', reason: ctx.stopped() ?? 'the run stopped', status: last }
+}

@@ -1,0 +1,156 @@
+import * as core from '@actions/core'
+import { postUrl } from '../draftclip/answers.js'
+import { Status, type VideoResult } from '../publish/lifecycle.js'
+import { scrub } from '../secrets.js'
+import { megabytes } from '../sizes.js'
+
+/** Every output of action.yml, named once. */
+export const Output = {
+  PublishIds: 'publish-ids',
+  PostIds: 'post-ids',
+  Results: 'results',
+  PublishId: 'publish-id',
+  PostId: 'post-id'
+} as const
+
+export function buildOutputs(results: VideoResult[]): Record<string, string> {
+  const publishIds = results.map(r => r.publish_id).filter((id): id is string => id !== null)
+  const postIds = results.map(r => r.post_id).filter((id): id is string => id !== null)
+  return {
+    [Output.PublishIds]: JSON.stringify(publishIds),
+    [Output.PostIds]: JSON.stringify(postIds),
+    [Output.Results]: JSON.stringify(results),
+    [Output.PublishId]: publishIds[0] ?? '',
+    [Output.PostId]: postIds[0] ?? ''
+  }
+}
+
+/** Results with every text scrubbed before it is escaped into JSON or Markdown (where a key could hide). */
+export function scrubResults(results: VideoResult[], secrets: string[]): VideoResult[] {
+  return results.map(r => {
+    const clean = { ...r } as Record<string, unknown>
+    for (const [key, value] of Object.entries(clean)) if (typeof value === 'string') clean[key] = scrub(value, secrets)
+    return clean as unknown as VideoResult
+  })
+}
+
+export function setOutputs(results: VideoResult[], secrets: string[]): void {
+  for (const [name, value] of Object.entries(buildOutputs(scrubResults(results, secrets)))) core.setOutput(name, scrub(value, secrets))
+}
+
+const MARKS: Record<string, string> = {
+  PUBLISH_COMPLETE: '✅',
+  SEND_TO_USER_INBOX: '📥',
+  PROCESSING_UPLOAD: '⏳',
+  PROCESSING: '⏳',
+  UPLOADING: '⏳',
+  [Status.Skipped]: '⏭️',
+  [Status.DryRun]: '📝',
+  [Status.Failed]: '❌',
+  [Status.UploadFailed]: '❌',
+  [Status.Unconfirmed]: '⚠️',
+  [Status.NotAttempted]: '⛔'
+}
+
+function cell(text: string): string {
+  return text
+    .replace(/[\\`[\]<>|]/g, c => `\\${c}`)
+    .replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ')
+}
+
+/** GitHub drops a step summary over 1 MiB whole: rows stop well before, with a note. */
+export const SUMMARY_LIMIT_BYTES = 1000 * 1024
+
+export interface SummaryOptions {
+  dryRun: boolean
+  stopReason?: string
+  /** Why the step failed before any video was looked at (bad inputs, a bad file, a corrupt ledger). */
+  problem?: string
+  /** Warnings about the run that did not fail it (the release notes could not be updated). */
+  notes?: string[]
+}
+
+/** The job summary as Markdown: a heading, one row a video with a status mark, and the totals. */
+export function summaryMarkdown(results: VideoResult[], options: SummaryOptions, limit = SUMMARY_LIMIT_BYTES): string {
+  const lines: string[] = []
+  lines.push(options.dryRun ? '## DraftClip publish plan (dry run: nothing was sent)' : '## Published to TikTok with DraftClip', '')
+  if (options.problem) {
+    lines.push('> [!CAUTION]', '> Nothing was published:', ...options.problem.split(/\r?\n/).map(l => `> ${cell(l)}`), '')
+  }
+  if (results.length === 0) {
+    if (!options.problem) lines.push('No videos matched the patterns.')
+    return lines.join('\n') + '\n'
+  }
+  const rows = options.dryRun ? planRows(results) : resultRows(results)
+  let size = Buffer.byteLength(lines.join('\n')) + 4096
+  let shown = 0
+  for (const row of rows) {
+    const bytes = Buffer.byteLength(row) + 1
+    if (shown >= 2 && size + bytes > limit) break
+    lines.push(row)
+    size += bytes
+    shown++
+  }
+  const left = rows.length - shown
+  if (left > 0) {
+    lines.push('', `*${left} more video${left === 1 ? ' is' : 's are'} not shown: GitHub drops a job summary over 1 MiB. The \`results\` output lists every video.*`)
+  }
+  const counts = new Map<string, number>()
+  for (const r of results) counts.set(r.status, (counts.get(r.status) ?? 0) + 1)
+  const total = results.reduce((sum, r) => sum + r.size, 0)
+  lines.push(
+    '',
+    `**${results.length} video${results.length === 1 ? '' : 's'}, ${megabytes(total)}:** ` +
+      [...counts].map(([status, n]) => `${n} ${status}`).join(', ')
+  )
+  for (const note of [options.stopReason, ...(options.notes ?? [])]) if (note) lines.push('', `> [!WARNING]\n> ${cell(note)}`)
+  return lines.join('\n') + '\n'
+}
+
+function planRows(results: VideoResult[]): string[] {
+  const rows = ['| | File | Size | Privacy | Caption as it will be sent | Plan |', '|---|---|---|---|---|---|']
+  for (const r of results) {
+    const plan =
+      r.status === Status.DryRun
+        ? 'upload'
+        : r.status === Status.Skipped
+          ? `skip${r.publish_id ? `: already published (${cell(r.publish_id)})` : ''}`
+          : cell(r.error ?? r.status)
+    rows.push(`| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${megabytes(r.size)} | ${cell(r.privacy_level)} | ${cell(r.description)} | ${plan} |`)
+  }
+  return rows
+}
+
+function resultRows(results: VideoResult[]): string[] {
+  const rows = ['| | File | Size | Status | Publish ID | Post | Error |', '|---|---|---|---|---|---|---|']
+  for (const r of results) {
+    const post = r.post_id ? `[${cell(r.post_id)}](${postUrl(r.post_id)})` : ''
+    const error = r.error ?? (r.fail_reason ? r.fail_reason : '')
+    rows.push(
+      `| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${megabytes(r.size)} | ${cell(r.status)} | ${cell(r.publish_id ?? '')} | ${post} | ${cell(error)} |`
+    )
+  }
+  return rows
+}
+
+export async function writeSummary(results: VideoResult[], options: SummaryOptions, secrets: string[]): Promise<void> {
+  // Outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write it.
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  const stopReason = options.stopReason && scrub(options.stopReason, secrets)
+  const problem = options.problem && scrub(options.problem, secrets)
+  const notes = options.notes?.map(n => scrub(n, secrets))
+  const markdown = summaryMarkdown(scrubResults(results, secrets), { ...options, stopReason, problem, notes })
+  await core.summary.addRaw(scrub(markdown, secrets)).write()
+}
+
+/** Failures as annotations on the files, so they show on the run's page. */
+export function annotate(results: VideoResult[], secrets: string[]): void {
+  for (const r of results) {
+    if (r.status === Status.Unconfirmed || r.status === Status.Failed || r.status === Status.UploadFailed) {
+      core.error(scrub(`${r.file}: ${r.status}: ${r.error ?? r.fail_reason ?? ''}`, secrets).replace(/\r\n|\r|\n/g, ' '), {
+        file: r.file,
+        title: `DraftClip: ${r.status}`
+      })
+    }
+  }
+}

@@ -1,0 +1,298 @@
+import type { DraftClip } from '../draftclip/client.js'
+import type { Clock } from '../draftclip/clock.js'
+import type { PollBudget } from '../draftclip/poll-budget.js'
+import type { Timings } from '../draftclip/retry-policy.js'
+import { uploadVideo } from '../draftclip/upload.js'
+import { waitForVideo, type WaitOutcome } from '../draftclip/wait.js'
+import { megabytes } from '../sizes.js'
+import { readChunks } from '../videos/read.js'
+import type { Video } from '../videos/check.js'
+import type { Ledger } from './ledger.js'
+import {
+  admit,
+  admitted,
+  crashed,
+  interrupted,
+  isSettled,
+  notAttempted,
+  planned,
+  Status,
+  statusSeen,
+  twinDone,
+  uploadEnded,
+  uploadStarting,
+  waitEnded,
+  type Admission,
+  type Halt,
+  type LedgerRef,
+  type Step,
+  type VideoResult
+} from './lifecycle.js'
+import { twinIndexes } from './twins.js'
+
+export interface VideoLog {
+  info(line: string): void
+  warn(line: string): void
+  /** The video is done: its lines can be closed off (a log group). */
+  done(result: VideoResult): void
+}
+
+export interface PublishSettings {
+  concurrency: number
+  retries: number
+  wait: boolean
+  waitTimeoutMs: number
+  pollIntervalMs: number
+}
+
+export interface PublishDeps {
+  client: DraftClip
+  clock: Clock
+  budget: PollBudget
+  timings: Timings
+  ledger: Ledger | undefined
+  logFor(video: Video): VideoLog
+  /** Aborted when the job is cancelled: no new upload or poll starts, and waits end at once. */
+  signal?: AbortSignal
+}
+
+/**
+ * The videos of a run, their results, and the one way to change them: apply
+ * a step of the lifecycle (result, then ledger, then log). The signal handler
+ * reads the same board.
+ */
+export class Board {
+  readonly results: VideoResult[]
+  private halted: { uploads?: string; everything?: string } = {}
+  private readonly logs = new Map<number, VideoLog>()
+
+  constructor(
+    readonly videos: Video[],
+    /** Content hashes by video, where known (a ledger, or files of equal size). */
+    readonly hashes: (string | undefined)[],
+    readonly ledger: Ledger | undefined,
+    initial: VideoResult[]
+  ) {
+    this.results = initial
+  }
+
+  ref(i: number): LedgerRef | undefined {
+    const hash = this.hashes[i]
+    return this.ledger && hash ? { shownAs: this.ledger.shownAs, hash } : undefined
+  }
+
+  /** How each video enters the run: its ledger entry and its twins, by the lifecycle's one rule. */
+  admissions(wait: boolean): Admission[] {
+    const twins = twinIndexes(this.hashes)
+    return this.videos.map((_, i) => {
+      const hash = this.hashes[i]
+      const twin = twins[i]
+      return admit(hash && this.ledger ? this.ledger.get(hash) : undefined, twin === undefined ? undefined : this.videos[twin].file, wait)
+    })
+  }
+
+  logOf(i: number, make: () => VideoLog): VideoLog {
+    let log = this.logs.get(i)
+    if (!log) this.logs.set(i, (log = make()))
+    return log
+  }
+
+  async apply(i: number, step: Step): Promise<void> {
+    this.results[i] = step.result
+    if (step.halt) this.halt(step.halt)
+    const hash = this.hashes[i]
+    if (step.ledger && this.ledger && hash) {
+      if (step.ledger.kind === 'record') await this.ledger.record(hash, step.ledger.entry)
+      else if (this.ledger.get(hash)) await this.ledger.forget(hash)
+    }
+    if (step.log) this.logs.get(i)?.[step.log.level](step.log.line)
+  }
+
+  halt(halt: Halt): void {
+    this.halted.uploads ??= halt.reason
+    if (halt.scope === 'everything') this.halted.everything ??= halt.reason
+  }
+
+  uploadsStopped(signal?: AbortSignal): string | undefined {
+    return this.halted.uploads ?? (signal?.aborted ? 'the job was cancelled' : undefined)
+  }
+
+  pollsStopped(signal?: AbortSignal): string | undefined {
+    return this.halted.everything ?? (signal?.aborted ? 'the job was cancelled' : undefined)
+  }
+
+  /** A cancelled job or a crash: every upload under way is UNCONFIRMED, by the lifecycle's rule. */
+  interruptAll(why: string): void {
+    this.results.forEach((r, i) => (this.results[i] = interrupted(r, why, this.ref(i)).result))
+  }
+}
+
+/** The dry run: every video through the same admission as the real run, nothing sent. */
+export function planAll(board: Board, wait: boolean, logFor: (video: Video) => VideoLog): void {
+  board.admissions(wait).forEach((admission, i) => {
+    const step = planned(board.results[i], admission, board.ref(i))
+    board.results[i] = step.result
+    const r = step.result
+    logFor(board.videos[i]).info(`${step.log!.line}, ${megabytes(r.size)}, ${r.privacy_level}, caption: ${JSON.stringify(r.description)}`)
+  })
+}
+
+/**
+ * Publishes the videos: at most `concurrency` uploads at once, each started
+ * video polled while others upload. The board is changed only through
+ * lifecycle steps, as things happen, so whatever was learned survives a
+ * failure part way. Returns why the run stopped early, if it did.
+ */
+export async function publishAll(board: Board, settings: PublishSettings, deps: PublishDeps): Promise<string | undefined> {
+  const slots = semaphore(settings.concurrency)
+  const admissions = board.admissions(settings.wait)
+  const finished: Promise<void>[] = []
+  const tasks = board.videos.map((video, i) => {
+    const log = board.logOf(i, () => deps.logFor(video))
+    const task = (async () => {
+      await publishOne(i, admissions[i], board, settings, deps, slots, log, finished)
+      log.done(board.results[i])
+    })().catch(async (error: Error) => {
+      // Only a video never sent becomes UPLOAD_FAILED; one that may be on TikTok keeps saying so.
+      board.results[i] = crashed(board.results[i], error.message).result
+      throw error
+    })
+    finished[i] = task.catch(() => undefined)
+    return task
+  })
+  const settled = await Promise.allSettled(tasks)
+  const crash = settled.find(s => s.status === 'rejected')
+  if (crash) throw crash.reason
+  return board.uploadsStopped(deps.signal)
+}
+
+async function publishOne(
+  i: number,
+  admission: Admission,
+  board: Board,
+  settings: PublishSettings,
+  deps: PublishDeps,
+  slots: Semaphore,
+  log: VideoLog,
+  finished: Promise<void>[]
+): Promise<void> {
+  await board.apply(i, admitted(board.results[i], admission, board.ref(i)))
+  switch (admission.kind) {
+    case 'twin': {
+      const original = board.videos.findIndex(v => v.file === admission.of)
+      await finished[original]
+      return board.apply(i, twinDone(board.results[i], board.results[original]))
+    }
+    case 'skip':
+      return admission.follow ? follow(i, board, settings, deps, { earlier: true }) : undefined
+    case 'confirm':
+      return follow(i, board, settings, deps, { earlier: true, confirm: true })
+    case 'unconfirmed':
+      return
+    case 'upload':
+      break
+  }
+
+  await slots.acquire()
+  try {
+    const stop = board.uploadsStopped(deps.signal)
+    if (stop) return board.apply(i, notAttempted(board.results[i], stop))
+    const video = board.videos[i]
+    log.info(`uploading (${megabytes(video.size)}, ${video.privacyLevel}${video.sidecar ? `, settings from ${video.sidecar}` : ''})`)
+    await board.apply(i, uploadStarting(board.results[i]))
+    const outcome = await uploadVideo(
+      {
+        name: video.name,
+        size: video.size,
+        contentType: video.contentType,
+        fields: uploadFields(video),
+        chunks: () => readChunks(video.path, video.size)
+      },
+      {
+        client: deps.client,
+        clock: deps.clock,
+        retries: settings.retries,
+        timings: deps.timings,
+        log: line => log.info(line),
+        warn: line => log.warn(line),
+        stopped: () => board.uploadsStopped(deps.signal)
+      }
+    )
+    // The ledger learns the outcome before the slot goes to the next video.
+    await board.apply(i, uploadEnded(board.results[i], outcome, board.ref(i)))
+  } finally {
+    slots.release()
+  }
+  const r = board.results[i]
+  if (!settings.wait || r.publish_id === null) return
+  if (r.status === Status.Unconfirmed) return follow(i, board, settings, deps, { earlier: false, confirm: true })
+  return follow(i, board, settings, deps, { earlier: false })
+}
+
+function uploadFields(video: Video): Record<string, string> {
+  const fields: Record<string, string> = { description: video.description, privacy_level: video.privacyLevel }
+  if (video.title !== undefined) fields.title = video.title
+  return fields
+}
+
+/**
+ * Polls a video that has a publish id. `confirm`: first make sure DraftClip
+ * knows the id (an unconfirmed upload), then wait on as usual when `wait` is on.
+ */
+async function follow(
+  i: number,
+  board: Board,
+  settings: PublishSettings,
+  deps: PublishDeps,
+  how: { earlier: boolean; confirm?: boolean }
+): Promise<void> {
+  const publishId = board.results[i].publish_id!
+  const deadline = deps.clock.now() + settings.waitTimeoutMs
+  const poll = (untilKnown: boolean): Promise<WaitOutcome> =>
+    waitForVideo(publishId, {
+      client: deps.client,
+      clock: deps.clock,
+      budget: deps.budget,
+      deadline,
+      intervalMs: settings.pollIntervalMs,
+      requestMs: deps.timings.statusRequestMs,
+      askNow: untilKnown && how.earlier,
+      untilKnown,
+      log: line => board.logOf(i, () => deps.logFor(board.videos[i])).info(line),
+      onStatus: status => board.apply(i, statusSeen(board.results[i], status, how.earlier)),
+      stopped: () => board.pollsStopped(deps.signal),
+      signal: deps.signal
+    })
+  const waitSeconds = Math.round(settings.waitTimeoutMs / 1000)
+  let outcome = await poll(how.confirm === true)
+  if (outcome.kind === 'known') {
+    const r = board.results[i]
+    if (!settings.wait || isSettled(outcome.status.status, r.post_id) || (outcome.status.isComplete && outcome.status.status !== Status.PublishComplete)) return
+    outcome = await poll(false)
+  }
+  if (outcome.kind !== 'complete' && outcome.kind !== 'known') await board.apply(i, waitEnded(board.results[i], outcome, waitSeconds))
+}
+
+interface Semaphore {
+  acquire(): Promise<void>
+  release(): void
+}
+
+function semaphore(size: number): Semaphore {
+  let free = size
+  const waiting: (() => void)[] = []
+  return {
+    acquire: async () => {
+      if (free > 0) {
+        free--
+        return
+      }
+      await new Promise<void>(resolve => waiting.push(resolve))
+    },
+    release: () => {
+      const next = waiting.shift()
+      if (next) next()
+      else free++
+    }
+  }
+}

@@ -1,0 +1,331 @@
+import type { VideoStatus } from '../draftclip/answers.js'
+import type { UploadOutcome } from '../draftclip/upload.js'
+import type { WaitOutcome } from '../draftclip/wait.js'
+import type { LedgerEntry } from './ledger.js'
+
+/**
+ * A video's life, in one place: its statuses, and pure functions that say what
+ * moves it from one to the next and what the ledger must learn on the way. The
+ * run, the dry run and the signal handler all use these and nothing else.
+ */
+
+export const Status = {
+  /** Not sent (yet): the start of every video, and the end of one a stopped run never reached. */
+  NotAttempted: 'NOT_ATTEMPTED',
+  /** Bytes are (or may be) on their way; recorded in the ledger before the first one leaves. */
+  Uploading: 'UPLOADING',
+  // DraftClip's own statuses.
+  ProcessingUpload: 'PROCESSING_UPLOAD',
+  Processing: 'PROCESSING',
+  PublishComplete: 'PUBLISH_COMPLETE',
+  SentToInbox: 'SEND_TO_USER_INBOX',
+  Failed: 'FAILED',
+  /** DraftClip certainly did not take it. */
+  UploadFailed: 'UPLOAD_FAILED',
+  /** DraftClip may have taken it; never sent again until a status answer confirms it or the user releases it. */
+  Unconfirmed: 'UNCONFIRMED',
+  /** Published before (the ledger), or the same content as another video of this run. */
+  Skipped: 'SKIPPED',
+  /** Would be uploaded; the dry run sends nothing. */
+  DryRun: 'DRY_RUN'
+} as const
+
+/** One status type: the action's own, DraftClip's documented ones, and any other DraftClip may send. */
+export type Status = (typeof Status)[keyof typeof Status] | (string & { readonly fromDraftClip?: true })
+
+/** One video's outcome, as the `results` output shows it. */
+export interface VideoResult {
+  file: string
+  size: number
+  publish_id: string | null
+  status: Status
+  post_id: string | null
+  error: string | null
+  fail_reason: string | null
+  description: string
+  privacy_level: string
+  sha256: string | null
+}
+
+/** What the ledger must learn from a step: an entry written (before the step counts as done), or dropped. */
+export type LedgerWrite = { kind: 'record'; entry: Omit<LedgerEntry, 'updated_at'> } | { kind: 'forget' }
+
+/** The whole run stops: uploads only (a spent quota), or uploads and polls (a refused key). */
+export interface Halt {
+  scope: 'uploads' | 'everything'
+  reason: string
+}
+
+export interface Step {
+  result: VideoResult
+  ledger?: LedgerWrite
+  halt?: Halt
+  log?: { level: 'info' | 'warn'; line: string }
+}
+
+/** How a video enters the run, decided from its ledger entry and its twins before anything is sent. */
+export type Admission =
+  | { kind: 'upload' }
+  /** Same content as an earlier video of this run: it shares that video's ids. */
+  | { kind: 'twin'; of: string }
+  /** The ledger knows DraftClip took it: not again; `follow` when there is more to learn. */
+  | { kind: 'skip'; entry: LedgerEntry; follow: boolean }
+  /** The ledger has a publish id no status answer has confirmed: ask DraftClip about it, upload nothing. */
+  | { kind: 'confirm'; entry: LedgerEntry & { publish_id: string } }
+  /** An earlier run never learned whether DraftClip took it, and has no publish id to ask about. */
+  | { kind: 'unconfirmed'; entry: LedgerEntry }
+
+/** The one rule for a video's entry: the run, the dry run and the plan all call it. */
+export function admit(entry: LedgerEntry | undefined, twinOf: string | undefined, wait: boolean): Admission {
+  if (twinOf !== undefined) return { kind: 'twin', of: twinOf }
+  if (!entry) return { kind: 'upload' }
+  // TikTok refused it: publishing it again is a new attempt, not a duplicate.
+  if (entry.status === Status.Failed) return { kind: 'upload' }
+  if (entry.status === Status.Uploading || entry.status === Status.Unconfirmed) {
+    return entry.publish_id ? { kind: 'confirm', entry: { ...entry, publish_id: entry.publish_id } } : { kind: 'unconfirmed', entry }
+  }
+  // DraftClip took it (published, in the inbox, or still processing): never again.
+  if (entry.publish_id) return { kind: 'skip', entry, follow: wait && !isSettled(entry.status, entry.post_id) }
+  return { kind: 'unconfirmed', entry }
+}
+
+/** A status after which there is nothing more to learn. */
+export function isSettled(status: string, postId: string | null): boolean {
+  return status === Status.SentToInbox || status === Status.Failed || (status === Status.PublishComplete && postId !== null)
+}
+
+export function initialResult(video: {
+  file: string
+  size: number
+  description: string
+  privacyLevel: string
+  sha256?: string
+}): VideoResult {
+  return {
+    file: video.file,
+    size: video.size,
+    publish_id: null,
+    status: Status.NotAttempted,
+    post_id: null,
+    error: null,
+    fail_reason: null,
+    description: video.description,
+    privacy_level: video.privacyLevel,
+    sha256: video.sha256 ?? null
+  }
+}
+
+/** The sentence that tells a user how to let a later run publish a video the ledger holds back. */
+export function releaseEntryHint(ledgerFile: string, hash: string): string {
+  return `If it is not on TikTok (check the account and DraftClip's dashboard), delete the entry "${hash}" from ${ledgerFile} and run again.`
+}
+
+/** Where a held-back video can be released, when there is a ledger. */
+export interface LedgerRef {
+  shownAs: string
+  hash: string
+}
+
+const hintFor = (ref: LedgerRef | undefined): string => (ref ? ` ${releaseEntryHint(ref.shownAs, ref.hash)}` : '')
+
+/** The run's first step for a video: what its admission makes of it. */
+export function admitted(r: VideoResult, admission: Admission, ref: LedgerRef | undefined): Step {
+  switch (admission.kind) {
+    case 'upload':
+      return { result: r }
+    case 'twin':
+      return {
+        result: { ...r, status: Status.Skipped },
+        log: { level: 'info', line: `same content as ${admission.of}, which this run publishes; skipped so TikTok does not get it twice` }
+      }
+    case 'skip': {
+      const { entry } = admission
+      return {
+        result: { ...r, status: Status.Skipped, publish_id: entry.publish_id, post_id: entry.post_id, fail_reason: entry.fail_reason ?? null },
+        log: { level: 'info', line: `already published (ledger: ${entry.status}, publish ID ${entry.publish_id}); not uploaded again` }
+      }
+    }
+    case 'confirm': {
+      const { entry } = admission
+      return {
+        result: {
+          ...r,
+          status: Status.Unconfirmed,
+          publish_id: entry.publish_id,
+          post_id: entry.post_id,
+          error: `an earlier run (${entry.updated_at}) uploaded it and got publish ID ${entry.publish_id}, but no status answer has confirmed it; it was not uploaded again.${hintFor(ref)}`
+        },
+        log: { level: 'info', line: `the ledger holds publish ID ${entry.publish_id} unconfirmed; asking DraftClip about it` }
+      }
+    }
+    case 'unconfirmed': {
+      const error = `an earlier run (${admission.entry.updated_at}) started uploading this video and never learned whether DraftClip took it, so it was not uploaded again.${hintFor(ref)}`
+      return { result: { ...r, status: Status.Unconfirmed, error }, log: { level: 'warn', line: error } }
+    }
+  }
+}
+
+/** The dry run's step: what the real run would do, with nothing sent. */
+export function planned(r: VideoResult, admission: Admission, ref: LedgerRef | undefined): Step {
+  const step = admitted(r, admission, ref)
+  const verb: Record<Admission['kind'], string> = {
+    upload: 'would upload',
+    twin: `would skip (same content as ${admission.kind === 'twin' ? admission.of : ''})`,
+    skip: 'would skip (already published)',
+    confirm: 'would ask DraftClip about the unconfirmed publish ID in the ledger, and not upload',
+    unconfirmed: 'would not upload (an earlier upload is unconfirmed)'
+  }
+  const result = admission.kind === 'upload' ? { ...step.result, status: Status.DryRun } : step.result
+  return { result, log: { level: 'info', line: verb[admission.kind] } }
+}
+
+/** The twin's ids, once the video it copies is done. */
+export function twinDone(r: VideoResult, original: VideoResult): Step {
+  return { result: { ...r, publish_id: original.publish_id, post_id: original.post_id } }
+}
+
+/** About to send the first byte: the ledger must know first, so a runner killed mid-upload leaves a trace. */
+export function uploadStarting(r: VideoResult): Step {
+  return { result: { ...r, status: Status.Uploading }, ledger: { kind: 'record', entry: ledgerEntry(r, Status.Uploading) } }
+}
+
+/** What an upload's outcome makes of the video. */
+export function uploadEnded(r: VideoResult, outcome: UploadOutcome, ref: LedgerRef | undefined): Step {
+  switch (outcome.kind) {
+    case 'accepted': {
+      const result = { ...r, status: outcome.status, publish_id: outcome.publishId }
+      return { result, ledger: { kind: 'record', entry: ledgerEntry(result) }, log: { level: 'info', line: `uploaded: publish ID ${outcome.publishId}` } }
+    }
+    case 'unconfirmed': {
+      const error =
+        `${outcome.reason}. DraftClip may have published it, so it was not sent again. ` +
+        `Check the TikTok account (and DraftClip's dashboard) before publishing it again.${hintFor(ref)}`
+      const result = { ...r, status: Status.Unconfirmed, publish_id: outcome.publishId ?? null, error }
+      return { result, ledger: { kind: 'record', entry: ledgerEntry(result) }, log: { level: 'warn', line: error } }
+    }
+    case 'stopped':
+      // Every attempt so far was certainly refused: nothing stands in the way of a later run.
+      return { result: { ...r, status: Status.NotAttempted, error: `not attempted: ${outcome.reason}` }, ledger: r.status === Status.Uploading ? { kind: 'forget' } : undefined }
+    default: {
+      const result = { ...r, status: Status.UploadFailed, error: outcome.reason }
+      // DraftClip certainly did not take it: a later run may try again.
+      const step: Step = { result, ledger: { kind: 'forget' }, log: { level: 'warn', line: outcome.reason } }
+      if (outcome.kind === 'unauthorized') {
+        step.halt = {
+          scope: 'everything',
+          reason: `DraftClip refused the API key (${outcome.reason}). Check the secret passed as 'api-key': it must be a current key from your DraftClip dashboard.`
+        }
+      } else if (outcome.kind === 'rate-limited') {
+        step.halt = {
+          scope: 'uploads',
+          reason: `DraftClip's quota is used up (${outcome.reason}); the remaining videos were not sent. TikTok allows about 15 posts a day per account.`
+        }
+      }
+      return step
+    }
+  }
+}
+
+/** Uploads stopped before this video was sent (a refused key, a spent quota, a cancelled job). */
+export function notAttempted(r: VideoResult, reason: string): Step {
+  return { result: { ...r, status: Status.NotAttempted, error: `not attempted: ${reason}` } }
+}
+
+/**
+ * A status answer about the video's publish id. `earlier` when the upload was
+ * an earlier run's (the video stays SKIPPED unless TikTok refused it).
+ */
+export function statusSeen(r: VideoResult, status: VideoStatus, earlier: boolean): Step {
+  const seen = { post_id: status.postId ?? r.post_id, fail_reason: status.failReason ?? null }
+  const confirmed = r.status === Status.Unconfirmed
+  let result: VideoResult
+  if (!earlier) result = { ...r, ...seen, status: status.status, error: confirmed ? null : r.error }
+  else if (status.status === Status.Failed) {
+    // Not a skip after all: the video is not on TikTok, and the step must say so.
+    result = {
+      ...r,
+      ...seen,
+      status: Status.Failed,
+      error: `the upload an earlier run made (publish ID ${r.publish_id}) ended FAILED: ${status.failReason ?? 'no reason given'}; the next run will publish it again`
+    }
+  } else result = { ...r, ...seen, status: Status.Skipped, error: null }
+  const step: Step = { result, ledger: { kind: 'record', entry: ledgerEntry(result, status.status) } }
+  if (confirmed) step.log = { level: 'info', line: `DraftClip confirmed publish ID ${r.publish_id}: ${status.status}` }
+  else if (status.status === Status.Failed) {
+    step.result = { ...step.result, error: step.result.error ?? `TikTok could not publish it: ${status.failReason ?? 'no reason given'}` }
+    step.log = { level: 'warn', line: step.result.error! }
+  }
+  return step
+}
+
+/** How a wait ended, for a video that was not complete. */
+export function waitEnded(r: VideoResult, outcome: WaitOutcome, waitSeconds: number): Step {
+  switch (outcome.kind) {
+    case 'timeout': {
+      const seen = outcome.status ? `its last status was ${outcome.status.status}` : 'no status was read'
+      const problem = outcome.lastProblem ? ` (the last status request failed: ${outcome.lastProblem})` : ''
+      if (r.status === Status.Unconfirmed) {
+        return { result: r, log: { level: 'warn', line: `DraftClip did not confirm publish ID ${r.publish_id} within ${waitSeconds} s${problem}; it stays UNCONFIRMED` } }
+      }
+      return {
+        result: r,
+        log: {
+          level: 'warn',
+          line: `still not complete after ${waitSeconds} s: ${seen}${problem}. It was uploaded (publish ID ${r.publish_id}); TikTok may still publish it.`
+        }
+      }
+    }
+    case 'unknown':
+      return {
+        result: { ...r, error: `${r.error ?? ''} DraftClip's status endpoint does not know publish ID ${r.publish_id} (${outcome.reason}).`.trim() },
+        log: { level: 'warn', line: `DraftClip does not know publish ID ${r.publish_id} (${outcome.reason}); it stays UNCONFIRMED` }
+      }
+    case 'unauthorized':
+      return {
+        result: r,
+        halt: { scope: 'everything', reason: `DraftClip refused the API key while polling (${outcome.reason}). Check the secret passed as 'api-key'.` }
+      }
+    default:
+      return { result: r }
+  }
+}
+
+/**
+ * The run ended under the video (a cancelled job, a crash): an upload under
+ * way may have reached DraftClip, so it is UNCONFIRMED, never "not published".
+ */
+export function interrupted(r: VideoResult, why: string, ref: LedgerRef | undefined): Step {
+  if (r.status !== Status.Uploading) return { result: r }
+  return {
+    result: {
+      ...r,
+      status: Status.Unconfirmed,
+      error: `${why} during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again.${hintFor(ref)}`
+    }
+  }
+}
+
+/** An unexpected failure (the ledger could not be written: a full disk) while the video was in hand. */
+export function crashed(r: VideoResult, message: string): Step {
+  const error = [r.error, message].filter(Boolean).join('; ')
+  if (r.status === Status.Uploading) return { result: { ...r, status: Status.Unconfirmed, error } }
+  const mayBeTaken = r.publish_id !== null || r.status === Status.Unconfirmed
+  return { result: { ...r, status: mayBeTaken ? r.status : Status.UploadFailed, error } }
+}
+
+function ledgerEntry(r: VideoResult, status: string = r.status): Omit<LedgerEntry, 'updated_at'> {
+  return { file: r.file, status, publish_id: r.publish_id, post_id: r.post_id, fail_reason: r.fail_reason }
+}
+
+/** The statuses after which the step fails. */
+const FAILING: readonly string[] = [Status.NotAttempted, Status.UploadFailed, Status.Unconfirmed, Status.Failed, Status.Uploading]
+
+/** The reason the step fails, or undefined when every video ended well (a wait timeout is not a failure; a dry run plans only). */
+export function stepFailure(results: VideoResult[], stopReason: string | undefined, dryRun = false): string | undefined {
+  if (dryRun) return stopReason
+  const failed = results.filter(r => FAILING.includes(r.status))
+  if (failed.length === 0 && !stopReason) return undefined
+  const lines = failed.map(r => `${r.file}: ${r.status}${r.error ? ` - ${r.error}` : ''}`)
+  const head = stopReason ?? `${failed.length} of ${results.length} video${results.length === 1 ? '' : 's'} did not publish`
+  return [head, ...lines.map(l => `  - ${l}`)].join('\n')
+}

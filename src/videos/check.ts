@@ -1,0 +1,264 @@
+import * as fs from 'node:fs/promises'
+import * as path from 'node:path'
+import type { Inputs, PrivacyLevel } from '../inputs.js'
+import { MAX_VIDEO_BYTES, megabytes } from '../sizes.js'
+import { captionProblem, fillCaption, hasLoneSurrogate, missingRunPlaceholders, usesRunPlaceholders, type RunVars } from './captions.js'
+import { workspacePath } from './find.js'
+import { readHead } from './read.js'
+import { keyLine, parseSidecar, sidecarPathFor, type Sidecar } from './sidecar.js'
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.mp4': 'video/mp4',
+  '.mov': 'video/quicktime',
+  '.avi': 'video/x-msvideo'
+}
+
+export interface Video {
+  /** 1-based position in the sorted list. */
+  index: number
+  /** Absolute path. */
+  path: string
+  /** Path relative to the workspace, with forward slashes: what outputs and logs show. */
+  file: string
+  name: string
+  size: number
+  contentType: string
+  description: string
+  privacyLevel: PrivacyLevel
+  title: string | undefined
+  /** The sidecar that set this video's settings, relative to the workspace. */
+  sidecar: string | undefined
+}
+
+export interface FileProblem {
+  file: string
+  problem: string
+}
+
+export class VideoCheckError extends Error {
+  constructor(readonly problems: FileProblem[]) {
+    const files = new Set(problems.map(p => p.file)).size
+    super(
+      `${files} file${files === 1 ? '' : 's'} cannot be published, so nothing was uploaded:\n` +
+        problems.map(p => `  - ${p.file}: ${p.problem}`).join('\n')
+    )
+    this.name = 'VideoCheckError'
+  }
+}
+
+/** What is wrong with a file as a DraftClip upload, judged from its name, size and first bytes. */
+export function fileProblems(name: string, size: number, head: Buffer): string[] {
+  const ext = path.extname(name).toLowerCase()
+  if (!(ext in CONTENT_TYPES)) {
+    return [`'${path.extname(name) || '(no extension)'}' is not a video type DraftClip takes (.mp4, .mov, .avi)`]
+  }
+  if (size === 0) return ['the file is empty']
+  const problems: string[] = []
+  if (size > MAX_VIDEO_BYTES) {
+    problems.push(`${megabytes(size)} is over DraftClip's limit of 500 MB (${MAX_VIDEO_BYTES.toLocaleString('en-US')} bytes)`)
+  }
+  const container = containerProblem(ext, head)
+  if (container) problems.push(container)
+  return problems
+}
+
+function containerProblem(ext: string, head: Buffer): string | undefined {
+  const at = (offset: number, text: string): boolean =>
+    head.length >= offset + text.length && head.toString('latin1', offset, offset + text.length) === text
+  if (ext === '.avi') {
+    return at(0, 'RIFF') && at(8, 'AVI ') ? undefined : "the content is not an AVI file (no 'RIFF....AVI ' header)"
+  }
+  if (at(4, 'ftyp')) return undefined
+  // QuickTime files written before ftyp existed open with one of these atoms.
+  if (ext === '.mov' && ['moov', 'mdat', 'wide', 'free', 'skip', 'pnot'].some(atom => at(4, atom))) return undefined
+  return `the content is not ${ext === '.mov' ? 'a QuickTime/MOV' : 'an MP4'} file (no ISO-BMFF 'ftyp' box at the start)`
+}
+
+function statProblem(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ELOOP':
+      return 'it is a symbolic link loop'
+    case 'ENOENT':
+      return 'it is a broken symbolic link (its target does not exist)'
+    case 'EACCES':
+      return 'it cannot be read (permission denied)'
+    default:
+      return `it cannot be read (${error.code ?? error.message})`
+  }
+}
+
+export type VideoSettings = Pick<Inputs, 'description' | 'privacyLevel' | 'title' | 'workspace'>
+
+/** The workflow run's placeholders, loaded only when a caption uses one; `event` names the trigger for messages. */
+export interface RunInfo {
+  vars: RunVars
+  event: string
+}
+
+/**
+ * Checks every matched path and builds the list of videos to publish. All
+ * problems of all files are collected and thrown together, so nothing is sent
+ * when any one file is bad.
+ */
+export async function checkVideos(
+  paths: string[],
+  settings: VideoSettings,
+  loadRun: () => Promise<RunInfo>,
+  notice: (line: string) => void = () => undefined
+): Promise<Video[]> {
+  const problems: FileProblem[] = []
+  const shown = (p: string): string => workspacePath(p, settings.workspace)
+  const found = await statFiles(paths, shown, problems, notice)
+  const sidecars = await readSidecars(found, shown, problems)
+  const templates = [settings.description, settings.title, ...[...sidecars.values()].flatMap(s => [s.sidecar.description, s.sidecar.title])]
+  const run = templates.some(t => t !== undefined && usesRunPlaceholders(t)) ? await loadRun() : { vars: {}, event: '' }
+  const videos = found.map((file, i) => describeVideo(file, i, found.length, settings, sidecars.get(file.path), run, shown, problems))
+  if (problems.length > 0) throw new VideoCheckError(problems)
+  return videos
+}
+
+interface FoundFile {
+  path: string
+  size: number
+}
+
+/** Each path checked as a file DraftClip takes; the same file reached twice (a link beside its target) is one video. */
+async function statFiles(
+  paths: string[],
+  shown: (p: string) => string,
+  problems: FileProblem[],
+  notice: (line: string) => void
+): Promise<FoundFile[]> {
+  const found: FoundFile[] = []
+  const seen = new Map<string, string>()
+  for (const file of paths) {
+    let stat
+    try {
+      stat = await fs.stat(file)
+    } catch (error) {
+      problems.push({ file: shown(file), problem: statProblem(error as NodeJS.ErrnoException) })
+      continue
+    }
+    if (stat.isDirectory()) {
+      // A folder matched by `videos/*` is just passed by; one named like a video is a mistake worth naming.
+      if (path.extname(file).toLowerCase() in CONTENT_TYPES) problems.push({ file: shown(file), problem: 'it is a directory, not a video file' })
+      continue
+    }
+    if (!stat.isFile()) {
+      problems.push({ file: shown(file), problem: 'it is not a regular file' })
+      continue
+    }
+    const head = stat.size > 0 ? await readHead(file) : Buffer.alloc(0)
+    for (const problem of fileProblems(path.basename(file), stat.size, head)) problems.push({ file: shown(file), problem })
+    const identity = `${stat.dev}:${stat.ino}`
+    const first = seen.get(identity)
+    if (first) {
+      notice(`${shown(file)} is the same file as ${first}; it is published once, as ${first}.`)
+      continue
+    }
+    seen.set(identity, shown(file))
+    found.push({ path: file, size: stat.size })
+  }
+  return found
+}
+
+interface ReadSidecar {
+  sidecar: Sidecar
+  text: string
+}
+
+/** The sidecar beside each video, where there is one; a sidecar's problems are named with its line. */
+async function readSidecars(found: FoundFile[], shown: (p: string) => string, problems: FileProblem[]): Promise<Map<string, ReadSidecar>> {
+  const sidecars = new Map<string, ReadSidecar>()
+  const listings = new Map<string, Promise<string[]>>()
+  const listing = (dir: string): Promise<string[]> => {
+    if (!listings.has(dir)) listings.set(dir, fs.readdir(dir).catch(() => []))
+    return listings.get(dir)!
+  }
+  for (const video of found) {
+    const sidecarPath = sidecarPathFor(video.path)
+    // A sidecar spelled in another case would be silently ignored on Linux: name it instead.
+    const wanted = path.basename(sidecarPath)
+    for (const entry of await listing(path.dirname(video.path))) {
+      if (entry !== wanted && entry.toLowerCase() === wanted.toLowerCase()) {
+        problems.push({ file: shown(path.join(path.dirname(video.path), entry)), problem: `a sidecar must be named exactly ${wanted}` })
+      }
+    }
+    let text: string
+    try {
+      text = await fs.readFile(sidecarPath, 'utf8')
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      // A name too long for the file system cannot exist: that video has no sidecar.
+      if (code === 'ENOENT' || code === 'ENAMETOOLONG') continue
+      problems.push({ file: shown(sidecarPath), problem: statProblem(error as NodeJS.ErrnoException) })
+      continue
+    }
+    const parsed = parseSidecar(text)
+    for (const problem of parsed.problems) problems.push({ file: shown(sidecarPath), problem })
+    sidecars.set(video.path, { sidecar: parsed.sidecar, text })
+  }
+  return sidecars
+}
+
+/** One video with its settings filled in; its caption's problems go to `problems`, naming the file that set it. */
+function describeVideo(
+  file: FoundFile,
+  i: number,
+  count: number,
+  settings: VideoSettings,
+  read: ReadSidecar | undefined,
+  run: RunInfo,
+  shown: (p: string) => string,
+  problems: FileProblem[]
+): Video {
+  const name = path.basename(file.path)
+  const vars = { name, stem: name.slice(0, name.length - path.extname(name).length), index: i + 1, count }
+  const sidecar = read?.sidecar
+  const template = sidecar?.description ?? settings.description
+  const titleTemplate = sidecar?.title ?? settings.title
+  const description = template === undefined ? '' : fillCaption(template, vars, run.vars)
+  const title = titleTemplate === undefined ? undefined : fillCaption(titleTemplate, vars, run.vars)
+  // Where a problem with a field is best fixed: the sidecar's line, or the video (the input).
+  const blame = (key: 'description' | 'title', problem: string): FileProblem =>
+    sidecar?.[key] !== undefined
+      ? { file: shown(sidecarPathFor(file.path)), problem: `line ${keyLine(read?.text ?? '', key)}: ${problem}` }
+      : { file: shown(file.path), problem }
+
+  if (template === undefined) {
+    problems.push({
+      file: shown(file.path),
+      problem: `it has no caption: set the 'description' input, or "description" in ${name}.draftclip.json beside it`
+    })
+  } else {
+    const problem = captionProblem(description)
+    if (problem) problems.push(blame('description', problem))
+  }
+  if (title !== undefined && hasLoneSurrogate(title)) problems.push(blame('title', 'the title has a lone UTF-16 surrogate (half an emoji); DraftClip would get U+FFFD in its place'))
+  for (const [key, text] of [['description', template], ['title', titleTemplate]] as const) {
+    for (const placeholder of missingRunPlaceholders(text ?? '', run.vars)) {
+      problems.push(blame(key, `{${placeholder}} has no value on a '${run.event || 'unknown'}' event (${PLACEHOLDER_SOURCES[placeholder]}); it would be posted literally`))
+    }
+  }
+  return {
+    index: i + 1,
+    path: file.path,
+    file: shown(file.path),
+    name,
+    size: file.size,
+    contentType: CONTENT_TYPES[path.extname(name).toLowerCase()] ?? 'application/octet-stream',
+    description,
+    privacyLevel: sidecar?.privacy_level ?? settings.privacyLevel,
+    title,
+    sidecar: read ? shown(sidecarPathFor(file.path)) : undefined
+  }
+}
+
+/** When each run placeholder has a value, for the message that says why one has none. */
+const PLACEHOLDER_SOURCES: Record<string, string> = {
+  repo: 'set when GITHUB_REPOSITORY is',
+  sha: 'set when the run has a commit',
+  ref: 'set when the run has a branch or tag',
+  tag: 'set on release events and tag pushes',
+  run_url: 'set when the run has an id'
+}
