@@ -53,7 +53,12 @@ export async function run(env: Record<string, string | undefined> = process.env,
   const log = logger(secrets, deps.clock.now)
 
   let board: Board | undefined
-  const report = { dryRun: false, stopReason: undefined as string | undefined, problem: undefined as string | undefined, notes: [] as string[] }
+  const report = {
+    dryRun: false,
+    stopReason: undefined as string | undefined,
+    problem: undefined as string | undefined,
+    notes: [] as string[]
+  }
   let finished = false
   /** Outputs, annotations and the summary, once, with whatever is known by then. */
   const finish = async (): Promise<void> => {
@@ -127,7 +132,12 @@ export async function run(env: Record<string, string | undefined> = process.env,
 
 async function findAndCheck(inputs: Inputs, env: Record<string, string | undefined>, deps: RunDeps, log: Logger): Promise<Video[]> {
   const paths = await findVideoPaths(inputs.patterns, inputs.workspace)
-  return checkVideos(paths, inputs, () => deps.loadRunInfo(env), line => log.info(line))
+  return checkVideos(
+    paths,
+    inputs,
+    () => deps.loadRunInfo(env),
+    line => log.info(line)
+  )
 }
 
 /** The board of the run: each video's starting result, with its content hash where the ledger or its twins need one. */

@@ -26,7 +26,9 @@ const withLedger = (url: string, more: Record<string, string> = {}): Record<stri
 })
 
 const ledgerEntries = (ws: string): { status: string }[] =>
-  Object.values((JSON.parse(fs.readFileSync(path.join(ws, 'ledger.json'), 'utf8')) as { videos: Record<string, { status: string }> }).videos)
+  Object.values(
+    (JSON.parse(fs.readFileSync(path.join(ws, 'ledger.json'), 'utf8')) as { videos: Record<string, { status: string }> }).videos
+  )
 
 async function waitFor(condition: () => boolean, ms = 10_000): Promise<void> {
   const until = Date.now() + ms
@@ -79,5 +81,4 @@ describe('a killed or cancelled runner (the bundle, as the runner starts it)', (
         .sort()
     ).toEqual(['PROCESSING_UPLOAD', 'UPLOADING'])
   })
-
 })

@@ -121,4 +121,3 @@ describe('release notes', () => {
     expect(github.calls).toHaveLength(0)
   })
 })
-

@@ -33,17 +33,15 @@ async function scenario(
   const ws = workspace()
   for (const [name, size] of Object.entries(files)) writeMp4(path.join(ws, 'v', name), size)
   const ledgerFile = path.join(ws, '.draftclip/ledger.json')
-  const run = await runInProcess(
-    ws,
-    {
-      'api-key': apiKey,
-      'base-url': sandbox.url,
-      videos: 'v/*.mp4',
-      description: 'fault matrix {name}',
-      'poll-interval': '0.05',
-      ledger: '.draftclip/ledger.json',
-      ...inputs
-    })
+  const run = await runInProcess(ws, {
+    'api-key': apiKey,
+    'base-url': sandbox.url,
+    videos: 'v/*.mp4',
+    description: 'fault matrix {name}',
+    'poll-interval': '0.05',
+    ledger: '.draftclip/ledger.json',
+    ...inputs
+  })
   const leaked = everything(run, ledgerFile)
     .split('\n')
     .filter(line => !line.startsWith('::add-mask::'))
@@ -227,7 +225,9 @@ describe('fault matrix: never a duplicate, never a lost publish id', () => {
     const s = await scenario({}, { 'a.mp4': 4096 }, { 'base-url': url, retries: '1' })
     expect(s.run.code).toBe(1)
     expect(s.run.results[0].status).toBe('UPLOAD_FAILED')
-    expect(String(s.run.results[0].error)).toMatch(/could not connect to http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\); gave up after 2 attempts/)
+    expect(String(s.run.results[0].error)).toMatch(
+      /could not connect to http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\); gave up after 2 attempts/
+    )
     expect(s.ledger).toEqual({})
   })
 

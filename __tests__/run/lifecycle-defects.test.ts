@@ -85,7 +85,12 @@ describe('one lifecycle: the promises at the seams', () => {
   it("a status answer about another publish id is not believed: its post id is not this video's", async () => {
     const other = JSON.stringify({
       success: true,
-      data: { publish_id: 'v_someone_else', status: 'PUBLISH_COMPLETE', is_complete: true, publicaly_available_post_id: '1111111111111111111' }
+      data: {
+        publish_id: 'v_someone_else',
+        status: 'PUBLISH_COMPLETE',
+        is_complete: true,
+        publicaly_available_post_id: '1111111111111111111'
+      }
     })
     sandbox = await startSandbox({ apiKeys: [KEY], pollsToComplete: 1, statusFaults: [respond(200, other)] })
     const ws = workspace()

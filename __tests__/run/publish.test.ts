@@ -137,7 +137,13 @@ describe('publishing end to end (dist/index.js against the sandbox)', () => {
     const s = await sandboxWith({ files: { 'slow.mp4': { never: true } } })
     const ws = workspace()
     writeMp4(path.join(ws, 'slow.mp4'))
-    const run = await runInProcess(ws, { ...fast(s.url), videos: 'slow.mp4', description: 'x', 'wait-timeout': '1', 'poll-interval': '0.2' })
+    const run = await runInProcess(ws, {
+      ...fast(s.url),
+      videos: 'slow.mp4',
+      description: 'x',
+      'wait-timeout': '1',
+      'poll-interval': '0.2'
+    })
     expect(run.code).toBe(0)
     expect(run.results[0]).toMatchObject({ status: 'PROCESSING', error: null })
     expect(run.outputs['publish-id']).toBe(s.uploads[0].publishId)

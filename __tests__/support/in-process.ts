@@ -37,14 +37,11 @@ export async function runInProcess(ws: string, inputs: Record<string, string>, o
   const summaryFile = SUMMARY_FILE
   fs.writeFileSync(outputFile, '')
   fs.writeFileSync(summaryFile, '')
-  const env: Record<string, string> = {
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: ws,
-    // Tests poll the loopback sandbox fast; the budget is tested where it matters.
-    'INPUT_MAX-POLLS-PER-MINUTE': '600000',
-    ...options.env
-  }
-  for (const [name, value] of Object.entries({ ...defaults, ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value
+  const env: Record<string, string> = { GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: ws }
+  // Tests poll the loopback sandbox fast; the shared budget is tested where it matters.
+  for (const [name, value] of Object.entries({ ...defaults, 'max-polls-per-minute': '600000', ...inputs }))
+    env[`INPUT_${name.toUpperCase()}`] = value
+  Object.assign(env, options.env)
   const saved = { out: process.env.GITHUB_OUTPUT, summary: process.env.GITHUB_STEP_SUMMARY }
   process.env.GITHUB_OUTPUT = outputFile
   process.env.GITHUB_STEP_SUMMARY = summaryFile

@@ -38,7 +38,9 @@ export class PollBudget {
         resolve(false)
       }
       signal?.addEventListener('abort', stop, { once: true })
-      void this.clock.sleep(Math.max(0, deadline - this.clock.now()), AbortSignal.any([giveUp.signal, ...(signal ? [signal] : [])])).then(stop)
+      void this.clock
+        .sleep(Math.max(0, deadline - this.clock.now()), AbortSignal.any([giveUp.signal, ...(signal ? [signal] : [])]))
+        .then(stop)
       void this.pump()
     })
   }

@@ -62,7 +62,12 @@ export function judgeUpload(attempt: Attempt): UploadVerdict {
     // Refused on this side (a header undici will not send, the file gone or unreadable): nothing to retry.
     if (LOCAL_FAILURES.has(attempt.code)) return { kind: 'rejected', reason: `could not be sent: ${attempt.message}` }
     if (NEVER_CONNECTED.has(attempt.code)) {
-      return { kind: 'retry', reason: `could not connect to ${attempt.origin} (${attempt.code})`, retryAfter: undefined, rateLimited: false }
+      return {
+        kind: 'retry',
+        reason: `could not connect to ${attempt.origin} (${attempt.code})`,
+        retryAfter: undefined,
+        rateLimited: false
+      }
     }
     const what = attempt.stalled ? 'the upload stalled (no bytes moved)' : `the connection broke (${attempt.code})`
     return { kind: 'retry', reason: `${what} before the whole video was sent`, retryAfter: undefined, rateLimited: false }

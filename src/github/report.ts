@@ -53,9 +53,7 @@ const MARKS: Record<string, string> = {
 }
 
 function cell(text: string): string {
-  return text
-    .replace(/[\\`[\]<>|]/g, c => `\\${c}`)
-    .replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ')
+  return text.replace(/[\\`[\]<>|]/g, c => `\\${c}`).replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ')
 }
 
 /** GitHub drops a step summary over 1 MiB whole: rows stop well before, with a note. */
@@ -93,7 +91,10 @@ export function summaryMarkdown(results: VideoResult[], options: SummaryOptions,
   }
   const left = rows.length - shown
   if (left > 0) {
-    lines.push('', `*${left} more video${left === 1 ? ' is' : 's are'} not shown: GitHub drops a job summary over 1 MiB. The \`results\` output lists every video.*`)
+    lines.push(
+      '',
+      `*${left} more video${left === 1 ? ' is' : 's are'} not shown: GitHub drops a job summary over 1 MiB. The \`results\` output lists every video.*`
+    )
   }
   const counts = new Map<string, number>()
   for (const r of results) counts.set(r.status, (counts.get(r.status) ?? 0) + 1)
@@ -116,7 +117,9 @@ function planRows(results: VideoResult[]): string[] {
         : r.status === Status.Skipped
           ? `skip${r.publish_id ? `: already published (${cell(r.publish_id)})` : ''}`
           : cell(r.error ?? r.status)
-    rows.push(`| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${megabytes(r.size)} | ${cell(r.privacy_level)} | ${cell(r.description)} | ${plan} |`)
+    rows.push(
+      `| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${megabytes(r.size)} | ${cell(r.privacy_level)} | ${cell(r.description)} | ${plan} |`
+    )
   }
   return rows
 }

@@ -267,7 +267,12 @@ async function follow(
   let outcome = await poll(how.confirm === true)
   if (outcome.kind === 'known') {
     const r = board.results[i]
-    if (!settings.wait || isSettled(outcome.status.status, r.post_id) || (outcome.status.isComplete && outcome.status.status !== Status.PublishComplete)) return
+    if (
+      !settings.wait ||
+      isSettled(outcome.status.status, r.post_id) ||
+      (outcome.status.isComplete && outcome.status.status !== Status.PublishComplete)
+    )
+      return
     outcome = await poll(false)
   }
   if (outcome.kind !== 'complete' && outcome.kind !== 'known') await board.apply(i, waitEnded(board.results[i], outcome, waitSeconds))

@@ -103,7 +103,11 @@ export class Ledger {
   record(hash: string, entry: Omit<LedgerEntry, 'updated_at'>): Promise<void> {
     const clean = { ...entry } as Record<string, unknown>
     for (const [key, value] of Object.entries(clean)) if (typeof value === 'string') clean[key] = scrub(value, this.secrets)
-    this.data.videos[hash] = { ...this.data.videos[hash], ...(clean as Omit<LedgerEntry, 'updated_at'>), updated_at: new Date().toISOString() }
+    this.data.videos[hash] = {
+      ...this.data.videos[hash],
+      ...(clean as Omit<LedgerEntry, 'updated_at'>),
+      updated_at: new Date().toISOString()
+    }
     this.serialized.delete(hash)
     return this.flush()
   }
@@ -126,9 +130,11 @@ export class Ledger {
       })
     this.next = write
     this.writing = write
-    void write.catch(() => undefined).then(() => {
-      if (this.writing === write) this.writing = undefined
-    })
+    void write
+      .catch(() => undefined)
+      .then(() => {
+        if (this.writing === write) this.writing = undefined
+      })
     return write
   }
 

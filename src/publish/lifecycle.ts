@@ -141,7 +141,13 @@ export function admitted(r: VideoResult, admission: Admission, ref: LedgerRef | 
     case 'skip': {
       const { entry } = admission
       return {
-        result: { ...r, status: Status.Skipped, publish_id: entry.publish_id, post_id: entry.post_id, fail_reason: entry.fail_reason ?? null },
+        result: {
+          ...r,
+          status: Status.Skipped,
+          publish_id: entry.publish_id,
+          post_id: entry.post_id,
+          fail_reason: entry.fail_reason ?? null
+        },
         log: { level: 'info', line: `already published (ledger: ${entry.status}, publish ID ${entry.publish_id}); not uploaded again` }
       }
     }
@@ -194,7 +200,11 @@ export function uploadEnded(r: VideoResult, outcome: UploadOutcome, ref: LedgerR
   switch (outcome.kind) {
     case 'accepted': {
       const result = { ...r, status: outcome.status, publish_id: outcome.publishId }
-      return { result, ledger: { kind: 'record', entry: ledgerEntry(result) }, log: { level: 'info', line: `uploaded: publish ID ${outcome.publishId}` } }
+      return {
+        result,
+        ledger: { kind: 'record', entry: ledgerEntry(result) },
+        log: { level: 'info', line: `uploaded: publish ID ${outcome.publishId}` }
+      }
     }
     case 'unconfirmed': {
       const error =
@@ -205,7 +215,10 @@ export function uploadEnded(r: VideoResult, outcome: UploadOutcome, ref: LedgerR
     }
     case 'stopped':
       // Every attempt so far was certainly refused: nothing stands in the way of a later run.
-      return { result: { ...r, status: Status.NotAttempted, error: `not attempted: ${outcome.reason}` }, ledger: r.status === Status.Uploading ? { kind: 'forget' } : undefined }
+      return {
+        result: { ...r, status: Status.NotAttempted, error: `not attempted: ${outcome.reason}` },
+        ledger: r.status === Status.Uploading ? { kind: 'forget' } : undefined
+      }
     default: {
       const result = { ...r, status: Status.UploadFailed, error: outcome.reason }
       // DraftClip certainly did not take it: a later run may try again.
@@ -265,7 +278,13 @@ export function waitEnded(r: VideoResult, outcome: WaitOutcome, waitSeconds: num
       const seen = outcome.status ? `its last status was ${outcome.status.status}` : 'no status was read'
       const problem = outcome.lastProblem ? ` (the last status request failed: ${outcome.lastProblem})` : ''
       if (r.status === Status.Unconfirmed) {
-        return { result: r, log: { level: 'warn', line: `DraftClip did not confirm publish ID ${r.publish_id} within ${waitSeconds} s${problem}; it stays UNCONFIRMED` } }
+        return {
+          result: r,
+          log: {
+            level: 'warn',
+            line: `DraftClip did not confirm publish ID ${r.publish_id} within ${waitSeconds} s${problem}; it stays UNCONFIRMED`
+          }
+        }
       }
       return {
         result: r,
@@ -277,13 +296,19 @@ export function waitEnded(r: VideoResult, outcome: WaitOutcome, waitSeconds: num
     }
     case 'unknown':
       return {
-        result: { ...r, error: `${r.error ?? ''} DraftClip's status endpoint does not know publish ID ${r.publish_id} (${outcome.reason}).`.trim() },
+        result: {
+          ...r,
+          error: `${r.error ?? ''} DraftClip's status endpoint does not know publish ID ${r.publish_id} (${outcome.reason}).`.trim()
+        },
         log: { level: 'warn', line: `DraftClip does not know publish ID ${r.publish_id} (${outcome.reason}); it stays UNCONFIRMED` }
       }
     case 'unauthorized':
       return {
         result: r,
-        halt: { scope: 'everything', reason: `DraftClip refused the API key while polling (${outcome.reason}). Check the secret passed as 'api-key'.` }
+        halt: {
+          scope: 'everything',
+          reason: `DraftClip refused the API key while polling (${outcome.reason}). Check the secret passed as 'api-key'.`
+        }
       }
     default:
       return { result: r }

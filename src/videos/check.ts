@@ -141,7 +141,8 @@ async function statFiles(
     }
     if (stat.isDirectory()) {
       // A folder matched by `videos/*` is just passed by; one named like a video is a mistake worth naming.
-      if (path.extname(file).toLowerCase() in CONTENT_TYPES) problems.push({ file: shown(file), problem: 'it is a directory, not a video file' })
+      if (path.extname(file).toLowerCase() in CONTENT_TYPES)
+        problems.push({ file: shown(file), problem: 'it is a directory, not a video file' })
       continue
     }
     if (!stat.isFile()) {
@@ -172,7 +173,11 @@ async function readSidecars(found: FoundFile[], shown: (p: string) => string, pr
   const sidecars = new Map<string, ReadSidecar>()
   const listings = new Map<string, Promise<string[]>>()
   const listing = (dir: string): Promise<string[]> => {
-    if (!listings.has(dir)) listings.set(dir, fs.readdir(dir).catch(() => []))
+    if (!listings.has(dir))
+      listings.set(
+        dir,
+        fs.readdir(dir).catch(() => [])
+      )
     return listings.get(dir)!
   }
   for (const video of found) {
@@ -234,10 +239,19 @@ function describeVideo(
     const problem = captionProblem(description)
     if (problem) problems.push(blame('description', problem))
   }
-  if (title !== undefined && hasLoneSurrogate(title)) problems.push(blame('title', 'the title has a lone UTF-16 surrogate (half an emoji); DraftClip would get U+FFFD in its place'))
-  for (const [key, text] of [['description', template], ['title', titleTemplate]] as const) {
+  if (title !== undefined && hasLoneSurrogate(title))
+    problems.push(blame('title', 'the title has a lone UTF-16 surrogate (half an emoji); DraftClip would get U+FFFD in its place'))
+  for (const [key, text] of [
+    ['description', template],
+    ['title', titleTemplate]
+  ] as const) {
     for (const placeholder of missingRunPlaceholders(text ?? '', run.vars)) {
-      problems.push(blame(key, `{${placeholder}} has no value on a '${run.event || 'unknown'}' event (${PLACEHOLDER_SOURCES[placeholder]}); it would be posted literally`))
+      problems.push(
+        blame(
+          key,
+          `{${placeholder}} has no value on a '${run.event || 'unknown'}' event (${PLACEHOLDER_SOURCES[placeholder]}); it would be posted literally`
+        )
+      )
     }
   }
   return {

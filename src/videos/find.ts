@@ -31,11 +31,7 @@ export function anchorPattern(pattern: string, workspace: string, paths: Pick<ty
 }
 
 /** A path as logs and outputs show it: relative to the workspace, forward slashes; absolute when outside it. */
-export function workspacePath(
-  file: string,
-  workspace: string,
-  paths: Pick<typeof path, 'relative' | 'isAbsolute' | 'sep'> = path
-): string {
+export function workspacePath(file: string, workspace: string, paths: Pick<typeof path, 'relative' | 'isAbsolute' | 'sep'> = path): string {
   const relative = paths.relative(workspace, file)
   return relative === '' || relative.startsWith('..') || paths.isAbsolute(relative) ? file : relative.split(paths.sep).join('/')
 }
