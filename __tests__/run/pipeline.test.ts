@@ -117,3 +117,34 @@ describe('concurrency', () => {
     )
   })
 })
+
+describe('the first five minutes', () => {
+  it('a placeholder with no value for this event fails before any upload, naming it and the event', async () => {
+    sandbox = await startSandbox({ pollsToComplete: 1 })
+    const ws = workspace()
+    writeMp4(path.join(ws, 'trailer.mp4'))
+    const run = await runInProcess(
+      ws,
+      { ...base(sandbox.url), videos: 'trailer.mp4', description: '{repo} {tag} is out! #release' },
+      { deps: { loadRunInfo: async () => ({ vars: { repo: 'octo-org/clips', ref: 'main' }, event: 'push' }) } }
+    )
+    expect(run.code).toBe(1)
+    expect(sandbox.requests).toHaveLength(0)
+    expect(run.stdout).toContain("trailer.mp4: {tag} has no value on a 'push' event (set on release events and tag pushes)")
+    expect(run.summary).toContain('{tag} has no value')
+  })
+
+  it('the summary says what went wrong when the step fails before uploading', async () => {
+    sandbox = await startSandbox()
+    const ws = workspace()
+    fs.writeFileSync(path.join(ws, 'notes.mp4'), 'just text, renamed')
+    const run = await runInProcess(ws, { ...base(sandbox.url), videos: '*.mp4', description: 'x' })
+    expect(run.code).toBe(1)
+    expect(run.summary).toContain('Nothing was published')
+    expect(run.summary).toContain("notes.mp4: the content is not an MP4 file (no ISO-BMFF 'ftyp' box at the start)")
+    expect(run.summary).not.toContain('No videos matched')
+
+    const bad = await runInProcess(ws, { ...base(sandbox.url), videos: '*.mp4', description: 'x', retries: '99' })
+    expect(bad.summary).toContain("Input 'retries' must be a whole number from 0 to 10, got '99'.")
+  })
+})
