@@ -101,11 +101,13 @@ export class Board {
     this.results[i] = step.result
     if (step.halt) this.halt(step.halt)
     const hash = this.hashes[i]
-    if (step.ledger && this.ledger && hash) {
-      if (step.ledger.kind === 'record') await this.ledger.record(hash, step.ledger.entry)
-      else if (this.ledger.get(hash)) await this.ledger.forget(hash)
-    }
     if (step.log) this.logs.get(i)?.[step.log.level](step.log.line)
+    if (!step.ledger || !this.ledger || !hash) return
+    const write = step.ledger.kind === 'record' ? this.ledger.record(hash, step.ledger.entry) : this.ledger.get(hash) ? this.ledger.forget(hash) : undefined
+    // Only an UPLOADING entry must be on disk before the step goes on (before the first byte leaves);
+    // other changes share the next write, and a failed one fails the run when it ends (Ledger.settled).
+    if (step.result.status === Status.Uploading) await write
+    else void write?.catch(() => undefined)
   }
 
   halt(halt: Halt): void {
@@ -163,6 +165,7 @@ export async function publishAll(board: Board, settings: PublishSettings, deps: 
   const settled = await Promise.allSettled(tasks)
   const crash = settled.find(s => s.status === 'rejected')
   if (crash) throw crash.reason
+  await board.ledger?.settled()
   return board.uploadsStopped(deps.signal)
 }
 

@@ -60,6 +60,10 @@ export class Ledger {
   private writing: Promise<void> | undefined
   private next: Promise<void> | undefined
   private readonly serialized = new Map<string, string>()
+  /** The entries' keys in order, kept sorted as entries come and go (sorting thousands per write costs seconds). */
+  private sorted: string[] | undefined
+  /** The first write that failed since the last idle(), so a write nobody awaited still fails the run. */
+  private failure: Error | undefined
 
   private constructor(
     /** The file written: the target when the ledger is a symbolic link, so the link keeps pointing at it. */
@@ -124,6 +128,8 @@ export class Ledger {
     // Each write is a whole snapshot taken when it starts: one that failed (a full disk) must not block the ones after it.
     const write = after
       .catch(() => undefined)
+      // One turn of the event loop first: the changes made meanwhile (the next video's UPLOADING) share this write.
+      .then(() => new Promise(resolve => setImmediate(resolve)))
       .then(() => {
         this.next = undefined
         return writeAtomic(this.file, this.text())
@@ -140,8 +146,8 @@ export class Ledger {
 
   /** The ledger's text: keys sorted, each entry serialized once until it changes. */
   private text(): string {
-    const hashes = Object.keys(this.data.videos).sort()
-    const parts = hashes.map(hash => {
+    this.sorted ??= Object.keys(this.data.videos).sort()
+    const parts = this.sorted.map(hash => {
       let text = this.serialized.get(hash)
       if (text === undefined) {
         text = JSON.stringify(hash) + ': ' + JSON.stringify(first(this.data.videos[hash], ENTRY_KEYS), null, 2).replace(/\n/g, '\n    ')
@@ -158,6 +164,14 @@ export class Ledger {
   /** Settles when every write asked for so far has finished (or failed). */
   async idle(): Promise<void> {
     while (this.writing) await this.writing.catch(() => undefined)
+  }
+
+  /** Waits for every write, and throws the first that failed: a ledger that could not be written must fail the step. */
+  async settled(): Promise<void> {
+    await this.idle()
+    const failure = this.failure
+    this.failure = undefined
+    if (failure) throw new Error(`The ledger ${this.shownAs} could not be written (${(failure as NodeJS.ErrnoException).code ?? failure.message}); what it missed is in the outputs.`)
   }
 }
 
