@@ -1,12 +1,18 @@
-// npm run bench [-- --quick] [-- --action=path/to/index.js]
+// npm run bench [-- --quick] [-- --compare] [-- --action=path/to/index.js]
 //
-// Measures dist/index.js as the GitHub runner runs it (a node child process,
-// INPUT_* variables, GITHUB_OUTPUT) against bench/sink.js on 127.0.0.1, with
-// `curl -F` as the yardstick, and prints a Markdown report to stdout. Progress
-// goes to stderr. A missed goal is reported, never fatal: the exit code is
-// non-zero only when something broke (the action or curl failed, or the sink
-// did not receive a whole upload). Node built-ins only; python3 measures
-// peak RSS from outside the measured process.
+// Measures dist/index.js as the GitHub runner runs it (a Node 24 child
+// process started by sandbox/runner.js: INPUT_* variables, GITHUB_OUTPUT)
+// against bench/sink.js on 127.0.0.1, with `curl -F` as the yardstick, and
+// prints a Markdown report to stdout. Progress goes to stderr. A missed goal
+// is reported, never fatal: the exit code is non-zero only when something
+// broke (the action or curl failed, or the sink did not receive a whole
+// upload). Node built-ins only (and this repository's sandbox/ and bench/
+// modules); python3 measures peak RSS from outside the measured process.
+//
+// The action runs on Node 24, as on GitHub (`runs.using: node24`):
+// DRAFTCLIP_BENCH_NODE names the binary, else bench/node24.js finds the one
+// cached on this machine or installs it (npm install node@24). --compare also
+// measures the Node running this script (this machine's), beside it.
 
 import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -14,6 +20,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { inputDefaults, startAction } from '../sandbox/runner.js'
+import { findNode24, isMajor, nodeVersion } from './node24.js'
 import { startSink } from './sink.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -78,14 +86,16 @@ class Broke extends Error {
 
 const args = process.argv.slice(2)
 let quick = false
+let compare = false
 let action = path.join(ROOT, 'dist/index.js')
 for (let i = 0; i < args.length; i++) {
   const arg = args[i]
   if (arg === '--quick') quick = true
+  else if (arg === '--compare') compare = true
   else if (arg === '--action') action = path.resolve(args[++i] ?? '')
   else if (arg.startsWith('--action=')) action = path.resolve(arg.slice('--action='.length))
   else {
-    console.error(`bench: unknown argument '${arg}'. Usage: npm run bench [-- --quick] [-- --action=path/to/index.js]`)
+    console.error(`bench: unknown argument '${arg}'. Usage: npm run bench [-- --quick] [-- --compare] [-- --action=path/to/index.js]`)
     process.exit(2)
   }
 }
@@ -125,6 +135,39 @@ const curlVersion = curl
   ? spawnSync('curl', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0].split(' ').slice(0, 2).join(' ')
   : null
 
+const defaults = inputDefaults(path.join(ROOT, 'action.yml'))
+
+/**
+ * The Nodes the action runs on: Node 24 first (what GitHub runs, the one the
+ * goals are judged on), then, with --compare, the one running this script.
+ * Each { bin, version, label, how }.
+ */
+function runtimes() {
+  let primary
+  const given = process.env.DRAFTCLIP_BENCH_NODE
+  if (given) {
+    const version = nodeVersion(given)
+    if (!version) throw new Broke(`DRAFTCLIP_BENCH_NODE=${given} does not run (or does not say its version)`)
+    if (!isMajor(version)) progress(`DRAFTCLIP_BENCH_NODE is Node ${version}, not 24: GitHub runs the action on Node 24`)
+    primary = { bin: given, version, how: 'DRAFTCLIP_BENCH_NODE' }
+  } else {
+    try {
+      const found = findNode24({ log: progress })
+      primary = { bin: found.path, version: found.version, how: 'bench/node24.js: npm package node@24, cached' }
+    } catch (error) {
+      throw new Broke(`no Node 24 to run the action on: ${error.message}\nOr point DRAFTCLIP_BENCH_NODE at a Node 24 binary.`)
+    }
+  }
+  const list = [primary]
+  if (compare) {
+    if (process.version === primary.version) progress(`--compare: this Node is ${process.version} too, nothing to compare`)
+    else list.push({ bin: process.execPath, version: process.version, how: "this machine's, running the bench" })
+  }
+  for (const rt of list) rt.label = `Node ${rt.version.slice(1).split('.')[0]}`
+  if (list.length > 1 && list[0].label === list[1].label) for (const rt of list) rt.label = `Node ${rt.version.slice(1)}`
+  return list
+}
+
 function commandWorks(cmd, cmdArgs) {
   const r = spawnSync(cmd, cmdArgs, { stdio: 'ignore' })
   return !r.error && r.status === 0
@@ -138,13 +181,26 @@ function lastLines(text, n) {
   return text.trimEnd().split('\n').slice(-n).join('\n')
 }
 
+/** The words that run a command through the RSS wrapper (none without python3), and the file it reports to. */
+function wrapper() {
+  const resultFile = path.join(tmp, `measure-${++measured}.json`)
+  return { resultFile, prefix: python ? ['python3', '-c', RSS_WRAPPER, resultFile] : [] }
+}
+
+// Each measured command gets its own process group (detached), so a timeout
+// can end the command and not just the wrapper.
+
 /** Runs cmd (through the RSS wrapper when python3 is there): { wallS, rssKiB, code, output }. */
 async function measure(cmd, cmdArgs, { cwd = tmp, env = process.env } = {}) {
-  const resultFile = path.join(tmp, `measure-${++measured}.json`)
-  const [file, argv] = python ? ['python3', ['-c', RSS_WRAPPER, resultFile, cmd, ...cmdArgs]] : [cmd, cmdArgs]
+  const { resultFile, prefix } = wrapper()
+  const [file, ...argv] = [...prefix, cmd, ...cmdArgs]
   const started = performance.now()
-  // Its own process group, so a timeout can end the command and not just the wrapper.
   const child = spawn(file, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  return finish(child, [cmd, ...cmdArgs].join(' '), resultFile, started)
+}
+
+/** Waits for a measured child: { wallS, rssKiB, code, output }; throws on a timeout or a failed wrapper. */
+async function finish(child, shown, resultFile, started) {
   running.add(child)
   let output = ''
   const keep = chunk => {
@@ -165,7 +221,6 @@ async function measure(cmd, cmdArgs, { cwd = tmp, env = process.env } = {}) {
   const wallS = (performance.now() - started) / 1000
   clearTimeout(timer)
   running.delete(child)
-  const shown = [cmd, ...cmdArgs].join(' ')
   if (timedOut) throw new Broke(`${shown} did not finish within ${RUN_TIMEOUT_MS / 60000} minutes`, output)
   if (!python) return { wallS, rssKiB: null, code: code ?? 128, output }
   if (code !== 0 || !fs.existsSync(resultFile)) throw new Broke(`the RSS wrapper failed (${code ?? signal}) around ${shown}`, output)
@@ -183,70 +238,26 @@ function killGroup(child) {
   }
 }
 
-/** The `default:` of each input in action.yml, as the runner passes them (expressions left out). */
-function actionDefaults() {
-  const defaults = {}
-  let inInputs = false
-  let input
-  for (const line of fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8').split(/\r?\n/)) {
-    if (/^\S/.test(line)) {
-      inInputs = /^inputs:\s*$/.test(line)
-      continue
-    }
-    if (!inInputs) continue
-    const name = /^ {2}([\w-]+):\s*$/.exec(line)
-    if (name) input = name[1]
-    const value = /^ {4}default:\s*(.*)$/.exec(line)?.[1].trim()
-    if (value === undefined || !input) continue
-    const unquoted = /^'.*'$|^".*"$/.test(value) ? value.slice(1, -1) : value
-    if (!unquoted.includes('${{')) defaults[input] = unquoted
-  }
-  return defaults
-}
-
-/** GITHUB_OUTPUT as @actions/core writes it: `name<<DELIMITER` blocks, or `name=value` lines. */
-function parseGithubOutput(text) {
-  const outputs = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const block = /^([^=<]+)<<(.+)$/.exec(lines[i])
-    if (block) {
-      const value = []
-      while (++i < lines.length && lines[i] !== block[2]) value.push(lines[i])
-      outputs[block[1]] = value.join('\n')
-    } else if (lines[i].includes('=')) {
-      outputs[lines[i].slice(0, lines[i].indexOf('='))] = lines[i].slice(lines[i].indexOf('=') + 1)
-    }
-  }
-  return outputs
-}
-
-const defaults = actionDefaults()
-
-/** node dist/index.js as the runner starts it. Throws unless it exits 0. */
-async function runAction(workspace, inputs) {
-  const runner = fs.mkdtempSync(path.join(tmp, 'runner-'))
-  const outputFile = path.join(runner, 'output')
-  const summaryFile = path.join(runner, 'summary')
-  fs.writeFileSync(outputFile, '')
-  fs.writeFileSync(summaryFile, '')
-  const env = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? tmp,
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    RUNNER_TEMP: runner
-  }
-  for (const [name, value] of Object.entries({ ...defaults, ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value
-  try {
-    const run = await measure(process.execPath, [action], { cwd: workspace, env })
-    if (run.code !== 0) throw new Broke(`the action exited ${run.code}`, run.output)
-    return { ...run, outputs: parseGithubOutput(fs.readFileSync(outputFile, 'utf8')) }
-  } finally {
-    fs.rmSync(runner, { recursive: true, force: true })
-  }
+/** node dist/index.js as the runner starts it (sandbox/runner.js), on `runtime`. Throws unless it exits 0. */
+async function runAction(runtime, workspace, inputs) {
+  const { resultFile, prefix } = wrapper()
+  const started = performance.now()
+  const { child, done } = startAction({
+    node: runtime.bin,
+    entry: action,
+    workspace,
+    inputs,
+    defaults,
+    baseEnv: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmp },
+    tmpDir: tmp,
+    prefix,
+    spawnOptions: { detached: true }
+  })
+  const [run, result] = await Promise.all([finish(child, `${runtime.bin} ${action}`, resultFile, started), done])
+  if (run.code !== 0) throw new Broke(`the action (${runtime.label}) exited ${run.code}`, run.output)
+  if (result.outputError)
+    throw new Broke(`the action (${runtime.label}) wrote a GITHUB_OUTPUT that does not parse: ${result.outputError.message}`)
+  return { ...run, outputs: result.outputs }
 }
 
 /** An MP4 as far as a header check can tell: an ftyp box, then random data, written 1 MiB at a time. */
@@ -297,6 +308,11 @@ const medianOf = (runs, key) => (runs.length === 0 || runs[0][key] === null ? nu
 
 // ---- the measurements -------------------------------------------------------
 
+/** The `label` of a row, with the Node's when more than one is measured. */
+function on(rt, label) {
+  return nodes.length > 1 ? `${label}, ${rt.label}` : label
+}
+
 async function uploads(sink) {
   const workspace = fs.mkdtempSync(path.join(tmp, 'ws-upload-'))
   const rows = []
@@ -304,41 +320,43 @@ async function uploads(sink) {
     const name = `upload-${size.label.replace(' ', '')}.mp4`
     const file = path.join(workspace, name)
     writeVideo(file, size.bytes)
-    const row = { ...size, action: [], curl: [], ledger: [] }
+    const row = { ...size, nodes: nodes.map(() => ({ action: [], ledger: [] })), curl: [] }
     for (let i = 1; i <= size.runs; i++) {
-      let from = sink.uploads.length
-      const run = await runAction(workspace, {
-        'api-key': API_KEY,
-        videos: name,
-        description: CAPTION,
-        wait: 'false',
-        'base-url': sink.url
-      })
-      const [upload] = checkUploads(sink, from, 1, size.bytes, `action, ${size.label}`)
-      if (run.outputs['publish-id'] !== upload.publishId) {
-        throw new Broke(
-          `action, ${size.label}: publish-id output '${run.outputs['publish-id']}', the sink gave '${upload.publishId}'`,
-          run.output
-        )
-      }
-      row.action.push(run)
-      progress(`${size.label} action ${i}/${size.runs}: ${seconds(run.wallS)}, ${mb(run.rssKiB)}`)
+      for (const [n, rt] of nodes.entries()) {
+        let from = sink.uploads.length
+        const run = await runAction(rt, workspace, {
+          'api-key': API_KEY,
+          videos: name,
+          description: CAPTION,
+          wait: 'false',
+          'base-url': sink.url
+        })
+        const [upload] = checkUploads(sink, from, 1, size.bytes, `action, ${on(rt, size.label)}`)
+        if (run.outputs['publish-id'] !== upload.publishId) {
+          throw new Broke(
+            `action, ${on(rt, size.label)}: publish-id output '${run.outputs['publish-id']}', the sink gave '${upload.publishId}'`,
+            run.output
+          )
+        }
+        row.nodes[n].action.push(run)
+        progress(`${on(rt, size.label)} action ${i}/${size.runs}: ${seconds(run.wallS)}, ${mb(run.rssKiB)}`)
 
-      // The same upload with a (new, empty) ledger: the file is hashed first, then sent.
-      from = sink.uploads.length
-      const ledgerRun = await runAction(workspace, {
-        'api-key': API_KEY,
-        videos: name,
-        description: CAPTION,
-        wait: 'false',
-        'base-url': sink.url,
-        ledger: `ledger-${size.label.replace(' ', '')}-${i}.json`
-      })
-      checkUploads(sink, from, 1, size.bytes, `action with a ledger, ${size.label}`)
-      row.ledger.push(ledgerRun)
-      progress(`${size.label} action with a ledger ${i}/${size.runs}: ${seconds(ledgerRun.wallS)}, ${mb(ledgerRun.rssKiB)}`)
+        // The same upload with a (new, empty) ledger: the file is hashed first, then sent.
+        from = sink.uploads.length
+        const ledgerRun = await runAction(rt, workspace, {
+          'api-key': API_KEY,
+          videos: name,
+          description: CAPTION,
+          wait: 'false',
+          'base-url': sink.url,
+          ledger: `ledger-${size.label.replace(' ', '')}-${i}-${n}.json`
+        })
+        checkUploads(sink, from, 1, size.bytes, `action with a ledger, ${on(rt, size.label)}`)
+        row.nodes[n].ledger.push(ledgerRun)
+        progress(`${on(rt, size.label)} action with a ledger ${i}/${size.runs}: ${seconds(ledgerRun.wallS)}, ${mb(ledgerRun.rssKiB)}`)
+      }
       if (!curl) continue
-      from = sink.uploads.length
+      const from = sink.uploads.length
       const c = await measure(
         'curl',
         [
@@ -375,31 +393,33 @@ async function latency(sink) {
   const workspace = fs.mkdtempSync(path.join(tmp, 'ws-latency-'))
   for (let i = 1; i <= plan.latencyVideos; i++) writeVideo(path.join(workspace, `clip-${String(i).padStart(2, '0')}.mp4`), SMALL_VIDEO)
   sink.configure({ uploadDelayMs: UPLOAD_DELAY_MS, pollsToComplete: POLLS_TO_COMPLETE })
-  const runs = { 1: [], 4: [] }
+  const runs = nodes.map(() => ({ 1: [], 4: [] }))
   try {
     // Interleaved, so a slow moment of the machine does not land on one side only.
     for (let i = 1; i <= plan.latencyRuns; i++) {
-      for (const concurrency of [1, 4]) {
-        const from = sink.uploads.length
-        const run = await runAction(workspace, {
-          'api-key': API_KEY,
-          videos: '*.mp4',
-          description: CAPTION,
-          wait: 'true',
-          'poll-interval': '0.1',
-          concurrency: String(concurrency),
-          'base-url': sink.url
-        })
-        const seen = checkUploads(sink, from, plan.latencyVideos, SMALL_VIDEO, `action, concurrency ${concurrency}`)
-        const postIds = JSON.parse(run.outputs['post-ids'] ?? '[]')
-        if (postIds.length !== plan.latencyVideos || postIds.some(id => id !== POST_ID)) {
-          throw new Broke(`action, concurrency ${concurrency}: post-ids output ${run.outputs['post-ids']}`, run.output)
+      for (const [n, rt] of nodes.entries()) {
+        for (const concurrency of [1, 4]) {
+          const who = on(rt, `concurrency ${concurrency}`)
+          const from = sink.uploads.length
+          const run = await runAction(rt, workspace, {
+            'api-key': API_KEY,
+            videos: '*.mp4',
+            description: CAPTION,
+            wait: 'true',
+            'poll-interval': '0.1',
+            concurrency: String(concurrency),
+            'base-url': sink.url
+          })
+          const seen = checkUploads(sink, from, plan.latencyVideos, SMALL_VIDEO, `action, ${who}`)
+          const postIds = JSON.parse(run.outputs['post-ids'] ?? '[]')
+          if (postIds.length !== plan.latencyVideos || postIds.some(id => id !== POST_ID)) {
+            throw new Broke(`action, ${who}: post-ids output ${run.outputs['post-ids']}`, run.output)
+          }
+          const underPolled = seen.find(u => (sink.polls.get(u.publishId) ?? 0) < POLLS_TO_COMPLETE)
+          if (underPolled) throw new Broke(`action, ${who}: ${underPolled.publishId} was published without ${POLLS_TO_COMPLETE} polls`)
+          runs[n][concurrency].push(run)
+          progress(`${plan.latencyVideos} videos, ${who}, run ${i}/${plan.latencyRuns}: ${seconds(run.wallS)}`)
         }
-        const underPolled = seen.find(u => (sink.polls.get(u.publishId) ?? 0) < POLLS_TO_COMPLETE)
-        if (underPolled)
-          throw new Broke(`action, concurrency ${concurrency}: ${underPolled.publishId} was published without ${POLLS_TO_COMPLETE} polls`)
-        runs[concurrency].push(run)
-        progress(`${plan.latencyVideos} videos, concurrency ${concurrency}, run ${i}/${plan.latencyRuns}: ${seconds(run.wallS)}`)
       }
     }
   } finally {
@@ -412,21 +432,27 @@ async function latency(sink) {
 async function coldStart(sink) {
   const workspace = fs.mkdtempSync(path.join(tmp, 'ws-cold-'))
   writeVideo(path.join(workspace, 'cold.mp4'), SMALL_VIDEO)
-  const bare = []
-  const act = []
+  const cold = nodes.map(() => ({ bare: [], act: [] }))
   for (let i = 1; i <= plan.coldRuns; i++) {
-    const b = await measure(process.execPath, ['-e', '0'])
-    if (b.code !== 0) throw new Broke(`node -e 0 exited ${b.code}`, b.output)
-    bare.push(b)
-    const from = sink.uploads.length
-    act.push(
-      await runAction(workspace, { 'api-key': API_KEY, videos: 'cold.mp4', description: CAPTION, wait: 'false', 'base-url': sink.url })
-    )
-    checkUploads(sink, from, 1, SMALL_VIDEO, 'action, cold start')
-    progress(`cold start ${i}/${plan.coldRuns}: node -e 0 ${seconds(b.wallS)}, action ${seconds(act.at(-1).wallS)}`)
+    for (const [n, rt] of nodes.entries()) {
+      const b = await measure(rt.bin, ['-e', '0'])
+      if (b.code !== 0) throw new Broke(`${rt.label}: node -e 0 exited ${b.code}`, b.output)
+      cold[n].bare.push(b)
+      const from = sink.uploads.length
+      const a = await runAction(rt, workspace, {
+        'api-key': API_KEY,
+        videos: 'cold.mp4',
+        description: CAPTION,
+        wait: 'false',
+        'base-url': sink.url
+      })
+      cold[n].act.push(a)
+      checkUploads(sink, from, 1, SMALL_VIDEO, `action, ${on(rt, 'cold start')}`)
+      progress(`${on(rt, 'cold start')} ${i}/${plan.coldRuns}: node -e 0 ${seconds(b.wallS)}, action ${seconds(a.wallS)}`)
+    }
   }
   fs.rmSync(workspace, { recursive: true, force: true })
-  return { bare, act }
+  return cold
 }
 
 // ---- the report --------------------------------------------------------------
@@ -445,14 +471,20 @@ function report(rows, lat, cold) {
   const p = line => out.push(line)
   const cpus = os.cpus()
   const bundle = action.startsWith(ROOT + path.sep) ? path.relative(ROOT, action) : action
+  const [main] = nodes
   p(`# DraftClip Publish benchmark${quick ? ' (quick mode)' : ''}`)
   p('')
   p(`- Date: ${new Date().toISOString()}`)
   p(
-    `- Node ${process.version}, ${os.platform()} ${os.arch()}, ${cpus.length} cores (os.cpus().length), ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`
+    `- Node ${main.version}, ${os.platform()} ${os.arch()}, ${cpus.length} cores (os.cpus().length), ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`
   )
+  for (const [n, rt] of nodes.entries()) {
+    p(
+      `- ${n === 0 ? 'The action runs on' : 'Beside it, for comparison:'} Node ${rt.version} (${rt.bin}, ${rt.how})${n === 0 && nodes.length > 1 ? '; the goals are judged on it' : ''}`
+    )
+  }
   p(
-    `- Action: \`node ${bundle}\` (${(bundleBytes(action) / 1e6).toFixed(2)} MB bundle with its chunks), as the runner starts it; server: bench/sink.js on 127.0.0.1`
+    `- Action: \`node ${bundle}\` (${(bundleBytes(action) / 1e6).toFixed(2)} MB bundle with its chunks), as the runner starts it; server: bench/sink.js on 127.0.0.1 (the bench itself runs on Node ${process.version})`
   )
   p(
     `- Yardstick: ${curl ? `${curlVersion}, \`curl -sS -o /dev/null -X POST -H 'Authorization: Bearer …' -F video=@file -F description=… -F privacy_level=SELF_ONLY\`` : 'curl is not installed here: the curl columns are skipped'}`
@@ -477,25 +509,32 @@ function report(rows, lat, cold) {
     p('|---|--:|--:|--:|--:|')
   }
   for (const row of rows) {
-    const aWall = medianOf(row.action, 'wallS')
-    const aRss = medianOf(row.action, 'rssKiB')
-    if (curl) {
-      const cWall = medianOf(row.curl, 'wallS')
-      row.throughputRatio = cWall / aWall
-      p(
-        `| ${row.label} | ${row.runs} | ${seconds(aWall)} | ${rate(row.bytes, aWall)} | ${seconds(cWall)} | ${rate(row.bytes, cWall)} | ${ratio(row.throughputRatio)} | ${mb(aRss)} | ${mb(medianOf(row.curl, 'rssKiB'))} |`
-      )
-    } else {
-      p(`| ${row.label} | ${row.runs} | ${seconds(aWall)} | ${rate(row.bytes, aWall)} | ${mb(aRss)} |`)
+    row.throughputRatio = []
+    for (const [n, rt] of nodes.entries()) {
+      const aWall = medianOf(row.nodes[n].action, 'wallS')
+      const aRss = medianOf(row.nodes[n].action, 'rssKiB')
+      if (curl) {
+        const cWall = medianOf(row.curl, 'wallS')
+        row.throughputRatio[n] = cWall / aWall
+        p(
+          `| ${on(rt, row.label)} | ${row.runs} | ${seconds(aWall)} | ${rate(row.bytes, aWall)} | ${seconds(cWall)} | ${rate(row.bytes, cWall)} | ${ratio(row.throughputRatio[n])} | ${mb(aRss)} | ${mb(medianOf(row.curl, 'rssKiB'))} |`
+        )
+      } else {
+        p(`| ${on(rt, row.label)} | ${row.runs} | ${seconds(aWall)} | ${rate(row.bytes, aWall)} | ${mb(aRss)} |`)
+      }
     }
   }
   const first = rows[0]
   const last = rows.at(-1)
-  const rssFirst = medianOf(first.action, 'rssKiB')
-  const rssLast = medianOf(last.action, 'rssKiB')
-  const rssGrowth = rssFirst === null ? null : rssLast / rssFirst
+  const growth = (n, key) => {
+    const from = medianOf(first.nodes[n][key], 'rssKiB')
+    return from === null ? null : medianOf(last.nodes[n][key], 'rssKiB') / from
+  }
+  const rssLast = medianOf(last.nodes[0].action, 'rssKiB')
+  const rssGrowth = growth(0, 'action')
   p('')
-  p(`Action peak RSS, ${last.label} run / ${first.label} run: ${ratio(rssGrowth)}`)
+  for (const [n, rt] of nodes.entries())
+    p(`Action peak RSS, ${on(rt, `${last.label} run / ${first.label} run`)}: ${ratio(growth(n, 'action'))}`)
   p('')
 
   p('With a `ledger` (each run a new one, so the video is hashed, then uploaded: two reads of the file):')
@@ -503,44 +542,51 @@ function report(rows, lat, cold) {
   p('| File | Action wall | Action MB/s | Action peak RSS |')
   p('|---|--:|--:|--:|')
   for (const row of rows) {
-    const wall = medianOf(row.ledger, 'wallS')
-    p(`| ${row.label} | ${seconds(wall)} | ${rate(row.bytes, wall)} | ${mb(medianOf(row.ledger, 'rssKiB'))} |`)
+    for (const [n, rt] of nodes.entries()) {
+      const wall = medianOf(row.nodes[n].ledger, 'wallS')
+      p(`| ${on(rt, row.label)} | ${seconds(wall)} | ${rate(row.bytes, wall)} | ${mb(medianOf(row.nodes[n].ledger, 'rssKiB'))} |`)
+    }
   }
-  const ledgerGrowth = medianOf(last.ledger, 'rssKiB') / medianOf(first.ledger, 'rssKiB')
   p('')
-  p(`Action peak RSS with a ledger, ${last.label} run / ${first.label} run: ${ratio(ledgerGrowth)}`)
+  for (const [n, rt] of nodes.entries()) {
+    p(`Action peak RSS with a ledger, ${on(rt, `${last.label} run / ${first.label} run`)}: ${ratio(growth(n, 'ledger'))}`)
+  }
   p('')
 
-  const w1 = median(lat[1].map(r => r.wallS))
-  const w4 = median(lat[4].map(r => r.wallS))
-  const speedUp = w1 / w4
+  const speedUps = lat.map(runs => median(runs[1].map(r => r.wallS)) / median(runs[4].map(r => r.wallS)))
+  const speedUp = speedUps[0]
   p(
     `## ${plan.latencyVideos} videos of ${SMALL_VIDEO / 1024} KiB, each upload answered after ${UPLOAD_DELAY_MS} ms, published on the ${ordinal(POLLS_TO_COMPLETE)} poll (wait=true, poll-interval=0.1; median of ${plan.latencyRuns} run${plan.latencyRuns === 1 ? '' : 's'})`
   )
   p('')
   p('| Concurrency | Wall | Action peak RSS |')
   p('|--:|--:|--:|')
-  p(`| 1 | ${seconds(w1)} | ${mb(medianOf(lat[1], 'rssKiB'))} |`)
-  p(`| 4 | ${seconds(w4)} | ${mb(medianOf(lat[4], 'rssKiB'))} |`)
+  for (const [n, rt] of nodes.entries()) {
+    for (const c of [1, 4])
+      p(`| ${on(rt, String(c))} | ${seconds(median(lat[n][c].map(r => r.wallS)))} | ${mb(medianOf(lat[n][c], 'rssKiB'))} |`)
+  }
   p('')
-  p(`Speed-up, concurrency 4 over 1: ${ratio(speedUp)}`)
+  for (const [n, rt] of nodes.entries()) p(`Speed-up, ${on(rt, 'concurrency 4 over 1')}: ${ratio(speedUps[n])}`)
   p('')
 
-  const bareWall = median(cold.bare.map(r => r.wallS))
-  const actWall = median(cold.act.map(r => r.wallS))
-  const coldRatio = actWall / bareWall
+  const coldRatios = cold.map(c => median(c.act.map(r => r.wallS)) / median(c.bare.map(r => r.wallS)))
+  const coldRatio = coldRatios[0]
   p(`## Cold start (median of ${plan.coldRuns} runs each)`)
   p('')
   p('| Command | Wall | Peak RSS |')
   p('|---|--:|--:|')
-  p(`| \`node -e 0\` | ${seconds(bareWall)} | ${mb(medianOf(cold.bare, 'rssKiB'))} |`)
-  p(`| \`node ${bundle}\`, one ${SMALL_VIDEO / 1024} KiB video, wait=false | ${seconds(actWall)} | ${mb(medianOf(cold.act, 'rssKiB'))} |`)
+  for (const [n, rt] of nodes.entries()) {
+    p(`| ${on(rt, '`node -e 0`')} | ${seconds(median(cold[n].bare.map(r => r.wallS)))} | ${mb(medianOf(cold[n].bare, 'rssKiB'))} |`)
+    p(
+      `| ${on(rt, `\`node ${bundle}\`, one ${SMALL_VIDEO / 1024} KiB video, wait=false`)} | ${seconds(median(cold[n].act.map(r => r.wallS)))} | ${mb(medianOf(cold[n].act, 'rssKiB'))} |`
+    )
+  }
   p('')
-  p(`Action / bare node: ${ratio(coldRatio)}`)
+  for (const [n, rt] of nodes.entries()) p(`Action / bare node${nodes.length > 1 ? `, ${rt.label}` : ''}: ${ratio(coldRatios[n])}`)
   p('')
 
   const judge = (value, ok) => (value === null || !Number.isFinite(value) ? 'SKIP' : ok ? 'PASS' : 'MISS')
-  p('## Goals')
+  p(nodes.length > 1 ? `## Goals (${main.label})` : '## Goals')
   p('')
   p('| Goal | Measured | Result |')
   p('|---|--:|---|')
@@ -548,7 +594,7 @@ function report(rows, lat, cold) {
   p(
     `| Peak RSS at ${last.label} ≤ ${GOALS.rssGrowth}x the ${first.label} run | ${ratio(rssGrowth)} | ${judge(rssGrowth, rssGrowth <= GOALS.rssGrowth)} |`
   )
-  const tr = curl ? last.throughputRatio : null
+  const tr = curl ? last.throughputRatio[0] : null
   p(
     `| Throughput at ${last.label} ≥ ${GOALS.throughputVsCurl}x curl | ${curl ? ratio(tr) : 'n/a (no curl)'} | ${judge(tr, tr >= GOALS.throughputVsCurl)} |`
   )
@@ -586,9 +632,12 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 let sink
+let nodes = []
 let exitCode = 0
 try {
   if (!fs.existsSync(action)) throw new Broke(`${action} does not exist: run npm run bundle first`)
+  nodes = runtimes()
+  progress(`the action runs on ${nodes.map(rt => `Node ${rt.version} (${rt.bin})`).join(' and on ')}`)
   if (!python) progress('python3 is missing: peak RSS will not be measured')
   if (!curl) progress('curl is missing: the curl columns are skipped')
   sink = await startSink()

@@ -3,18 +3,13 @@
 // in sandbox/server.js, it never parses an upload whole. It counts the bytes
 // and keeps only the first and last few KiB of each body, so it costs little
 // CPU and flat memory, yet can tell afterwards whether the video part arrived
-// whole. Node built-ins only.
+// whole. Node built-ins only (and sandbox/statuses.js, DraftClip's status table).
 
 import http from 'node:http'
+import { STATUSES } from '../sandbox/statuses.js'
 
 const EDGE_BYTES = 64 * 1024
 const POST_ID = '7123456789012345678'
-
-const STATUS_TEXT = {
-  PROCESSING_UPLOAD: ['Uploading', 'Video is being uploaded to TikTok servers'],
-  PROCESSING: ['Processing', 'Video is being processed by TikTok'],
-  PUBLISH_COMPLETE: ['Published', 'Video has been successfully published']
-}
 
 /**
  * @typedef {object} UploadRecord
@@ -119,13 +114,13 @@ export async function startSink(options = {}) {
     const seen = polls.get(publishId) + 1
     polls.set(publishId, seen)
     const status = seen >= settings.pollsToComplete ? 'PUBLISH_COMPLETE' : seen === 1 ? 'PROCESSING_UPLOAD' : 'PROCESSING'
-    const [label, description] = STATUS_TEXT[status]
+    const { label, description, complete } = STATUSES[status]
     const data = {
       publish_id: publishId,
       status,
       status_label: label,
       status_description: description,
-      is_complete: status === 'PUBLISH_COMPLETE'
+      is_complete: complete
     }
     if (status === 'PUBLISH_COMPLETE') data.publicaly_available_post_id = POST_ID
     send(res, 200, { success: true, data, message: description })

@@ -1,7 +1,6 @@
 // `npm start`: runs the bundled action (dist/index.js) against the DraftClip
 // sandbox exactly as a GitHub runner would, and shows what a user would see.
 
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import fs from 'node:fs/promises'
 import os from 'node:os'
@@ -9,7 +8,7 @@ import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { startSandbox } from './server.js'
-import { actionInputDefaults, parseGithubOutput } from './outputs.js'
+import { inputDefaults, startAction } from './runner.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const entry = path.join(root, 'dist', 'index.js')
@@ -46,10 +45,6 @@ const INPUTS = {
   'poll-interval': '0.2',
   'wait-timeout': '30',
   'if-no-files-found': 'error'
-}
-
-function inputVar(name) {
-  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 }
 
 // Renders workflow commands (::group::, ::error::, ::add-mask::...) roughly as
@@ -114,9 +109,8 @@ async function main() {
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'draftclip-demo-'))
   const workspace = path.join(tmp, 'workspace')
   const runnerTemp = path.join(tmp, 'runner-temp')
+  // GITHUB_OUTPUT and GITHUB_STEP_SUMMARY are made in tmp by the runner (sandbox/runner.js).
   const files = {
-    output: path.join(tmp, 'github_output'),
-    summary: path.join(tmp, 'step_summary.md'),
     state: path.join(tmp, 'github_state'),
     env: path.join(tmp, 'github_env'),
     path: path.join(tmp, 'github_path'),
@@ -139,28 +133,17 @@ async function main() {
 
   try {
     // The runner passes action.yml defaults for every input the workflow omits.
-    let defaults = {}
-    for (const name of ['action.yml', 'action.yaml']) {
-      const file = path.join(root, name)
-      if (existsSync(file)) {
-        defaults = actionInputDefaults(await fs.readFile(file, 'utf8'))
-        break
-      }
-    }
-    const inputs = { ...defaults, ...INPUTS, 'base-url': sandbox.url }
+    const inputs = { ...inputDefaults(), ...INPUTS, 'base-url': sandbox.url }
 
-    const env = {}
+    // This shell's environment, without what a runner would set itself.
+    const baseEnv = {}
     for (const [k, v] of Object.entries(process.env)) {
       if (/^(INPUT_|GITHUB_|RUNNER_|ACTIONS_)/.test(k) && k !== 'RUNNER_DEBUG') continue
-      env[k] = v
+      baseEnv[k] = v
     }
-    for (const [name, value] of Object.entries(inputs)) env[inputVar(name)] = value
-    Object.assign(env, {
+    // What a runner sets beside the inputs, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY.
+    const env = {
       CI: 'true',
-      GITHUB_ACTIONS: 'true',
-      GITHUB_WORKSPACE: workspace,
-      GITHUB_OUTPUT: files.output,
-      GITHUB_STEP_SUMMARY: files.summary,
       GITHUB_STATE: files.state,
       GITHUB_ENV: files.env,
       GITHUB_PATH: files.path,
@@ -182,7 +165,7 @@ async function main() {
       RUNNER_TEMP: runnerTemp,
       RUNNER_OS: os.platform() === 'win32' ? 'Windows' : os.platform() === 'darwin' ? 'macOS' : 'Linux',
       RUNNER_ARCH: os.arch().toUpperCase()
-    })
+    }
 
     console.log(`DraftClip sandbox at ${sandbox.url} (API key ${API_KEY})`)
     console.log(`Workspace ${workspace}:`)
@@ -199,43 +182,36 @@ async function main() {
     const masks = new Set([API_KEY])
     const stdout = createRenderer(process.stdout, masks)
     const stderr = createRenderer(process.stderr, masks)
-    const child = spawn(process.execPath, [entry], {
-      cwd: workspace,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
+    const { child, done } = startAction({ entry, workspace, inputs, env, baseEnv, runnerDir: tmp })
     child.stdout.on('data', c => stdout.write(c))
     child.stderr.on('data', c => stderr.write(c))
     const forward = signal => child.kill(signal)
     process.on('SIGINT', forward)
     process.on('SIGTERM', forward)
-    const code = await new Promise(resolve => {
-      child.on('error', err => {
-        console.error(`Could not start node dist/index.js: ${err.message}`)
-        resolve(1)
-      })
-      child.on('close', (status, signal) => resolve(status ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)))
+    const run = await done.catch(err => {
+      console.error(`Could not start node dist/index.js: ${err.message}`)
+      return null
     })
     process.off('SIGINT', forward)
     process.off('SIGTERM', forward)
     stdout.flush()
     stderr.flush()
+    if (!run) return 1
+    const code = run.code ?? (run.signal ? 128 + (os.constants.signals[run.signal] ?? 0) : 1)
 
     console.log(`\nThe action exited with code ${code}.`)
     let exitCode = code
     console.log('\nStep outputs:')
-    const outputText = await fs.readFile(files.output, 'utf8')
-    try {
-      const outputs = parseGithubOutput(outputText)
-      const names = Object.keys(outputs)
-      if (names.length === 0) console.log('  (none)')
-      for (const name of names) console.log(`  ${name}: ${indent(outputs[name])}`)
-    } catch (err) {
-      console.log(`  ${err.message}\n  The file as written:\n    ${indent(outputText)}`)
+    if (run.outputError) {
+      console.log(`  ${run.outputError.message}\n  The file as written:\n    ${indent(run.outputText)}`)
       if (exitCode === 0) exitCode = 1
+    } else {
+      const names = Object.keys(run.outputs)
+      if (names.length === 0) console.log('  (none)')
+      for (const name of names) console.log(`  ${name}: ${indent(run.outputs[name])}`)
     }
 
-    const summary = await fs.readFile(files.summary, 'utf8')
+    const summary = run.summary
     console.log('\nJob summary:')
     console.log(summary.trim() ? `    ${indent(summary.trimEnd())}` : '  (empty)')
 

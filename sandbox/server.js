@@ -6,6 +6,7 @@
 import http from 'node:http'
 import { createHash, randomBytes, randomInt } from 'node:crypto'
 import { MultipartParser, getBoundary } from './multipart.js'
+import { STATUSES } from './statuses.js'
 
 const MIB = 1024 * 1024
 const DEFAULT_KEY = 'ttapi_sandbox_key'
@@ -17,14 +18,6 @@ const DEFAULT_RESET_AFTER = 64 * 1024
 
 const PRIVACY_LEVELS = ['SELF_ONLY', 'MUTUAL_FOLLOW_FRIENDS', 'PUBLIC_TO_EVERYONE']
 const EXTENSIONS = ['mp4', 'mov', 'avi']
-
-const STATUSES = {
-  PROCESSING_UPLOAD: { label: 'Uploading', description: 'Video is being uploaded to TikTok servers', complete: false },
-  PROCESSING: { label: 'Processing', description: 'Video is being processed by TikTok', complete: false },
-  PUBLISH_COMPLETE: { label: 'Published', description: 'Video has been successfully published', complete: true },
-  FAILED: { label: 'Failed', description: 'Video upload/processing failed', complete: true },
-  SEND_TO_USER_INBOX: { label: 'Sent to inbox', description: 'Video sent to inbox (draft mode)', complete: true }
-}
 
 const debug = process.env.SANDBOX_DEBUG === '1' ? (...args) => console.error('[sandbox]', ...args) : () => {}
 

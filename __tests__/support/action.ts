@@ -1,12 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { actionInputDefaults, parseGithubOutput } from '../../sandbox/outputs.js'
+import { startAction as startRunner } from '../../sandbox/runner.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-export const DIST = path.join(ROOT, 'dist/index.js')
+/**
+ * The bundle the end-to-end suites run: built from the current src/ by the
+ * jest globalSetup (__tests__/support/global-setup.js) for each run, so a
+ * broken src/ fails them; dist/ is only checked against src/ by CI.
+ */
+export const DIST = process.env.DRAFTCLIP_E2E_BUNDLE ?? ''
+/** The Node that runs it (GitHub runs actions on Node 24): DRAFTCLIP_E2E_NODE, default this one. */
+export const NODE = process.env.DRAFTCLIP_E2E_NODE || process.execPath
 export const API_KEY = 'ttapi_sandbox_key'
 
 export interface ActionRun {
@@ -26,64 +33,35 @@ export interface Started {
   done: Promise<ActionRun>
 }
 
-const defaults = actionInputDefaults(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'))
-
 /** A fresh workspace folder. */
 export function workspace(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'draftclip-ws-'))
 }
 
 /**
- * Starts dist/index.js as the runner does: INPUT_* variables (action.yml
- * defaults first, hyphens kept), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files,
- * GITHUB_WORKSPACE as the working directory.
+ * Starts the bundle as the runner does (sandbox/runner.js): INPUT_* variables
+ * (action.yml defaults first, hyphens kept), GITHUB_OUTPUT and
+ * GITHUB_STEP_SUMMARY files, GITHUB_WORKSPACE as the working directory.
  */
 export function startAction(ws: string, inputs: Record<string, string>, env: Record<string, string> = {}): Started {
-  const runnerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'draftclip-runner-'))
-  const outputFile = path.join(runnerDir, 'output')
-  const summaryFile = path.join(runnerDir, 'summary')
-  fs.writeFileSync(outputFile, '')
-  fs.writeFileSync(summaryFile, '')
-  const inputEnv: Record<string, string> = {}
-  for (const [name, value] of Object.entries({ ...defaults, ...inputs })) inputEnv[`INPUT_${name.toUpperCase()}`] = value
-  const child = spawn(process.execPath, [DIST], {
-    cwd: ws,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? os.tmpdir(),
-      GITHUB_ACTIONS: 'true',
-      GITHUB_WORKSPACE: ws,
-      GITHUB_OUTPUT: outputFile,
-      GITHUB_STEP_SUMMARY: summaryFile,
-      RUNNER_TEMP: runnerDir,
-      ...inputEnv,
-      ...env
-    },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-  const done = new Promise<ActionRun>((resolve, reject) => {
-    child.on('error', reject)
-    child.on('close', (code, signal) => {
-      const outputs = parseGithubOutput(fs.readFileSync(outputFile, 'utf8'))
-      const summary = fs.readFileSync(summaryFile, 'utf8')
-      fs.rmSync(runnerDir, { recursive: true, force: true })
-      resolve({
-        code,
-        signal,
-        stdout,
-        stderr,
-        outputs,
-        summary,
-        results: outputs.results ? (JSON.parse(outputs.results) as Record<string, unknown>[]) : [],
+  if (!DIST) throw new Error('DRAFTCLIP_E2E_BUNDLE is not set: run the tests through jest, whose globalSetup builds the bundle')
+  const { child, done } = startRunner({ node: NODE, entry: DIST, workspace: ws, inputs, env })
+  return {
+    child,
+    done: done.then(run => {
+      if (run.outputError) throw run.outputError
+      return {
+        code: run.code,
+        signal: run.signal,
+        stdout: run.stdout,
+        stderr: run.stderr,
+        outputs: run.outputs,
+        summary: run.summary,
+        results: run.outputs.results ? (JSON.parse(run.outputs.results) as Record<string, unknown>[]) : [],
         workspace: ws
-      })
+      }
     })
-  })
-  return { child, done }
+  }
 }
 
 export function runAction(ws: string, inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
