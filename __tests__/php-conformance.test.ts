@@ -19,7 +19,10 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
-import { DraftClipClient, acceptedUpload, multipartFrame, type UploadRequest } from '../src/draftclip.js'
+import { acceptedUpload } from '../src/draftclip/answers.js'
+import { DraftClipClient, type UploadRequest } from '../src/draftclip/client.js'
+import { multipartFrame } from '../src/draftclip/multipart.js'
+import { readChunks } from '../src/videos/read.js'
 
 const PHP_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'php')
 const ROUTER = path.join(PHP_DIR, 'router.php')
@@ -269,7 +272,7 @@ describe("DraftClipClient.upload against PHP's multipart parser (php -S)", () =>
     onProgress?: (sent: number) => void
   ): Promise<Seen> {
     if (!client || !php) throw new Error('the PHP server did not start')
-    const req: UploadRequest = { path: file.path, name, size: file.size, contentType, fields, onProgress }
+    const req: UploadRequest = { chunks: () => readChunks(file.path, file.size), name, size: file.size, contentType, fields, onProgress }
     const attempt = await client.upload(req)
     if (attempt.kind !== 'answer') {
       throw new Error(`no answer from PHP: ${attempt.code} ${attempt.message}\nphp -S said:\n${php.output().slice(-2000)}`)

@@ -147,7 +147,7 @@ describe('one lifecycle: the promises at the seams', () => {
       writeMp4(path.join(ws, 'v/a.mp4'))
       fs.copyFileSync(path.join(ws, 'v/a.mp4'), path.join(ws, 'v/b.mp4'))
       writeMp4(path.join(ws, 'v/c.mp4'), 5000)
-      const more = withLedger ? {} : { ledger: '' }
+      const more: Record<string, string> = withLedger ? {} : { ledger: '' }
       const dry = await runInProcess(ws, inputs(sandbox.url, { ...more, 'dry-run': 'true' }))
       expect(dry.results.map(r => r.status)).toEqual(['DRY_RUN', 'SKIPPED', 'DRY_RUN'])
       expect(dry.stdout).toContain('v/b.mp4: would skip (same content as v/a.mp4)')

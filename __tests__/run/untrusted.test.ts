@@ -2,7 +2,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { startSandbox, type Fault, type Sandbox } from '../../sandbox/server.js'
-import type { Attempt, DraftClip } from '../../src/draftclip/client.js'
+import type { DraftClip } from '../../src/draftclip/client.js'
 import { SECRET_RUN } from '../../src/secrets.js'
 import { everything, workspace, writeMp4 } from '../support/action.js'
 import { runInProcess } from '../support/in-process.js'
@@ -195,7 +195,7 @@ describe('the shared poll budget', () => {
           retryAfter: undefined,
           text: '',
           json: { success: true, data: { publish_id: id, status: 'PROCESSING_UPLOAD' } }
-        } as Attempt
+        }
       },
       status: async (id: string) => {
         stamps.push(now)
@@ -215,7 +215,7 @@ describe('the shared poll budget', () => {
           retryAfter: undefined,
           text: '',
           json: { success: true, data }
-        } as Attempt
+        }
       },
       close: async () => undefined
     })

@@ -45,7 +45,14 @@ export function workspace(): string {
  */
 export function startAction(ws: string, inputs: Record<string, string>, env: Record<string, string> = {}): Started {
   if (!DIST) throw new Error('DRAFTCLIP_E2E_BUNDLE is not set: run the tests through jest, whose globalSetup builds the bundle')
-  const { child, done } = startRunner({ node: NODE, entry: DIST, workspace: ws, inputs, env })
+  // The loopback sandbox may be polled fast; the shared poll budget is tested in-process.
+  const { child, done } = startRunner({
+    node: NODE,
+    entry: DIST,
+    workspace: ws,
+    inputs: { 'max-polls-per-minute': '600000', ...inputs },
+    env
+  })
   return {
     child,
     done: done.then(run => {
@@ -66,13 +73,6 @@ export function startAction(ws: string, inputs: Record<string, string>, env: Rec
 
 export function runAction(ws: string, inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
   return startAction(ws, inputs, env).done
-}
-
-/** Fast timings for tests; the defaults (60 s stall, 2 s backoff) are for real networks. */
-export const FAST = {
-  DRAFTCLIP_TEST_STALL_MS: '1500',
-  DRAFTCLIP_TEST_BACKOFF_BASE_MS: '50',
-  DRAFTCLIP_TEST_MAX_DELAY_MS: '3000'
 }
 
 /** An MP4 as far as any check can tell from its head: an ftyp box, then an mdat box of noise. */

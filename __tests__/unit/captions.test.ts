@@ -1,5 +1,14 @@
 import { describe, it, expect } from '@jest/globals'
-import { captionProblem, fillCaption, MAX_CAPTION_UNITS, RUN_PLACEHOLDERS, usesRunPlaceholders, type RunVars } from '../../src/captions.js'
+import {
+  captionProblem,
+  fillCaption,
+  hasLoneSurrogate,
+  MAX_CAPTION_UNITS,
+  missingRunPlaceholders,
+  RUN_PLACEHOLDERS,
+  usesRunPlaceholders,
+  type RunVars
+} from '../../src/videos/captions.js'
 
 const VIDEO = { name: 'trailer.mp4', stem: 'trailer', index: 2, count: 5 }
 const RUN: RunVars = {
@@ -115,5 +124,54 @@ describe('captionProblem', () => {
     const caption = 'a'.repeat(2199) + '😀'
     expect([...caption].length).toBe(2200)
     expect(captionProblem(caption)).toContain('2201 UTF-16 code units')
+  })
+})
+
+describe('hasLoneSurrogate', () => {
+  it.each([
+    ['\ud83d', true],
+    ['\ude00', true],
+    ['Launch \ud83d!', true],
+    ['\ude00\ud83d', true],
+    ['😀', false],
+    ['Launch 😀 #fyp', false],
+    ['', false],
+    ['plain', false]
+  ])('%j -> %s', (text, lone) => {
+    expect(hasLoneSurrogate(text)).toBe(lone)
+  })
+})
+
+describe('captionProblem: lone surrogates', () => {
+  it("refuses '\ud83d' alone, saying why", () => {
+    expect(captionProblem('New video \ud83d')).toBe(
+      'the caption has a lone UTF-16 surrogate (half an emoji); DraftClip would get U+FFFD in its place'
+    )
+  })
+
+  it('accepts a whole emoji', () => {
+    expect(captionProblem('New video \ud83d\ude00')).toBeUndefined()
+  })
+
+  it('says empty before anything else', () => {
+    expect(captionProblem('  ')).toBe('the caption is empty')
+  })
+})
+
+describe('missingRunPlaceholders', () => {
+  it('names each run placeholder without a value, once, in order of first use', () => {
+    expect(missingRunPlaceholders('{tag} {repo} {tag} {run_url} {sha}', { repo: 'octo/films', sha: 'abc1234' })).toEqual(['tag', 'run_url'])
+  })
+
+  it('ignores video placeholders and unknown ones', () => {
+    expect(missingRunPlaceholders('{name} {stem} {index} {count} {unknown} {Tag}', {})).toEqual([])
+  })
+
+  it('is empty when every run placeholder has a value', () => {
+    expect(missingRunPlaceholders('{repo} {sha} {ref} {tag} {run_url}', RUN)).toEqual([])
+  })
+
+  it('names all five when the run has none', () => {
+    expect(missingRunPlaceholders('{run_url}{ref}{sha}{repo}{tag}', {})).toEqual(['run_url', 'ref', 'sha', 'repo', 'tag'])
   })
 })

@@ -1,5 +1,5 @@
-import { endpoint } from '../../src/draftclip.js'
 import { describe, it, expect } from '@jest/globals'
+import { endpoint } from '../../src/draftclip/answers.js'
 import * as path from 'node:path'
 import {
   Input,
@@ -84,24 +84,14 @@ describe('parseInputs: defaults', () => {
     expect(inputs.releaseNotes).toBe(false)
     expect(inputs.githubToken).toBeUndefined()
     expect(inputs.responseTimeoutMs).toBe(600_000)
+    expect(inputs.maxPollsPerMinute).toBe(30)
     expect(inputs.workspace).toBe(WORKSPACE)
-    expect(inputs.timings).toEqual({ stallMs: 60_000, connectMs: 30_000, backoffBaseMs: 2_000, maxDelayMs: 120_000 })
+    // The transport's timings are no longer inputs (nor DRAFTCLIP_TEST_* variables).
+    expect('timings' in inputs).toBe(false)
   })
 
   it('uses the current directory when GITHUB_WORKSPACE is unset', () => {
     expect(parseInputs(env({ GITHUB_WORKSPACE: undefined })).workspace).toBe(process.cwd())
-  })
-
-  it('reads DRAFTCLIP_TEST_* timings and ignores unusable ones', () => {
-    const inputs = parseInputs(
-      env({
-        DRAFTCLIP_TEST_STALL_MS: '150',
-        DRAFTCLIP_TEST_CONNECT_MS: 'abc',
-        DRAFTCLIP_TEST_BACKOFF_BASE_MS: '0',
-        DRAFTCLIP_TEST_MAX_DELAY_MS: '-5'
-      })
-    )
-    expect(inputs.timings).toEqual({ stallMs: 150, connectMs: 30_000, backoffBaseMs: 2_000, maxDelayMs: 120_000 })
   })
 })
 
@@ -124,7 +114,8 @@ describe('parseInputs: accepted values', () => {
         'INPUT_DRY-RUN': 'False',
         'INPUT_RELEASE-NOTES': 'TRUE',
         'INPUT_GITHUB-TOKEN': 'ghs_token',
-        'INPUT_RESPONSE-TIMEOUT': '3600'
+        'INPUT_RESPONSE-TIMEOUT': '3600',
+        'INPUT_MAX-POLLS-PER-MINUTE': '120'
       })
     )
     expect(inputs.patterns).toEqual(['a/*.mp4', 'b/**/*.mov', '!b/skip.mov'])
@@ -143,6 +134,7 @@ describe('parseInputs: accepted values', () => {
     expect(inputs.releaseNotes).toBe(true)
     expect(inputs.githubToken).toBe('ghs_token')
     expect(inputs.responseTimeoutMs).toBe(3_600_000)
+    expect(inputs.maxPollsPerMinute).toBe(120)
   })
 
   it.each([
@@ -211,6 +203,25 @@ describe('parseInputs: rejected values name their input', () => {
   it.each(['0', '9', '2.0', 'x'])('rejects concurrency %j', raw => {
     const problem = oneProblem(env({ INPUT_CONCURRENCY: raw }), Input.Concurrency)
     expect(problem).toContain('from 1 to 8')
+  })
+
+  it.each([
+    ['1', 1],
+    [' 7 ', 7],
+    ['30', 30],
+    ['100000', 100_000]
+  ])('reads max-polls-per-minute %j as %d', (raw, expected) => {
+    expect(parseInputs(env({ 'INPUT_MAX-POLLS-PER-MINUTE': raw })).maxPollsPerMinute).toBe(expected)
+  })
+
+  it.each(['0', '-1', '1.5', '2.0', '1e3', 'ten', '0x10'])('rejects max-polls-per-minute %j', raw => {
+    expect(oneProblem(env({ 'INPUT_MAX-POLLS-PER-MINUTE': raw }), Input.MaxPollsPerMinute)).toBe(
+      `Input 'max-polls-per-minute' must be a whole number of 1 or more, got '${raw}'.`
+    )
+  })
+
+  it('spells the input max-polls-per-minute', () => {
+    expect(Input.MaxPollsPerMinute).toBe('max-polls-per-minute')
   })
 
   it.each(['0', '3601'])('rejects response-timeout %j', raw => {

@@ -1,19 +1,12 @@
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals'
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import {
-  decide,
-  hashFile,
-  Ledger,
-  LedgerError,
-  parseLedger,
-  releaseHint,
-  UNCONFIRMED,
-  UPLOADING,
-  type LedgerEntry
-} from '../../src/ledger.js'
+import { Ledger, LedgerError, parseLedger, type LedgerEntry } from '../../src/publish/ledger.js'
+import { Status } from '../../src/publish/lifecycle.js'
+
+const UPLOADING = Status.Uploading
 
 const H1 = 'a'.repeat(64)
 const H2 = '0123456789abcdef'.repeat(4)
@@ -93,37 +86,6 @@ describe('parseLedger', () => {
     const text = JSON.stringify({ version: 1, videos: { [H1]: entry(), [H2]: bad } })
     expect(ledgerError(() => parseLedger(text, 'l.json')).message).toContain(
       `has an entry for ${H2} without file, status, publish_id and post_id`
-    )
-  })
-})
-
-describe('decide', () => {
-  it('uploads a video with no entry', () => {
-    expect(decide(undefined)).toEqual({ action: 'upload' })
-  })
-
-  it('uploads again a video TikTok refused (FAILED), even with a publish id', () => {
-    expect(decide(entry({ status: 'FAILED', fail_reason: 'duration_check_failed' }))).toEqual({ action: 'upload' })
-  })
-
-  it.each(['PUBLISH_COMPLETE', 'SEND_TO_USER_INBOX', 'PROCESSING_UPLOAD', 'PROCESSING', UPLOADING, UNCONFIRMED])(
-    'skips a video with a publish id (status %s)',
-    status => {
-      const e = entry({ status })
-      expect(decide(e)).toEqual({ action: 'skip', entry: e })
-    }
-  )
-
-  it.each([UPLOADING, UNCONFIRMED, 'PROCESSING'])('holds back a video without a publish id (status %s) as unconfirmed', status => {
-    const e = entry({ status, publish_id: null, post_id: null })
-    expect(decide(e)).toEqual({ action: 'unconfirmed', entry: e })
-  })
-})
-
-describe('releaseHint', () => {
-  it('names the entry and the ledger file', () => {
-    expect(releaseHint('.draftclip/ledger.json', H1)).toBe(
-      `If it is not on TikTok (check the account and DraftClip's dashboard), delete the entry "${H1}" from .draftclip/ledger.json and run again.`
     )
   })
 })
@@ -285,31 +247,137 @@ describe('Ledger on disk', () => {
   })
 })
 
-describe('hashFile', () => {
+describe('Ledger: the text on disk', () => {
   let dir: string
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'draftclip-hash-'))
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'draftclip-ledger-text-'))
   })
   afterEach(() => {
     fs.rmSync(dir, { recursive: true, force: true })
   })
 
-  it.each([0, 1, 1024 * 1024, 3 * 1024 * 1024 + 17])('equals crypto sha256 of %d bytes', async size => {
-    const bytes = randomBytes(size)
-    const file = path.join(dir, `f${size}.mp4`)
-    fs.writeFileSync(file, bytes)
-    const expected = createHash('sha256').update(bytes).digest('hex')
-    expect(await hashFile(file, size)).toBe(expected)
-    expect(expected).toMatch(/^[0-9a-f]{64}$/)
+  it('is byte for byte JSON.stringify(data, null, 2) + newline, hashes sorted and keys in our order', async () => {
+    const file = path.join(dir, 'ledger.json')
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ note: 'kept by hand', version: 1, videos: { [H1]: { comment: 'launch', ...entry({ file: 'é "q".mp4' }) } } })
+    )
+    const ledger = await Ledger.load(file, 'ledger.json')
+    await ledger.record(H2, { post_id: null, publish_id: 'p2', status: 'PROCESSING_UPLOAD', file: 'b.mp4' })
+    await ledger.record(sha(1), { fail_reason: 'spam_risk', post_id: null, publish_id: 'p3', status: 'FAILED', file: 'c\nd.mp4' })
+    const at = (hash: string): string => ledger.get(hash)!.updated_at
+    const expected = {
+      version: 1,
+      videos: {
+        [H2]: { file: 'b.mp4', status: 'PROCESSING_UPLOAD', publish_id: 'p2', post_id: null, updated_at: at(H2) },
+        [sha(1)]: { file: 'c\nd.mp4', status: 'FAILED', publish_id: 'p3', post_id: null, fail_reason: 'spam_risk', updated_at: at(sha(1)) },
+        [H1]: { ...entry({ file: 'é "q".mp4' }), comment: 'launch' }
+      },
+      note: 'kept by hand'
+    }
+    expect([H2, sha(1), H1]).toEqual([H2, sha(1), H1].sort())
+    expect(fs.readFileSync(file, 'utf8')).toBe(JSON.stringify(expected, null, 2) + '\n')
   })
 
-  it('gives the known digest of the empty file', async () => {
-    const file = path.join(dir, 'empty')
-    fs.writeFileSync(file, '')
-    expect(await hashFile(file, 0)).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855')
+  it('an entry changed after it was written is written anew (no stale cached text)', async () => {
+    const file = path.join(dir, 'ledger.json')
+    const ledger = await Ledger.load(file, 'ledger.json')
+    await ledger.record(H1, { file: 'a.mp4', status: UPLOADING, publish_id: null, post_id: null })
+    await ledger.record(H2, { file: 'b.mp4', status: UPLOADING, publish_id: null, post_id: null })
+    await ledger.record(H1, { file: 'a.mp4', status: 'PUBLISH_COMPLETE', publish_id: 'p', post_id: '7' })
+    await ledger.forget(H2)
+    const expected = {
+      version: 1,
+      videos: { [H1]: { file: 'a.mp4', status: 'PUBLISH_COMPLETE', publish_id: 'p', post_id: '7', updated_at: ledger.get(H1)!.updated_at } }
+    }
+    expect(fs.readFileSync(file, 'utf8')).toBe(JSON.stringify(expected, null, 2) + '\n')
+    await ledger.forget(H1)
+    expect(fs.readFileSync(file, 'utf8')).toBe(JSON.stringify({ version: 1, videos: {} }, null, 2) + '\n')
   })
 
-  it('rejects for a missing file', async () => {
-    await expect(hashFile(path.join(dir, 'missing'), 10)).rejects.toMatchObject({ code: 'ENOENT' })
+  it('200 records not awaited one by one all complete, and the file is valid JSON with every entry', async () => {
+    const file = path.join(dir, 'ledger.json')
+    const ledger = await Ledger.load(file, 'ledger.json')
+    const writes: Promise<void>[] = []
+    for (let i = 0; i < 200; i++) {
+      writes.push(ledger.record(sha(i), { file: `v/${i}.mp4`, status: UPLOADING, publish_id: null, post_id: null }))
+      // Some records come while a write is under way.
+      if (i % 50 === 0) await new Promise(resolve => setImmediate(resolve))
+    }
+    await Promise.all(writes)
+    const data = parseLedger(fs.readFileSync(file, 'utf8'), 'ledger.json')
+    expect(Object.keys(data.videos)).toHaveLength(200)
+    for (let i = 0; i < 200; i++) expect(data.videos[sha(i)].file).toBe(`v/${i}.mp4`)
+    expect(fs.readdirSync(dir)).toEqual(['ledger.json'])
+  })
+
+  it('scrubs a secret (or any 8-character run of it) from what it records', async () => {
+    const key = 'ttapi_0123456789abcdefXYZ'
+    const file = path.join(dir, 'ledger.json')
+    const ledger = await Ledger.load(file, 'ledger.json', [key])
+    await ledger.record(H1, {
+      file: 'a.mp4',
+      status: 'FAILED',
+      publish_id: 'p',
+      post_id: null,
+      fail_reason: `refused key ${key} (echo: ${key.slice(0, 14)})`
+    })
+    const text = fs.readFileSync(file, 'utf8')
+    expect(JSON.parse(text).videos[H1].fail_reason).toBe('refused key *** (echo: ***)')
+    expect(ledger.get(H1)!.fail_reason).toBe('refused key *** (echo: ***)')
+    for (let i = 0; i + 8 <= key.length; i++) expect(text).not.toContain(key.slice(i, i + 8))
+  })
+})
+
+describe('Ledger: a ledger path that is a symbolic link', () => {
+  let dir: string
+  beforeEach(() => {
+    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'draftclip-ledger-link-')))
+  })
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('is written through the link: the link stays a link, the target gets the entry', async () => {
+    const target = path.join(dir, 'store', 'ledger.json')
+    fs.mkdirSync(path.dirname(target))
+    fs.writeFileSync(target, JSON.stringify({ version: 1, videos: { [H1]: entry() } }))
+    const link = path.join(dir, 'ledger.json')
+    fs.symlinkSync(path.join('store', 'ledger.json'), link)
+    const ledger = await Ledger.load(link, 'ledger.json')
+    expect(ledger.file).toBe(target)
+    expect(ledger.get(H1)).toEqual(entry())
+    await ledger.record(H2, { file: 'b.mp4', status: UPLOADING, publish_id: null, post_id: null })
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true)
+    expect(fs.readlinkSync(link)).toBe(path.join('store', 'ledger.json'))
+    const data = JSON.parse(fs.readFileSync(target, 'utf8'))
+    expect(Object.keys(data.videos)).toEqual([H2, H1])
+    expect(data.videos[H2]).toMatchObject({ file: 'b.mp4', status: UPLOADING })
+    expect(fs.readdirSync(dir).sort()).toEqual(['ledger.json', 'store'])
+  })
+
+  it('a dangling link: the target (and its folder) is created where the link points', async () => {
+    const link = path.join(dir, 'ledger.json')
+    fs.symlinkSync(path.join('not-yet', 'ledger.json'), link)
+    const ledger = await Ledger.load(link, 'ledger.json')
+    const target = path.join(dir, 'not-yet', 'ledger.json')
+    expect(ledger.file).toBe(target)
+    expect(ledger.get(H1)).toBeUndefined()
+    await ledger.record(H1, { file: 'a.mp4', status: UPLOADING, publish_id: null, post_id: null })
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true)
+    expect(fs.readlinkSync(link)).toBe(path.join('not-yet', 'ledger.json'))
+    expect(JSON.parse(fs.readFileSync(target, 'utf8')).videos[H1]).toMatchObject({ file: 'a.mp4', status: UPLOADING })
+    // Read back through the link.
+    expect((await Ledger.load(link, 'ledger.json')).get(H1)).toMatchObject({ status: UPLOADING })
+  })
+
+  it('an absolute dangling link works too', async () => {
+    const link = path.join(dir, 'ledger.json')
+    const target = path.join(dir, 'abs', 'l.json')
+    fs.symlinkSync(target, link)
+    const ledger = await Ledger.load(link, 'ledger.json')
+    await ledger.record(H1, { file: 'a.mp4', status: UPLOADING, publish_id: null, post_id: null })
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true)
+    expect(JSON.parse(fs.readFileSync(target, 'utf8')).videos[H1].file).toBe('a.mp4')
   })
 })

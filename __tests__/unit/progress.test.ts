@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals'
-import { PROGRESS_MIN_BYTES, progressLine, progressTracker, shouldReport } from '../../src/progress.js'
+import { PROGRESS_MIN_BYTES, progressLine, progressTracker, shouldReport } from '../../src/draftclip/progress.js'
 
 const MiB = 1024 * 1024
 

@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals'
-import { Status, type VideoResult } from '../../src/publish.js'
-import { mergeReleaseBody, releaseSection, SECTION_END, SECTION_START } from '../../src/release-notes.js'
+import { mergeReleaseBody, releaseSection, SECTION_END, SECTION_START } from '../../src/github/release-notes.js'
+import { Status, type VideoResult } from '../../src/publish/lifecycle.js'
 
 const result = (over: Partial<VideoResult> = {}): VideoResult => ({
   file: 'a.mp4',

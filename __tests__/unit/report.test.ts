@@ -1,7 +1,7 @@
 import { describe, it, expect } from '@jest/globals'
-import { Status, type VideoResult } from '../../src/publish.js'
-import { postUrl } from '../../src/draftclip.js'
-import { buildOutputs, Output, summaryMarkdown } from '../../src/report.js'
+import { postUrl } from '../../src/draftclip/answers.js'
+import { Status, type VideoResult } from '../../src/publish/lifecycle.js'
+import { buildOutputs, Output, scrubResults, SUMMARY_LIMIT_BYTES, summaryMarkdown } from '../../src/github/report.js'
 
 const MiB = 1024 * 1024
 
@@ -189,7 +189,7 @@ describe('summaryMarkdown: dry run', () => {
 
   it('has the plan heading and columns', () => {
     expect(md.startsWith('## DraftClip publish plan (dry run: nothing was sent)\n\n')).toBe(true)
-    expect(md).toContain('| | File | Size | Privacy | Caption as it will be sent | Ledger |\n|---|---|---|---|---|---|\n')
+    expect(md).toContain('| | File | Size | Privacy | Caption as it will be sent | Plan |\n|---|---|---|---|---|---|\n')
   })
 
   it('shows privacy, caption and what the ledger decides', () => {
@@ -211,5 +211,125 @@ describe('summaryMarkdown: no videos', () => {
     expect(summaryMarkdown([], { dryRun: true })).toBe(
       '## DraftClip publish plan (dry run: nothing was sent)\n\nNo videos matched the patterns.\n'
     )
+  })
+})
+
+describe('summaryMarkdown: a problem before any video', () => {
+  it('shows the problem, line by line, and does not say no videos matched', () => {
+    const md = summaryMarkdown([], { dryRun: false, problem: "2 inputs are invalid:\n  - Input 'wait' must be true or false | x" })
+    expect(md).toBe(
+      [
+        '## Published to TikTok with DraftClip',
+        '',
+        '> [!CAUTION]',
+        '> Nothing was published:',
+        '> 2 inputs are invalid:',
+        ">   - Input 'wait' must be true or false \\| x",
+        '',
+        ''
+      ].join('\n')
+    )
+    expect(md).not.toContain('No videos matched')
+  })
+
+  it('in a dry run too', () => {
+    const md = summaryMarkdown([], { dryRun: true, problem: 'The ledger l.json is not valid JSON' })
+    expect(md).toBe(
+      '## DraftClip publish plan (dry run: nothing was sent)\n\n> [!CAUTION]\n> Nothing was published:\n> The ledger l.json is not valid JSON\n\n'
+    )
+  })
+})
+
+describe('summaryMarkdown: size', () => {
+  const many = Array.from({ length: 1000 }, (_, i) =>
+    result({ file: `videos/${String(i).padStart(4, '0')}.mp4`, status: Status.DryRun, description: 'é'.repeat(1000) + 'x'.repeat(1000) })
+  )
+
+  const planRow = rows(summaryMarkdown(many.slice(0, 1), { dryRun: true }))[0]
+
+  it('a dry run of 1,000 videos with 2,000-character captions stays under the limit and says how many were left out', () => {
+    expect(many[0].description).toHaveLength(2000)
+    const md = summaryMarkdown(many, { dryRun: true })
+    expect(Buffer.byteLength(md)).toBeLessThan(SUMMARY_LIMIT_BYTES)
+    const shown = rows(md).length
+    expect(shown).toBeGreaterThan(2)
+    expect(shown).toBeLessThan(1000)
+    // The rows shown are the first ones, in order.
+    expect(rows(md).map(r => cells(r)[1])).toEqual(many.slice(0, shown).map(r => r.file))
+    const left = 1000 - shown
+    expect(md).toContain(
+      `\n*${left} more videos are not shown: GitHub drops a job summary over 1 MiB. The \`results\` output lists every video.*\n`
+    )
+    expect(md).toContain('\n**1000 videos, 10000.0 MB:** 1000 DRY_RUN\n')
+  })
+
+  it('always keeps the table header; says "1 more video is" for one left out', () => {
+    const tiny = summaryMarkdown(many.slice(0, 3), { dryRun: true }, 1)
+    expect(tiny).toContain(
+      '| | File | Size | Privacy | Caption as it will be sent | Plan |\n|---|---|---|---|---|---|\n\n*3 more videos are not shown'
+    )
+    expect(rows(tiny)).toHaveLength(0)
+    const twoRows = summaryMarkdown(many.slice(0, 3), { dryRun: true }, 4096 + 500 + 2 * (Buffer.byteLength(planRow) + 1))
+    expect(rows(twoRows)).toHaveLength(2)
+    expect(twoRows).toContain('\n*1 more video is not shown: GitHub drops a job summary over 1 MiB.')
+  })
+
+  it('shows every row when they fit, with no note', () => {
+    const md = summaryMarkdown(many.slice(0, 10), { dryRun: true })
+    expect(rows(md)).toHaveLength(10)
+    expect(md).not.toContain('not shown')
+  })
+})
+
+describe('summaryMarkdown: notes', () => {
+  it('shows each note as a warning after the stop reason', () => {
+    const md = summaryMarkdown([result()], {
+      dryRun: false,
+      stopReason: 'stopped',
+      notes: ['Could not update the release notes: 403', 'second | note']
+    })
+    expect(
+      md.endsWith(
+        '\n\n> [!WARNING]\n> stopped\n\n> [!WARNING]\n> Could not update the release notes: 403\n\n> [!WARNING]\n> second \\| note\n'
+      )
+    ).toBe(true)
+  })
+})
+
+describe('summaryMarkdown: a file name cannot break the table or forge a link', () => {
+  const nasty = 'a|b [x](https://evil.example) <img src=x onerror=alert(1)> `code` \\.mp4'
+
+  it.each([false, true])('dry run %s: one row, the right number of cells, everything escaped', dryRun => {
+    const md = summaryMarkdown(
+      [result({ file: nasty, status: dryRun ? Status.DryRun : Status.UploadFailed, error: '[y](https://evil.example)' })],
+      {
+        dryRun
+      }
+    )
+    const [row] = rows(md)
+    expect(rows(md)).toHaveLength(1)
+    expect(cells(row)).toHaveLength(dryRun ? 6 : 7)
+    expect(cells(row)[1]).toBe('a\\|b \\[x\\](https://evil.example) \\<img src=x onerror=alert(1)\\> \\`code\\` \\\\.mp4')
+    // No unescaped link, tag or code span is left.
+    expect(md).not.toMatch(/(?<!\\)\[x(?<!\\)\]\(/)
+    expect(md).not.toMatch(/(?<!\\)</)
+    expect(md).not.toMatch(/(?<!\\)\[y/)
+  })
+
+  it('a post id cannot forge a link either: its text is escaped and its URL encoded', () => {
+    const md = summaryMarkdown([result({ status: 'PUBLISH_COMPLETE', publish_id: 'p', post_id: '1](https://evil.example) [z' })], {
+      dryRun: false
+    })
+    expect(cells(rows(md)[0])[5]).toBe(
+      '[1\\](https://evil.example) \\[z](https://www.tiktok.com/@/video/1%5D(https%3A%2F%2Fevil.example)%20%5Bz)'
+    )
+  })
+})
+
+describe('scrubResults', () => {
+  it('scrubs every text field, keeps the rest', () => {
+    const key = 'ttapi_secret_key_123'
+    const [r] = scrubResults([result({ error: `refused ${key}`, description: `cap ${key.slice(0, 12)}`, size: 5 })], [key])
+    expect(r).toEqual(result({ error: 'refused ***', description: 'cap ***', size: 5 }))
   })
 })

@@ -1,7 +1,6 @@
 import { describe, it, expect } from '@jest/globals'
-import type { Answer, NoAnswer } from '../../src/draftclip.js'
-import type { Timings } from '../../src/inputs.js'
-import { judgeStatus, judgeUpload, parseRetryAfter, retryDelayMs } from '../../src/retry-policy.js'
+import type { Answer, NoAnswer } from '../../src/draftclip/client.js'
+import { judgeStatus, judgeUpload, parseRetryAfter, retryDelayMs, type Timings } from '../../src/draftclip/retry-policy.js'
 
 const answer = (httpStatus: number, body: unknown, over: Partial<Answer> = {}): Answer => {
   const text = typeof body === 'string' ? body : JSON.stringify(body)
@@ -11,15 +10,19 @@ const answer = (httpStatus: number, body: unknown, over: Partial<Answer> = {}): 
   } catch {
     json = undefined
   }
-  return { kind: 'answer', httpStatus, json, text: text.slice(0, 300), retryAfter: undefined, ...over }
+  // An answer usually comes once the whole request is out; tests of an early answer say bodySent: false.
+  return { kind: 'answer', httpStatus, json, text: text.slice(0, 300), retryAfter: undefined, bodySent: true, ...over }
 }
+
+const ORIGIN = 'https://drafttok.app'
 
 const noAnswer = (code: string, bodySent: boolean, stalled = false): NoAnswer => ({
   kind: 'no-answer',
   code,
   message: `${code} happened`,
   bodySent,
-  stalled
+  stalled,
+  origin: ORIGIN
 })
 
 const ACCEPTED = {
@@ -60,8 +63,13 @@ describe('judgeUpload: HTTP answers', () => {
     expect(judgeUpload(answer(200, { success: true, data: { publish_id: '' } })).kind).toBe('unconfirmed')
   })
 
-  it('200 with a numeric publish_id is unconfirmed (not a string id)', () => {
-    expect(judgeUpload(answer(200, { success: true, data: { publish_id: 12345 } })).kind).toBe('unconfirmed')
+  // Changed: ids sent as JSON numbers are read as text now (answers.ts idText), so this is an accepted upload.
+  it('200 with a numeric publish_id is accepted, the id read as text', () => {
+    expect(judgeUpload(answer(200, { success: true, data: { publish_id: 12345 } }))).toEqual({
+      kind: 'accepted',
+      publishId: '12345',
+      status: 'PROCESSING_UPLOAD'
+    })
   })
 
   it('200 with an empty JSON object is unconfirmed (PHP over post_max_size answers 200)', () => {
@@ -153,8 +161,19 @@ describe('judgeUpload: HTTP answers', () => {
     expect(judgeUpload(answer(408, { error: 'timeout' })).kind).toBe('unconfirmed')
   })
 
-  it.each([301, 302, 307, 308])('redirect %d is rejected', status => {
-    expect(judgeUpload(answer(status, '')).kind).toBe('rejected')
+  // Changed: a redirect is rejected only when it came before the whole video was sent.
+  it.each([301, 302, 307, 308])('redirect %d before the whole video was sent is rejected', status => {
+    expect(judgeUpload(answer(status, '', { bodySent: false }))).toEqual({
+      kind: 'rejected',
+      reason: `DraftClip answered HTTP ${status} (the answer was not JSON), a redirect before the whole video was sent`
+    })
+  })
+
+  it.each([301, 302, 303, 307, 308])('redirect %d after the whole video was sent is unconfirmed', status => {
+    expect(judgeUpload(answer(status, '', { bodySent: true }))).toEqual({
+      kind: 'unconfirmed',
+      reason: `DraftClip answered HTTP ${status} (the answer was not JSON), a redirect after the whole video was sent`
+    })
   })
 
   // Questionable: `message` counts as an error, so a 2xx JSON body without
@@ -173,7 +192,8 @@ describe('judgeUpload: no answer', () => {
     code => {
       expect(judgeUpload(noAnswer(code, false))).toEqual({
         kind: 'retry',
-        reason: `could not connect (${code})`,
+        // Changed: the message names where it could not connect.
+        reason: `could not connect to ${ORIGIN} (${code})`,
         retryAfter: undefined,
         rateLimited: false
       })
@@ -223,14 +243,17 @@ describe('judgeStatus', () => {
   }
 
   it('reads a documented status answer', () => {
-    expect(judgeStatus(answer(200, STATUS))).toEqual({
+    expect(judgeStatus(answer(200, STATUS), 'p')).toEqual({
       kind: 'status',
       status: { status: 'PUBLISH_COMPLETE', isComplete: true, postId: '7123456789012345678', failReason: undefined, description: undefined }
     })
   })
 
   it('401 is unauthorized', () => {
-    expect(judgeStatus(answer(401, { error: 'Invalid API key' }))).toEqual({ kind: 'unauthorized', reason: 'HTTP 401: Invalid API key' })
+    expect(judgeStatus(answer(401, { error: 'Invalid API key' }), 'p')).toEqual({
+      kind: 'unauthorized',
+      reason: 'HTTP 401: Invalid API key'
+    })
   })
 
   it.each([
@@ -239,18 +262,30 @@ describe('judgeStatus', () => {
     [answer(200, 'not json'), 'HTTP 200 (not JSON)'],
     [answer(200, { success: false, error: 'Unknown publish_id' }), 'HTTP 200: Unknown publish_id'],
     [answer(200, { success: true, data: {} }), 'HTTP 200'],
-    [answer(404, { error: 'nope' }), 'HTTP 404: nope'],
     [answer(429, { error: 'slow down' }), 'HTTP 429: slow down']
   ])('anything else is transient (%#)', (attempt, reason) => {
-    expect(judgeStatus(attempt)).toEqual({ kind: 'transient', reason })
+    expect(judgeStatus(attempt, 'p')).toEqual({ kind: 'transient', reason, retryAfter: undefined })
+  })
+
+  // Changed: 404 (and 400) now mean DraftClip does not know the publish id, not a passing failure.
+  it.each([
+    [400, 'HTTP 400: Unknown publish_id'],
+    [404, 'HTTP 404: nope']
+  ])('%d is unknown', (status, reason) => {
+    const body = status === 400 ? { error: 'Unknown publish_id' } : { error: 'nope' }
+    expect(judgeStatus(answer(status, body), 'p')).toEqual({ kind: 'unknown', reason })
   })
 
   it('a status with HTTP 201 is transient (only 200 is read)', () => {
-    expect(judgeStatus(answer(201, STATUS)).kind).toBe('transient')
+    expect(judgeStatus(answer(201, STATUS), 'p').kind).toBe('transient')
   })
 
   it('no answer is transient', () => {
-    expect(judgeStatus(noAnswer('ECONNRESET', true))).toEqual({ kind: 'transient', reason: 'no answer (ECONNRESET)' })
+    expect(judgeStatus(noAnswer('ECONNRESET', true), 'p')).toEqual({
+      kind: 'transient',
+      reason: 'no answer (ECONNRESET)',
+      retryAfter: undefined
+    })
   })
 })
 
@@ -287,7 +322,7 @@ describe('parseRetryAfter', () => {
 })
 
 describe('retryDelayMs', () => {
-  const timings: Timings = { stallMs: 60_000, connectMs: 30_000, backoffBaseMs: 2_000, maxDelayMs: 120_000 }
+  const timings: Timings = { stallMs: 60_000, connectMs: 30_000, backoffBaseMs: 2_000, maxDelayMs: 120_000, statusRequestMs: 60_000 }
   const NOW = Date.parse('2030-01-01T00:00:00Z')
 
   it('honours Retry-After seconds, whatever the retry number and jitter', () => {
@@ -338,5 +373,102 @@ describe('retryDelayMs', () => {
   it('never exceeds maxDelayMs however many retries', () => {
     expect(retryDelayMs(10, undefined, NOW, 1, timings)).toBe(120_000)
     expect(retryDelayMs(30, undefined, NOW, 0, timings)).toBe(120_000)
+  })
+})
+
+describe('judgeUpload: redirects and where it could not connect', () => {
+  it.each([302, 303])('a %d after the whole video was sent is unconfirmed (Post/Redirect/Get may follow a publish)', status => {
+    expect(judgeUpload(answer(status, '', { bodySent: true }))).toEqual({
+      kind: 'unconfirmed',
+      reason: `DraftClip answered HTTP ${status} (the answer was not JSON), a redirect after the whole video was sent`
+    })
+  })
+
+  it.each([302, 303])('a %d before the whole video was sent is rejected', status => {
+    expect(judgeUpload(answer(status, { error: 'moved' }, { bodySent: false }))).toEqual({
+      kind: 'rejected',
+      reason: `DraftClip answered HTTP ${status}: moved, a redirect before the whole video was sent`
+    })
+  })
+
+  it('a redirect carrying a publish id keeps the id, sent or not', () => {
+    const body = { success: true, data: { publish_id: 'v_moved' } }
+    expect(judgeUpload(answer(303, body, { bodySent: false }))).toMatchObject({ kind: 'unconfirmed', publishId: 'v_moved' })
+  })
+
+  it('a refused connection names the origin it could not reach', () => {
+    const attempt: NoAnswer = {
+      kind: 'no-answer',
+      code: 'ECONNREFUSED',
+      message: 'connect ECONNREFUSED 127.0.0.1:8080',
+      bodySent: false,
+      stalled: false,
+      origin: 'http://127.0.0.1:8080'
+    }
+    expect(judgeUpload(attempt)).toEqual({
+      kind: 'retry',
+      reason: 'could not connect to http://127.0.0.1:8080 (ECONNREFUSED)',
+      retryAfter: undefined,
+      rateLimited: false
+    })
+  })
+
+  it('a publish id in a non-JSON body (cut short) is kept, never retried', () => {
+    const text = '{"success":true,"data":{"publish_id":"v_cut","description":"abc'
+    expect(judgeUpload(answer(200, text))).toEqual({
+      kind: 'unconfirmed',
+      reason: `DraftClip answered HTTP 200 (the answer was not JSON: ${text})`,
+      publishId: 'v_cut'
+    })
+  })
+
+  it('a local failure (the file gone) is rejected, not retried', () => {
+    expect(judgeUpload(noAnswer('ENOENT', false))).toEqual({ kind: 'rejected', reason: 'could not be sent: ENOENT happened' })
+  })
+})
+
+describe('judgeStatus: Retry-After, unknown ids and other videos', () => {
+  it('429 with Retry-After is transient and carries it', () => {
+    expect(judgeStatus(answer(429, { error: 'slow down' }, { retryAfter: '30' }), 'p')).toEqual({
+      kind: 'transient',
+      reason: 'HTTP 429: slow down',
+      retryAfter: '30'
+    })
+  })
+
+  it('503 with Retry-After carries it too; other statuses do not', () => {
+    expect(judgeStatus(answer(503, '<h1>busy</h1>', { retryAfter: '5' }), 'p')).toEqual({
+      kind: 'transient',
+      reason: 'HTTP 503 (not JSON)',
+      retryAfter: '5'
+    })
+    expect(judgeStatus(answer(500, { error: 'db' }, { retryAfter: '5' }), 'p')).toEqual({
+      kind: 'transient',
+      reason: 'HTTP 500: db',
+      retryAfter: undefined
+    })
+  })
+
+  it('400 is unknown', () => {
+    expect(judgeStatus(answer(400, { error: 'Invalid publish_id' }), 'p')).toEqual({
+      kind: 'unknown',
+      reason: 'HTTP 400: Invalid publish_id'
+    })
+  })
+
+  it('a status about another publish id is transient, never read as ours', () => {
+    const other = { success: true, data: { publish_id: 'other', status: 'PUBLISH_COMPLETE', publicaly_available_post_id: '1' } }
+    expect(judgeStatus(answer(200, other), 'p')).toEqual({
+      kind: 'transient',
+      reason: 'the answer was about another publish id',
+      retryAfter: undefined
+    })
+  })
+
+  it('a status without publish_id is read as ours', () => {
+    expect(judgeStatus(answer(200, { success: true, data: { status: 'PROCESSING' } }), 'p')).toMatchObject({
+      kind: 'status',
+      status: { status: 'PROCESSING', isComplete: false }
+    })
   })
 })

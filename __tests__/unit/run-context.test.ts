@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals'
-import { runVars, type RunContext } from '../../src/workflow.js'
+import { runVars, type RunContext } from '../../src/github/run-context.js'
 
 const ctx = (over: Partial<RunContext> = {}): RunContext => ({
   repository: 'octo/films',
@@ -8,6 +8,7 @@ const ctx = (over: Partial<RunContext> = {}): RunContext => ({
   payload: {},
   serverUrl: 'https://github.com',
   runId: 4242,
+  eventName: 'push',
   ...over
 })
 

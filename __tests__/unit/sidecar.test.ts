@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals'
-import { isSidecar, keyLine, parseSidecar, SIDECAR_SUFFIX, sidecarPathFor } from '../../src/sidecar.js'
+import { isSidecar, keyLine, parseSidecar, SIDECAR_SUFFIX, sidecarPathFor } from '../../src/videos/sidecar.js'
 
 describe('sidecarPathFor / isSidecar', () => {
   it('appends the suffix to the full video name', () => {

@@ -2,17 +2,9 @@ import { describe, it, expect, beforeEach, afterEach } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import type { RunVars } from '../../src/captions.js'
-import {
-  checkVideos,
-  fileProblems,
-  findVideoPaths,
-  megabytes,
-  MAX_VIDEO_BYTES,
-  VideoCheckError,
-  type Video,
-  type VideoSettings
-} from '../../src/videos.js'
+import { MAX_VIDEO_BYTES, megabytes } from '../../src/sizes.js'
+import { checkVideos, fileProblems, VideoCheckError, type RunInfo, type Video, type VideoSettings } from '../../src/videos/check.js'
+import { findVideoPaths } from '../../src/videos/find.js'
 
 // ---------- file contents ----------
 
@@ -145,11 +137,11 @@ const settings = (over: Partial<VideoSettings> = {}): VideoSettings => ({
   ...over
 })
 
-const noRunVars = async (): Promise<RunVars> => {
-  throw new Error('loadRunVars must not be called')
+const noRunVars = async (): Promise<RunInfo> => {
+  throw new Error('loadRun must not be called')
 }
 
-async function checkError(paths: string[], s: VideoSettings, load: () => Promise<RunVars> = noRunVars): Promise<VideoCheckError> {
+async function checkError(paths: string[], s: VideoSettings, load: () => Promise<RunInfo> = noRunVars): Promise<VideoCheckError> {
   let caught: unknown
   try {
     await checkVideos(paths, s, load)
@@ -446,12 +438,12 @@ describe('checkVideos', () => {
   })
 
   describe('run placeholders', () => {
-    const counting = (): { load: () => Promise<RunVars>; calls: () => number } => {
+    const counting = (): { load: () => Promise<RunInfo>; calls: () => number } => {
       let calls = 0
       return {
         load: async () => {
           calls++
-          return { repo: 'octo/films', tag: 'v2' }
+          return { vars: { repo: 'octo/films', tag: 'v2' }, event: 'release' }
         },
         calls: () => calls
       }

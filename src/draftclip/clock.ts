@@ -2,10 +2,10 @@ import { setTimeout as wait } from 'node:timers/promises'
 
 /** Time and chance, injected so that tests run the real logic in milliseconds. */
 export interface Clock {
-  now(): number
+  now: () => number
   /** Resolves after `ms`, or early (without throwing) when `signal` aborts. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>
-  random(): number
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+  random: () => number
 }
 
 export const realClock: Clock = {

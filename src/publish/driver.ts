@@ -103,7 +103,12 @@ export class Board {
     const hash = this.hashes[i]
     if (step.log) this.logs.get(i)?.[step.log.level](step.log.line)
     if (!step.ledger || !this.ledger || !hash) return
-    const write = step.ledger.kind === 'record' ? this.ledger.record(hash, step.ledger.entry) : this.ledger.get(hash) ? this.ledger.forget(hash) : undefined
+    const write =
+      step.ledger.kind === 'record'
+        ? this.ledger.record(hash, step.ledger.entry)
+        : this.ledger.get(hash)
+          ? this.ledger.forget(hash)
+          : undefined
     // Only an UPLOADING entry must be on disk before the step goes on (before the first byte leaves);
     // other changes share the next write, and a failed one fails the run when it ends (Ledger.settled).
     if (step.result.status === Status.Uploading) await write
@@ -154,7 +159,7 @@ export async function publishAll(board: Board, settings: PublishSettings, deps: 
     const task = (async () => {
       await publishOne(i, admissions[i], board, settings, deps, slots, log, finished)
       log.done(board.results[i])
-    })().catch(async (error: Error) => {
+    })().catch((error: Error) => {
       // Only a video never sent becomes UPLOAD_FAILED; one that may be on TikTok keeps saying so.
       board.results[i] = crashed(board.results[i], error.message).result
       throw error

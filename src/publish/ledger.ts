@@ -75,7 +75,7 @@ export class Ledger {
 
   /** Reads the ledger; a missing file is an empty ledger, an unreadable or corrupt one is an error. */
   static async load(file: string, shownAs: string, secrets: readonly string[] = []): Promise<Ledger> {
-    let target = file
+    let target: string
     try {
       target = await fs.realpath(file)
     } catch (error) {
@@ -107,6 +107,7 @@ export class Ledger {
   record(hash: string, entry: Omit<LedgerEntry, 'updated_at'>): Promise<void> {
     const clean = { ...entry } as Record<string, unknown>
     for (const [key, value] of Object.entries(clean)) if (typeof value === 'string') clean[key] = scrub(value, this.secrets)
+    if (!(hash in this.data.videos)) this.sorted = undefined
     this.data.videos[hash] = {
       ...this.data.videos[hash],
       ...(clean as Omit<LedgerEntry, 'updated_at'>),
@@ -119,6 +120,7 @@ export class Ledger {
   forget(hash: string): Promise<void> {
     delete this.data.videos[hash]
     this.serialized.delete(hash)
+    this.sorted = undefined
     return this.flush()
   }
 
@@ -137,7 +139,7 @@ export class Ledger {
     this.next = write
     this.writing = write
     void write
-      .catch(() => undefined)
+      .catch((error: Error) => (this.failure ??= error))
       .then(() => {
         if (this.writing === write) this.writing = undefined
       })
@@ -171,7 +173,10 @@ export class Ledger {
     await this.idle()
     const failure = this.failure
     this.failure = undefined
-    if (failure) throw new Error(`The ledger ${this.shownAs} could not be written (${(failure as NodeJS.ErrnoException).code ?? failure.message}); what it missed is in the outputs.`)
+    if (failure)
+      throw new Error(
+        `The ledger ${this.shownAs} could not be written (${(failure as NodeJS.ErrnoException).code ?? failure.message}); what it missed is in the outputs.`
+      )
   }
 }
 

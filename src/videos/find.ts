@@ -33,7 +33,9 @@ export function anchorPattern(pattern: string, workspace: string, paths: Pick<ty
 /** A path as logs and outputs show it: relative to the workspace, forward slashes; absolute when outside it. */
 export function workspacePath(file: string, workspace: string, paths: Pick<typeof path, 'relative' | 'isAbsolute' | 'sep'> = path): string {
   const relative = paths.relative(workspace, file)
-  return relative === '' || relative.startsWith('..') || paths.isAbsolute(relative) ? file : relative.split(paths.sep).join('/')
+  // Outside is '..' or '../…'; a folder named '..media' inside the workspace is not.
+  const outside = relative === '..' || relative.startsWith(`..${paths.sep}`)
+  return relative === '' || outside || paths.isAbsolute(relative) ? file : relative.split(paths.sep).join('/')
 }
 
 /** A literal path inside a pattern: @actions/glob reads `*`, `?` and `[` as wildcards unless wrapped in brackets. */

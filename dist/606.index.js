@@ -1,15 +1,15 @@
-export const id = 870;
-export const ids = [870];
+export const id = 606;
+export const ids = [606];
 export const modules = {
 
-/***/ 4870:
+/***/ 7606:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   updateReleaseNotes: () => (/* binding */ updateReleaseNotes)
 /* harmony export */ });
 /* unused harmony exports SECTION_START, SECTION_END, releaseSection, mergeReleaseBody */
-/* harmony import */ var _draftclip_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7382);
+/* harmony import */ var _draftclip_answers_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3874);
 
 /**
  * Links the release that triggered the run to its TikTok posts: a section in
@@ -23,7 +23,7 @@ function releaseSection(results) {
     if (posted.length === 0)
         return undefined;
     const lines = posted.map(r => r.post_id
-        ? `- ${r.file}: [${r.post_id}](${(0,_draftclip_js__WEBPACK_IMPORTED_MODULE_0__/* .postUrl */ .KI)(r.post_id)})`
+        ? `- ${r.file}: [${r.post_id}](${(0,_draftclip_answers_js__WEBPACK_IMPORTED_MODULE_0__/* .postUrl */ .KI)(r.post_id)})`
         : `- ${r.file}: uploaded (publish ID ${r.publish_id}), post not live yet`);
     return [SECTION_START, '### Published on TikTok', '', ...lines, SECTION_END].join('\n');
 }

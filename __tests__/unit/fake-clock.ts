@@ -1,0 +1,69 @@
+import type { Clock } from '../../src/draftclip/clock.js'
+
+interface Timer {
+  at: number
+  seq: number
+  fire: () => void
+}
+
+/** Lets every promise chain that can run, run (microtasks and the callbacks they queue). */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise<void>(resolve => setImmediate(resolve))
+}
+
+/**
+ * A clock whose time moves only when a test says so, in whole milliseconds. sleep() registers a
+ * timer; advance() fires the timers in time order (ties in the order they
+ * were set), letting the code they wake run before the next one fires. A
+ * sleep ends early when its signal aborts, as realClock's does.
+ */
+export class FakeClock implements Clock {
+  time: number
+  private timers: Timer[] = []
+  private seq = 0
+
+  constructor(start = 0) {
+    this.time = start
+  }
+
+  now = (): number => this.time
+
+  random = (): number => 0.5
+
+  sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+    new Promise<void>(resolve => {
+      if (signal?.aborted) return resolve()
+      // Whole milliseconds, as Date.now() gives (a real timer never fires before its time).
+      const timer: Timer = { at: this.time + Math.ceil(Math.max(0, ms)), seq: this.seq++, fire: () => undefined }
+      const done = (): void => {
+        this.timers = this.timers.filter(t => t !== timer)
+        signal?.removeEventListener('abort', done)
+        resolve()
+      }
+      timer.fire = done
+      signal?.addEventListener('abort', done, { once: true })
+      this.timers.push(timer)
+    })
+
+  /** Moves time forward by `ms`, firing every timer due on the way. */
+  async advance(ms: number): Promise<void> {
+    await this.advanceTo(this.time + ms)
+  }
+
+  async advanceTo(end: number): Promise<void> {
+    for (;;) {
+      await settle()
+      const due = this.timers.filter(t => t.at <= end).sort((a, b) => a.at - b.at || a.seq - b.seq)[0]
+      if (!due) break
+      this.time = Math.max(this.time, due.at)
+      due.fire()
+    }
+    this.time = Math.max(this.time, end)
+    await settle()
+  }
+
+  /** Timers not fired yet. */
+  pending(): number {
+    return this.timers.length
+  }
+}

@@ -1,0 +1,658 @@
+import { describe, it, expect } from '@jest/globals'
+import type { VideoStatus } from '../../src/draftclip/answers.js'
+import type { LedgerEntry } from '../../src/publish/ledger.js'
+import {
+  admit,
+  admitted,
+  crashed,
+  initialResult,
+  interrupted,
+  isSettled,
+  notAttempted,
+  planned,
+  releaseEntryHint,
+  Status,
+  statusSeen,
+  stepFailure,
+  twinDone,
+  uploadEnded,
+  uploadStarting,
+  waitEnded,
+  type Admission,
+  type LedgerRef,
+  type VideoResult
+} from '../../src/publish/lifecycle.js'
+import type { Video } from '../../src/videos/check.js'
+
+const H = 'a'.repeat(64)
+const REF: LedgerRef = { shownAs: '.draftclip/ledger.json', hash: H }
+const HINT = `If it is not on TikTok (check the account and DraftClip's dashboard), delete the entry "${H}" from .draftclip/ledger.json and run again.`
+
+const result = (over: Partial<VideoResult> = {}): VideoResult => ({
+  file: 'a.mp4',
+  size: 1,
+  publish_id: null,
+  status: Status.NotAttempted,
+  post_id: null,
+  error: null,
+  fail_reason: null,
+  description: 'c',
+  privacy_level: 'SELF_ONLY',
+  sha256: null,
+  ...over
+})
+
+const entry = (over: Partial<LedgerEntry> = {}): LedgerEntry => ({
+  file: 'videos/a.mp4',
+  status: 'PUBLISH_COMPLETE',
+  publish_id: 'v_pub',
+  post_id: '7123456789012345678',
+  fail_reason: null,
+  updated_at: '2030-01-01T00:00:00.000Z',
+  ...over
+})
+
+const seen = (over: Partial<VideoStatus> = {}): VideoStatus => ({
+  status: 'PROCESSING',
+  isComplete: false,
+  postId: undefined,
+  failReason: undefined,
+  description: undefined,
+  ...over
+})
+
+describe('Status', () => {
+  // Changed: the action's own statuses and DraftClip's documented ones are now named in one place.
+  it('has the documented spellings', () => {
+    expect(Status).toEqual({
+      NotAttempted: 'NOT_ATTEMPTED',
+      Uploading: 'UPLOADING',
+      ProcessingUpload: 'PROCESSING_UPLOAD',
+      Processing: 'PROCESSING',
+      PublishComplete: 'PUBLISH_COMPLETE',
+      SentToInbox: 'SEND_TO_USER_INBOX',
+      Failed: 'FAILED',
+      UploadFailed: 'UPLOAD_FAILED',
+      Unconfirmed: 'UNCONFIRMED',
+      Skipped: 'SKIPPED',
+      DryRun: 'DRY_RUN'
+    })
+  })
+})
+
+describe('releaseEntryHint', () => {
+  it('names the entry and the ledger file', () => {
+    expect(releaseEntryHint('.draftclip/ledger.json', H)).toBe(HINT)
+  })
+})
+
+describe('stepFailure', () => {
+  it.each(['PUBLISH_COMPLETE', 'SEND_TO_USER_INBOX', Status.Skipped, Status.DryRun, 'PROCESSING', 'PROCESSING_UPLOAD'])(
+    'does not fail for %s (a wait timeout is not a failure)',
+    status => {
+      expect(stepFailure([result({ file: 'a.mp4', status })], undefined)).toBeUndefined()
+    }
+  )
+
+  it('does not fail for an empty run', () => {
+    expect(stepFailure([], undefined)).toBeUndefined()
+  })
+
+  it.each([Status.Failed, Status.UploadFailed, Status.Unconfirmed, Status.NotAttempted, Status.Uploading])(
+    'fails for %s and names the file',
+    status => {
+      expect(
+        stepFailure([result({ file: 'ok.mp4', status: 'PUBLISH_COMPLETE' }), result({ file: 'bad.mp4', status, error: 'why' })], undefined)
+      ).toBe(`1 of 2 videos did not publish\n  - bad.mp4: ${status} - why`)
+    }
+  )
+
+  it('lists every failing file, in order, with and without an error', () => {
+    const results = [
+      result({ file: 'a.mp4', status: Status.Failed, error: 'TikTok could not publish it: spam_risk' }),
+      result({ file: 'b.mp4', status: 'PUBLISH_COMPLETE' }),
+      result({ file: 'c.mp4', status: Status.Unconfirmed, error: 'no answer' }),
+      result({ file: 'd.mp4', status: Status.NotAttempted })
+    ]
+    expect(stepFailure(results, undefined)).toBe(
+      [
+        '3 of 4 videos did not publish',
+        '  - a.mp4: FAILED - TikTok could not publish it: spam_risk',
+        '  - c.mp4: UNCONFIRMED - no answer',
+        '  - d.mp4: NOT_ATTEMPTED'
+      ].join('\n')
+    )
+  })
+
+  it('says "video" for a run of one', () => {
+    expect(stepFailure([result({ status: Status.UploadFailed })], undefined)).toBe('1 of 1 video did not publish\n  - a.mp4: UPLOAD_FAILED')
+  })
+
+  it('puts the stop reason first, then the failing files', () => {
+    const results = [
+      result({ file: 'a.mp4', status: Status.UploadFailed, error: 'HTTP 401' }),
+      result({ file: 'b.mp4', status: Status.NotAttempted, error: 'not attempted: key refused' })
+    ]
+    expect(stepFailure(results, 'DraftClip refused the API key')).toBe(
+      'DraftClip refused the API key\n  - a.mp4: UPLOAD_FAILED - HTTP 401\n  - b.mp4: NOT_ATTEMPTED - not attempted: key refused'
+    )
+  })
+
+  it('fails on a stop reason even when every video ended well', () => {
+    expect(stepFailure([result({ status: 'PUBLISH_COMPLETE' })], 'DraftClip refused the API key while polling')).toBe(
+      'DraftClip refused the API key while polling'
+    )
+  })
+
+  it('a dry run never fails on statuses, only on a stop reason', () => {
+    const results = [
+      result({ file: 'a.mp4', status: Status.Unconfirmed, error: 'an earlier run...' }),
+      result({ file: 'b.mp4', status: Status.NotAttempted }),
+      result({ file: 'c.mp4', status: Status.Failed })
+    ]
+    expect(stepFailure(results, undefined, true)).toBeUndefined()
+    expect(stepFailure(results, 'cancelled', true)).toBe('cancelled')
+    expect(stepFailure(results, undefined, false)).toBe(
+      '3 of 3 videos did not publish\n  - a.mp4: UNCONFIRMED - an earlier run...\n  - b.mp4: NOT_ATTEMPTED\n  - c.mp4: FAILED'
+    )
+  })
+})
+
+describe('initialResult', () => {
+  const video = (i: number, over: Partial<Video> = {}): Video => ({
+    index: i,
+    path: `/ws/v${i}.mp4`,
+    file: `v${i}.mp4`,
+    name: `v${i}.mp4`,
+    size: 100 * i,
+    contentType: 'video/mp4',
+    description: `caption ${i}`,
+    privacyLevel: 'SELF_ONLY',
+    title: undefined,
+    sidecar: undefined,
+    ...over
+  })
+
+  it('starts a video as NOT_ATTEMPTED with its file, size, caption and privacy, and only the result fields', () => {
+    expect(initialResult(video(2, { privacyLevel: 'PUBLIC_TO_EVERYONE' }))).toEqual({
+      file: 'v2.mp4',
+      size: 200,
+      publish_id: null,
+      status: 'NOT_ATTEMPTED',
+      post_id: null,
+      error: null,
+      fail_reason: null,
+      description: 'caption 2',
+      privacy_level: 'PUBLIC_TO_EVERYONE',
+      sha256: null
+    })
+  })
+
+  it('keeps the hash when there is one, null when not', () => {
+    expect(initialResult({ ...video(1), sha256: 'b'.repeat(64) }).sha256).toBe('b'.repeat(64))
+    expect(initialResult({ ...video(1), sha256: undefined }).sha256).toBeNull()
+  })
+
+  it('gives a fresh object for every call', () => {
+    const a = initialResult(video(1))
+    const b = initialResult(video(1))
+    a.status = 'X'
+    expect(b.status).toBe('NOT_ATTEMPTED')
+  })
+})
+
+describe('isSettled', () => {
+  it.each([
+    ['SEND_TO_USER_INBOX', null, true],
+    ['FAILED', null, true],
+    ['PUBLISH_COMPLETE', '7123', true],
+    ['PUBLISH_COMPLETE', null, false],
+    ['PROCESSING', '7123', false],
+    ['PROCESSING_UPLOAD', null, false],
+    ['UNCONFIRMED', null, false],
+    ['SOMETHING_NEW', null, false]
+  ])('%s with post id %j -> %s', (status, postId, settled) => {
+    expect(isSettled(status, postId)).toBe(settled)
+  })
+})
+
+describe('admit', () => {
+  it('uploads a video with no entry', () => {
+    expect(admit(undefined, undefined, true)).toEqual({ kind: 'upload' })
+    expect(admit(undefined, undefined, false)).toEqual({ kind: 'upload' })
+  })
+
+  it('uploads again a video TikTok refused (FAILED), even with a publish id', () => {
+    expect(admit(entry({ status: 'FAILED', fail_reason: 'duration_check_failed' }), undefined, true)).toEqual({ kind: 'upload' })
+  })
+
+  // Changed: UPLOADING/UNCONFIRMED with a publish id used to be skipped; now DraftClip is asked about the id.
+  it.each([Status.Uploading, Status.Unconfirmed])('asks DraftClip to confirm a %s entry with a publish id', status => {
+    const e = entry({ status, post_id: null })
+    expect(admit(e, undefined, true)).toEqual({ kind: 'confirm', entry: e })
+    expect(admit(e, undefined, false)).toEqual({ kind: 'confirm', entry: e })
+  })
+
+  it.each([Status.Uploading, Status.Unconfirmed, 'PROCESSING', 'PUBLISH_COMPLETE'])(
+    'holds back a %s entry without a publish id as unconfirmed',
+    status => {
+      const e = entry({ status, publish_id: null, post_id: null })
+      expect(admit(e, undefined, true)).toEqual({ kind: 'unconfirmed', entry: e })
+    }
+  )
+
+  it.each([
+    ['PUBLISH_COMPLETE', '7123456789012345678', true, false],
+    ['PUBLISH_COMPLETE', null, true, true],
+    ['PUBLISH_COMPLETE', null, false, false],
+    ['SEND_TO_USER_INBOX', null, true, false],
+    ['PROCESSING_UPLOAD', null, true, true],
+    ['PROCESSING_UPLOAD', null, false, false],
+    ['PROCESSING', null, true, true],
+    ['SOMETHING_NEW', null, true, true]
+  ])('skips a %s entry (post id %j, wait %s), following it: %s', (status, postId, wait, follow) => {
+    const e = entry({ status, post_id: postId })
+    expect(admit(e, undefined, wait)).toEqual({ kind: 'skip', entry: e, follow })
+  })
+
+  it('a twin comes first, whatever its ledger entry says', () => {
+    expect(admit(undefined, 'videos/a.mp4', true)).toEqual({ kind: 'twin', of: 'videos/a.mp4' })
+    expect(admit(entry(), 'videos/a.mp4', true)).toEqual({ kind: 'twin', of: 'videos/a.mp4' })
+    expect(admit(entry({ status: Status.Unconfirmed, publish_id: null }), 'x.mp4', false)).toEqual({ kind: 'twin', of: 'x.mp4' })
+  })
+})
+
+describe('admitted', () => {
+  const r = result({ file: 'videos/a.mp4' })
+
+  it('an upload starts as it is', () => {
+    expect(admitted(r, { kind: 'upload' }, REF)).toEqual({ result: r })
+  })
+
+  it('a twin is SKIPPED, saying which video it copies', () => {
+    expect(admitted(r, { kind: 'twin', of: 'videos/b.mp4' }, REF)).toEqual({
+      result: { ...r, status: 'SKIPPED' },
+      log: { level: 'info', line: 'same content as videos/b.mp4, which this run publishes; skipped so TikTok does not get it twice' }
+    })
+  })
+
+  it("a skip is SKIPPED with the ledger's ids", () => {
+    const e = entry({ status: 'SEND_TO_USER_INBOX', publish_id: 'p_old', post_id: null, fail_reason: undefined })
+    expect(admitted(r, { kind: 'skip', entry: e, follow: false }, REF)).toEqual({
+      result: { ...r, status: 'SKIPPED', publish_id: 'p_old', post_id: null, fail_reason: null },
+      log: { level: 'info', line: 'already published (ledger: SEND_TO_USER_INBOX, publish ID p_old); not uploaded again' }
+    })
+  })
+
+  it('a confirm is UNCONFIRMED with the publish id, and says how to release it', () => {
+    const e = entry({ status: Status.Uploading, publish_id: 'p_old', post_id: null })
+    const admission: Admission = { kind: 'confirm', entry: { ...e, publish_id: 'p_old' } }
+    const error =
+      'an earlier run (2030-01-01T00:00:00.000Z) uploaded it and got publish ID p_old, but no status answer has confirmed it; it was not uploaded again.'
+    expect(admitted(r, admission, REF)).toEqual({
+      result: { ...r, status: 'UNCONFIRMED', publish_id: 'p_old', post_id: null, error: `${error} ${HINT}` },
+      log: { level: 'info', line: 'the ledger holds publish ID p_old unconfirmed; asking DraftClip about it' }
+    })
+    expect(admitted(r, admission, undefined).result.error).toBe(error)
+  })
+
+  it('an unconfirmed entry is UNCONFIRMED with a warning', () => {
+    const e = entry({ status: Status.Uploading, publish_id: null, post_id: null })
+    const error = `an earlier run (2030-01-01T00:00:00.000Z) started uploading this video and never learned whether DraftClip took it, so it was not uploaded again. ${HINT}`
+    expect(admitted(r, { kind: 'unconfirmed', entry: e }, REF)).toEqual({
+      result: { ...r, status: 'UNCONFIRMED', error },
+      log: { level: 'warn', line: error }
+    })
+  })
+
+  it('never writes the ledger nor halts the run', () => {
+    const admissions: Admission[] = [
+      { kind: 'upload' },
+      { kind: 'twin', of: 'b.mp4' },
+      { kind: 'skip', entry: entry(), follow: true },
+      { kind: 'confirm', entry: { ...entry({ status: Status.Unconfirmed }), publish_id: 'v_pub' } },
+      { kind: 'unconfirmed', entry: entry({ publish_id: null }) }
+    ]
+    for (const a of admissions) {
+      const step = admitted(r, a, REF)
+      expect(step.ledger).toBeUndefined()
+      expect(step.halt).toBeUndefined()
+    }
+  })
+})
+
+describe('planned (the dry run)', () => {
+  const r = result({ file: 'videos/a.mp4' })
+  const confirmEntry = { ...entry({ status: Status.Unconfirmed, post_id: null }), publish_id: 'v_pub' }
+  const cases: [Admission, string, string][] = [
+    [{ kind: 'upload' }, 'DRY_RUN', 'would upload'],
+    [{ kind: 'twin', of: 'videos/b.mp4' }, 'SKIPPED', 'would skip (same content as videos/b.mp4)'],
+    [{ kind: 'skip', entry: entry(), follow: true }, 'SKIPPED', 'would skip (already published)'],
+    [
+      { kind: 'confirm', entry: confirmEntry },
+      'UNCONFIRMED',
+      'would ask DraftClip about the unconfirmed publish ID in the ledger, and not upload'
+    ],
+    [
+      { kind: 'unconfirmed', entry: entry({ status: Status.Uploading, publish_id: null }) },
+      'UNCONFIRMED',
+      'would not upload (an earlier upload is unconfirmed)'
+    ]
+  ]
+
+  it.each(cases)('%j -> %s', (admission, status, line) => {
+    const step = planned(r, admission, REF)
+    expect(step.result.status).toBe(status)
+    expect(step.log).toEqual({ level: 'info', line })
+    expect(step.ledger).toBeUndefined()
+    expect(step.halt).toBeUndefined()
+  })
+
+  it.each(cases.filter(([a]) => a.kind !== 'upload'))('%j gives the same result as the run would', admission => {
+    expect(planned(r, admission, REF).result).toEqual(admitted(r, admission, REF).result)
+  })
+
+  it('an upload differs from the run only by its status', () => {
+    expect(planned(r, { kind: 'upload' }, REF).result).toEqual({ ...r, status: 'DRY_RUN' })
+  })
+
+  it('takes the same admission as the run for the same entry', () => {
+    const e = entry({ status: Status.Uploading, publish_id: 'p1', post_id: null })
+    const admission = admit(e, undefined, true)
+    expect(admission.kind).toBe('confirm')
+    expect(planned(r, admission, REF).result).toMatchObject({ status: 'UNCONFIRMED', publish_id: 'p1' })
+  })
+})
+
+describe('twinDone / notAttempted', () => {
+  it("a twin takes the original's ids", () => {
+    const twin = result({ file: 'b.mp4', status: Status.Skipped })
+    const original = result({ publish_id: 'p', post_id: '7', status: 'PUBLISH_COMPLETE' })
+    expect(twinDone(twin, original)).toEqual({ result: { ...twin, publish_id: 'p', post_id: '7' } })
+  })
+
+  it('a video uploads never reached is NOT_ATTEMPTED, saying why', () => {
+    expect(notAttempted(result(), 'the quota is used up')).toEqual({
+      result: result({ status: 'NOT_ATTEMPTED', error: 'not attempted: the quota is used up' })
+    })
+  })
+})
+
+describe('uploadStarting', () => {
+  it('records UPLOADING in the ledger before the first byte', () => {
+    const r = result({ file: 'videos/a.mp4' })
+    expect(uploadStarting(r)).toEqual({
+      result: { ...r, status: 'UPLOADING' },
+      ledger: {
+        kind: 'record',
+        entry: { file: 'videos/a.mp4', status: 'UPLOADING', publish_id: null, post_id: null, fail_reason: null }
+      }
+    })
+  })
+})
+
+describe('uploadEnded', () => {
+  const r = result({ file: 'videos/a.mp4', status: Status.Uploading })
+
+  it('accepted: the status and publish id, recorded', () => {
+    expect(uploadEnded(r, { kind: 'accepted', publishId: 'p1', status: 'PROCESSING_UPLOAD' }, REF)).toEqual({
+      result: { ...r, status: 'PROCESSING_UPLOAD', publish_id: 'p1' },
+      ledger: {
+        kind: 'record',
+        entry: { file: 'videos/a.mp4', status: 'PROCESSING_UPLOAD', publish_id: 'p1', post_id: null, fail_reason: null }
+      },
+      log: { level: 'info', line: 'uploaded: publish ID p1' }
+    })
+  })
+
+  const unconfirmedError = (reason: string, ref: boolean): string =>
+    `${reason}. DraftClip may have published it, so it was not sent again. ` +
+    `Check the TikTok account (and DraftClip's dashboard) before publishing it again.${ref ? ` ${HINT}` : ''}`
+
+  it('unconfirmed with a publish id: UNCONFIRMED, the id kept and recorded', () => {
+    const step = uploadEnded(r, { kind: 'unconfirmed', reason: 'DraftClip answered HTTP 502', publishId: 'p2' }, REF)
+    const error = unconfirmedError('DraftClip answered HTTP 502', true)
+    expect(step).toEqual({
+      result: { ...r, status: 'UNCONFIRMED', publish_id: 'p2', error },
+      ledger: {
+        kind: 'record',
+        entry: { file: 'videos/a.mp4', status: 'UNCONFIRMED', publish_id: 'p2', post_id: null, fail_reason: null }
+      },
+      log: { level: 'warn', line: error }
+    })
+  })
+
+  it('unconfirmed without a publish id: UNCONFIRMED, recorded with no id', () => {
+    const step = uploadEnded(r, { kind: 'unconfirmed', reason: 'no answer came' }, undefined)
+    const error = unconfirmedError('no answer came', false)
+    expect(step).toEqual({
+      result: { ...r, status: 'UNCONFIRMED', publish_id: null, error },
+      ledger: {
+        kind: 'record',
+        entry: { file: 'videos/a.mp4', status: 'UNCONFIRMED', publish_id: null, post_id: null, fail_reason: null }
+      },
+      log: { level: 'warn', line: error }
+    })
+  })
+
+  it('rejected: UPLOAD_FAILED, forgotten so a later run may try again, the run goes on', () => {
+    expect(uploadEnded(r, { kind: 'rejected', reason: 'DraftClip answered HTTP 400: bad' }, REF)).toEqual({
+      result: { ...r, status: 'UPLOAD_FAILED', error: 'DraftClip answered HTTP 400: bad' },
+      ledger: { kind: 'forget' },
+      log: { level: 'warn', line: 'DraftClip answered HTTP 400: bad' }
+    })
+  })
+
+  it('unauthorized: UPLOAD_FAILED, forgotten, and everything halts', () => {
+    expect(uploadEnded(r, { kind: 'unauthorized', reason: 'DraftClip answered HTTP 401: Invalid API key' }, REF)).toEqual({
+      result: { ...r, status: 'UPLOAD_FAILED', error: 'DraftClip answered HTTP 401: Invalid API key' },
+      ledger: { kind: 'forget' },
+      log: { level: 'warn', line: 'DraftClip answered HTTP 401: Invalid API key' },
+      halt: {
+        scope: 'everything',
+        reason:
+          "DraftClip refused the API key (DraftClip answered HTTP 401: Invalid API key). Check the secret passed as 'api-key': it must be a current key from your DraftClip dashboard."
+      }
+    })
+  })
+
+  it('rate-limited: UPLOAD_FAILED, forgotten, and uploads halt (polls go on)', () => {
+    const step = uploadEnded(r, { kind: 'rate-limited', reason: 'HTTP 429; gave up after 4 attempts' }, REF)
+    expect(step.result).toEqual({ ...r, status: 'UPLOAD_FAILED', error: 'HTTP 429; gave up after 4 attempts' })
+    expect(step.ledger).toEqual({ kind: 'forget' })
+    expect(step.halt).toEqual({
+      scope: 'uploads',
+      reason:
+        "DraftClip's quota is used up (HTTP 429; gave up after 4 attempts); the remaining videos were not sent. TikTok allows about 15 posts a day per account."
+    })
+  })
+
+  it('stopped while UPLOADING: NOT_ATTEMPTED, its UPLOADING entry forgotten', () => {
+    expect(uploadEnded(r, { kind: 'stopped', reason: 'the job was cancelled' }, REF)).toEqual({
+      result: { ...r, status: 'NOT_ATTEMPTED', error: 'not attempted: the job was cancelled' },
+      ledger: { kind: 'forget' }
+    })
+  })
+
+  it('stopped before UPLOADING was recorded: NOT_ATTEMPTED, the ledger left alone', () => {
+    const before = result({ status: Status.NotAttempted })
+    const step = uploadEnded(before, { kind: 'stopped', reason: 'the job was cancelled' }, REF)
+    expect(step.result).toEqual({ ...before, status: 'NOT_ATTEMPTED', error: 'not attempted: the job was cancelled' })
+    expect(step.ledger).toBeUndefined()
+    expect(step.halt).toBeUndefined()
+  })
+})
+
+describe('statusSeen', () => {
+  it('this run: takes the status and post id, and records them', () => {
+    const r = result({ status: 'PROCESSING_UPLOAD', publish_id: 'p' })
+    expect(statusSeen(r, seen({ status: 'PUBLISH_COMPLETE', isComplete: true, postId: '7123' }), false)).toEqual({
+      result: { ...r, status: 'PUBLISH_COMPLETE', post_id: '7123', fail_reason: null, error: null },
+      ledger: { kind: 'record', entry: { file: 'a.mp4', status: 'PUBLISH_COMPLETE', publish_id: 'p', post_id: '7123', fail_reason: null } }
+    })
+  })
+
+  it('this run: keeps a post id seen before when a later answer has none', () => {
+    const r = result({ status: 'PUBLISH_COMPLETE', publish_id: 'p', post_id: '7123' })
+    expect(statusSeen(r, seen({ status: 'PUBLISH_COMPLETE', isComplete: true }), false).result.post_id).toBe('7123')
+  })
+
+  it('this run: FAILED says TikTok could not publish it, as a warning', () => {
+    const r = result({ status: 'PROCESSING', publish_id: 'p' })
+    const step = statusSeen(r, seen({ status: 'FAILED', isComplete: true, failReason: 'spam_risk' }), false)
+    expect(step).toEqual({
+      result: { ...r, status: 'FAILED', fail_reason: 'spam_risk', error: 'TikTok could not publish it: spam_risk' },
+      ledger: { kind: 'record', entry: { file: 'a.mp4', status: 'FAILED', publish_id: 'p', post_id: null, fail_reason: 'spam_risk' } },
+      log: { level: 'warn', line: 'TikTok could not publish it: spam_risk' }
+    })
+  })
+
+  it("an earlier run's upload stays SKIPPED, the ledger gets DraftClip's status", () => {
+    const r = result({ status: Status.Skipped, publish_id: 'p' })
+    expect(statusSeen(r, seen({ status: 'PUBLISH_COMPLETE', isComplete: true, postId: '7123' }), true)).toEqual({
+      result: { ...r, status: 'SKIPPED', post_id: '7123', fail_reason: null, error: null },
+      ledger: { kind: 'record', entry: { file: 'a.mp4', status: 'PUBLISH_COMPLETE', publish_id: 'p', post_id: '7123', fail_reason: null } }
+    })
+  })
+
+  it("an earlier run's upload that ended FAILED is FAILED, saying the next run publishes it again", () => {
+    const r = result({ status: Status.Skipped, publish_id: 'p' })
+    const error = 'the upload an earlier run made (publish ID p) ended FAILED: duration_check_failed; the next run will publish it again'
+    expect(statusSeen(r, seen({ status: 'FAILED', isComplete: true, failReason: 'duration_check_failed' }), true)).toEqual({
+      result: { ...r, status: 'FAILED', fail_reason: 'duration_check_failed', error },
+      ledger: {
+        kind: 'record',
+        entry: { file: 'a.mp4', status: 'FAILED', publish_id: 'p', post_id: null, fail_reason: 'duration_check_failed' }
+      },
+      log: { level: 'warn', line: error }
+    })
+  })
+
+  it('an earlier FAILED without a reason says so', () => {
+    const r = result({ status: Status.Skipped, publish_id: 'p' })
+    expect(statusSeen(r, seen({ status: 'FAILED', isComplete: true }), true).result.error).toBe(
+      'the upload an earlier run made (publish ID p) ended FAILED: no reason given; the next run will publish it again'
+    )
+  })
+
+  it('this run: an UNCONFIRMED upload confirmed by a status loses its error and says it was confirmed', () => {
+    const r = result({ status: Status.Unconfirmed, publish_id: 'p', error: 'DraftClip answered HTTP 502...' })
+    expect(statusSeen(r, seen({ status: 'PROCESSING' }), false)).toEqual({
+      result: { ...r, status: 'PROCESSING', error: null, fail_reason: null },
+      ledger: { kind: 'record', entry: { file: 'a.mp4', status: 'PROCESSING', publish_id: 'p', post_id: null, fail_reason: null } },
+      log: { level: 'info', line: 'DraftClip confirmed publish ID p: PROCESSING' }
+    })
+  })
+
+  it("an earlier run's UNCONFIRMED entry confirmed by a status becomes SKIPPED", () => {
+    const r = result({ status: Status.Unconfirmed, publish_id: 'p', error: 'an earlier run...' })
+    expect(statusSeen(r, seen({ status: 'PUBLISH_COMPLETE', isComplete: true, postId: '9' }), true)).toEqual({
+      result: { ...r, status: 'SKIPPED', post_id: '9', error: null, fail_reason: null },
+      ledger: { kind: 'record', entry: { file: 'a.mp4', status: 'PUBLISH_COMPLETE', publish_id: 'p', post_id: '9', fail_reason: null } },
+      log: { level: 'info', line: 'DraftClip confirmed publish ID p: PUBLISH_COMPLETE' }
+    })
+  })
+})
+
+describe('waitEnded', () => {
+  const r = result({ status: 'PROCESSING', publish_id: 'p' })
+
+  it('timeout: a warning with the last status and the last problem; the result stays', () => {
+    const step = waitEnded(r, { kind: 'timeout', status: seen({ status: 'PROCESSING' }), lastProblem: 'HTTP 503' }, 300)
+    expect(step).toEqual({
+      result: r,
+      log: {
+        level: 'warn',
+        line: 'still not complete after 300 s: its last status was PROCESSING (the last status request failed: HTTP 503). It was uploaded (publish ID p); TikTok may still publish it.'
+      }
+    })
+    expect(step.result).toBe(r)
+  })
+
+  it('timeout without any status read', () => {
+    expect(waitEnded(r, { kind: 'timeout', status: undefined, lastProblem: undefined }, 60).log?.line).toBe(
+      'still not complete after 60 s: no status was read. It was uploaded (publish ID p); TikTok may still publish it.'
+    )
+  })
+
+  it('timeout of an UNCONFIRMED video: it stays UNCONFIRMED', () => {
+    const u = result({ status: Status.Unconfirmed, publish_id: 'p', error: 'e' })
+    expect(waitEnded(u, { kind: 'timeout', status: undefined, lastProblem: 'no answer (TIMEOUT)' }, 30)).toEqual({
+      result: u,
+      log: {
+        level: 'warn',
+        line: 'DraftClip did not confirm publish ID p within 30 s (the last status request failed: no answer (TIMEOUT)); it stays UNCONFIRMED'
+      }
+    })
+  })
+
+  it('unknown: the error says DraftClip does not know the id', () => {
+    const u = result({ status: Status.Unconfirmed, publish_id: 'p', error: 'an earlier run...' })
+    expect(waitEnded(u, { kind: 'unknown', reason: 'HTTP 400: Unknown publish_id' }, 30)).toEqual({
+      result: { ...u, error: "an earlier run... DraftClip's status endpoint does not know publish ID p (HTTP 400: Unknown publish_id)." },
+      log: { level: 'warn', line: 'DraftClip does not know publish ID p (HTTP 400: Unknown publish_id); it stays UNCONFIRMED' }
+    })
+    expect(waitEnded({ ...u, error: null }, { kind: 'unknown', reason: 'HTTP 404' }, 30).result.error).toBe(
+      "DraftClip's status endpoint does not know publish ID p (HTTP 404)."
+    )
+  })
+
+  it('unauthorized: everything halts', () => {
+    expect(waitEnded(r, { kind: 'unauthorized', reason: 'HTTP 401', status: undefined }, 30)).toEqual({
+      result: r,
+      halt: { scope: 'everything', reason: "DraftClip refused the API key while polling (HTTP 401). Check the secret passed as 'api-key'." }
+    })
+  })
+
+  it('stopped: nothing changes', () => {
+    expect(waitEnded(r, { kind: 'stopped', reason: 'cancelled', status: undefined }, 30)).toEqual({ result: r })
+  })
+})
+
+describe('interrupted', () => {
+  it('an upload under way becomes UNCONFIRMED, saying how to release it', () => {
+    const r = result({ status: Status.Uploading })
+    expect(interrupted(r, 'the job was cancelled', REF)).toEqual({
+      result: {
+        ...r,
+        status: 'UNCONFIRMED',
+        error: `the job was cancelled during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again. ${HINT}`
+      }
+    })
+    expect(interrupted(r, 'x', undefined).result.error).toBe(
+      'x during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again.'
+    )
+  })
+
+  it.each([Status.NotAttempted, 'PROCESSING_UPLOAD', Status.Unconfirmed, Status.Skipped, Status.UploadFailed, 'PUBLISH_COMPLETE'])(
+    'leaves a %s video as it is',
+    status => {
+      const r = result({ status, publish_id: 'p' })
+      const step = interrupted(r, 'cancelled', REF)
+      expect(step).toEqual({ result: r })
+      expect(step.result).toBe(r)
+    }
+  )
+})
+
+describe('crashed', () => {
+  it('an upload under way is UNCONFIRMED (it may be on TikTok)', () => {
+    expect(crashed(result({ status: Status.Uploading }), 'ENOSPC').result).toEqual(result({ status: 'UNCONFIRMED', error: 'ENOSPC' }))
+  })
+
+  it('a video never sent is UPLOAD_FAILED', () => {
+    expect(crashed(result(), 'ENOSPC').result).toEqual(result({ status: 'UPLOAD_FAILED', error: 'ENOSPC' }))
+  })
+
+  it('a video with a publish id keeps its status; the errors are joined', () => {
+    expect(crashed(result({ status: 'PROCESSING', publish_id: 'p', error: 'first' }), 'ENOSPC').result).toEqual(
+      result({ status: 'PROCESSING', publish_id: 'p', error: 'first; ENOSPC' })
+    )
+  })
+
+  it('an UNCONFIRMED video without an id stays UNCONFIRMED', () => {
+    expect(crashed(result({ status: Status.Unconfirmed, error: 'e' }), 'boom').result).toEqual(
+      result({ status: 'UNCONFIRMED', error: 'e; boom' })
+    )
+  })
+})

@@ -1,0 +1,2576 @@
+export const id = 142;
+export const ids = [142];
+export const modules = {
+
+/***/ 3874:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   KI: () => (/* binding */ postUrl),
+/* harmony export */   OG: () => (/* binding */ parseBody),
+/* harmony export */   ig: () => (/* binding */ serverError),
+/* harmony export */   rk: () => (/* binding */ readStatus),
+/* harmony export */   sR: () => (/* binding */ endpoint),
+/* harmony export */   wE: () => (/* binding */ uploadAnswer),
+/* harmony export */   wZ: () => (/* binding */ aboutAnotherVideo),
+/* harmony export */   zh: () => (/* binding */ acceptedUpload)
+/* harmony export */ });
+/* unused harmony exports quoteNumericIds, COMPLETE_STATUSES */
+/**
+ * What DraftClip's answers say, read defensively: the documented shapes, the
+ * shapes TikTok's own API uses, and ids sent as JSON numbers (more digits than
+ * a double keeps) are all read as text, digit for digit.
+ */
+/** The URL of an API endpoint below base-url (which may carry a path prefix). */
+function endpoint(baseUrl, file) {
+    const url = new URL(baseUrl.href);
+    url.pathname = `${url.pathname.replace(/\/+$/, '')}/api/${file}`;
+    return url;
+}
+/** A TikTok post's address (TikTok redirects to the account's own URL). */
+function postUrl(postId) {
+    return `https://www.tiktok.com/@/video/${encodeURIComponent(postId)}`;
+}
+const ID_KEYS = 'publish_id|public(?:al|l)?y_available_post_id';
+/** Ids sent as bare JSON numbers (alone or in an array), quoted so JSON.parse keeps every digit. */
+function quoteNumericIds(text) {
+    return text.replace(new RegExp(`("(?:${ID_KEYS})"\\s*:\\s*)(\\[[\\d\\s,]*\\]|\\d+(?=\\s*[,}\\]]))`, 'g'), (_all, key, value) => key + value.replace(/\d+/g, digits => `"${digits}"`));
+}
+/** A body's JSON, with numeric ids kept as text; undefined when it is not JSON (or was cut short). */
+function parseBody(text) {
+    try {
+        return JSON.parse(quoteNumericIds(text));
+    }
+    catch {
+        return undefined;
+    }
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function idText(value) {
+    if (typeof value === 'string' && value.trim() !== '')
+        return value.trim();
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)
+        return String(value);
+    return undefined;
+}
+/** Reads DraftClip's upload answer: only JSON with success true and a publish_id is an accepted upload. */
+function acceptedUpload(json) {
+    const data = isRecord(json) && json.success === true && isRecord(json.data) ? json.data : undefined;
+    const publishId = idText(data?.publish_id);
+    if (!publishId)
+        return undefined;
+    return { publishId, status: typeof data?.status === 'string' ? data.status : 'PROCESSING_UPLOAD' };
+}
+/**
+ * What an upload answer says, whatever its HTTP status: a publish id anywhere
+ * means DraftClip took the video. A body that is not JSON (cut short at our
+ * size cap, or a page around it) is searched for one too: an id that was there
+ * must never be lost.
+ */
+function uploadAnswer(json, text) {
+    if (!isRecord(json)) {
+        const found = /"publish_id"\s*:\s*(?:"([^"\\]{1,200})"|(\d{1,40}))/.exec(text);
+        return { publishId: found ? (found[1] ?? found[2]).trim() || undefined : undefined, success: undefined, error: undefined };
+    }
+    return {
+        publishId: isRecord(json.data) ? idText(json.data.publish_id) : undefined,
+        success: json.success,
+        error: typeof json.error === 'string' && json.error.trim() !== '' ? json.error : undefined
+    };
+}
+/** The server's own words for a message: its `error` (or `message`) field. */
+function serverError(json) {
+    if (!isRecord(json))
+        return undefined;
+    for (const key of ['error', 'message']) {
+        const value = json[key];
+        if (typeof value === 'string' && value.trim() !== '')
+            return value;
+    }
+    return undefined;
+}
+const COMPLETE_STATUSES = ['PUBLISH_COMPLETE', 'FAILED', 'SEND_TO_USER_INBOX'];
+const INCOMPLETE_STATUSES = ['PROCESSING_UPLOAD', 'PROCESSING'];
+/**
+ * Reads a status answer about `publishId`; undefined when it is not the
+ * documented shape, or when it names another video (its post id is not ours).
+ */
+function readStatus(json, publishId) {
+    if (!isRecord(json) || json.success !== true || !isRecord(json.data))
+        return undefined;
+    const data = json.data;
+    if (typeof data.status !== 'string')
+        return undefined;
+    const about = idText(data.publish_id);
+    if (about !== undefined && about !== publishId)
+        return undefined;
+    const status = data.status.toUpperCase();
+    return {
+        status,
+        // The doc's table decides for the statuses it names; is_complete only for one it does not.
+        isComplete: COMPLETE_STATUSES.includes(status) || (!INCOMPLETE_STATUSES.includes(status) && data.is_complete === true),
+        postId: postIdOf(data.publicaly_available_post_id) ?? postIdOf(data.publicly_available_post_id),
+        failReason: typeof data.fail_reason === 'string' && data.fail_reason !== '' ? data.fail_reason : undefined,
+        description: typeof data.status_description === 'string' && data.status_description !== '' ? data.status_description : undefined
+    };
+}
+/** Whether a status answer names a publish id other than the one asked about. */
+function aboutAnotherVideo(json, publishId) {
+    if (!isRecord(json) || !isRecord(json.data))
+        return false;
+    const about = idText(json.data.publish_id);
+    return about !== undefined && about !== publishId;
+}
+/** DraftClip documents a string; TikTok's own API gives an array of ids. */
+function postIdOf(value) {
+    return idText(Array.isArray(value) ? value[0] : value);
+}
+
+
+/***/ }),
+
+/***/ 8142:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  run: () => (/* binding */ run)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
+var core = __webpack_require__(6421);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __webpack_require__(6752);
+// EXTERNAL MODULE: ./src/draftclip/answers.ts
+var answers = __webpack_require__(3874);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+;// CONCATENATED MODULE: ./src/draftclip/multipart.ts
+
+/**
+ * A fresh random boundary for every request: a fixed one is public, and a
+ * crafted video containing it would end its part early and smuggle in fields
+ * of its own (caption, privacy) that PHP would take.
+ */
+function newBoundary() {
+    return `----draftclip-publish-${(0,external_node_crypto_.randomBytes)(24).toString('hex')}`;
+}
+/**
+ * The multipart body around the file's bytes, built by hand so that its exact
+ * length is known up front: PHP behind FastCGI drops chunked bodies, and a
+ * known length lets the file stream from disk in flat memory.
+ */
+function multipartFrame(file, boundary = newBoundary()) {
+    let head = '';
+    for (const [name, value] of Object.entries(file.fields)) {
+        if (value.includes(boundary))
+            throw new Error(`The ${name} of ${file.name} contains the multipart boundary`);
+        head += `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    }
+    head +=
+        `--${boundary}\r\nContent-Disposition: form-data; name="video"; filename="${escapeQuoted(file.name)}"\r\n` +
+            `Content-Type: ${file.contentType}\r\n\r\n`;
+    const headBytes = Buffer.from(head, 'utf8');
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
+    return { boundary, head: headBytes, tail, length: headBytes.length + file.size + tail.length };
+}
+/** Quoting of a multipart filename as browsers do it (WHATWG HTML's multipart/form-data encoding). */
+function escapeQuoted(value) {
+    return value.replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/"/g, '%22');
+}
+
+;// CONCATENATED MODULE: ./src/draftclip/client.ts
+
+
+
+const USER_AGENT = 'draftclip-publish (GitHub Action)';
+const MAX_ANSWER_BYTES = 1024 * 1024;
+class DraftClipClient {
+    options;
+    dispatcher;
+    constructor(options) {
+        this.options = options;
+        const agentOptions = {
+            connect: { timeout: options.connectMs },
+            headersTimeout: options.responseMs,
+            bodyTimeout: options.responseMs
+        };
+        this.dispatcher = options.useProxy ? new undici.EnvHttpProxyAgent(agentOptions) : new undici.Agent(agentOptions);
+    }
+    async upload(video) {
+        const { boundary, head, tail, length } = multipartFrame(video);
+        const controller = new AbortController();
+        let bodySent = false;
+        let stalled = false;
+        const stallTimer = setTimeout(() => {
+            stalled = true;
+            controller.abort();
+        }, this.options.stallMs);
+        stallTimer.unref();
+        async function* body() {
+            yield head;
+            for await (const sent of video.chunks()) {
+                // Each resume means the socket took the previous chunk.
+                stallTimer.refresh();
+                video.onProgress?.(sent.total);
+                yield sent.chunk;
+            }
+            yield tail;
+            bodySent = true;
+            clearTimeout(stallTimer);
+        }
+        const url = (0,answers/* endpoint */.sR)(this.options.baseUrl, 'upload.php');
+        try {
+            const response = await (0,undici.request)(url, {
+                method: 'POST',
+                dispatcher: this.dispatcher,
+                signal: controller.signal,
+                headers: {
+                    authorization: `Bearer ${this.options.apiKey}`,
+                    'content-type': `multipart/form-data; boundary=${boundary}`,
+                    'content-length': String(length),
+                    accept: 'application/json',
+                    'user-agent': USER_AGENT
+                },
+                body: body()
+            });
+            // An answer may come before the body is all out (an early 401, a redirect): note which.
+            const sentBeforeAnswer = bodySent;
+            return { ...(await readAnswer(response)), bodySent: sentBeforeAnswer };
+        }
+        catch (error) {
+            return noAnswer(error, bodySent, stalled, url);
+        }
+        finally {
+            clearTimeout(stallTimer);
+        }
+    }
+    async status(publishId, timeoutMs, signal) {
+        const url = (0,answers/* endpoint */.sR)(this.options.baseUrl, 'video_status.php');
+        url.searchParams.set('publish_id', publishId);
+        const timeout = AbortSignal.timeout(Math.max(1, timeoutMs));
+        try {
+            const response = await (0,undici.request)(url, {
+                method: 'GET',
+                dispatcher: this.dispatcher,
+                signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+                headers: { authorization: `Bearer ${this.options.apiKey}`, accept: 'application/json', 'user-agent': USER_AGENT }
+            });
+            return { ...(await readAnswer(response)), bodySent: true };
+        }
+        catch (error) {
+            const timedOut = timeout.aborted && !signal?.aborted;
+            return noAnswer(timedOut ? Object.assign(new Error('no answer in time'), { code: 'TIMEOUT' }) : error, true, false, url);
+        }
+    }
+    async close() {
+        await this.dispatcher.close();
+    }
+}
+async function readAnswer(response) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+        if (size < MAX_ANSWER_BYTES)
+            chunks.push(chunk.subarray(0, MAX_ANSWER_BYTES - size));
+        size += chunk.length;
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
+    const retryAfter = response.headers['retry-after'];
+    return {
+        kind: 'answer',
+        httpStatus: response.statusCode,
+        json: (0,answers/* parseBody */.OG)(text),
+        text,
+        retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter
+    };
+}
+function noAnswer(error, bodySent, stalled, url) {
+    const err = error;
+    const code = err.cause?.code ?? err.code ?? 'UNKNOWN';
+    const message = stalled ? 'the upload stalled: no bytes moved' : (err.cause?.message ?? err.message ?? String(error));
+    return { kind: 'no-answer', code: stalled ? 'STALLED' : code, message, bodySent, stalled, origin: url.origin };
+}
+
+// EXTERNAL MODULE: external "node:timers/promises"
+var promises_ = __webpack_require__(8500);
+;// CONCATENATED MODULE: ./src/draftclip/clock.ts
+
+const realClock = {
+    now: () => Date.now(),
+    sleep: async (ms, signal) => {
+        if (signal?.aborted)
+            return;
+        await (0,promises_.setTimeout)(ms, undefined, { signal }).catch(() => undefined);
+    },
+    random: () => Math.random()
+};
+
+;// CONCATENATED MODULE: ./src/draftclip/poll-budget.ts
+/**
+ * The run's status requests share one budget: at most `perMinute` a minute,
+ * spaced evenly, taken in turn by the videos that wait (first come, first
+ * served), and all held while the server's Retry-After runs.
+ */
+class PollBudget {
+    perMinute;
+    clock;
+    spacingMs;
+    last = -Infinity;
+    heldUntil = -Infinity;
+    queue = [];
+    pumping = false;
+    constructor(perMinute, clock) {
+        this.perMinute = perMinute;
+        this.clock = clock;
+        this.spacingMs = 60_000 / perMinute;
+    }
+    /** Resolves true when a status request may be sent now; false when `deadline` (or `signal`) comes first. */
+    take(deadline, signal) {
+        return new Promise(resolve => {
+            const giveUp = new AbortController();
+            const turn = { deadline, granted: resolve, done: false, giveUp };
+            this.queue.push(turn);
+            const stop = () => {
+                if (turn.done)
+                    return;
+                turn.done = true;
+                resolve(false);
+            };
+            signal?.addEventListener('abort', stop, { once: true });
+            void this.clock
+                .sleep(Math.max(0, deadline - this.clock.now()), AbortSignal.any([giveUp.signal, ...(signal ? [signal] : [])]))
+                .then(stop);
+            void this.pump();
+        });
+    }
+    /** The server asked for a pause (Retry-After on a status answer): no poll of any video before `until`. */
+    holdUntil(until) {
+        this.heldUntil = Math.max(this.heldUntil, until);
+    }
+    /** When the next request may go. */
+    nextSlot() {
+        return Math.max(this.last + this.spacingMs, this.heldUntil);
+    }
+    async pump() {
+        if (this.pumping)
+            return;
+        this.pumping = true;
+        try {
+            while (this.queue.length > 0) {
+                const turn = this.queue[0];
+                if (turn.done) {
+                    this.queue.shift();
+                    continue;
+                }
+                const wait = this.nextSlot() - this.clock.now();
+                if (wait > 0) {
+                    await this.clock.sleep(Math.min(wait, Math.max(0, turn.deadline - this.clock.now()) + 1));
+                    continue;
+                }
+                this.queue.shift();
+                turn.done = true;
+                this.last = this.clock.now();
+                turn.giveUp.abort();
+                turn.granted(true);
+            }
+        }
+        finally {
+            this.pumping = false;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/draftclip/retry-policy.ts
+
+const DEFAULT_TIMINGS = {
+    stallMs: 60_000,
+    connectMs: 30_000,
+    backoffBaseMs: 2_000,
+    maxDelayMs: 120_000,
+    statusRequestMs: 60_000
+};
+/** Network failures that happen before a single byte reached the server. */
+const NEVER_CONNECTED = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'ECONNABORTED'
+]);
+const LOCAL_FAILURES = new Set(['UND_ERR_INVALID_ARG', 'ENOENT', 'EACCES', 'EISDIR', 'EPERM']);
+function judgeUpload(attempt) {
+    if (attempt.kind === 'no-answer') {
+        // Whatever the error, once the whole body left, the server may have it.
+        if (attempt.bodySent) {
+            return { kind: 'unconfirmed', reason: `the whole video was sent but no answer came (${attempt.code}: ${attempt.message})` };
+        }
+        // Refused on this side (a header undici will not send, the file gone or unreadable): nothing to retry.
+        if (LOCAL_FAILURES.has(attempt.code))
+            return { kind: 'rejected', reason: `could not be sent: ${attempt.message}` };
+        if (NEVER_CONNECTED.has(attempt.code)) {
+            return {
+                kind: 'retry',
+                reason: `could not connect to ${attempt.origin} (${attempt.code})`,
+                retryAfter: undefined,
+                rateLimited: false
+            };
+        }
+        const what = attempt.stalled ? 'the upload stalled (no bytes moved)' : `the connection broke (${attempt.code})`;
+        return { kind: 'retry', reason: `${what} before the whole video was sent`, retryAfter: undefined, rateLimited: false };
+    }
+    const { httpStatus, json } = attempt;
+    const said = (0,answers/* serverError */.ig)(json);
+    const quoted = said
+        ? `: ${oneLine(said)}`
+        : json === undefined
+            ? ` (the answer was not JSON${attempt.text ? `: ${oneLine(attempt.text)}` : ''})`
+            : '';
+    const reason = `DraftClip answered HTTP ${httpStatus}${quoted}`;
+    const ok = httpStatus >= 200 && httpStatus < 300;
+    const accepted = ok ? (0,answers/* acceptedUpload */.zh)(json) : undefined;
+    if (accepted)
+        return { kind: 'accepted', ...accepted };
+    const answer = (0,answers/* uploadAnswer */.wE)(json, attempt.text);
+    // A publish id means DraftClip took it, whatever else the answer says: never again, and keep the id.
+    if (answer.publishId)
+        return { kind: 'unconfirmed', reason, publishId: answer.publishId };
+    // DraftClip's own refusal: its JSON `error`, not claiming success.
+    const refused = answer.success === false || (answer.error !== undefined && answer.success !== true);
+    if (ok) {
+        if (refused)
+            return { kind: 'rejected', reason };
+        // A success without a publish id, or a body we cannot read, may hide a published video.
+        return {
+            kind: 'unconfirmed',
+            reason: json === undefined ? reason : `DraftClip answered HTTP ${httpStatus} without a publish_id${said ? `: ${oneLine(said)}` : ''}`
+        };
+    }
+    if (httpStatus === 401)
+        return { kind: 'unauthorized', reason };
+    if (httpStatus === 429)
+        return { kind: 'retry', reason, retryAfter: attempt.retryAfter, rateLimited: true };
+    if (httpStatus === 503)
+        return { kind: 'retry', reason, retryAfter: attempt.retryAfter, rateLimited: false };
+    // The doc defines 500 as "Upload failed": with DraftClip's own JSON error it was refused, not half-done.
+    // Any other 500 (a framework's {"message": "Server Error"}, a PHP fatal after output) may follow a publish.
+    if (httpStatus === 500 && answer.error !== undefined && answer.success !== true)
+        return { kind: 'retry', reason, retryAfter: attempt.retryAfter, rateLimited: false };
+    // A proxy's timeout may come after the server took the upload (a peer tool posted 4 times after a 408).
+    if (httpStatus === 408)
+        return { kind: 'unconfirmed', reason };
+    // A redirect after the whole video (Post/Redirect/Get) may follow a publish; it is never followed with the key.
+    if (httpStatus >= 300 && httpStatus < 400) {
+        if (attempt.bodySent)
+            return { kind: 'unconfirmed', reason: `${reason}, a redirect after the whole video was sent` };
+        return { kind: 'rejected', reason: `${reason}, a redirect before the whole video was sent` };
+    }
+    if (httpStatus >= 300 && httpStatus < 500)
+        return { kind: 'rejected', reason };
+    // 502, 504, a 5xx page from a proxy: the server behind it may have published.
+    return { kind: 'unconfirmed', reason };
+}
+/** Status requests are GETs: anything but a readable status, an unknown id or a 401 is worth asking again. */
+function judgeStatus(attempt, publishId) {
+    if (attempt.kind === 'no-answer')
+        return { kind: 'transient', reason: `no answer (${attempt.code})`, retryAfter: undefined };
+    const said = (0,answers/* serverError */.ig)(attempt.json);
+    const reason = `HTTP ${attempt.httpStatus}${said ? `: ${oneLine(said)}` : attempt.json === undefined ? ' (not JSON)' : ''}`;
+    if (attempt.httpStatus === 401)
+        return { kind: 'unauthorized', reason };
+    if (attempt.httpStatus === 400 || attempt.httpStatus === 404)
+        return { kind: 'unknown', reason };
+    if (attempt.httpStatus === 200 && (0,answers/* aboutAnotherVideo */.wZ)(attempt.json, publishId)) {
+        return { kind: 'transient', reason: 'the answer was about another publish id', retryAfter: undefined };
+    }
+    const status = attempt.httpStatus === 200 ? (0,answers/* readStatus */.rk)(attempt.json, publishId) : undefined;
+    if (status)
+        return { kind: 'status', status };
+    const asked = attempt.httpStatus === 429 || attempt.httpStatus === 503 ? attempt.retryAfter : undefined;
+    return { kind: 'transient', reason, retryAfter: asked };
+}
+/** Retry-After as milliseconds from now: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+function parseRetryAfter(header, now) {
+    if (!header)
+        return undefined;
+    const value = header.trim();
+    if (/^\d+$/.test(value))
+        return Number(value) * 1000;
+    // An HTTP date (IMF-fixdate, RFC 850 or asctime); Date.parse alone takes '1.5' or '-1' for dates.
+    if (!/^[A-Za-z]{3,9},? +\d{1,2}[ -][A-Za-z]{3}[ -]\d{2,4} \d{2}:\d{2}:\d{2} GMT$|^[A-Za-z]{3} [A-Za-z]{3} +\d{1,2} \d{2}:\d{2}:\d{2} \d{4}$/.test(value)) {
+        return undefined;
+    }
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/**
+ * How long to wait before retry number `retry` (1-based): Retry-After when the
+ * server gave one, else exponential backoff with jitter; never above the cap.
+ */
+function retryDelayMs(retry, retryAfter, now, random, timings) {
+    const asked = parseRetryAfter(retryAfter, now);
+    if (asked !== undefined)
+        return Math.min(asked, timings.maxDelayMs);
+    const exponential = timings.backoffBaseMs * 2 ** (retry - 1);
+    return Math.round(Math.min(exponential * (0.5 + random / 2), timings.maxDelayMs));
+}
+/** Server text as one short line for a message (it is scrubbed of the key before it gets here). */
+function oneLine(text) {
+    const flat = text
+        .replace(/<[^>]*>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+    return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
+}
+
+;// CONCATENATED MODULE: ./src/secrets.ts
+/**
+ * The API key must never leave the process except in the Authorization header.
+ * core.setSecret masks it whole in the log; scrub() guards everything the
+ * action writes (log lines, outputs, summary, annotations, ledger), and also
+ * hides any part of it: an echo cut short (by us or by the server) must not
+ * leave the key's first characters behind.
+ */
+/** A run of this many characters of a secret is hidden wherever it appears. */
+const SECRET_RUN = 8;
+function scrub(text, secrets) {
+    const hidden = [];
+    for (const secret of secrets) {
+        if (!secret || secret.length < 4)
+            continue;
+        const run = Math.min(SECRET_RUN, secret.length);
+        for (let i = 0; i + run <= secret.length; i++) {
+            const piece = secret.slice(i, i + run);
+            for (let at = text.indexOf(piece); at >= 0; at = text.indexOf(piece, at + 1))
+                hidden.push([at, at + run]);
+        }
+    }
+    if (hidden.length === 0)
+        return text;
+    hidden.sort((a, b) => a[0] - b[0]);
+    let out = '';
+    let from = 0;
+    let end = -1;
+    for (const [start, stop] of hidden) {
+        if (start > end) {
+            if (end >= 0)
+                out += '***';
+            out += text.slice(from, start);
+        }
+        end = Math.max(end, stop);
+        from = end;
+    }
+    return out + '***' + text.slice(from);
+}
+
+;// CONCATENATED MODULE: ./src/github/log.ts
+
+
+/**
+ * The log, as the runner reads it: any line that begins with `::` is a
+ * workflow command. Text from outside (file names, the server's words) is
+ * made into one line that cannot begin one, and scrubbed of the key.
+ */
+function safeLine(text) {
+    const one = text.replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ⏎ ');
+    // The runner trims a line before it looks for '::'.
+    return /^\s*::/.test(one) ? `› ${one}` : one;
+}
+function logger(secrets, now = Date.now) {
+    const clean = (line) => safeLine(scrub(line, secrets));
+    return {
+        info: line => core/* info */.pq(clean(line)),
+        // Annotations are commands of their own (@actions/core escapes their text); one line each all the same.
+        warning: (line, file) => core/* warning */.$e(clean(line), file ? { file } : {}),
+        error: (line, file, title) => core/* error */.z3(scrub(line, secrets), { file, title }),
+        video: video => videoLog(video, clean, now)
+    };
+}
+/** Lines for one video: shown live, then kept in a log group once the video is done. */
+function videoLog(video, clean, now) {
+    const lines = [];
+    const started = now();
+    const keep = (line) => {
+        lines.push(clean(`[+${((now() - started) / 1000).toFixed(1)}s] ${line}`));
+        return `${video.file}: ${line}`;
+    };
+    return {
+        info: line => core/* info */.pq(clean(keep(line))),
+        warn: line => core/* warning */.$e(clean(keep(line)), { file: video.file }),
+        done: (result) => {
+            core/* startGroup */.Oh(clean(`${video.file}: ${result.status}${result.publish_id ? ` (${result.publish_id})` : ''}`));
+            for (const line of lines)
+                core/* info */.pq(line);
+            core/* endGroup */.N4();
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/publish/lifecycle.ts
+/**
+ * A video's life, in one place: its statuses, and pure functions that say what
+ * moves it from one to the next and what the ledger must learn on the way. The
+ * run, the dry run and the signal handler all use these and nothing else.
+ */
+const Status = {
+    /** Not sent (yet): the start of every video, and the end of one a stopped run never reached. */
+    NotAttempted: 'NOT_ATTEMPTED',
+    /** Bytes are (or may be) on their way; recorded in the ledger before the first one leaves. */
+    Uploading: 'UPLOADING',
+    // DraftClip's own statuses.
+    ProcessingUpload: 'PROCESSING_UPLOAD',
+    Processing: 'PROCESSING',
+    PublishComplete: 'PUBLISH_COMPLETE',
+    SentToInbox: 'SEND_TO_USER_INBOX',
+    Failed: 'FAILED',
+    /** DraftClip certainly did not take it. */
+    UploadFailed: 'UPLOAD_FAILED',
+    /** DraftClip may have taken it; never sent again until a status answer confirms it or the user releases it. */
+    Unconfirmed: 'UNCONFIRMED',
+    /** Published before (the ledger), or the same content as another video of this run. */
+    Skipped: 'SKIPPED',
+    /** Would be uploaded; the dry run sends nothing. */
+    DryRun: 'DRY_RUN'
+};
+/** The one rule for a video's entry: the run, the dry run and the plan all call it. */
+function admit(entry, twinOf, wait) {
+    if (twinOf !== undefined)
+        return { kind: 'twin', of: twinOf };
+    if (!entry)
+        return { kind: 'upload' };
+    // TikTok refused it: publishing it again is a new attempt, not a duplicate.
+    if (entry.status === Status.Failed)
+        return { kind: 'upload' };
+    if (entry.status === Status.Uploading || entry.status === Status.Unconfirmed) {
+        return entry.publish_id ? { kind: 'confirm', entry: { ...entry, publish_id: entry.publish_id } } : { kind: 'unconfirmed', entry };
+    }
+    // DraftClip took it (published, in the inbox, or still processing): never again.
+    if (entry.publish_id)
+        return { kind: 'skip', entry, follow: wait && !isSettled(entry.status, entry.post_id) };
+    return { kind: 'unconfirmed', entry };
+}
+/** A status after which there is nothing more to learn. */
+function isSettled(status, postId) {
+    return status === Status.SentToInbox || status === Status.Failed || (status === Status.PublishComplete && postId !== null);
+}
+function initialResult(video) {
+    return {
+        file: video.file,
+        size: video.size,
+        publish_id: null,
+        status: Status.NotAttempted,
+        post_id: null,
+        error: null,
+        fail_reason: null,
+        description: video.description,
+        privacy_level: video.privacyLevel,
+        sha256: video.sha256 ?? null
+    };
+}
+/** The sentence that tells a user how to let a later run publish a video the ledger holds back. */
+function releaseEntryHint(ledgerFile, hash) {
+    return `If it is not on TikTok (check the account and DraftClip's dashboard), delete the entry "${hash}" from ${ledgerFile} and run again.`;
+}
+const hintFor = (ref) => (ref ? ` ${releaseEntryHint(ref.shownAs, ref.hash)}` : '');
+/** The run's first step for a video: what its admission makes of it. */
+function admitted(r, admission, ref) {
+    switch (admission.kind) {
+        case 'upload':
+            return { result: r };
+        case 'twin':
+            return {
+                result: { ...r, status: Status.Skipped },
+                log: { level: 'info', line: `same content as ${admission.of}, which this run publishes; skipped so TikTok does not get it twice` }
+            };
+        case 'skip': {
+            const { entry } = admission;
+            return {
+                result: {
+                    ...r,
+                    status: Status.Skipped,
+                    publish_id: entry.publish_id,
+                    post_id: entry.post_id,
+                    fail_reason: entry.fail_reason ?? null
+                },
+                log: { level: 'info', line: `already published (ledger: ${entry.status}, publish ID ${entry.publish_id}); not uploaded again` }
+            };
+        }
+        case 'confirm': {
+            const { entry } = admission;
+            return {
+                result: {
+                    ...r,
+                    status: Status.Unconfirmed,
+                    publish_id: entry.publish_id,
+                    post_id: entry.post_id,
+                    error: `an earlier run (${entry.updated_at}) uploaded it and got publish ID ${entry.publish_id}, but no status answer has confirmed it; it was not uploaded again.${hintFor(ref)}`
+                },
+                log: { level: 'info', line: `the ledger holds publish ID ${entry.publish_id} unconfirmed; asking DraftClip about it` }
+            };
+        }
+        case 'unconfirmed': {
+            const error = `an earlier run (${admission.entry.updated_at}) started uploading this video and never learned whether DraftClip took it, so it was not uploaded again.${hintFor(ref)}`;
+            return { result: { ...r, status: Status.Unconfirmed, error }, log: { level: 'warn', line: error } };
+        }
+    }
+}
+/** The dry run's step: what the real run would do, with nothing sent. */
+function planned(r, admission, ref) {
+    const step = admitted(r, admission, ref);
+    const verb = {
+        upload: 'would upload',
+        twin: `would skip (same content as ${admission.kind === 'twin' ? admission.of : ''})`,
+        skip: 'would skip (already published)',
+        confirm: 'would ask DraftClip about the unconfirmed publish ID in the ledger, and not upload',
+        unconfirmed: 'would not upload (an earlier upload is unconfirmed)'
+    };
+    const result = admission.kind === 'upload' ? { ...step.result, status: Status.DryRun } : step.result;
+    return { result, log: { level: 'info', line: verb[admission.kind] } };
+}
+/** The twin's ids, once the video it copies is done. */
+function twinDone(r, original) {
+    return { result: { ...r, publish_id: original.publish_id, post_id: original.post_id } };
+}
+/** About to send the first byte: the ledger must know first, so a runner killed mid-upload leaves a trace. */
+function uploadStarting(r) {
+    return { result: { ...r, status: Status.Uploading }, ledger: { kind: 'record', entry: ledgerEntry(r, Status.Uploading) } };
+}
+/** What an upload's outcome makes of the video. */
+function uploadEnded(r, outcome, ref) {
+    switch (outcome.kind) {
+        case 'accepted': {
+            const result = { ...r, status: outcome.status, publish_id: outcome.publishId };
+            return {
+                result,
+                ledger: { kind: 'record', entry: ledgerEntry(result) },
+                log: { level: 'info', line: `uploaded: publish ID ${outcome.publishId}` }
+            };
+        }
+        case 'unconfirmed': {
+            const error = `${outcome.reason}. DraftClip may have published it, so it was not sent again. ` +
+                `Check the TikTok account (and DraftClip's dashboard) before publishing it again.${hintFor(ref)}`;
+            const result = { ...r, status: Status.Unconfirmed, publish_id: outcome.publishId ?? null, error };
+            return { result, ledger: { kind: 'record', entry: ledgerEntry(result) }, log: { level: 'warn', line: error } };
+        }
+        case 'stopped':
+            // Every attempt so far was certainly refused: nothing stands in the way of a later run.
+            return {
+                result: { ...r, status: Status.NotAttempted, error: `not attempted: ${outcome.reason}` },
+                ledger: r.status === Status.Uploading ? { kind: 'forget' } : undefined
+            };
+        default: {
+            const result = { ...r, status: Status.UploadFailed, error: outcome.reason };
+            // DraftClip certainly did not take it: a later run may try again.
+            const step = { result, ledger: { kind: 'forget' }, log: { level: 'warn', line: outcome.reason } };
+            if (outcome.kind === 'unauthorized') {
+                step.halt = {
+                    scope: 'everything',
+                    reason: `DraftClip refused the API key (${outcome.reason}). Check the secret passed as 'api-key': it must be a current key from your DraftClip dashboard.`
+                };
+            }
+            else if (outcome.kind === 'rate-limited') {
+                step.halt = {
+                    scope: 'uploads',
+                    reason: `DraftClip's quota is used up (${outcome.reason}); the remaining videos were not sent. TikTok allows about 15 posts a day per account.`
+                };
+            }
+            return step;
+        }
+    }
+}
+/** Uploads stopped before this video was sent (a refused key, a spent quota, a cancelled job). */
+function notAttempted(r, reason) {
+    return { result: { ...r, status: Status.NotAttempted, error: `not attempted: ${reason}` } };
+}
+/**
+ * A status answer about the video's publish id. `earlier` when the upload was
+ * an earlier run's (the video stays SKIPPED unless TikTok refused it).
+ */
+function statusSeen(r, status, earlier) {
+    const seen = { post_id: status.postId ?? r.post_id, fail_reason: status.failReason ?? null };
+    const confirmed = r.status === Status.Unconfirmed;
+    let result;
+    if (!earlier)
+        result = { ...r, ...seen, status: status.status, error: confirmed ? null : r.error };
+    else if (status.status === Status.Failed) {
+        // Not a skip after all: the video is not on TikTok, and the step must say so.
+        result = {
+            ...r,
+            ...seen,
+            status: Status.Failed,
+            error: `the upload an earlier run made (publish ID ${r.publish_id}) ended FAILED: ${status.failReason ?? 'no reason given'}; the next run will publish it again`
+        };
+    }
+    else
+        result = { ...r, ...seen, status: Status.Skipped, error: null };
+    const step = { result, ledger: { kind: 'record', entry: ledgerEntry(result, status.status) } };
+    if (confirmed)
+        step.log = { level: 'info', line: `DraftClip confirmed publish ID ${r.publish_id}: ${status.status}` };
+    else if (status.status === Status.Failed) {
+        step.result = { ...step.result, error: step.result.error ?? `TikTok could not publish it: ${status.failReason ?? 'no reason given'}` };
+        step.log = { level: 'warn', line: step.result.error };
+    }
+    return step;
+}
+/** How a wait ended, for a video that was not complete. */
+function waitEnded(r, outcome, waitSeconds) {
+    switch (outcome.kind) {
+        case 'timeout': {
+            const seen = outcome.status ? `its last status was ${outcome.status.status}` : 'no status was read';
+            const problem = outcome.lastProblem ? ` (the last status request failed: ${outcome.lastProblem})` : '';
+            if (r.status === Status.Unconfirmed) {
+                return {
+                    result: r,
+                    log: {
+                        level: 'warn',
+                        line: `DraftClip did not confirm publish ID ${r.publish_id} within ${waitSeconds} s${problem}; it stays UNCONFIRMED`
+                    }
+                };
+            }
+            return {
+                result: r,
+                log: {
+                    level: 'warn',
+                    line: `still not complete after ${waitSeconds} s: ${seen}${problem}. It was uploaded (publish ID ${r.publish_id}); TikTok may still publish it.`
+                }
+            };
+        }
+        case 'unknown':
+            return {
+                result: {
+                    ...r,
+                    error: `${r.error ?? ''} DraftClip's status endpoint does not know publish ID ${r.publish_id} (${outcome.reason}).`.trim()
+                },
+                log: { level: 'warn', line: `DraftClip does not know publish ID ${r.publish_id} (${outcome.reason}); it stays UNCONFIRMED` }
+            };
+        case 'unauthorized':
+            return {
+                result: r,
+                halt: {
+                    scope: 'everything',
+                    reason: `DraftClip refused the API key while polling (${outcome.reason}). Check the secret passed as 'api-key'.`
+                }
+            };
+        default:
+            return { result: r };
+    }
+}
+/**
+ * The run ended under the video (a cancelled job, a crash): an upload under
+ * way may have reached DraftClip, so it is UNCONFIRMED, never "not published".
+ */
+function interrupted(r, why, ref) {
+    if (r.status !== Status.Uploading)
+        return { result: r };
+    return {
+        result: {
+            ...r,
+            status: Status.Unconfirmed,
+            error: `${why} during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again.${hintFor(ref)}`
+        }
+    };
+}
+/** An unexpected failure (the ledger could not be written: a full disk) while the video was in hand. */
+function crashed(r, message) {
+    const error = [r.error, message].filter(Boolean).join('; ');
+    if (r.status === Status.Uploading)
+        return { result: { ...r, status: Status.Unconfirmed, error } };
+    const mayBeTaken = r.publish_id !== null || r.status === Status.Unconfirmed;
+    return { result: { ...r, status: mayBeTaken ? r.status : Status.UploadFailed, error } };
+}
+function ledgerEntry(r, status = r.status) {
+    return { file: r.file, status, publish_id: r.publish_id, post_id: r.post_id, fail_reason: r.fail_reason };
+}
+/** The statuses after which the step fails. */
+const FAILING = [Status.NotAttempted, Status.UploadFailed, Status.Unconfirmed, Status.Failed, Status.Uploading];
+/** The reason the step fails, or undefined when every video ended well (a wait timeout is not a failure; a dry run plans only). */
+function stepFailure(results, stopReason, dryRun = false) {
+    if (dryRun)
+        return stopReason;
+    const failed = results.filter(r => FAILING.includes(r.status));
+    if (failed.length === 0 && !stopReason)
+        return undefined;
+    const lines = failed.map(r => `${r.file}: ${r.status}${r.error ? ` - ${r.error}` : ''}`);
+    const head = stopReason ?? `${failed.length} of ${results.length} video${results.length === 1 ? '' : 's'} did not publish`;
+    return [head, ...lines.map(l => `  - ${l}`)].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/sizes.ts
+/** DraftClip's limit, "500MB", in PHP's units (upload_max_filesize=500M). */
+const MAX_VIDEO_BYTES = 500 * 1024 * 1024;
+/** Sizes as the log and the summary show them: megabytes (MiB), two decimals below one. */
+function megabytes(bytes) {
+    const mb = bytes / (1024 * 1024);
+    return `${mb.toFixed(mb < 1 ? 2 : 1)} MB`;
+}
+
+;// CONCATENATED MODULE: ./src/github/report.ts
+
+
+
+
+
+/** Every output of action.yml, named once. */
+const Output = {
+    PublishIds: 'publish-ids',
+    PostIds: 'post-ids',
+    Results: 'results',
+    PublishId: 'publish-id',
+    PostId: 'post-id'
+};
+function buildOutputs(results) {
+    const publishIds = results.map(r => r.publish_id).filter((id) => id !== null);
+    const postIds = results.map(r => r.post_id).filter((id) => id !== null);
+    return {
+        [Output.PublishIds]: JSON.stringify(publishIds),
+        [Output.PostIds]: JSON.stringify(postIds),
+        [Output.Results]: JSON.stringify(results),
+        [Output.PublishId]: publishIds[0] ?? '',
+        [Output.PostId]: postIds[0] ?? ''
+    };
+}
+/** Results with every text scrubbed before it is escaped into JSON or Markdown (where a key could hide). */
+function scrubResults(results, secrets) {
+    return results.map(r => {
+        const clean = { ...r };
+        for (const [key, value] of Object.entries(clean))
+            if (typeof value === 'string')
+                clean[key] = scrub(value, secrets);
+        return clean;
+    });
+}
+function setOutputs(results, secrets) {
+    for (const [name, value] of Object.entries(buildOutputs(scrubResults(results, secrets))))
+        core/* setOutput */.uH(name, scrub(value, secrets));
+}
+const MARKS = {
+    PUBLISH_COMPLETE: '✅',
+    SEND_TO_USER_INBOX: '📥',
+    PROCESSING_UPLOAD: '⏳',
+    PROCESSING: '⏳',
+    UPLOADING: '⏳',
+    [Status.Skipped]: '⏭️',
+    [Status.DryRun]: '📝',
+    [Status.Failed]: '❌',
+    [Status.UploadFailed]: '❌',
+    [Status.Unconfirmed]: '⚠️',
+    [Status.NotAttempted]: '⛔'
+};
+function cell(text) {
+    return text.replace(/[\\`[\]<>|]/g, c => `\\${c}`).replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ');
+}
+/** GitHub drops a step summary over 1 MiB whole: rows stop well before, with a note. */
+const SUMMARY_LIMIT_BYTES = 1000 * 1024;
+/** The job summary as Markdown: a heading, one row a video with a status mark, and the totals. */
+function summaryMarkdown(results, options, limit = SUMMARY_LIMIT_BYTES) {
+    const lines = [];
+    lines.push(options.dryRun ? '## DraftClip publish plan (dry run: nothing was sent)' : '## Published to TikTok with DraftClip', '');
+    if (options.problem) {
+        lines.push('> [!CAUTION]', '> Nothing was published:', ...options.problem.split(/\r?\n/).map(l => `> ${cell(l)}`), '');
+    }
+    if (results.length === 0) {
+        if (!options.problem)
+            lines.push('No videos matched the patterns.');
+        return lines.join('\n') + '\n';
+    }
+    const rows = options.dryRun ? planRows(results) : resultRows(results);
+    let size = Buffer.byteLength(lines.join('\n')) + 4096;
+    let shown = 0;
+    for (const row of rows) {
+        const bytes = Buffer.byteLength(row) + 1;
+        if (shown >= 2 && size + bytes > limit)
+            break;
+        lines.push(row);
+        size += bytes;
+        shown++;
+    }
+    const left = rows.length - shown;
+    if (left > 0) {
+        lines.push('', `*${left} more video${left === 1 ? ' is' : 's are'} not shown: GitHub drops a job summary over 1 MiB. The \`results\` output lists every video.*`);
+    }
+    const counts = new Map();
+    for (const r of results)
+        counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+    const total = results.reduce((sum, r) => sum + r.size, 0);
+    lines.push('', `**${results.length} video${results.length === 1 ? '' : 's'}, ${megabytes(total)}:** ` +
+        [...counts].map(([status, n]) => `${n} ${status}`).join(', '));
+    for (const note of [options.stopReason, ...(options.notes ?? [])])
+        if (note)
+            lines.push('', `> [!WARNING]\n> ${cell(note)}`);
+    return lines.join('\n') + '\n';
+}
+function planRows(results) {
+    const rows = ['| | File | Size | Privacy | Caption as it will be sent | Plan |', '|---|---|---|---|---|---|'];
+    for (const r of results) {
+        const plan = r.status === Status.DryRun
+            ? 'upload'
+            : r.status === Status.Skipped
+                ? `skip${r.publish_id ? `: already published (${cell(r.publish_id)})` : ''}`
+                : cell(r.error ?? r.status);
+        rows.push(`| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${megabytes(r.size)} | ${cell(r.privacy_level)} | ${cell(r.description)} | ${plan} |`);
+    }
+    return rows;
+}
+function resultRows(results) {
+    const rows = ['| | File | Size | Status | Publish ID | Post | Error |', '|---|---|---|---|---|---|---|'];
+    for (const r of results) {
+        const post = r.post_id ? `[${cell(r.post_id)}](${(0,answers/* postUrl */.KI)(r.post_id)})` : '';
+        const error = r.error ?? (r.fail_reason ? r.fail_reason : '');
+        rows.push(`| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${megabytes(r.size)} | ${cell(r.status)} | ${cell(r.publish_id ?? '')} | ${post} | ${cell(error)} |`);
+    }
+    return rows;
+}
+async function writeSummary(results, options, secrets) {
+    // Outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write it.
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    const stopReason = options.stopReason && scrub(options.stopReason, secrets);
+    const problem = options.problem && scrub(options.problem, secrets);
+    const notes = options.notes?.map(n => scrub(n, secrets));
+    const markdown = summaryMarkdown(scrubResults(results, secrets), { ...options, stopReason, problem, notes });
+    await core/* summary */.z.addRaw(scrub(markdown, secrets)).write();
+}
+/** Failures as annotations on the files, so they show on the run's page. */
+function annotate(results, secrets) {
+    for (const r of results) {
+        if (r.status === Status.Unconfirmed || r.status === Status.Failed || r.status === Status.UploadFailed) {
+            core/* error */.z3(scrub(`${r.file}: ${r.status}: ${r.error ?? r.fail_reason ?? ''}`, secrets).replace(/\r\n|\r|\n/g, ' '), {
+                file: r.file,
+                title: `DraftClip: ${r.status}`
+            });
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/run-context.ts
+/** {repo}, {sha}, {ref}, {tag}, {run_url} from the workflow run; a value that is not known is left out. */
+function runVars(ctx) {
+    const vars = {};
+    if (ctx.repository) {
+        vars.repo = ctx.repository;
+        if (ctx.runId)
+            vars.run_url = `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}`;
+    }
+    if (ctx.sha)
+        vars.sha = ctx.sha.slice(0, 7);
+    if (ctx.ref)
+        vars.ref = ctx.ref.replace(/^refs\/(heads|tags)\//, '');
+    const tag = ctx.payload.release?.tag_name ?? (ctx.ref.startsWith('refs/tags/') ? ctx.ref.slice('refs/tags/'.length) : undefined);
+    if (tag)
+        vars.tag = tag;
+    return vars;
+}
+/**
+ * Loads @actions/github only when a caption needs it: it brings Octokit,
+ * which would otherwise double the action's start-up time.
+ */
+async function loadRunContext(env) {
+    const { context } = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
+    return {
+        repository: env.GITHUB_REPOSITORY || undefined,
+        sha: context.sha ?? '',
+        ref: context.ref ?? '',
+        payload: (context.payload ?? {}),
+        serverUrl: context.serverUrl,
+        runId: context.runId,
+        eventName: context.eventName ?? ''
+    };
+}
+/** The placeholders' values and the event's name, for the captions. */
+async function loadRunInfo(env) {
+    const ctx = await loadRunContext(env);
+    return { vars: runVars(ctx), event: ctx.eventName };
+}
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+/** Every input of action.yml, named once. */
+const Input = {
+    ApiKey: 'api-key',
+    Videos: 'videos',
+    Description: 'description',
+    PrivacyLevel: 'privacy-level',
+    Title: 'title',
+    Wait: 'wait',
+    WaitTimeout: 'wait-timeout',
+    PollInterval: 'poll-interval',
+    IfNoFilesFound: 'if-no-files-found',
+    BaseUrl: 'base-url',
+    Retries: 'retries',
+    Ledger: 'ledger',
+    Concurrency: 'concurrency',
+    DryRun: 'dry-run',
+    ReleaseNotes: 'release-notes',
+    GithubToken: 'github-token',
+    ResponseTimeout: 'response-timeout',
+    MaxPollsPerMinute: 'max-polls-per-minute'
+};
+const PRIVACY_LEVELS = ['SELF_ONLY', 'MUTUAL_FOLLOW_FRIENDS', 'PUBLIC_TO_EVERYONE'];
+const NO_FILES_OPTIONS = ['error', 'warn', 'ignore'];
+const MAX_CONCURRENCY = 8;
+const MAX_RETRIES = 10;
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(problems.length === 1 ? problems[0] : `${problems.length} inputs are invalid:\n${problems.map(p => `  - ${p}`).join('\n')}`);
+        this.problems = problems;
+        this.name = 'InputError';
+    }
+}
+/** The runner's spelling of an input's variable: upper-cased, spaces as underscores, hyphens kept. */
+function inputVariable(name) {
+    return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
+function readInput(env, name) {
+    return (env[inputVariable(name)] ?? '').trim();
+}
+const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+function isLoopback(url) {
+    return LOOPBACK_HOSTS.test(url.hostname);
+}
+/**
+ * Reads every input once, checks it, and returns typed values. All problems
+ * are reported together, each naming its input, before anything else runs.
+ */
+function parseInputs(env) {
+    const problems = [];
+    const get = (name) => readInput(env, name);
+    const bool = (name, fallback) => {
+        const raw = get(name);
+        if (raw === '')
+            return fallback;
+        if (['true', 'True', 'TRUE'].includes(raw))
+            return true;
+        if (['false', 'False', 'FALSE'].includes(raw))
+            return false;
+        problems.push(`Input '${name}' must be true or false, got '${raw}'.`);
+        return fallback;
+    };
+    const seconds = (name, fallback, min, max) => {
+        const raw = get(name);
+        if (raw === '')
+            return fallback * 1000;
+        const value = Number(raw);
+        if (!/^(\d+(\.\d*)?|\.\d+)$/.test(raw) || !Number.isFinite(value) || value < min || value > max) {
+            problems.push(`Input '${name}' must be a number of seconds from ${min} to ${max}, got '${raw}'.`);
+            return fallback * 1000;
+        }
+        return Math.round(value * 1000);
+    };
+    const integer = (name, fallback, min, max = Number.MAX_SAFE_INTEGER) => {
+        const raw = get(name);
+        if (raw === '')
+            return fallback;
+        if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+            const range = max === Number.MAX_SAFE_INTEGER ? `of ${min} or more` : `from ${min} to ${max}`;
+            problems.push(`Input '${name}' must be a whole number ${range}, got '${raw}'.`);
+            return fallback;
+        }
+        return Number(raw);
+    };
+    const oneOf = (name, options, fallback, fold) => {
+        const raw = get(name);
+        if (raw === '')
+            return fallback;
+        const value = fold(raw);
+        if (!options.includes(value)) {
+            problems.push(`Input '${name}' must be one of ${options.join(', ')}, got '${raw}'.`);
+            return fallback;
+        }
+        return value;
+    };
+    const dryRun = bool(Input.DryRun, false);
+    const apiKey = get(Input.ApiKey);
+    if (apiKey === '' && !dryRun) {
+        problems.push(`Input '${Input.ApiKey}' is required: pass your DraftClip key from a secret, e.g. \${{ secrets.DRAFTCLIP_API_KEY }}.`);
+    }
+    else if (/\s/.test(apiKey)) {
+        problems.push(`Input '${Input.ApiKey}' contains white space; check the secret's value.`);
+    }
+    else if (apiKey !== '' && !/^[\x21-\x7e]+$/.test(apiKey)) {
+        // A zero-width space or a curly quote pasted with the key: no HTTP header can carry it.
+        problems.push(`Input '${Input.ApiKey}' contains a character that is not printable ASCII (often a pasted invisible character); check the secret's value.`);
+    }
+    const patterns = get(Input.Videos)
+        .split(/\r?\n/)
+        .map(p => p.trim())
+        .filter(p => p !== '' && !p.startsWith('#'));
+    if (patterns.length === 0) {
+        problems.push(`Input '${Input.Videos}' is required: one or more glob patterns, one per line (e.g. release/*.mp4).`);
+    }
+    else if (patterns.every(p => p.startsWith('!'))) {
+        problems.push(`Input '${Input.Videos}' has only exclusions ('!' patterns); add a pattern that includes videos.`);
+    }
+    const description = get(Input.Description) || undefined;
+    const title = get(Input.Title) || undefined;
+    const privacyLevel = oneOf(Input.PrivacyLevel, PRIVACY_LEVELS, 'SELF_ONLY', s => s.toUpperCase());
+    const wait = bool(Input.Wait, true);
+    const waitTimeoutMs = seconds(Input.WaitTimeout, 300, 1, 6 * 3600);
+    const pollIntervalMs = seconds(Input.PollInterval, 5, 0.05, 3600);
+    const ifNoFilesFound = oneOf(Input.IfNoFilesFound, NO_FILES_OPTIONS, 'error', s => s.toLowerCase());
+    const retries = integer(Input.Retries, 3, 0, MAX_RETRIES);
+    const concurrency = integer(Input.Concurrency, 1, 1, MAX_CONCURRENCY);
+    const releaseNotes = bool(Input.ReleaseNotes, false);
+    const responseTimeoutMs = seconds(Input.ResponseTimeout, 600, 1, 3600);
+    const maxPollsPerMinute = integer(Input.MaxPollsPerMinute, 30, 1);
+    const githubToken = get(Input.GithubToken) || undefined;
+    const baseUrl = parseBaseUrl(get(Input.BaseUrl) || 'https://drafttok.app', problems);
+    const workspace = external_node_path_.resolve(env.GITHUB_WORKSPACE || process.cwd());
+    const ledgerRaw = get(Input.Ledger);
+    const ledger = ledgerRaw === '' ? undefined : external_node_path_.resolve(workspace, ledgerRaw);
+    if (releaseNotes && !githubToken) {
+        problems.push(`Input '${Input.ReleaseNotes}' needs '${Input.GithubToken}' (its default is \${{ github.token }}).`);
+    }
+    if (problems.length > 0)
+        throw new InputError(problems);
+    return {
+        apiKey,
+        patterns,
+        description,
+        privacyLevel,
+        title,
+        wait,
+        waitTimeoutMs,
+        pollIntervalMs,
+        ifNoFilesFound,
+        baseUrl: baseUrl,
+        retries,
+        ledger,
+        concurrency,
+        dryRun,
+        releaseNotes,
+        githubToken,
+        responseTimeoutMs,
+        maxPollsPerMinute,
+        workspace
+    };
+}
+function parseBaseUrl(raw, problems) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        problems.push(`Input '${Input.BaseUrl}' is not a URL: '${raw}'.`);
+        return undefined;
+    }
+    if (url.username || url.password) {
+        problems.push(`Input '${Input.BaseUrl}' must not carry credentials; the key goes in '${Input.ApiKey}'.`);
+    }
+    else if (url.search || url.hash) {
+        problems.push(`Input '${Input.BaseUrl}' must be an origin with an optional path, without '?' or '#': '${raw}'.`);
+    }
+    else if (url.protocol === 'http:' && !isLoopback(url)) {
+        problems.push(`Input '${Input.BaseUrl}' uses plain http to '${url.hostname}': the API key would travel in clear. Use https (plain http is allowed only to localhost/127.0.0.1/[::1]).`);
+    }
+    else if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        problems.push(`Input '${Input.BaseUrl}' must be an https URL, got '${url.protocol}'.`);
+    }
+    url.pathname = url.pathname.replace(/\/+$/, '');
+    return url;
+}
+
+;// CONCATENATED MODULE: ./src/draftclip/progress.ts
+
+/** Uploads smaller than this finish too fast for progress lines to help. */
+const PROGRESS_MIN_BYTES = 50 * 1024 * 1024;
+const STEP_FRACTION = 0.1;
+const STEP_MS = 5_000;
+/**
+ * Whether to log a progress line: about every 10 % or every 5 s, whichever is
+ * rarer, so a fast upload logs at most ten lines and a slow one one per 10 %.
+ */
+function shouldReport(total, last, sent, now) {
+    if (total < PROGRESS_MIN_BYTES || sent >= total)
+        return false;
+    return sent - last.bytes >= total * STEP_FRACTION && now - last.at >= STEP_MS;
+}
+function progressLine(total, start, sent, now) {
+    const percent = Math.floor((sent / total) * 100);
+    const seconds = Math.max((now - start.at) / 1000, 0.001);
+    const rate = (sent - start.bytes) / seconds;
+    return `${percent}% (${megabytes(sent)} of ${megabytes(total)}) at ${megabytes(rate)}/s`;
+}
+/** Tracks one upload and returns a line when one is due. */
+function progressTracker(total, now) {
+    const start = { bytes: 0, at: now() };
+    let last = start;
+    return sent => {
+        const at = now();
+        if (!shouldReport(total, last, sent, at))
+            return undefined;
+        last = { bytes: sent, at };
+        return progressLine(total, start, sent, at);
+    };
+}
+
+;// CONCATENATED MODULE: ./src/draftclip/upload.ts
+
+
+/** Uploads one video, retrying only while DraftClip certainly has not taken it. */
+async function uploadVideo(video, ctx) {
+    for (let attempt = 1;; attempt++) {
+        const stop = ctx.stopped();
+        if (stop)
+            return { kind: 'stopped', reason: stop };
+        const progress = progressTracker(video.size, ctx.clock.now);
+        const result = await ctx.client.upload({
+            ...video,
+            onProgress: sent => {
+                const line = progress(sent);
+                if (line)
+                    ctx.log(line);
+            }
+        });
+        const verdict = judgeUpload(result);
+        if (verdict.kind !== 'retry')
+            return verdict;
+        if (attempt > ctx.retries) {
+            const reason = `${verdict.reason}; gave up after ${attempt} attempt${attempt === 1 ? '' : 's'}`;
+            return verdict.rateLimited ? { kind: 'rate-limited', reason } : { kind: 'rejected', reason };
+        }
+        const delay = retryDelayMs(attempt, verdict.retryAfter, ctx.clock.now(), ctx.clock.random(), ctx.timings);
+        ctx.warn(`${verdict.reason}; DraftClip did not take it, so attempt ${attempt + 1} of ${ctx.retries + 1} starts in ${(delay / 1000).toFixed(1)} s`);
+        await ctx.clock.sleep(delay);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/draftclip/wait.ts
+
+/**
+ * Polls a video's status until it is complete. Failed polls are asked again
+ * at the same pace until the deadline; a published video is polled on until
+ * its post id appears, since TikTok often gives it a few polls later.
+ */
+async function waitForVideo(publishId, ctx) {
+    const { clock } = ctx;
+    let last;
+    let lastProblem;
+    let first = true;
+    for (let polls = 1;; polls++) {
+        const pause = first && ctx.askNow ? 0 : ctx.intervalMs;
+        first = false;
+        const timeout = () => ({ kind: 'timeout', status: last, lastProblem });
+        if (clock.now() + pause >= ctx.deadline) {
+            await clock.sleep(Math.max(0, ctx.deadline - clock.now()), ctx.signal);
+            return ctx.stopped() ? stopped(ctx, last) : timeout();
+        }
+        await clock.sleep(pause, ctx.signal);
+        if (ctx.stopped())
+            return stopped(ctx, last);
+        if (!(await ctx.budget.take(ctx.deadline, ctx.signal)))
+            return ctx.stopped() ? stopped(ctx, last) : timeout();
+        const left = ctx.deadline - clock.now();
+        const attempt = await ctx.client.status(publishId, Math.min(ctx.requestMs, left), ctx.signal);
+        if (ctx.stopped())
+            return stopped(ctx, last);
+        const verdict = judgeStatus(attempt, publishId);
+        if (verdict.kind === 'unauthorized')
+            return { kind: 'unauthorized', reason: verdict.reason, status: last };
+        if (verdict.kind === 'unknown' && ctx.untilKnown)
+            return { kind: 'unknown', reason: verdict.reason };
+        if (verdict.kind !== 'status') {
+            lastProblem = verdict.reason;
+            const retryAfter = verdict.kind === 'transient' ? parseRetryAfter(verdict.retryAfter, clock.now()) : undefined;
+            if (retryAfter !== undefined)
+                ctx.budget.holdUntil(clock.now() + retryAfter);
+            ctx.log(`status request ${polls} failed (${verdict.reason}); ${retryAfter !== undefined ? `every poll waits ${(retryAfter / 1000).toFixed(1)} s as DraftClip asked` : 'asking again'}`);
+            continue;
+        }
+        const status = verdict.status;
+        lastProblem = undefined;
+        if (status.status !== last?.status || status.postId !== last?.postId) {
+            ctx.log(`${status.status}${status.postId ? `, post ID ${status.postId}` : ''}${status.failReason ? `: ${status.failReason}` : ''}`);
+            last = status;
+            await ctx.onStatus(status);
+        }
+        if (ctx.untilKnown)
+            return { kind: 'known', status };
+        if (status.isComplete && (status.status !== 'PUBLISH_COMPLETE' || status.postId))
+            return { kind: 'complete', status };
+    }
+}
+function stopped(ctx, last) {
+    return { kind: 'stopped', reason: ctx.stopped() ?? 'the run stopped', status: last };
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var external_node_fs_promises_ = __webpack_require__(1455);
+;// CONCATENATED MODULE: ./src/videos/read.ts
+
+
+const CHUNK_BYTES = 1024 * 1024;
+const RING = 3;
+/**
+ * The file's bytes, read into a small ring of reused buffers: a fresh buffer
+ * per read (as fs streams do) leaves tens of MB of garbage between collections.
+ * Reuse is safe because undici asks for the next chunk only once the socket
+ * has drained the previous one (a 1 MiB chunk is far over the socket's 16 KiB
+ * high-water mark), so a buffer is long copied out when it comes round again.
+ */
+async function* readChunks(file, size) {
+    const handle = await external_node_fs_promises_.open(file, 'r');
+    try {
+        const ring = Array.from({ length: RING }, () => Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(size, 1))));
+        let total = 0;
+        for (let n = 0; total < size; n++) {
+            const buffer = ring[n % RING];
+            const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, size - total), total);
+            if (bytesRead === 0)
+                throw new Error(`${file} shrank while it was being read (${total} of ${size} bytes)`);
+            total += bytesRead;
+            yield { chunk: buffer.subarray(0, bytesRead), total };
+        }
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** The SHA-256 of a file's first `size` bytes, read through the same reused buffers as the upload. */
+async function hashFile(file, size) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const { chunk } of readChunks(file, size))
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+/** The first bytes of a file, enough to tell its container. */
+async function readHead(file, bytes = 12) {
+    const handle = await external_node_fs_promises_.open(file, 'r');
+    try {
+        const buffer = Buffer.alloc(bytes);
+        const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+        return buffer.subarray(0, bytesRead);
+    }
+    finally {
+        await handle.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/publish/twins.ts
+/**
+ * Two files with the same bytes are one video: TikTok must not get it twice.
+ * Only files of equal size can be twins, so without a ledger only those are
+ * hashed; with one, every file is (the ledger is keyed by content).
+ */
+/** The paths whose content must be hashed. */
+function pathsToHash(videos, ledger) {
+    if (ledger)
+        return videos.map(v => v.path);
+    const bySize = new Map();
+    for (const v of videos)
+        bySize.set(v.size, (bySize.get(v.size) ?? 0) + 1);
+    return videos.filter(v => bySize.get(v.size) > 1).map(v => v.path);
+}
+/** For each video, the index of the first earlier video with the same content, if any. */
+function twinIndexes(hashes) {
+    const firstOf = new Map();
+    return hashes.map((hash, i) => {
+        if (hash === undefined)
+            return undefined;
+        const first = firstOf.get(hash);
+        if (first === undefined)
+            firstOf.set(hash, i);
+        return first;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/publish/driver.ts
+
+
+
+
+
+
+/**
+ * The videos of a run, their results, and the one way to change them: apply
+ * a step of the lifecycle (result, then ledger, then log). The signal handler
+ * reads the same board.
+ */
+class Board {
+    videos;
+    hashes;
+    ledger;
+    results;
+    halted = {};
+    logs = new Map();
+    constructor(videos, 
+    /** Content hashes by video, where known (a ledger, or files of equal size). */
+    hashes, ledger, initial) {
+        this.videos = videos;
+        this.hashes = hashes;
+        this.ledger = ledger;
+        this.results = initial;
+    }
+    ref(i) {
+        const hash = this.hashes[i];
+        return this.ledger && hash ? { shownAs: this.ledger.shownAs, hash } : undefined;
+    }
+    /** How each video enters the run: its ledger entry and its twins, by the lifecycle's one rule. */
+    admissions(wait) {
+        const twins = twinIndexes(this.hashes);
+        return this.videos.map((_, i) => {
+            const hash = this.hashes[i];
+            const twin = twins[i];
+            return admit(hash && this.ledger ? this.ledger.get(hash) : undefined, twin === undefined ? undefined : this.videos[twin].file, wait);
+        });
+    }
+    logOf(i, make) {
+        let log = this.logs.get(i);
+        if (!log)
+            this.logs.set(i, (log = make()));
+        return log;
+    }
+    async apply(i, step) {
+        this.results[i] = step.result;
+        if (step.halt)
+            this.halt(step.halt);
+        const hash = this.hashes[i];
+        if (step.log)
+            this.logs.get(i)?.[step.log.level](step.log.line);
+        if (!step.ledger || !this.ledger || !hash)
+            return;
+        const write = step.ledger.kind === 'record'
+            ? this.ledger.record(hash, step.ledger.entry)
+            : this.ledger.get(hash)
+                ? this.ledger.forget(hash)
+                : undefined;
+        // Only an UPLOADING entry must be on disk before the step goes on (before the first byte leaves);
+        // other changes share the next write, and a failed one fails the run when it ends (Ledger.settled).
+        if (step.result.status === Status.Uploading)
+            await write;
+        else
+            void write?.catch(() => undefined);
+    }
+    halt(halt) {
+        this.halted.uploads ??= halt.reason;
+        if (halt.scope === 'everything')
+            this.halted.everything ??= halt.reason;
+    }
+    uploadsStopped(signal) {
+        return this.halted.uploads ?? (signal?.aborted ? 'the job was cancelled' : undefined);
+    }
+    pollsStopped(signal) {
+        return this.halted.everything ?? (signal?.aborted ? 'the job was cancelled' : undefined);
+    }
+    /** A cancelled job or a crash: every upload under way is UNCONFIRMED, by the lifecycle's rule. */
+    interruptAll(why) {
+        this.results.forEach((r, i) => (this.results[i] = interrupted(r, why, this.ref(i)).result));
+    }
+}
+/** The dry run: every video through the same admission as the real run, nothing sent. */
+function planAll(board, wait, logFor) {
+    board.admissions(wait).forEach((admission, i) => {
+        const step = planned(board.results[i], admission, board.ref(i));
+        board.results[i] = step.result;
+        const r = step.result;
+        logFor(board.videos[i]).info(`${step.log.line}, ${megabytes(r.size)}, ${r.privacy_level}, caption: ${JSON.stringify(r.description)}`);
+    });
+}
+/**
+ * Publishes the videos: at most `concurrency` uploads at once, each started
+ * video polled while others upload. The board is changed only through
+ * lifecycle steps, as things happen, so whatever was learned survives a
+ * failure part way. Returns why the run stopped early, if it did.
+ */
+async function publishAll(board, settings, deps) {
+    const slots = semaphore(settings.concurrency);
+    const admissions = board.admissions(settings.wait);
+    const finished = [];
+    const tasks = board.videos.map((video, i) => {
+        const log = board.logOf(i, () => deps.logFor(video));
+        const task = (async () => {
+            await publishOne(i, admissions[i], board, settings, deps, slots, log, finished);
+            log.done(board.results[i]);
+        })().catch((error) => {
+            // Only a video never sent becomes UPLOAD_FAILED; one that may be on TikTok keeps saying so.
+            board.results[i] = crashed(board.results[i], error.message).result;
+            throw error;
+        });
+        finished[i] = task.catch(() => undefined);
+        return task;
+    });
+    const settled = await Promise.allSettled(tasks);
+    const crash = settled.find(s => s.status === 'rejected');
+    if (crash)
+        throw crash.reason;
+    await board.ledger?.settled();
+    return board.uploadsStopped(deps.signal);
+}
+async function publishOne(i, admission, board, settings, deps, slots, log, finished) {
+    await board.apply(i, admitted(board.results[i], admission, board.ref(i)));
+    switch (admission.kind) {
+        case 'twin': {
+            const original = board.videos.findIndex(v => v.file === admission.of);
+            await finished[original];
+            return board.apply(i, twinDone(board.results[i], board.results[original]));
+        }
+        case 'skip':
+            return admission.follow ? follow(i, board, settings, deps, { earlier: true }) : undefined;
+        case 'confirm':
+            return follow(i, board, settings, deps, { earlier: true, confirm: true });
+        case 'unconfirmed':
+            return;
+        case 'upload':
+            break;
+    }
+    await slots.acquire();
+    try {
+        const stop = board.uploadsStopped(deps.signal);
+        if (stop)
+            return board.apply(i, notAttempted(board.results[i], stop));
+        const video = board.videos[i];
+        log.info(`uploading (${megabytes(video.size)}, ${video.privacyLevel}${video.sidecar ? `, settings from ${video.sidecar}` : ''})`);
+        await board.apply(i, uploadStarting(board.results[i]));
+        const outcome = await uploadVideo({
+            name: video.name,
+            size: video.size,
+            contentType: video.contentType,
+            fields: uploadFields(video),
+            chunks: () => readChunks(video.path, video.size)
+        }, {
+            client: deps.client,
+            clock: deps.clock,
+            retries: settings.retries,
+            timings: deps.timings,
+            log: line => log.info(line),
+            warn: line => log.warn(line),
+            stopped: () => board.uploadsStopped(deps.signal)
+        });
+        // The ledger learns the outcome before the slot goes to the next video.
+        await board.apply(i, uploadEnded(board.results[i], outcome, board.ref(i)));
+    }
+    finally {
+        slots.release();
+    }
+    const r = board.results[i];
+    if (!settings.wait || r.publish_id === null)
+        return;
+    if (r.status === Status.Unconfirmed)
+        return follow(i, board, settings, deps, { earlier: false, confirm: true });
+    return follow(i, board, settings, deps, { earlier: false });
+}
+function uploadFields(video) {
+    const fields = { description: video.description, privacy_level: video.privacyLevel };
+    if (video.title !== undefined)
+        fields.title = video.title;
+    return fields;
+}
+/**
+ * Polls a video that has a publish id. `confirm`: first make sure DraftClip
+ * knows the id (an unconfirmed upload), then wait on as usual when `wait` is on.
+ */
+async function follow(i, board, settings, deps, how) {
+    const publishId = board.results[i].publish_id;
+    const deadline = deps.clock.now() + settings.waitTimeoutMs;
+    const poll = (untilKnown) => waitForVideo(publishId, {
+        client: deps.client,
+        clock: deps.clock,
+        budget: deps.budget,
+        deadline,
+        intervalMs: settings.pollIntervalMs,
+        requestMs: deps.timings.statusRequestMs,
+        askNow: untilKnown && how.earlier,
+        untilKnown,
+        log: line => board.logOf(i, () => deps.logFor(board.videos[i])).info(line),
+        onStatus: status => board.apply(i, statusSeen(board.results[i], status, how.earlier)),
+        stopped: () => board.pollsStopped(deps.signal),
+        signal: deps.signal
+    });
+    const waitSeconds = Math.round(settings.waitTimeoutMs / 1000);
+    let outcome = await poll(how.confirm === true);
+    if (outcome.kind === 'known') {
+        const r = board.results[i];
+        if (!settings.wait ||
+            isSettled(outcome.status.status, r.post_id) ||
+            (outcome.status.isComplete && outcome.status.status !== Status.PublishComplete))
+            return;
+        outcome = await poll(false);
+    }
+    if (outcome.kind !== 'complete' && outcome.kind !== 'known')
+        await board.apply(i, waitEnded(board.results[i], outcome, waitSeconds));
+}
+function semaphore(size) {
+    let free = size;
+    const waiting = [];
+    return {
+        acquire: async () => {
+            if (free > 0) {
+                free--;
+                return;
+            }
+            await new Promise(resolve => waiting.push(resolve));
+        },
+        release: () => {
+            const next = waiting.shift();
+            if (next)
+                next();
+            else
+                free++;
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/publish/ledger.ts
+
+
+
+class LedgerError extends Error {
+    constructor(file, problem) {
+        super(`The ledger ${file} ${problem}. It was left untouched and nothing was uploaded; fix or restore it, then run again.`);
+        this.name = 'LedgerError';
+    }
+}
+const SHA256 = /^[0-9a-f]{64}$/;
+/** Parses and checks a ledger's text; a ledger we do not fully understand is never used or overwritten. */
+function parseLedger(text, file) {
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (error) {
+        throw new LedgerError(file, `is not valid JSON (${error.message})`);
+    }
+    const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+    if (!isObject(data) || data.version !== 1 || !isObject(data.videos)) {
+        throw new LedgerError(file, 'is not a draftclip-publish ledger (expected {"version": 1, "videos": {...}})');
+    }
+    for (const [hash, entry] of Object.entries(data.videos)) {
+        if (!SHA256.test(hash))
+            throw new LedgerError(file, `has a key that is not a SHA-256: '${hash}'`);
+        const ok = isObject(entry) &&
+            typeof entry.status === 'string' &&
+            typeof entry.file === 'string' &&
+            (entry.publish_id === null || typeof entry.publish_id === 'string') &&
+            (entry.post_id === null || typeof entry.post_id === 'string');
+        if (!ok)
+            throw new LedgerError(file, `has an entry for ${hash} without file, status, publish_id and post_id`);
+    }
+    return data;
+}
+class Ledger {
+    file;
+    shownAs;
+    data;
+    secrets;
+    /** The write on disk now, and whether another must follow it (changes made meanwhile). */
+    writing;
+    next;
+    serialized = new Map();
+    /** The entries' keys in order, kept sorted as entries come and go (sorting thousands per write costs seconds). */
+    sorted;
+    /** The first write that failed since the last idle(), so a write nobody awaited still fails the run. */
+    failure;
+    constructor(
+    /** The file written: the target when the ledger is a symbolic link, so the link keeps pointing at it. */
+    file, shownAs, data, secrets) {
+        this.file = file;
+        this.shownAs = shownAs;
+        this.data = data;
+        this.secrets = secrets;
+    }
+    /** Reads the ledger; a missing file is an empty ledger, an unreadable or corrupt one is an error. */
+    static async load(file, shownAs, secrets = []) {
+        let target;
+        try {
+            target = await external_node_fs_promises_.realpath(file);
+        }
+        catch (error) {
+            const code = error.code;
+            // A link to a ledger not written yet: it is created where the link points.
+            if (code === 'ENOENT')
+                target = await linkTarget(file);
+            else
+                throw new LedgerError(shownAs, `cannot be read (${code})`);
+        }
+        let text;
+        try {
+            text = await external_node_fs_promises_.readFile(target, 'utf8');
+        }
+        catch (error) {
+            const code = error.code;
+            if (code === 'ENOENT')
+                return new Ledger(target, shownAs, { version: 1, videos: {} }, secrets);
+            throw new LedgerError(shownAs, `cannot be read (${code})`);
+        }
+        return new Ledger(target, shownAs, parseLedger(text, shownAs), secrets);
+    }
+    get(hash) {
+        return this.data.videos[hash];
+    }
+    /**
+     * Sets an entry; resolves once a write that holds it is on disk. Changes
+     * made while a write is under way share the next write, so a thousand videos
+     * do not cost a thousand rewrites of the whole file.
+     */
+    record(hash, entry) {
+        const clean = { ...entry };
+        for (const [key, value] of Object.entries(clean))
+            if (typeof value === 'string')
+                clean[key] = scrub(value, this.secrets);
+        if (!(hash in this.data.videos))
+            this.sorted = undefined;
+        this.data.videos[hash] = {
+            ...this.data.videos[hash],
+            ...clean,
+            updated_at: new Date().toISOString()
+        };
+        this.serialized.delete(hash);
+        return this.flush();
+    }
+    forget(hash) {
+        delete this.data.videos[hash];
+        this.serialized.delete(hash);
+        this.sorted = undefined;
+        return this.flush();
+    }
+    flush() {
+        if (this.next)
+            return this.next;
+        const after = this.writing ?? Promise.resolve();
+        // Each write is a whole snapshot taken when it starts: one that failed (a full disk) must not block the ones after it.
+        const write = after
+            .catch(() => undefined)
+            // One turn of the event loop first: the changes made meanwhile (the next video's UPLOADING) share this write.
+            .then(() => new Promise(resolve => setImmediate(resolve)))
+            .then(() => {
+            this.next = undefined;
+            return writeAtomic(this.file, this.text());
+        });
+        this.next = write;
+        this.writing = write;
+        void write
+            .catch((error) => (this.failure ??= error))
+            .then(() => {
+            if (this.writing === write)
+                this.writing = undefined;
+        });
+        return write;
+    }
+    /** The ledger's text: keys sorted, each entry serialized once until it changes. */
+    text() {
+        this.sorted ??= Object.keys(this.data.videos).sort();
+        const parts = this.sorted.map(hash => {
+            let text = this.serialized.get(hash);
+            if (text === undefined) {
+                text = JSON.stringify(hash) + ': ' + JSON.stringify(first(this.data.videos[hash], ENTRY_KEYS), null, 2).replace(/\n/g, '\n    ');
+                this.serialized.set(hash, text);
+            }
+            return '    ' + text;
+        });
+        const { version: _version, videos: _videos, ...rest } = this.data;
+        const extra = Object.entries(rest).map(([k, v]) => `,\n  ${JSON.stringify(k)}: ${JSON.stringify(v, null, 2).replace(/\n/g, '\n  ')}`);
+        const videos = parts.length === 0 ? '{}' : `{\n${parts.join(',\n')}\n  }`;
+        return `{\n  "version": 1,\n  "videos": ${videos}${extra.join('')}\n}\n`;
+    }
+    /** Settles when every write asked for so far has finished (or failed). */
+    async idle() {
+        while (this.writing)
+            await this.writing.catch(() => undefined);
+    }
+    /** Waits for every write, and throws the first that failed: a ledger that could not be written must fail the step. */
+    async settled() {
+        await this.idle();
+        const failure = this.failure;
+        this.failure = undefined;
+        if (failure)
+            throw new Error(`The ledger ${this.shownAs} could not be written (${failure.code ?? failure.message}); what it missed is in the outputs.`);
+    }
+}
+/** Where a symbolic link that points at nothing yet would have its file; the path itself when it is no link. */
+async function linkTarget(file) {
+    try {
+        const target = await external_node_fs_promises_.readlink(file);
+        return external_node_path_.resolve(external_node_path_.dirname(file), target);
+    }
+    catch {
+        return file;
+    }
+}
+const ENTRY_KEYS = ['file', 'status', 'publish_id', 'post_id', 'fail_reason', 'updated_at'];
+/** A stable key order keeps diffs small when the ledger is committed back; keys added by hand are kept, after ours. */
+function first(value, keys) {
+    const out = {};
+    for (const key of keys)
+        if (key in value)
+            out[key] = value[key];
+    return Object.assign(out, value);
+}
+async function writeAtomic(file, text) {
+    await external_node_fs_promises_.mkdir(external_node_path_.dirname(file), { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    const handle = await external_node_fs_promises_.open(temp, 'w');
+    try {
+        await handle.writeFile(text);
+        await handle.sync();
+    }
+    finally {
+        await handle.close();
+    }
+    await external_node_fs_promises_.rename(temp, file);
+}
+
+;// CONCATENATED MODULE: ./src/videos/captions.ts
+/** TikTok counts a caption in UTF-16 code units: an emoji outside the BMP counts 2. */
+const MAX_CAPTION_UNITS = 2200;
+const RUN_PLACEHOLDERS = ['repo', 'sha', 'ref', 'tag', 'run_url'];
+const PLACEHOLDER = /\{([a-z_]+)\}/g;
+/** Fills {name}, {stem}, {index}, {count} and run placeholders; anything else in braces stays as written. */
+function fillCaption(template, video, run = {}) {
+    const values = {
+        name: video.name,
+        stem: video.stem,
+        index: String(video.index),
+        count: String(video.count),
+        ...run
+    };
+    return template.replace(PLACEHOLDER, (whole, key) => (Object.hasOwn(values, key) ? (values[key] ?? whole) : whole));
+}
+/** Whether a template needs the workflow context (loading it costs start-up time). */
+function usesRunPlaceholders(template) {
+    return [...template.matchAll(PLACEHOLDER)].some(m => RUN_PLACEHOLDERS.includes(m[1]));
+}
+/** Run placeholders a template uses that have no value in this run: they would be posted literally. */
+function missingRunPlaceholders(template, run) {
+    const names = [...template.matchAll(PLACEHOLDER)].map(m => m[1]);
+    return [...new Set(names)].filter(n => RUN_PLACEHOLDERS.includes(n) && run[n] === undefined);
+}
+/** Half of a surrogate pair on its own (from a sidecar's "\ud83d"): no UTF-8 can carry it, so it would arrive as U+FFFD. */
+function hasLoneSurrogate(text) {
+    return /\p{Cs}/u.test(text);
+}
+/** The problem with a caption, or undefined when TikTok will take it. */
+function captionProblem(caption) {
+    if (caption.trim() === '')
+        return 'the caption is empty';
+    if (hasLoneSurrogate(caption))
+        return 'the caption has a lone UTF-16 surrogate (half an emoji); DraftClip would get U+FFFD in its place';
+    if (caption.length > MAX_CAPTION_UNITS) {
+        return `the caption is ${caption.length} UTF-16 code units long; TikTok allows ${MAX_CAPTION_UNITS} (an emoji counts 2)`;
+    }
+    return undefined;
+}
+
+// EXTERNAL MODULE: ./node_modules/@actions/glob/lib/glob.js + 17 modules
+var glob = __webpack_require__(2377);
+;// CONCATENATED MODULE: ./src/videos/sidecar.ts
+
+/**
+ * Per-video settings live beside the video in `<video file name>.draftclip.json`,
+ * e.g. `trailer.mp4.draftclip.json`: the full video name plus a suffix no other
+ * tool uses, so it cannot be mistaken for an unrelated file nor shared by
+ * `trailer.mp4` and `trailer.mov`.
+ */
+const SIDECAR_SUFFIX = '.draftclip.json';
+const KEYS = ['description', 'privacy_level', 'title'];
+function sidecarPathFor(videoPath) {
+    return videoPath + SIDECAR_SUFFIX;
+}
+function isSidecar(file) {
+    // Exact case, as it is read: a sidecar spelled otherwise is matched as a file and reported, not silently ignored.
+    return file.endsWith(SIDECAR_SUFFIX);
+}
+/** Parses a sidecar's text; problems read "line N: what is wrong". */
+function parseSidecar(text) {
+    if (text.trim() === '')
+        return { sidecar: {}, problems: ['line 1: the file is empty; write a JSON object such as {"description": "..."}'] };
+    let data;
+    try {
+        data = JSON.parse(text.replace(/^\uFEFF/, ''));
+    }
+    catch (error) {
+        const message = error.message;
+        return { sidecar: {}, problems: [`line ${lineAt(text, jsonErrorOffset(text))}: not valid JSON (${message})`] };
+    }
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+        return { sidecar: {}, problems: ['line 1: must be a JSON object such as {"description": "..."}'] };
+    }
+    const problems = [];
+    const sidecar = {};
+    for (const [key, value] of Object.entries(data)) {
+        const at = `line ${keyLine(text, key)}`;
+        if (!KEYS.includes(key)) {
+            problems.push(`${at}: unknown key '${key}' (allowed: ${KEYS.join(', ')})`);
+        }
+        else if (typeof value !== 'string') {
+            problems.push(`${at}: '${key}' must be a string`);
+        }
+        else if (key === 'privacy_level') {
+            const level = value.trim().toUpperCase();
+            if (PRIVACY_LEVELS.includes(level))
+                sidecar.privacy_level = level;
+            else
+                problems.push(`${at}: privacy_level must be one of ${PRIVACY_LEVELS.join(', ')}, got '${value}'`);
+        }
+        else {
+            sidecar[key] = value;
+        }
+    }
+    return { sidecar, problems };
+}
+/** The 1-based line of a key in the JSON text (its first occurrence as a key). */
+function keyLine(text, key) {
+    const at = text.search(new RegExp(`"${escapeRegExp(JSON.stringify(key).slice(1, -1))}"\\s*:`));
+    return at < 0 ? 1 : lineAt(text, at);
+}
+/**
+ * Where JSON text first goes wrong. V8's messages do not say on every Node
+ * version (Node 20 quotes an excerpt, no position), so this walks the grammar.
+ */
+function jsonErrorOffset(text) {
+    let i = 0;
+    const space = () => {
+        while (i < text.length && ' \t\r\n\uFEFF'.includes(text[i]))
+            i++;
+    };
+    class Stop extends Error {
+        at;
+        constructor(at) {
+            super(`invalid JSON at ${at}`);
+            this.at = at;
+        }
+    }
+    const fail = () => {
+        throw new Stop(i);
+    };
+    const literal = (word) => {
+        if (text.startsWith(word, i))
+            i += word.length;
+        else
+            fail();
+    };
+    const string = () => {
+        i++;
+        while (i < text.length && text[i] !== '"') {
+            if (text.charCodeAt(i) < 0x20)
+                fail();
+            if (text[i] === '\\') {
+                i++;
+                if (text[i] === 'u') {
+                    if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5)))
+                        fail();
+                    i += 4;
+                }
+                else if (!'"\\/bfnrt'.includes(text[i] ?? 'x'))
+                    fail();
+            }
+            i++;
+        }
+        if (text[i] !== '"')
+            fail();
+        i++;
+    };
+    const value = () => {
+        space();
+        const c = text[i];
+        if (c === '{' || c === '[') {
+            const close = c === '{' ? '}' : ']';
+            i++;
+            space();
+            if (text[i] === close)
+                return void i++;
+            for (;;) {
+                if (c === '{') {
+                    space();
+                    if (text[i] !== '"')
+                        fail();
+                    string();
+                    space();
+                    if (text[i] !== ':')
+                        fail();
+                    i++;
+                }
+                value();
+                space();
+                if (text[i] === ',')
+                    i++;
+                else if (text[i] === close)
+                    return void i++;
+                else
+                    fail();
+            }
+        }
+        if (c === '"')
+            return string();
+        if (c === 't')
+            return literal('true');
+        if (c === 'f')
+            return literal('false');
+        if (c === 'n')
+            return literal('null');
+        const number = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+        if (!number)
+            fail();
+        i += number[0].length;
+    };
+    try {
+        value();
+        space();
+        if (i < text.length)
+            fail();
+    }
+    catch (stop) {
+        if (stop instanceof Stop)
+            return Math.min(stop.at, text.length);
+        throw stop;
+    }
+    return text.length;
+}
+function lineAt(text, offset) {
+    return text.slice(0, offset).split('\n').length;
+}
+function escapeRegExp(s) {
+    return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+;// CONCATENATED MODULE: ./src/videos/find.ts
+
+
+
+/** Matches the patterns against the workspace: absolute paths, de-duplicated, sorted. */
+async function findVideoPaths(patterns, workspace) {
+    const anchored = patterns.map(p => anchorPattern(p, workspace));
+    // Symbolic links are not followed while walking (a loop cannot hang the search);
+    // a matched link is resolved and checked like any file later. A folder matched
+    // by `videos/*` is not entered: publishing is not undone, so only what a
+    // pattern names is published (`videos/**` for everything below).
+    const globber = await glob/* create */.v(anchored.join('\n'), {
+        followSymbolicLinks: false,
+        matchDirectories: true,
+        implicitDescendants: false
+    });
+    const matches = new Set();
+    for await (const match of globber.globGenerator()) {
+        if (!isSidecar(match))
+            matches.add(match);
+    }
+    // Plain UTF-16 order, the same on every machine whatever its locale.
+    return [...matches].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+/** A pattern anchored at the workspace (kept as is when absolute or home-relative); a leading ! stays in front. */
+function anchorPattern(pattern, workspace, paths = external_node_path_) {
+    const negated = pattern.startsWith('!');
+    const bare = negated ? pattern.slice(1) : pattern;
+    const absolute = paths.isAbsolute(bare) || bare.startsWith('~') ? bare : paths.join(escapeGlob(workspace), bare);
+    return (negated ? '!' : '') + absolute;
+}
+/** A path as logs and outputs show it: relative to the workspace, forward slashes; absolute when outside it. */
+function workspacePath(file, workspace, paths = external_node_path_) {
+    const relative = paths.relative(workspace, file);
+    // Outside is '..' or '../…'; a folder named '..media' inside the workspace is not.
+    const outside = relative === '..' || relative.startsWith(`..${paths.sep}`);
+    return relative === '' || outside || paths.isAbsolute(relative) ? file : relative.split(paths.sep).join('/');
+}
+/** A literal path inside a pattern: @actions/glob reads `*`, `?` and `[` as wildcards unless wrapped in brackets. */
+function escapeGlob(literal) {
+    return literal.replace(/[*?[]/g, c => `[${c}]`);
+}
+
+;// CONCATENATED MODULE: ./src/videos/check.ts
+
+
+
+
+
+
+
+const CONTENT_TYPES = {
+    '.mp4': 'video/mp4',
+    '.mov': 'video/quicktime',
+    '.avi': 'video/x-msvideo'
+};
+class VideoCheckError extends Error {
+    problems;
+    constructor(problems) {
+        const files = new Set(problems.map(p => p.file)).size;
+        super(`${files} file${files === 1 ? '' : 's'} cannot be published, so nothing was uploaded:\n` +
+            problems.map(p => `  - ${p.file}: ${p.problem}`).join('\n'));
+        this.problems = problems;
+        this.name = 'VideoCheckError';
+    }
+}
+/** What is wrong with a file as a DraftClip upload, judged from its name, size and first bytes. */
+function fileProblems(name, size, head) {
+    const ext = external_node_path_.extname(name).toLowerCase();
+    if (!(ext in CONTENT_TYPES)) {
+        return [`'${external_node_path_.extname(name) || '(no extension)'}' is not a video type DraftClip takes (.mp4, .mov, .avi)`];
+    }
+    if (size === 0)
+        return ['the file is empty'];
+    const problems = [];
+    if (size > MAX_VIDEO_BYTES) {
+        problems.push(`${megabytes(size)} is over DraftClip's limit of 500 MB (${MAX_VIDEO_BYTES.toLocaleString('en-US')} bytes)`);
+    }
+    const container = containerProblem(ext, head);
+    if (container)
+        problems.push(container);
+    return problems;
+}
+function containerProblem(ext, head) {
+    const at = (offset, text) => head.length >= offset + text.length && head.toString('latin1', offset, offset + text.length) === text;
+    if (ext === '.avi') {
+        return at(0, 'RIFF') && at(8, 'AVI ') ? undefined : "the content is not an AVI file (no 'RIFF....AVI ' header)";
+    }
+    if (at(4, 'ftyp'))
+        return undefined;
+    // QuickTime files written before ftyp existed open with one of these atoms.
+    if (ext === '.mov' && ['moov', 'mdat', 'wide', 'free', 'skip', 'pnot'].some(atom => at(4, atom)))
+        return undefined;
+    return `the content is not ${ext === '.mov' ? 'a QuickTime/MOV' : 'an MP4'} file (no ISO-BMFF 'ftyp' box at the start)`;
+}
+function statProblem(error) {
+    switch (error.code) {
+        case 'ELOOP':
+            return 'it is a symbolic link loop';
+        case 'ENOENT':
+            return 'it is a broken symbolic link (its target does not exist)';
+        case 'EACCES':
+            return 'it cannot be read (permission denied)';
+        default:
+            return `it cannot be read (${error.code ?? error.message})`;
+    }
+}
+/**
+ * Checks every matched path and builds the list of videos to publish. All
+ * problems of all files are collected and thrown together, so nothing is sent
+ * when any one file is bad.
+ */
+async function checkVideos(paths, settings, loadRun, notice = () => undefined) {
+    const problems = [];
+    const shown = (p) => workspacePath(p, settings.workspace);
+    const found = await statFiles(paths, shown, problems, notice);
+    const sidecars = await readSidecars(found, shown, problems);
+    const templates = [settings.description, settings.title, ...[...sidecars.values()].flatMap(s => [s.sidecar.description, s.sidecar.title])];
+    const run = templates.some(t => t !== undefined && usesRunPlaceholders(t)) ? await loadRun() : { vars: {}, event: '' };
+    const videos = found.map((file, i) => describeVideo(file, i, found.length, settings, sidecars.get(file.path), run, shown, problems));
+    if (problems.length > 0)
+        throw new VideoCheckError(problems);
+    return videos;
+}
+/** Each path checked as a file DraftClip takes; the same file reached twice (a link beside its target) is one video. */
+async function statFiles(paths, shown, problems, notice) {
+    const found = [];
+    const seen = new Map();
+    for (const file of paths) {
+        let stat;
+        try {
+            stat = await external_node_fs_promises_.stat(file);
+        }
+        catch (error) {
+            problems.push({ file: shown(file), problem: statProblem(error) });
+            continue;
+        }
+        if (stat.isDirectory()) {
+            // A folder matched by `videos/*` is just passed by; one named like a video is a mistake worth naming.
+            if (external_node_path_.extname(file).toLowerCase() in CONTENT_TYPES)
+                problems.push({ file: shown(file), problem: 'it is a directory, not a video file' });
+            continue;
+        }
+        if (!stat.isFile()) {
+            problems.push({ file: shown(file), problem: 'it is not a regular file' });
+            continue;
+        }
+        const head = stat.size > 0 ? await readHead(file) : Buffer.alloc(0);
+        for (const problem of fileProblems(external_node_path_.basename(file), stat.size, head))
+            problems.push({ file: shown(file), problem });
+        const identity = `${stat.dev}:${stat.ino}`;
+        const first = seen.get(identity);
+        if (first) {
+            notice(`${shown(file)} is the same file as ${first}; it is published once, as ${first}.`);
+            continue;
+        }
+        seen.set(identity, shown(file));
+        found.push({ path: file, size: stat.size });
+    }
+    return found;
+}
+/** The sidecar beside each video, where there is one; a sidecar's problems are named with its line. */
+async function readSidecars(found, shown, problems) {
+    const sidecars = new Map();
+    const listings = new Map();
+    const listing = (dir) => {
+        if (!listings.has(dir))
+            listings.set(dir, external_node_fs_promises_.readdir(dir).catch(() => []));
+        return listings.get(dir);
+    };
+    for (const video of found) {
+        const sidecarPath = sidecarPathFor(video.path);
+        // A sidecar spelled in another case would be silently ignored on Linux: name it instead.
+        const wanted = external_node_path_.basename(sidecarPath);
+        for (const entry of await listing(external_node_path_.dirname(video.path))) {
+            if (entry !== wanted && entry.toLowerCase() === wanted.toLowerCase()) {
+                problems.push({ file: shown(external_node_path_.join(external_node_path_.dirname(video.path), entry)), problem: `a sidecar must be named exactly ${wanted}` });
+            }
+        }
+        let text;
+        try {
+            text = await external_node_fs_promises_.readFile(sidecarPath, 'utf8');
+        }
+        catch (error) {
+            const code = error.code;
+            // A name too long for the file system cannot exist: that video has no sidecar.
+            if (code === 'ENOENT' || code === 'ENAMETOOLONG')
+                continue;
+            problems.push({ file: shown(sidecarPath), problem: statProblem(error) });
+            continue;
+        }
+        const parsed = parseSidecar(text);
+        for (const problem of parsed.problems)
+            problems.push({ file: shown(sidecarPath), problem });
+        sidecars.set(video.path, { sidecar: parsed.sidecar, text });
+    }
+    return sidecars;
+}
+/** One video with its settings filled in; its caption's problems go to `problems`, naming the file that set it. */
+function describeVideo(file, i, count, settings, read, run, shown, problems) {
+    const name = external_node_path_.basename(file.path);
+    const vars = { name, stem: name.slice(0, name.length - external_node_path_.extname(name).length), index: i + 1, count };
+    const sidecar = read?.sidecar;
+    const template = sidecar?.description ?? settings.description;
+    const titleTemplate = sidecar?.title ?? settings.title;
+    const description = template === undefined ? '' : fillCaption(template, vars, run.vars);
+    const title = titleTemplate === undefined ? undefined : fillCaption(titleTemplate, vars, run.vars);
+    // Where a problem with a field is best fixed: the sidecar's line, or the video (the input).
+    const blame = (key, problem) => sidecar?.[key] !== undefined
+        ? { file: shown(sidecarPathFor(file.path)), problem: `line ${keyLine(read?.text ?? '', key)}: ${problem}` }
+        : { file: shown(file.path), problem };
+    if (template === undefined) {
+        problems.push({
+            file: shown(file.path),
+            problem: `it has no caption: set the 'description' input, or "description" in ${name}.draftclip.json beside it`
+        });
+    }
+    else {
+        const problem = captionProblem(description);
+        if (problem)
+            problems.push(blame('description', problem));
+    }
+    if (title !== undefined && hasLoneSurrogate(title))
+        problems.push(blame('title', 'the title has a lone UTF-16 surrogate (half an emoji); DraftClip would get U+FFFD in its place'));
+    for (const [key, text] of [
+        ['description', template],
+        ['title', titleTemplate]
+    ]) {
+        for (const placeholder of missingRunPlaceholders(text ?? '', run.vars)) {
+            problems.push(blame(key, `{${placeholder}} has no value on a '${run.event || 'unknown'}' event (${PLACEHOLDER_SOURCES[placeholder]}); it would be posted literally`));
+        }
+    }
+    return {
+        index: i + 1,
+        path: file.path,
+        file: shown(file.path),
+        name,
+        size: file.size,
+        contentType: CONTENT_TYPES[external_node_path_.extname(name).toLowerCase()] ?? 'application/octet-stream',
+        description,
+        privacyLevel: sidecar?.privacy_level ?? settings.privacyLevel,
+        title,
+        sidecar: read ? shown(sidecarPathFor(file.path)) : undefined
+    };
+}
+/** When each run placeholder has a value, for the message that says why one has none. */
+const PLACEHOLDER_SOURCES = {
+    repo: 'set when GITHUB_REPOSITORY is',
+    sha: 'set when the run has a commit',
+    ref: 'set when the run has a branch or tag',
+    tag: 'set on release events and tag pushes',
+    run_url: 'set when the run has an id'
+};
+
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const defaults = {
+    clock: realClock,
+    timings: DEFAULT_TIMINGS,
+    client: options => new DraftClipClient(options),
+    loadRunInfo: loadRunInfo,
+    signals: true,
+    exit: code => process.exit(code)
+};
+/** How long a cancelled job waits for the ledger writes under way (a publish id may be in one). */
+const CANCEL_GRACE_MS = 5000;
+/**
+ * The action: inputs -> videos -> ledger -> publish -> report. The one place
+ * that fails the step; outputs and the summary are written whatever happens,
+ * with whatever was learned.
+ */
+async function run(env = process.env, overrides = {}) {
+    const deps = { ...defaults, ...overrides };
+    // Masked before anything else can print it.
+    const apiKey = readInput(env, Input.ApiKey);
+    if (apiKey)
+        core/* setSecret */.Pq(apiKey);
+    const secrets = [apiKey];
+    const log = logger(secrets, deps.clock.now);
+    let board;
+    const report = {
+        dryRun: false,
+        stopReason: undefined,
+        problem: undefined,
+        notes: []
+    };
+    let finished = false;
+    /** Outputs, annotations and the summary, once, with whatever is known by then. */
+    const finish = async () => {
+        if (finished)
+            return;
+        finished = true;
+        const results = board?.results ?? [];
+        setOutputs(results, secrets);
+        annotate(results, secrets);
+        try {
+            await writeSummary(results, report, secrets);
+        }
+        catch (error) {
+            log.warning(`Could not write the job summary: ${error.message}`);
+        }
+    };
+    const cancel = new AbortController();
+    // A cancelled job gets SIGINT, then SIGTERM 7.5 s later: start nothing new, let the ledger
+    // finish the writes under way, then leave the outputs behind.
+    const onSignal = (signal) => {
+        cancel.abort();
+        report.stopReason = `The job was cancelled (${signal}).`;
+        log.error(`${report.stopReason} The outputs hold what was learned so far.`);
+        const settled = Promise.race([board?.ledger?.idle(), deps.clock.sleep(CANCEL_GRACE_MS)]);
+        void settled
+            .then(() => {
+            board?.interruptAll('the job was cancelled');
+            return finish();
+        })
+            .finally(() => deps.exit(1));
+    };
+    if (deps.signals) {
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+    }
+    try {
+        const inputs = parseInputs(env);
+        report.dryRun = inputs.dryRun;
+        if (!isLoopback(inputs.baseUrl) && inputs.pollIntervalMs < 1000) {
+            log.warning(`'${Input.PollInterval}' under 1 s polls DraftClip very often; its doc asks clients to be gentle (it uses 5 s).`);
+        }
+        const videos = await findAndCheck(inputs, env, deps, log);
+        if (videos.length === 0)
+            return noVideos(inputs, log);
+        log.info(`${videos.length} video${videos.length === 1 ? '' : 's'} to publish: ${videos.map(v => v.file).join(', ')}`);
+        board = await prepareBoard(videos, inputs, secrets);
+        if (inputs.dryRun) {
+            planAll(board, inputs.wait, video => log.video(video));
+            log.info('Dry run: nothing was sent to DraftClip.');
+            return;
+        }
+        report.stopReason = await publish(board, inputs, env, deps, log, cancel.signal);
+        if (inputs.releaseNotes)
+            await linkRelease(inputs, board, env, log, report);
+        const failure = stepFailure(board.results, report.stopReason);
+        if (failure)
+            core/* setFailed */.C1(scrub(failure, secrets));
+    }
+    catch (error) {
+        report.problem = failureMessage(error);
+        core/* setFailed */.C1(scrub(report.problem, secrets));
+        if (error instanceof VideoCheckError) {
+            for (const p of error.problems)
+                log.error(p.problem, p.file, 'DraftClip: cannot publish');
+        }
+    }
+    finally {
+        if (deps.signals) {
+            process.removeListener('SIGINT', onSignal);
+            process.removeListener('SIGTERM', onSignal);
+        }
+        await finish();
+    }
+}
+async function findAndCheck(inputs, env, deps, log) {
+    const paths = await findVideoPaths(inputs.patterns, inputs.workspace);
+    return checkVideos(paths, inputs, () => deps.loadRunInfo(env), line => log.info(line));
+}
+/** The board of the run: each video's starting result, with its content hash where the ledger or its twins need one. */
+async function prepareBoard(videos, inputs, secrets) {
+    const ledger = inputs.ledger ? await Ledger.load(inputs.ledger, workspacePath(inputs.ledger, inputs.workspace), secrets) : undefined;
+    const toHash = new Set(pathsToHash(videos, ledger !== undefined));
+    const hashes = [];
+    for (const video of videos)
+        hashes.push(toHash.has(video.path) ? await hashFile(video.path, video.size) : undefined);
+    const results = videos.map((v, i) => initialResult({ ...v, sha256: hashes[i] }));
+    return new Board(videos, hashes, ledger, results);
+}
+async function publish(board, inputs, env, deps, log, signal) {
+    const client = deps.client({
+        baseUrl: inputs.baseUrl,
+        apiKey: inputs.apiKey,
+        connectMs: deps.timings.connectMs,
+        responseMs: inputs.responseTimeoutMs,
+        stallMs: deps.timings.stallMs,
+        // Self-hosted runners often sit behind a proxy; a loopback base-url (plain http) never goes through one.
+        useProxy: !isLoopback(inputs.baseUrl) && ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some(v => env[v])
+    });
+    try {
+        return await publishAll(board, inputs, {
+            client,
+            clock: deps.clock,
+            budget: new PollBudget(inputs.maxPollsPerMinute, deps.clock),
+            timings: deps.timings,
+            ledger: board.ledger,
+            logFor: video => log.video(video),
+            signal
+        });
+    }
+    finally {
+        await client.close();
+    }
+}
+function noVideos(inputs, log) {
+    const message = `No videos matched ${inputs.patterns.map(p => `'${p}'`).join(', ')} in ${inputs.workspace}.`;
+    if (inputs.ifNoFilesFound === 'error')
+        core/* setFailed */.C1(`${message} (Set '${Input.IfNoFilesFound}' to warn or ignore if that can be normal.)`);
+    else if (inputs.ifNoFilesFound === 'warn')
+        log.warning(message);
+    else
+        log.info(message);
+}
+async function linkRelease(inputs, board, env, log, report) {
+    const { updateReleaseNotes } = await __webpack_require__.e(/* import() */ 606).then(__webpack_require__.bind(__webpack_require__, 7606));
+    try {
+        log.info(await updateReleaseNotes(inputs.githubToken, board.results, env));
+    }
+    catch (error) {
+        const problem = `Could not update the release notes: ${error.message}`;
+        log.warning(problem);
+        report.notes.push(problem);
+    }
+}
+function failureMessage(error) {
+    if (error instanceof InputError || error instanceof VideoCheckError)
+        return error.message;
+    return error instanceof Error ? error.message : String(error);
+}
+
+
+/***/ })
+
+};
