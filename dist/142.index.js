@@ -811,7 +811,7 @@ function statusSeen(r, status, earlier) {
     const step = { result, ledger: { kind: 'record', entry: ledgerEntry(result, status.status) } };
     if (confirmed)
         step.log = { level: 'info', line: `DraftClip confirmed publish ID ${r.publish_id}: ${status.status}` };
-    else if (status.status === Status.Failed) {
+    if (status.status === Status.Failed) {
         step.result = { ...step.result, error: step.result.error ?? `TikTok could not publish it: ${status.failReason ?? 'no reason given'}` };
         step.log = { level: 'warn', line: step.result.error };
     }

@@ -43,6 +43,8 @@ const INPUTS = {
   'privacy-level': 'SELF_ONLY',
   wait: 'true',
   'poll-interval': '0.2',
+  // The sandbox has no rate limit; against DraftClip keep the default (30 a minute).
+  'max-polls-per-minute': '600',
   'wait-timeout': '30',
   'if-no-files-found': 'error'
 }

@@ -497,6 +497,13 @@ describe('statusSeen', () => {
     expect(statusSeen(r, seen({ status: 'PUBLISH_COMPLETE', isComplete: true }), false).result.post_id).toBe('7123')
   })
 
+  it("this run's UNCONFIRMED upload confirmed as FAILED says why, as a warning", () => {
+    const r = result({ status: Status.Unconfirmed, publish_id: 'p', error: 'DraftClip answered HTTP 500' })
+    const step = statusSeen(r, seen({ status: 'FAILED', isComplete: true, failReason: 'spam_risk' }), false)
+    expect(step.result).toMatchObject({ status: 'FAILED', fail_reason: 'spam_risk', error: 'TikTok could not publish it: spam_risk' })
+    expect(step.log).toEqual({ level: 'warn', line: 'TikTok could not publish it: spam_risk' })
+  })
+
   it('this run: FAILED says TikTok could not publish it, as a warning', () => {
     const r = result({ status: 'PROCESSING', publish_id: 'p' })
     const step = statusSeen(r, seen({ status: 'FAILED', isComplete: true, failReason: 'spam_risk' }), false)
