@@ -538,6 +538,14 @@ function oneLine(text) {
  */
 /** A run of this many characters of a secret is hidden wherever it appears. */
 const SECRET_RUN = 8;
+/** A copy of a record with every string field scrubbed (results, ledger entries). */
+function scrubStrings(record, secrets) {
+    const clean = { ...record };
+    for (const [key, value] of Object.entries(clean))
+        if (typeof value === 'string')
+            clean[key] = scrub(value, secrets);
+    return clean;
+}
 function scrub(text, secrets) {
     const hidden = [];
     for (const secret of secrets) {
@@ -915,6 +923,7 @@ function megabytes(bytes) {
 
 
 
+
 /** Every output of action.yml, named once. */
 const Output = {
     PublishIds: 'publish-ids',
@@ -936,13 +945,7 @@ function buildOutputs(results) {
 }
 /** Results with every text scrubbed before it is escaped into JSON or Markdown (where a key could hide). */
 function scrubResults(results, secrets) {
-    return results.map(r => {
-        const clean = { ...r };
-        for (const [key, value] of Object.entries(clean))
-            if (typeof value === 'string')
-                clean[key] = scrub(value, secrets);
-        return clean;
-    });
+    return results.map(r => scrubStrings(r, secrets));
 }
 function setOutputs(results, secrets) {
     for (const [name, value] of Object.entries(buildOutputs(scrubResults(results, secrets))))
@@ -1039,7 +1042,7 @@ async function writeSummary(results, options, secrets) {
 function annotate(results, secrets) {
     for (const r of results) {
         if (r.status === Status.Unconfirmed || r.status === Status.Failed || r.status === Status.UploadFailed) {
-            core/* error */.z3(scrub(`${r.file}: ${r.status}: ${r.error ?? r.fail_reason ?? ''}`, secrets).replace(/\r\n|\r|\n/g, ' '), {
+            core/* error */.z3(safeLine(scrub(`${r.file}: ${r.status}: ${r.error ?? r.fail_reason ?? ''}`, secrets)), {
                 file: r.file,
                 title: `DraftClip: ${r.status}`
             });
@@ -1353,10 +1356,8 @@ async function waitForVideo(publishId, ctx) {
     const { clock } = ctx;
     let last;
     let lastProblem;
-    let first = true;
     for (let polls = 1;; polls++) {
-        const pause = first && ctx.askNow ? 0 : ctx.intervalMs;
-        first = false;
+        const pause = polls === 1 && ctx.askNow ? 0 : ctx.intervalMs;
         const timeout = () => ({ kind: 'timeout', status: last, lastProblem });
         if (clock.now() + pause >= ctx.deadline) {
             await clock.sleep(Math.max(0, ctx.deadline - clock.now()), ctx.signal);
@@ -1499,7 +1500,9 @@ class Board {
     ledger;
     results;
     halted = {};
-    logs = new Map();
+    logs = [];
+    /** For each video, the earlier video with the same content, if any. */
+    twins;
     constructor(videos, 
     /** Content hashes by video, where known (a ledger, or files of equal size). */
     hashes, ledger, initial) {
@@ -1507,6 +1510,7 @@ class Board {
         this.hashes = hashes;
         this.ledger = ledger;
         this.results = initial;
+        this.twins = twinIndexes(hashes);
     }
     ref(i) {
         const hash = this.hashes[i];
@@ -1514,18 +1518,18 @@ class Board {
     }
     /** How each video enters the run: its ledger entry and its twins, by the lifecycle's one rule. */
     admissions(wait) {
-        const twins = twinIndexes(this.hashes);
         return this.videos.map((_, i) => {
             const hash = this.hashes[i];
-            const twin = twins[i];
+            const twin = this.twins[i];
             return admit(hash && this.ledger ? this.ledger.get(hash) : undefined, twin === undefined ? undefined : this.videos[twin].file, wait);
         });
     }
-    logOf(i, make) {
-        let log = this.logs.get(i);
-        if (!log)
-            this.logs.set(i, (log = make()));
-        return log;
+    /** Each video's log lines go to its own VideoLog from now on. */
+    useLogs(logFor) {
+        this.logs = this.videos.map(logFor);
+    }
+    log(i) {
+        return this.logs[i];
     }
     async apply(i, step) {
         this.results[i] = step.result;
@@ -1533,7 +1537,7 @@ class Board {
             this.halt(step.halt);
         const hash = this.hashes[i];
         if (step.log)
-            this.logs.get(i)?.[step.log.level](step.log.line);
+            this.logs[i]?.[step.log.level](step.log.line);
         if (!step.ledger || !this.ledger || !hash)
             return;
         const write = step.ledger.kind === 'record'
@@ -1583,8 +1587,9 @@ async function publishAll(board, settings, deps) {
     const slots = semaphore(settings.concurrency);
     const admissions = board.admissions(settings.wait);
     const finished = [];
-    const tasks = board.videos.map((video, i) => {
-        const log = board.logOf(i, () => deps.logFor(video));
+    board.useLogs(video => deps.logFor(video));
+    const tasks = board.videos.map((_, i) => {
+        const log = board.log(i);
         const task = (async () => {
             await publishOne(i, admissions[i], board, settings, deps, slots, log, finished);
             log.done(board.results[i]);
@@ -1607,7 +1612,7 @@ async function publishOne(i, admission, board, settings, deps, slots, log, finis
     await board.apply(i, admitted(board.results[i], admission, board.ref(i)));
     switch (admission.kind) {
         case 'twin': {
-            const original = board.videos.findIndex(v => v.file === admission.of);
+            const original = board.twins[i];
             await finished[original];
             return board.apply(i, twinDone(board.results[i], board.results[original]));
         }
@@ -1678,7 +1683,7 @@ async function follow(i, board, settings, deps, how) {
         requestMs: deps.timings.statusRequestMs,
         askNow: untilKnown && how.earlier,
         untilKnown,
-        log: line => board.logOf(i, () => deps.logFor(board.videos[i])).info(line),
+        log: line => board.log(i)?.info(line),
         onStatus: status => board.apply(i, statusSeen(board.results[i], status, how.earlier)),
         stopped: () => board.pollsStopped(deps.signal),
         signal: deps.signal
@@ -1810,10 +1815,7 @@ class Ledger {
      * do not cost a thousand rewrites of the whole file.
      */
     record(hash, entry) {
-        const clean = { ...entry };
-        for (const [key, value] of Object.entries(clean))
-            if (typeof value === 'string')
-                clean[key] = scrub(value, this.secrets);
+        const clean = scrubStrings(entry, this.secrets);
         if (!(hash in this.data.videos))
             this.sorted = undefined;
         this.data.videos[hash] = {
@@ -1920,6 +1922,14 @@ async function writeAtomic(file, text) {
 /** TikTok counts a caption in UTF-16 code units: an emoji outside the BMP counts 2. */
 const MAX_CAPTION_UNITS = 2200;
 const RUN_PLACEHOLDERS = ['repo', 'sha', 'ref', 'tag', 'run_url'];
+/** When each run placeholder has a value, for the message that says why one has none. */
+const PLACEHOLDER_SOURCES = {
+    repo: 'set when GITHUB_REPOSITORY is',
+    sha: 'set when the run has a commit',
+    ref: 'set when the run has a branch or tag',
+    tag: 'set on release events and tag pushes',
+    run_url: 'set when the run has an id'
+};
 const PLACEHOLDER = /\{([a-z_]+)\}/g;
 /** Fills {name}, {stem}, {index}, {count} and run placeholders; anything else in braces stays as written. */
 function fillCaption(template, video, run = {}) {
@@ -1938,8 +1948,9 @@ function usesRunPlaceholders(template) {
 }
 /** Run placeholders a template uses that have no value in this run: they would be posted literally. */
 function missingRunPlaceholders(template, run) {
-    const names = [...template.matchAll(PLACEHOLDER)].map(m => m[1]);
-    return [...new Set(names)].filter(n => RUN_PLACEHOLDERS.includes(n) && run[n] === undefined);
+    const isRun = (name) => RUN_PLACEHOLDERS.includes(name);
+    const names = new Set([...template.matchAll(PLACEHOLDER)].map(m => m[1]));
+    return [...names].filter(isRun).filter(n => run[n] === undefined);
 }
 /** Half of a surrogate pair on its own (from a sidecar's "\ud83d"): no UTF-8 can carry it, so it would arrive as U+FFFD. */
 function hasLoneSurrogate(text) {
@@ -2374,14 +2385,6 @@ function describeVideo(file, i, count, settings, read, run, shown, problems) {
         sidecar: read ? shown(sidecarPathFor(file.path)) : undefined
     };
 }
-/** When each run placeholder has a value, for the message that says why one has none. */
-const PLACEHOLDER_SOURCES = {
-    repo: 'set when GITHUB_REPOSITORY is',
-    sha: 'set when the run has a commit',
-    ref: 'set when the run has a branch or tag',
-    tag: 'set on release events and tag pushes',
-    run_url: 'set when the run has an id'
-};
 
 ;// CONCATENATED MODULE: ./src/main.ts
 
@@ -2565,8 +2568,6 @@ async function linkRelease(inputs, board, env, log, report) {
     }
 }
 function failureMessage(error) {
-    if (error instanceof InputError || error instanceof VideoCheckError)
-        return error.message;
     return error instanceof Error ? error.message : String(error);
 }
 

@@ -6,7 +6,7 @@ import { DEFAULT_TIMINGS, type Timings } from './draftclip/retry-policy.js'
 import { logger, type Logger } from './github/log.js'
 import { annotate, setOutputs, writeSummary } from './github/report.js'
 import { loadRunInfo } from './github/run-context.js'
-import { Input, InputError, isLoopback, parseInputs, readInput, type Inputs } from './inputs.js'
+import { Input, isLoopback, parseInputs, readInput, type Inputs } from './inputs.js'
 import { Board, planAll, publishAll } from './publish/driver.js'
 import { Ledger } from './publish/ledger.js'
 import { initialResult, stepFailure } from './publish/lifecycle.js'
@@ -208,6 +208,5 @@ async function linkRelease(
 }
 
 function failureMessage(error: unknown): string {
-  if (error instanceof InputError || error instanceof VideoCheckError) return error.message
   return error instanceof Error ? error.message : String(error)
 }

@@ -9,6 +9,13 @@
 /** A run of this many characters of a secret is hidden wherever it appears. */
 export const SECRET_RUN = 8
 
+/** A copy of a record with every string field scrubbed (results, ledger entries). */
+export function scrubStrings<T extends object>(record: T, secrets: readonly (string | undefined)[]): T {
+  const clean = { ...record } as Record<string, unknown>
+  for (const [key, value] of Object.entries(clean)) if (typeof value === 'string') clean[key] = scrub(value, secrets)
+  return clean as T
+}
+
 export function scrub(text: string, secrets: readonly (string | undefined)[]): string {
   const hidden: [number, number][] = []
   for (const secret of secrets) {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server.js'
-import { API_KEY, outputsOf, workspace, writeAvi, writeMp4 } from '../support/action.js'
+import { API_KEY, outputsOf, runAction, workspace, writeAvi, writeMp4, type ActionRun } from '../support/action.js'
 import { runInProcess } from '../support/in-process.js'
 
 let sandbox: Sandbox | undefined
@@ -18,7 +18,13 @@ async function sandboxWith(options: SandboxOptions = {}): Promise<Sandbox> {
 
 const fast = (url: string): Record<string, string> => ({ 'base-url': url, 'poll-interval': '0.05', 'api-key': API_KEY })
 
-describe('publishing end to end (dist/index.js against the sandbox)', () => {
+// The headline runs go both ways: run() from source, and the bundle started as the runner starts it.
+const runners: [string, (ws: string, inputs: Record<string, string>) => Promise<ActionRun>][] = [
+  ['run() in-process', (ws, inputs) => runInProcess(ws, inputs)],
+  ['the bundle, as the runner starts it', (ws, inputs) => runAction(ws, inputs)]
+]
+
+describe.each(runners)('publishing end to end (%s, against the sandbox)', (_how, runWith) => {
   it('publishes videos across folders with an exclusion, in sorted order, and waits for their post ids', async () => {
     const s = await sandboxWith({ files: { 'b.avi': { postIdAsArray: true } } })
     const ws = workspace()
@@ -28,7 +34,7 @@ describe('publishing end to end (dist/index.js against the sandbox)', () => {
     writeMp4(path.join(ws, 'release/draft-skip.mp4'))
     fs.writeFileSync(path.join(ws, 'release/notes.txt'), 'not matched')
 
-    const run = await runInProcess(ws, {
+    const run = await runWith(ws, {
       ...fast(s.url),
       videos: 'release/*.mp4\nrelease/*.avi\nextra/**\n!release/draft-*',
       description: '{stem} ({index}/{count}) from {name} {unknown}',
@@ -72,6 +78,21 @@ describe('publishing end to end (dist/index.js against the sandbox)', () => {
     expect(s.requests.filter(r => r.method === 'POST').every(r => r.contentLength !== undefined && !r.chunked)).toBe(true)
   })
 
+  it('stops at a 401 with a message about the secret, and never retries it', async () => {
+    const s = await sandboxWith()
+    const ws = workspace()
+    writeMp4(path.join(ws, 'a.mp4'))
+    writeMp4(path.join(ws, 'b.mp4'))
+    const run = await runWith(ws, { ...fast(s.url), videos: '*.mp4', description: 'x', 'api-key': 'ttapi_wrong' })
+    expect(run.code).toBe(1)
+    expect(s.requests).toHaveLength(1)
+    expect(s.uploads).toHaveLength(0)
+    expect(run.results.map(r => r.status)).toEqual(['UPLOAD_FAILED', 'NOT_ATTEMPTED'])
+    expect(run.stdout).toContain("Check the secret passed as 'api-key'")
+  })
+})
+
+describe('publishing end to end (run() in-process, against the sandbox)', () => {
   it('publishes a file once when a symbolic link beside it matches too', async () => {
     const s = await sandboxWith()
     const ws = workspace()
@@ -148,18 +169,5 @@ describe('publishing end to end (dist/index.js against the sandbox)', () => {
     expect(run.results[0]).toMatchObject({ status: 'PROCESSING', error: null })
     expect(run.outputs['publish-id']).toBe(s.uploads[0].publishId)
     expect(run.stdout).toMatch(/::warning file=slow\.mp4::slow\.mp4: still not complete after 1 s: its last status was PROCESSING/)
-  })
-
-  it('stops at a 401 with a message about the secret, and never retries it', async () => {
-    const s = await sandboxWith()
-    const ws = workspace()
-    writeMp4(path.join(ws, 'a.mp4'))
-    writeMp4(path.join(ws, 'b.mp4'))
-    const run = await runInProcess(ws, { ...fast(s.url), videos: '*.mp4', description: 'x', 'api-key': 'ttapi_wrong' })
-    expect(run.code).toBe(1)
-    expect(s.requests).toHaveLength(1)
-    expect(s.uploads).toHaveLength(0)
-    expect(run.results.map(r => r.status)).toEqual(['UPLOAD_FAILED', 'NOT_ATTEMPTED'])
-    expect(run.stdout).toContain("Check the secret passed as 'api-key'")
   })
 })

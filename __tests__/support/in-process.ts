@@ -2,19 +2,18 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { jest } from '@jest/globals'
-import { actionInputDefaults, parseGithubOutput } from '../../sandbox/outputs.js'
+import { parseGithubOutput } from '../../sandbox/outputs.js'
+import { inputDefaults, inputVariable } from '../../sandbox/runner.js'
 import { DraftClipClient, type DraftClip } from '../../src/draftclip/client.js'
 import type { Clock } from '../../src/draftclip/clock.js'
 import { DEFAULT_TIMINGS, type Timings } from '../../src/draftclip/retry-policy.js'
 import { run, type RunDeps } from '../../src/main.js'
-import { ROOT, type ActionRun } from './action.js'
+import type { ActionRun } from './action.js'
 
 /** Short timings for tests against the loopback sandbox; the defaults (60 s stall, 2 s backoff) are for real networks. */
 export const TEST_TIMINGS: Timings = { ...DEFAULT_TIMINGS, stallMs: 1500, backoffBaseMs: 50, maxDelayMs: 3000, connectMs: 2000 }
 
 const SUMMARY_FILE = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'draftclip-summary-')), 'summary')
-
-const defaults = actionInputDefaults(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'))
 
 export interface InProcessOptions {
   env?: Record<string, string>
@@ -39,8 +38,8 @@ export async function runInProcess(ws: string, inputs: Record<string, string>, o
   fs.writeFileSync(summaryFile, '')
   const env: Record<string, string> = { GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: ws }
   // Tests poll the loopback sandbox fast; the shared budget is tested where it matters.
-  for (const [name, value] of Object.entries({ ...defaults, 'max-polls-per-minute': '600000', ...inputs }))
-    env[`INPUT_${name.toUpperCase()}`] = value
+  for (const [name, value] of Object.entries({ ...inputDefaults(), 'max-polls-per-minute': '600000', ...inputs }))
+    env[inputVariable(name)] = value
   Object.assign(env, options.env)
   const saved = { out: process.env.GITHUB_OUTPUT, summary: process.env.GITHUB_STEP_SUMMARY }
   process.env.GITHUB_OUTPUT = outputFile

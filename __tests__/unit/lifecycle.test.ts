@@ -29,16 +29,7 @@ const REF: LedgerRef = { shownAs: '.draftclip/ledger.json', hash: H }
 const HINT = `If it is not on TikTok (check the account and DraftClip's dashboard), delete the entry "${H}" from .draftclip/ledger.json and run again.`
 
 const result = (over: Partial<VideoResult> = {}): VideoResult => ({
-  file: 'a.mp4',
-  size: 1,
-  publish_id: null,
-  status: Status.NotAttempted,
-  post_id: null,
-  error: null,
-  fail_reason: null,
-  description: 'c',
-  privacy_level: 'SELF_ONLY',
-  sha256: null,
+  ...initialResult({ file: 'a.mp4', size: 1, description: 'c', privacyLevel: 'SELF_ONLY' }),
   ...over
 })
 

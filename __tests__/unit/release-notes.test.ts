@@ -1,18 +1,9 @@
 import { describe, it, expect } from '@jest/globals'
 import { mergeReleaseBody, releaseSection, SECTION_END, SECTION_START } from '../../src/github/release-notes.js'
-import { Status, type VideoResult } from '../../src/publish/lifecycle.js'
+import { initialResult, Status, type VideoResult } from '../../src/publish/lifecycle.js'
 
 const result = (over: Partial<VideoResult> = {}): VideoResult => ({
-  file: 'a.mp4',
-  size: 1,
-  publish_id: null,
-  status: Status.NotAttempted,
-  post_id: null,
-  error: null,
-  fail_reason: null,
-  description: 'c',
-  privacy_level: 'SELF_ONLY',
-  sha256: null,
+  ...initialResult({ file: 'a.mp4', size: 1, description: 'c', privacyLevel: 'SELF_ONLY' }),
   ...over
 })
 

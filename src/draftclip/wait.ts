@@ -46,11 +46,8 @@ export async function waitForVideo(publishId: string, ctx: WaitContext): Promise
   const { clock } = ctx
   let last: VideoStatus | undefined
   let lastProblem: string | undefined
-  let first = true
-
   for (let polls = 1; ; polls++) {
-    const pause = first && ctx.askNow ? 0 : ctx.intervalMs
-    first = false
+    const pause = polls === 1 && ctx.askNow ? 0 : ctx.intervalMs
     const timeout = (): WaitOutcome => ({ kind: 'timeout', status: last, lastProblem })
     if (clock.now() + pause >= ctx.deadline) {
       await clock.sleep(Math.max(0, ctx.deadline - clock.now()), ctx.signal)

@@ -1,7 +1,8 @@
 import * as core from '@actions/core'
 import { postUrl } from '../draftclip/answers.js'
 import { Status, type VideoResult } from '../publish/lifecycle.js'
-import { scrub } from '../secrets.js'
+import { scrub, scrubStrings } from '../secrets.js'
+import { safeLine } from './log.js'
 import { megabytes } from '../sizes.js'
 
 /** Every output of action.yml, named once. */
@@ -27,11 +28,7 @@ export function buildOutputs(results: VideoResult[]): Record<string, string> {
 
 /** Results with every text scrubbed before it is escaped into JSON or Markdown (where a key could hide). */
 export function scrubResults(results: VideoResult[], secrets: string[]): VideoResult[] {
-  return results.map(r => {
-    const clean = { ...r } as Record<string, unknown>
-    for (const [key, value] of Object.entries(clean)) if (typeof value === 'string') clean[key] = scrub(value, secrets)
-    return clean as unknown as VideoResult
-  })
+  return results.map(r => scrubStrings(r, secrets))
 }
 
 export function setOutputs(results: VideoResult[], secrets: string[]): void {
@@ -150,7 +147,7 @@ export async function writeSummary(results: VideoResult[], options: SummaryOptio
 export function annotate(results: VideoResult[], secrets: string[]): void {
   for (const r of results) {
     if (r.status === Status.Unconfirmed || r.status === Status.Failed || r.status === Status.UploadFailed) {
-      core.error(scrub(`${r.file}: ${r.status}: ${r.error ?? r.fail_reason ?? ''}`, secrets).replace(/\r\n|\r|\n/g, ' '), {
+      core.error(safeLine(scrub(`${r.file}: ${r.status}: ${r.error ?? r.fail_reason ?? ''}`, secrets)), {
         file: r.file,
         title: `DraftClip: ${r.status}`
       })

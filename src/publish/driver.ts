@@ -64,7 +64,9 @@ export interface PublishDeps {
 export class Board {
   readonly results: VideoResult[]
   private halted: { uploads?: string; everything?: string } = {}
-  private readonly logs = new Map<number, VideoLog>()
+  private logs: VideoLog[] = []
+  /** For each video, the earlier video with the same content, if any. */
+  readonly twins: (number | undefined)[]
 
   constructor(
     readonly videos: Video[],
@@ -74,6 +76,7 @@ export class Board {
     initial: VideoResult[]
   ) {
     this.results = initial
+    this.twins = twinIndexes(hashes)
   }
 
   ref(i: number): LedgerRef | undefined {
@@ -83,25 +86,27 @@ export class Board {
 
   /** How each video enters the run: its ledger entry and its twins, by the lifecycle's one rule. */
   admissions(wait: boolean): Admission[] {
-    const twins = twinIndexes(this.hashes)
     return this.videos.map((_, i) => {
       const hash = this.hashes[i]
-      const twin = twins[i]
+      const twin = this.twins[i]
       return admit(hash && this.ledger ? this.ledger.get(hash) : undefined, twin === undefined ? undefined : this.videos[twin].file, wait)
     })
   }
 
-  logOf(i: number, make: () => VideoLog): VideoLog {
-    let log = this.logs.get(i)
-    if (!log) this.logs.set(i, (log = make()))
-    return log
+  /** Each video's log lines go to its own VideoLog from now on. */
+  useLogs(logFor: (video: Video) => VideoLog): void {
+    this.logs = this.videos.map(logFor)
+  }
+
+  log(i: number): VideoLog | undefined {
+    return this.logs[i]
   }
 
   async apply(i: number, step: Step): Promise<void> {
     this.results[i] = step.result
     if (step.halt) this.halt(step.halt)
     const hash = this.hashes[i]
-    if (step.log) this.logs.get(i)?.[step.log.level](step.log.line)
+    if (step.log) this.logs[i]?.[step.log.level](step.log.line)
     if (!step.ledger || !this.ledger || !hash) return
     const write =
       step.ledger.kind === 'record'
@@ -154,8 +159,9 @@ export async function publishAll(board: Board, settings: PublishSettings, deps: 
   const slots = semaphore(settings.concurrency)
   const admissions = board.admissions(settings.wait)
   const finished: Promise<void>[] = []
-  const tasks = board.videos.map((video, i) => {
-    const log = board.logOf(i, () => deps.logFor(video))
+  board.useLogs(video => deps.logFor(video))
+  const tasks = board.videos.map((_, i) => {
+    const log = board.log(i)!
     const task = (async () => {
       await publishOne(i, admissions[i], board, settings, deps, slots, log, finished)
       log.done(board.results[i])
@@ -187,7 +193,7 @@ async function publishOne(
   await board.apply(i, admitted(board.results[i], admission, board.ref(i)))
   switch (admission.kind) {
     case 'twin': {
-      const original = board.videos.findIndex(v => v.file === admission.of)
+      const original = board.twins[i]!
       await finished[original]
       return board.apply(i, twinDone(board.results[i], board.results[original]))
     }
@@ -266,7 +272,7 @@ async function follow(
       requestMs: deps.timings.statusRequestMs,
       askNow: untilKnown && how.earlier,
       untilKnown,
-      log: line => board.logOf(i, () => deps.logFor(board.videos[i])).info(line),
+      log: line => board.log(i)?.info(line),
       onStatus: status => board.apply(i, statusSeen(board.results[i], status, how.earlier)),
       stopped: () => board.pollsStopped(deps.signal),
       signal: deps.signal

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
-import { scrub } from '../secrets.js'
+import { scrubStrings } from '../secrets.js'
 
 /**
  * The ledger: what this action has published, keyed by the SHA-256 of each
@@ -105,12 +105,11 @@ export class Ledger {
    * do not cost a thousand rewrites of the whole file.
    */
   record(hash: string, entry: Omit<LedgerEntry, 'updated_at'>): Promise<void> {
-    const clean = { ...entry } as Record<string, unknown>
-    for (const [key, value] of Object.entries(clean)) if (typeof value === 'string') clean[key] = scrub(value, this.secrets)
+    const clean = scrubStrings(entry, this.secrets)
     if (!(hash in this.data.videos)) this.sorted = undefined
     this.data.videos[hash] = {
       ...this.data.videos[hash],
-      ...(clean as Omit<LedgerEntry, 'updated_at'>),
+      ...clean,
       updated_at: new Date().toISOString()
     }
     this.serialized.delete(hash)

@@ -14,6 +14,15 @@ export type RunVars = Partial<Record<(typeof RUN_PLACEHOLDERS)[number], string>>
 
 export const RUN_PLACEHOLDERS = ['repo', 'sha', 'ref', 'tag', 'run_url'] as const
 
+/** When each run placeholder has a value, for the message that says why one has none. */
+export const PLACEHOLDER_SOURCES: Record<(typeof RUN_PLACEHOLDERS)[number], string> = {
+  repo: 'set when GITHUB_REPOSITORY is',
+  sha: 'set when the run has a commit',
+  ref: 'set when the run has a branch or tag',
+  tag: 'set on release events and tag pushes',
+  run_url: 'set when the run has an id'
+}
+
 const PLACEHOLDER = /\{([a-z_]+)\}/g
 
 /** Fills {name}, {stem}, {index}, {count} and run placeholders; anything else in braces stays as written. */
@@ -34,9 +43,10 @@ export function usesRunPlaceholders(template: string): boolean {
 }
 
 /** Run placeholders a template uses that have no value in this run: they would be posted literally. */
-export function missingRunPlaceholders(template: string, run: RunVars): string[] {
-  const names = [...template.matchAll(PLACEHOLDER)].map(m => m[1])
-  return [...new Set(names)].filter(n => (RUN_PLACEHOLDERS as readonly string[]).includes(n) && run[n as keyof RunVars] === undefined)
+export function missingRunPlaceholders(template: string, run: RunVars): (typeof RUN_PLACEHOLDERS)[number][] {
+  const isRun = (name: string): name is (typeof RUN_PLACEHOLDERS)[number] => (RUN_PLACEHOLDERS as readonly string[]).includes(name)
+  const names = new Set([...template.matchAll(PLACEHOLDER)].map(m => m[1]))
+  return [...names].filter(isRun).filter(n => run[n] === undefined)
 }
 
 /** Half of a surrogate pair on its own (from a sidecar's "\ud83d"): no UTF-8 can carry it, so it would arrive as U+FFFD. */

@@ -2,7 +2,15 @@ import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
 import type { Inputs, PrivacyLevel } from '../inputs.js'
 import { MAX_VIDEO_BYTES, megabytes } from '../sizes.js'
-import { captionProblem, fillCaption, hasLoneSurrogate, missingRunPlaceholders, usesRunPlaceholders, type RunVars } from './captions.js'
+import {
+  captionProblem,
+  fillCaption,
+  hasLoneSurrogate,
+  missingRunPlaceholders,
+  PLACEHOLDER_SOURCES,
+  usesRunPlaceholders,
+  type RunVars
+} from './captions.js'
 import { workspacePath } from './find.js'
 import { readHead } from './read.js'
 import { keyLine, parseSidecar, sidecarPathFor, type Sidecar } from './sidecar.js'
@@ -266,13 +274,4 @@ function describeVideo(
     title,
     sidecar: read ? shown(sidecarPathFor(file.path)) : undefined
   }
-}
-
-/** When each run placeholder has a value, for the message that says why one has none. */
-const PLACEHOLDER_SOURCES: Record<string, string> = {
-  repo: 'set when GITHUB_REPOSITORY is',
-  sha: 'set when the run has a commit',
-  ref: 'set when the run has a branch or tag',
-  tag: 'set on release events and tag pushes',
-  run_url: 'set when the run has an id'
 }
