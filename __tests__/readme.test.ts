@@ -78,9 +78,11 @@ describe('README and action.yml describe the same contract', () => {
         'concurrency',
         'dry-run',
         'release-notes',
-        'github-token'
+        'github-token',
+        'max-polls-per-minute',
+        'max-uploads'
       ])
     )
-    expect(declared('outputs')).toEqual(['publish-ids', 'post-ids', 'results', 'publish-id', 'post-id'])
+    expect(declared('outputs')).toEqual(['publish-ids', 'post-ids', 'results', 'publish-id', 'post-id', 'next-publish-at'])
   })
 })

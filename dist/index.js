@@ -14,7 +14,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 // and it peaks ~35 MB higher. The baseline tier parses them just as well.
 // Set before main (and undici) load, hence the dynamic import.
 (0,node_v8__WEBPACK_IMPORTED_MODULE_0__.setFlagsFromString)('--liftoff-only');
-const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(377), __nccwpck_require__.e(142)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8142));
+const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(377), __nccwpck_require__.e(798)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8798));
 await run();
 
 __webpack_async_result__();

@@ -3,6 +3,7 @@
 // terminal with `npm run local-action`.
 //
 //   node sandbox/serve.js [--port N]     (default 8787, host 127.0.0.1)
+//   SANDBOX_DAILY_LIMIT=N                a 429 once N uploads were taken (a daily cap)
 
 import net from 'node:net'
 import { startSandbox } from './server.js'
@@ -104,7 +105,9 @@ async function main() {
 
   // Snappy for a demo: published on the 3rd status poll (PROCESSING_UPLOAD, PROCESSING, PUBLISH_COMPLETE).
   // `port` is passed in case startSandbox learns to take one; until then the relay provides it.
-  const sandbox = await startSandbox({ apiKeys: [API_KEY], pollsToComplete: 2, host: HOST, port })
+  // SANDBOX_DAILY_LIMIT=N: a 429 once N uploads were taken, to watch a queue (max-uploads) drain over runs.
+  const dailyLimit = Number(process.env.SANDBOX_DAILY_LIMIT) > 0 ? Number(process.env.SANDBOX_DAILY_LIMIT) : undefined
+  const sandbox = await startSandbox({ apiKeys: [API_KEY], pollsToComplete: 2, host: HOST, port, dailyLimit })
   let front
   if (sandbox.port !== port) {
     try {

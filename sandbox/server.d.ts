@@ -36,6 +36,8 @@ export interface SandboxOptions {
   apiKeys?: string[]
   /** Size limit of the video part; default 524288000 (PHP's 500M). */
   maxUploadBytes?: number
+  /** Uploads a key may have taken before every further one is answered 429 (TikTok's daily cap); default no limit. */
+  dailyLimit?: number
   /** Status polls answered non-complete before the final one; default 2. */
   pollsToComplete?: number
   /** Behaviour keyed by the uploaded file's name (basename of the multipart filename). */

@@ -64,6 +64,9 @@ export async function startSandbox(options = {}) {
   const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD
   const defaultPolls = options.pollsToComplete ?? 2
   const keys = new Set(options.apiKeys ?? [DEFAULT_KEY])
+  // TikTok's daily cap, as DraftClip passes it on: a 429 once a key has had this many uploads taken.
+  const dailyLimit = options.dailyLimit ?? Infinity
+  const takenByKey = new Map()
   const files = new Map(Object.entries(options.files ?? {}))
   const faults = {
     upload: [...(options.uploadFaults ?? [])],
@@ -250,6 +253,10 @@ export async function startSandbox(options = {}) {
       await consume(req, entry)
       return { status: 400, body: { error: `File too large. Maximum size is ${formatLimit(maxUploadBytes)}` } }
     }
+    if ((takenByKey.get(key) ?? 0) >= dailyLimit) {
+      await consume(req, entry)
+      return { status: 429, body: { error: 'Quota exceeded: daily upload limit reached' } }
+    }
     const boundary = getBoundary(req.headers['content-type'])
     if (!boundary) {
       await consume(req, entry)
@@ -284,6 +291,7 @@ export async function startSandbox(options = {}) {
       authorization: req.headers.authorization ?? ''
     }
     uploads.push(record)
+    takenByKey.set(key, (takenByKey.get(key) ?? 0) + 1)
     const behaviour = { ...(files.get(video.filename) ?? {}) }
     videos.set(publishId, {
       key,

@@ -19,7 +19,8 @@ export const Input = {
   ReleaseNotes: 'release-notes',
   GithubToken: 'github-token',
   ResponseTimeout: 'response-timeout',
-  MaxPollsPerMinute: 'max-polls-per-minute'
+  MaxPollsPerMinute: 'max-polls-per-minute',
+  MaxUploads: 'max-uploads'
 } as const
 
 export const PRIVACY_LEVELS = ['SELF_ONLY', 'MUTUAL_FOLLOW_FRIENDS', 'PUBLIC_TO_EVERYONE'] as const
@@ -50,6 +51,8 @@ export interface Inputs {
   githubToken: string | undefined
   responseTimeoutMs: number
   maxPollsPerMinute: number
+  /** At most this many new uploads in the run (a queue); undefined: no limit. */
+  maxUploads: number | undefined
   workspace: string
 }
 
@@ -162,6 +165,7 @@ export function parseInputs(env: Env): Inputs {
   const releaseNotes = bool(Input.ReleaseNotes, false)
   const responseTimeoutMs = seconds(Input.ResponseTimeout, 600, 1, 3600)
   const maxPollsPerMinute = integer(Input.MaxPollsPerMinute, 30, 1)
+  const maxUploads = get(Input.MaxUploads) === '' ? undefined : integer(Input.MaxUploads, 0, 0)
   const githubToken = get(Input.GithubToken) || undefined
 
   const baseUrl = parseBaseUrl(get(Input.BaseUrl) || 'https://drafttok.app', problems)
@@ -195,6 +199,7 @@ export function parseInputs(env: Env): Inputs {
     githubToken,
     responseTimeoutMs,
     maxPollsPerMinute,
+    maxUploads,
     workspace
   }
 }

@@ -9,7 +9,7 @@ import { loadRunInfo } from './github/run-context.js'
 import { Input, isLoopback, parseInputs, readInput, type Inputs } from './inputs.js'
 import { Board, planAll, publishAll } from './publish/driver.js'
 import { Ledger } from './publish/ledger.js'
-import { initialResult, stepFailure } from './publish/lifecycle.js'
+import { initialResult, stepFailure, type Halt } from './publish/lifecycle.js'
 import { pathsToHash } from './publish/twins.js'
 import { scrub } from './secrets.js'
 import { checkVideos, VideoCheckError, type RunInfo, type Video } from './videos/check.js'
@@ -106,11 +106,17 @@ export async function run(env: Record<string, string | undefined> = process.env,
 
     board = await prepareBoard(videos, inputs, secrets)
     if (inputs.dryRun) {
-      planAll(board, inputs.wait, video => log.video(video))
+      planAll(board, inputs, deps.clock.now(), video => log.video(video))
       log.info('Dry run: nothing was sent to DraftClip.')
       return
     }
-    report.stopReason = await publish(board, inputs, env, deps, log, cancel.signal)
+    const halt = await publish(board, inputs, env, deps, log, cancel.signal)
+    if (halt?.quota && inputs.maxUploads !== undefined) {
+      // A queue: what was not sent waits for a later run, and the step passes.
+      const note = `${halt.reason} The videos not sent are QUEUED for a later run.`
+      log.warning(note)
+      report.notes.push(note)
+    } else report.stopReason = halt?.reason
     if (inputs.releaseNotes) await linkRelease(inputs, board, env, log, report)
 
     const failure = stepFailure(board.results, report.stopReason)
@@ -157,7 +163,7 @@ async function publish(
   deps: RunDeps,
   log: Logger,
   signal: AbortSignal
-): Promise<string | undefined> {
+): Promise<Halt | undefined> {
   const client = deps.client({
     baseUrl: inputs.baseUrl,
     apiKey: inputs.apiKey,

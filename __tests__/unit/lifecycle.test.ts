@@ -66,7 +66,9 @@ describe('Status', () => {
       UploadFailed: 'UPLOAD_FAILED',
       Unconfirmed: 'UNCONFIRMED',
       Skipped: 'SKIPPED',
-      DryRun: 'DRY_RUN'
+      DryRun: 'DRY_RUN',
+      Scheduled: 'SCHEDULED',
+      Queued: 'QUEUED'
     })
   })
 })
@@ -161,6 +163,7 @@ describe('initialResult', () => {
     privacyLevel: 'SELF_ONLY',
     title: undefined,
     sidecar: undefined,
+    publishAt: undefined,
     ...over
   })
 
@@ -175,8 +178,13 @@ describe('initialResult', () => {
       fail_reason: null,
       description: 'caption 2',
       privacy_level: 'PUBLIC_TO_EVERYONE',
-      sha256: null
+      sha256: null,
+      publish_at: null
     })
+  })
+
+  it('shows publish_at as an ISO instant in UTC', () => {
+    expect(initialResult(video(1, { publishAt: Date.parse('2026-12-24T18:00:00+01:00') })).publish_at).toBe('2026-12-24T17:00:00.000Z')
   })
 
   it('keeps the hash when there is one, null when not', () => {
@@ -453,9 +461,24 @@ describe('uploadEnded', () => {
     expect(step.ledger).toEqual({ kind: 'forget' })
     expect(step.halt).toEqual({
       scope: 'uploads',
+      quota: true,
       reason:
         "DraftClip's quota is used up (HTTP 429; gave up after 4 attempts); the remaining videos were not sent. TikTok allows about 15 posts a day per account."
     })
+  })
+
+  it('rate-limited in a queue (max-uploads): QUEUED, forgotten, and uploads halt', () => {
+    const step = uploadEnded(r, { kind: 'rate-limited', reason: 'HTTP 429; gave up after 4 attempts' }, REF, true)
+    expect(step.result).toEqual({ ...r, status: 'QUEUED', error: 'queued: HTTP 429; gave up after 4 attempts' })
+    expect(step.ledger).toEqual({ kind: 'forget' })
+    expect(step.halt).toMatchObject({ scope: 'uploads', quota: true })
+  })
+
+  it('stopped by a spent quota in a queue: QUEUED; stopped otherwise (or not a queue): NOT_ATTEMPTED', () => {
+    const stopped = { kind: 'stopped' as const, reason: 'quota' }
+    expect(uploadEnded(r, stopped, REF, true, true).result.status).toBe('QUEUED')
+    expect(uploadEnded(r, stopped, REF, true, false).result.status).toBe('NOT_ATTEMPTED')
+    expect(uploadEnded(r, stopped, REF, false, true).result.status).toBe('NOT_ATTEMPTED')
   })
 
   it('stopped while UPLOADING: NOT_ATTEMPTED, its UPLOADING entry forgotten', () => {

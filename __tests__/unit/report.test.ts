@@ -16,6 +16,7 @@ const result = (over: Partial<VideoResult> = {}): VideoResult => ({
   description: 'Caption',
   privacy_level: 'SELF_ONLY',
   sha256: null,
+  publish_at: null,
   ...over
 })
 
@@ -65,12 +66,36 @@ describe('buildOutputs', () => {
     expect(out[Output.Results]).toContain('"post_id":"7123456789012345678"')
   })
 
-  it('names exactly the five outputs', () => {
-    expect(Object.keys(buildOutputs(results)).sort()).toEqual(['post-id', 'post-ids', 'publish-id', 'publish-ids', 'results'])
+  it('names exactly the six outputs', () => {
+    expect(Object.keys(buildOutputs(results)).sort()).toEqual([
+      'next-publish-at',
+      'post-id',
+      'post-ids',
+      'publish-id',
+      'publish-ids',
+      'results'
+    ])
   })
 
   it('an empty run gives empty arrays and empty strings', () => {
-    expect(buildOutputs([])).toEqual({ 'publish-ids': '[]', 'post-ids': '[]', results: '[]', 'publish-id': '', 'post-id': '' })
+    expect(buildOutputs([])).toEqual({
+      'publish-ids': '[]',
+      'post-ids': '[]',
+      results: '[]',
+      'publish-id': '',
+      'post-id': '',
+      'next-publish-at': ''
+    })
+  })
+
+  it('next-publish-at is the earliest publish_at of a SCHEDULED video only', () => {
+    const outputs = buildOutputs([
+      result({ status: 'SCHEDULED', publish_at: '2026-12-24T17:00:00.000Z' }),
+      result({ status: 'SCHEDULED', publish_at: '2026-12-20T17:00:00.000Z' }),
+      result({ status: 'PUBLISH_COMPLETE', publish_at: '2026-01-01T00:00:00.000Z' }),
+      result({ status: 'QUEUED', publish_at: '2025-01-01T00:00:00.000Z' })
+    ])
+    expect(outputs['next-publish-at']).toBe('2026-12-20T17:00:00.000Z')
   })
 })
 

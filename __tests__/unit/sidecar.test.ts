@@ -60,7 +60,7 @@ describe('parseSidecar: problems name their line', () => {
   it('names the line of an unknown key and lists the allowed keys', () => {
     const text = '{\n  "description": "ok",\n  "privacy": "PUBLIC_TO_EVERYONE"\n}'
     const { sidecar, problems } = parseSidecar(text)
-    expect(problems).toEqual(["line 3: unknown key 'privacy' (allowed: description, privacy_level, title)"])
+    expect(problems).toEqual(["line 3: unknown key 'privacy' (allowed: description, privacy_level, title, publish_at)"])
     expect(sidecar).toEqual({ description: 'ok' })
   })
 

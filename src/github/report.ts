@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { postUrl } from '../draftclip/answers.js'
+import { nextPublishAt } from '../publish/calendar.js'
 import { Status, type VideoResult } from '../publish/lifecycle.js'
 import { scrub, scrubStrings } from '../secrets.js'
 import { safeLine } from './log.js'
@@ -11,7 +12,8 @@ export const Output = {
   PostIds: 'post-ids',
   Results: 'results',
   PublishId: 'publish-id',
-  PostId: 'post-id'
+  PostId: 'post-id',
+  NextPublishAt: 'next-publish-at'
 } as const
 
 export function buildOutputs(results: VideoResult[]): Record<string, string> {
@@ -22,7 +24,8 @@ export function buildOutputs(results: VideoResult[]): Record<string, string> {
     [Output.PostIds]: JSON.stringify(postIds),
     [Output.Results]: JSON.stringify(results),
     [Output.PublishId]: publishIds[0] ?? '',
-    [Output.PostId]: postIds[0] ?? ''
+    [Output.PostId]: postIds[0] ?? '',
+    [Output.NextPublishAt]: nextPublishAt(results) ?? ''
   }
 }
 
@@ -46,7 +49,9 @@ const MARKS: Record<string, string> = {
   [Status.Failed]: '❌',
   [Status.UploadFailed]: '❌',
   [Status.Unconfirmed]: '⚠️',
-  [Status.NotAttempted]: '⛔'
+  [Status.NotAttempted]: '⛔',
+  [Status.Scheduled]: '🗓️',
+  [Status.Queued]: '⏸️'
 }
 
 function cell(text: string): string {
@@ -77,11 +82,13 @@ export function summaryMarkdown(results: VideoResult[], options: SummaryOptions,
     return lines.join('\n') + '\n'
   }
   const rows = options.dryRun ? planRows(results) : resultRows(results)
+  const calendar = calendarLines(results)
   let size = Buffer.byteLength(lines.join('\n')) + 4096
   let shown = 0
   for (const row of rows) {
     const bytes = Buffer.byteLength(row) + 1
-    if (shown >= 2 && size + bytes > limit) break
+    // The calendar is kept whole unless it alone is too big.
+    if (shown >= 2 && size + bytes + Math.min(calendar.bytes, limit / 4) > limit) break
     lines.push(row)
     size += bytes
     shown++
@@ -102,7 +109,36 @@ export function summaryMarkdown(results: VideoResult[], options: SummaryOptions,
       [...counts].map(([status, n]) => `${n} ${status}`).join(', ')
   )
   for (const note of [options.stopReason, ...(options.notes ?? [])]) if (note) lines.push('', `> [!WARNING]\n> ${cell(note)}`)
+  let room = limit - size
+  for (const line of calendar.lines) {
+    room -= Buffer.byteLength(line) + 1
+    if (room < 0) {
+      lines.push('', '*The calendar goes on: the `results` output has every video and its `publish_at`.*')
+      break
+    }
+    lines.push(line)
+  }
   return lines.join('\n') + '\n'
+}
+
+/** The content calendar, when there is one: what was published now, what is queued, what is scheduled when (UTC). */
+function calendarLines(results: VideoResult[]): { lines: string[]; bytes: number } {
+  const scheduled = results.filter(r => r.status === Status.Scheduled).sort((a, b) => (a.publish_at! < b.publish_at! ? -1 : 1))
+  const queued = results.filter(r => r.status === Status.Queued)
+  if (scheduled.length === 0 && queued.length === 0) return { lines: [], bytes: 0 }
+  const now = results.filter(r => r.publish_id !== null && r.status !== Status.Skipped && r.status !== Status.Queued)
+  const list = (rs: VideoResult[]): string => (rs.length === 0 ? 'none' : rs.map(r => cell(r.file)).join(', '))
+  const lines = ['', '### Calendar', '', `- **Published now:** ${list(now)}`, `- **Queued for a later run:** ${list(queued)}`]
+  if (scheduled.length > 0) {
+    lines.push('', '| Scheduled for (UTC) | File |', '|---|---|')
+    for (const r of scheduled) lines.push(`| ${utc(r.publish_at!)} | ${cell(r.file)} |`)
+  }
+  return { lines, bytes: lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0) }
+}
+
+/** An ISO instant as a person reads it: 2026-12-24 17:00 UTC. */
+function utc(iso: string): string {
+  return iso.replace('T', ' ').replace(/:\d{2}\.\d{3}Z$/, ' UTC')
 }
 
 function planRows(results: VideoResult[]): string[] {
@@ -113,7 +149,9 @@ function planRows(results: VideoResult[]): string[] {
         ? 'upload'
         : r.status === Status.Skipped
           ? `skip${r.publish_id ? `: already published (${cell(r.publish_id)})` : ''}`
-          : cell(r.error ?? r.status)
+          : r.status === Status.Scheduled && r.publish_at
+            ? `wait: scheduled for ${utc(r.publish_at)}`
+            : cell(r.error ?? r.status)
     rows.push(
       `| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${megabytes(r.size)} | ${cell(r.privacy_level)} | ${cell(r.description)} | ${plan} |`
     )

@@ -28,6 +28,7 @@ import {
   type Step,
   type VideoResult
 } from './lifecycle.js'
+import { applyCalendar } from './calendar.js'
 import { twinIndexes } from './twins.js'
 
 export interface VideoLog {
@@ -43,6 +44,8 @@ export interface PublishSettings {
   wait: boolean
   waitTimeoutMs: number
   pollIntervalMs: number
+  /** At most this many new uploads (the workflow is a queue); undefined: no limit. */
+  maxUploads: number | undefined
 }
 
 export interface PublishDeps {
@@ -61,9 +64,11 @@ export interface PublishDeps {
  * a step of the lifecycle (result, then ledger, then log). The signal handler
  * reads the same board.
  */
+const CANCELLED: Halt = { scope: 'everything', reason: 'the job was cancelled' }
+
 export class Board {
   readonly results: VideoResult[]
-  private halted: { uploads?: string; everything?: string } = {}
+  private halted: { uploads?: Halt; everything?: Halt } = {}
   private logs: VideoLog[] = []
   /** For each video, the earlier video with the same content, if any. */
   readonly twins: (number | undefined)[]
@@ -84,13 +89,14 @@ export class Board {
     return this.ledger && hash ? { shownAs: this.ledger.shownAs, hash } : undefined
   }
 
-  /** How each video enters the run: its ledger entry and its twins, by the lifecycle's one rule. */
-  admissions(wait: boolean): Admission[] {
-    return this.videos.map((_, i) => {
+  /** How each video enters the run: its ledger entry and its twins by the lifecycle's one rule, then the calendar. */
+  admissions(wait: boolean, now: number, maxUploads: number | undefined): Admission[] {
+    const admitted = this.videos.map((_, i) => {
       const hash = this.hashes[i]
       const twin = this.twins[i]
       return admit(hash && this.ledger ? this.ledger.get(hash) : undefined, twin === undefined ? undefined : this.videos[twin].file, wait)
     })
+    return applyCalendar(admitted, this.videos, now, maxUploads)
   }
 
   /** Each video's log lines go to its own VideoLog from now on. */
@@ -121,16 +127,21 @@ export class Board {
   }
 
   halt(halt: Halt): void {
-    this.halted.uploads ??= halt.reason
-    if (halt.scope === 'everything') this.halted.everything ??= halt.reason
+    this.halted.uploads ??= halt
+    if (halt.scope === 'everything') this.halted.everything ??= halt
+  }
+
+  /** Why no upload may start now, if one may not: a halt, or the cancelled job. */
+  uploadsHalt(signal?: AbortSignal): Halt | undefined {
+    return this.halted.uploads ?? (signal?.aborted ? CANCELLED : undefined)
   }
 
   uploadsStopped(signal?: AbortSignal): string | undefined {
-    return this.halted.uploads ?? (signal?.aborted ? 'the job was cancelled' : undefined)
+    return this.uploadsHalt(signal)?.reason
   }
 
   pollsStopped(signal?: AbortSignal): string | undefined {
-    return this.halted.everything ?? (signal?.aborted ? 'the job was cancelled' : undefined)
+    return (this.halted.everything ?? (signal?.aborted ? CANCELLED : undefined))?.reason
   }
 
   /** A cancelled job or a crash: every upload under way is UNCONFIRMED, by the lifecycle's rule. */
@@ -140,8 +151,13 @@ export class Board {
 }
 
 /** The dry run: every video through the same admission as the real run, nothing sent. */
-export function planAll(board: Board, wait: boolean, logFor: (video: Video) => VideoLog): void {
-  board.admissions(wait).forEach((admission, i) => {
+export function planAll(
+  board: Board,
+  settings: Pick<PublishSettings, 'wait' | 'maxUploads'>,
+  now: number,
+  logFor: (video: Video) => VideoLog
+): void {
+  board.admissions(settings.wait, now, settings.maxUploads).forEach((admission, i) => {
     const step = planned(board.results[i], admission, board.ref(i))
     board.results[i] = step.result
     const r = step.result
@@ -155,9 +171,9 @@ export function planAll(board: Board, wait: boolean, logFor: (video: Video) => V
  * lifecycle steps, as things happen, so whatever was learned survives a
  * failure part way. Returns why the run stopped early, if it did.
  */
-export async function publishAll(board: Board, settings: PublishSettings, deps: PublishDeps): Promise<string | undefined> {
+export async function publishAll(board: Board, settings: PublishSettings, deps: PublishDeps): Promise<Halt | undefined> {
   const slots = semaphore(settings.concurrency)
-  const admissions = board.admissions(settings.wait)
+  const admissions = board.admissions(settings.wait, deps.clock.now(), settings.maxUploads)
   const finished: Promise<void>[] = []
   board.useLogs(video => deps.logFor(video))
   const tasks = board.videos.map((_, i) => {
@@ -177,7 +193,7 @@ export async function publishAll(board: Board, settings: PublishSettings, deps: 
   const crash = settled.find(s => s.status === 'rejected')
   if (crash) throw crash.reason
   await board.ledger?.settled()
-  return board.uploadsStopped(deps.signal)
+  return board.uploadsHalt(deps.signal)
 }
 
 async function publishOne(
@@ -202,6 +218,8 @@ async function publishOne(
     case 'confirm':
       return follow(i, board, settings, deps, { earlier: true, confirm: true })
     case 'unconfirmed':
+    case 'scheduled':
+    case 'queued':
       return
     case 'upload':
       break
@@ -209,8 +227,9 @@ async function publishOne(
 
   await slots.acquire()
   try {
-    const stop = board.uploadsStopped(deps.signal)
-    if (stop) return board.apply(i, notAttempted(board.results[i], stop))
+    const queue = settings.maxUploads !== undefined
+    const halt = board.uploadsHalt(deps.signal)
+    if (halt) return board.apply(i, notAttempted(board.results[i], halt.reason, queue && halt.quota === true))
     const video = board.videos[i]
     log.info(`uploading (${megabytes(video.size)}, ${video.privacyLevel}${video.sidecar ? `, settings from ${video.sidecar}` : ''})`)
     await board.apply(i, uploadStarting(board.results[i]))
@@ -233,7 +252,7 @@ async function publishOne(
       }
     )
     // The ledger learns the outcome before the slot goes to the next video.
-    await board.apply(i, uploadEnded(board.results[i], outcome, board.ref(i)))
+    await board.apply(i, uploadEnded(board.results[i], outcome, board.ref(i), queue, board.uploadsHalt()?.quota === true))
   } finally {
     slots.release()
   }
@@ -273,7 +292,7 @@ async function follow(
       askNow: untilKnown && how.earlier,
       untilKnown,
       log: line => board.log(i)?.info(line),
-      onStatus: status => board.apply(i, statusSeen(board.results[i], status, how.earlier)),
+      onStatus: status => board.apply(i, statusSeen(board.results[i], status, how.earlier, settings.maxUploads !== undefined)),
       stopped: () => board.pollsStopped(deps.signal),
       signal: deps.signal
     })

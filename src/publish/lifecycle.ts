@@ -27,7 +27,11 @@ export const Status = {
   /** Published before (the ledger), or the same content as another video of this run. */
   Skipped: 'SKIPPED',
   /** Would be uploaded; the dry run sends nothing. */
-  DryRun: 'DRY_RUN'
+  DryRun: 'DRY_RUN',
+  /** Its publish_at is still to come: a later run publishes it. */
+  Scheduled: 'SCHEDULED',
+  /** Due, but left for a later run: max-uploads was reached, or the account's quota is spent. */
+  Queued: 'QUEUED'
 } as const
 
 /** One status type: the action's own, DraftClip's documented ones, and any other DraftClip may send. */
@@ -45,6 +49,8 @@ export interface VideoResult {
   description: string
   privacy_level: string
   sha256: string | null
+  /** When the video may be published (its sidecar's publish_at), ISO 8601 in UTC. */
+  publish_at: string | null
 }
 
 /** What the ledger must learn from a step: an entry written (before the step counts as done), or dropped. */
@@ -54,6 +60,8 @@ export type LedgerWrite = { kind: 'record'; entry: Omit<LedgerEntry, 'updated_at
 export interface Halt {
   scope: 'uploads' | 'everything'
   reason: string
+  /** The account's quota is spent (a 429 after every retry, TikTok's daily cap): a queue waits for a later run. */
+  quota?: boolean
 }
 
 export interface Step {
@@ -74,6 +82,10 @@ export type Admission =
   | { kind: 'confirm'; entry: LedgerEntry & { publish_id: string } }
   /** An earlier run never learned whether DraftClip took it, and has no publish id to ask about. */
   | { kind: 'unconfirmed'; entry: LedgerEntry }
+  /** Not due yet (see calendar.ts): its publish_at is to come. */
+  | { kind: 'scheduled'; at: number }
+  /** Due, but max-uploads leaves it for a later run (see calendar.ts). */
+  | { kind: 'queued'; reason: string }
 
 /** The one rule for a video's entry: the run, the dry run and the plan all call it. */
 export function admit(entry: LedgerEntry | undefined, twinOf: string | undefined, wait: boolean): Admission {
@@ -100,6 +112,7 @@ export function initialResult(video: {
   description: string
   privacyLevel: string
   sha256?: string
+  publishAt?: number
 }): VideoResult {
   return {
     file: video.file,
@@ -111,7 +124,8 @@ export function initialResult(video: {
     fail_reason: null,
     description: video.description,
     privacy_level: video.privacyLevel,
-    sha256: video.sha256 ?? null
+    sha256: video.sha256 ?? null,
+    publish_at: video.publishAt === undefined ? null : new Date(video.publishAt).toISOString()
   }
 }
 
@@ -164,6 +178,16 @@ export function admitted(r: VideoResult, admission: Admission, ref: LedgerRef | 
         log: { level: 'info', line: `the ledger holds publish ID ${entry.publish_id} unconfirmed; asking DraftClip about it` }
       }
     }
+    case 'scheduled':
+      return {
+        result: { ...r, status: Status.Scheduled },
+        log: { level: 'info', line: `scheduled for ${new Date(admission.at).toISOString()}; a run at or after that time publishes it` }
+      }
+    case 'queued':
+      return {
+        result: { ...r, status: Status.Queued, error: `queued: ${admission.reason}` },
+        log: { level: 'info', line: `queued: ${admission.reason}` }
+      }
     case 'unconfirmed': {
       const error = `an earlier run (${admission.entry.updated_at}) started uploading this video and never learned whether DraftClip took it, so it was not uploaded again.${hintFor(ref)}`
       return { result: { ...r, status: Status.Unconfirmed, error }, log: { level: 'warn', line: error } }
@@ -179,7 +203,9 @@ export function planned(r: VideoResult, admission: Admission, ref: LedgerRef | u
     twin: `would skip (same content as ${admission.kind === 'twin' ? admission.of : ''})`,
     skip: 'would skip (already published)',
     confirm: 'would ask DraftClip about the unconfirmed publish ID in the ledger, and not upload',
-    unconfirmed: 'would not upload (an earlier upload is unconfirmed)'
+    unconfirmed: 'would not upload (an earlier upload is unconfirmed)',
+    scheduled: `would wait: scheduled for ${admission.kind === 'scheduled' ? new Date(admission.at).toISOString() : ''}`,
+    queued: `would leave it queued (${admission.kind === 'queued' ? admission.reason : ''})`
   }
   const result = admission.kind === 'upload' ? { ...step.result, status: Status.DryRun } : step.result
   return { result, log: { level: 'info', line: verb[admission.kind] } }
@@ -196,7 +222,12 @@ export function uploadStarting(r: VideoResult): Step {
 }
 
 /** What an upload's outcome makes of the video. */
-export function uploadEnded(r: VideoResult, outcome: UploadOutcome, ref: LedgerRef | undefined): Step {
+/**
+ * What an upload's outcome makes of the video. `queue`: the workflow said it
+ * is a queue (max-uploads), so a spent quota leaves the video QUEUED for a
+ * later run instead of failing it.
+ */
+export function uploadEnded(r: VideoResult, outcome: UploadOutcome, ref: LedgerRef | undefined, queue = false, quotaSpent = false): Step {
   switch (outcome.kind) {
     case 'accepted': {
       const result = { ...r, status: outcome.status, publish_id: outcome.publishId }
@@ -215,10 +246,7 @@ export function uploadEnded(r: VideoResult, outcome: UploadOutcome, ref: LedgerR
     }
     case 'stopped':
       // Every attempt so far was certainly refused: nothing stands in the way of a later run.
-      return {
-        result: { ...r, status: Status.NotAttempted, error: `not attempted: ${outcome.reason}` },
-        ledger: r.status === Status.Uploading ? { kind: 'forget' } : undefined
-      }
+      return notAttempted(r, outcome.reason, queue && quotaSpent)
     default: {
       const result = { ...r, status: Status.UploadFailed, error: outcome.reason }
       // DraftClip certainly did not take it: a later run may try again.
@@ -229,10 +257,9 @@ export function uploadEnded(r: VideoResult, outcome: UploadOutcome, ref: LedgerR
           reason: `DraftClip refused the API key (${outcome.reason}). Check the secret passed as 'api-key': it must be a current key from your DraftClip dashboard.`
         }
       } else if (outcome.kind === 'rate-limited') {
-        step.halt = {
-          scope: 'uploads',
-          reason: `DraftClip's quota is used up (${outcome.reason}); the remaining videos were not sent. TikTok allows about 15 posts a day per account.`
-        }
+        step.halt = { scope: 'uploads', quota: true, reason: quotaReason(outcome.reason) }
+        // Certainly not taken: in a queue it simply waits for a later run.
+        if (queue) step.result = { ...result, status: Status.Queued, error: `queued: ${outcome.reason}` }
       }
       return step
     }
@@ -240,15 +267,26 @@ export function uploadEnded(r: VideoResult, outcome: UploadOutcome, ref: LedgerR
 }
 
 /** Uploads stopped before this video was sent (a refused key, a spent quota, a cancelled job). */
-export function notAttempted(r: VideoResult, reason: string): Step {
-  return { result: { ...r, status: Status.NotAttempted, error: `not attempted: ${reason}` } }
+export function notAttempted(r: VideoResult, reason: string, queued = false): Step {
+  const result = queued
+    ? { ...r, status: Status.Queued, error: `queued: ${reason}` }
+    : { ...r, status: Status.NotAttempted, error: `not attempted: ${reason}` }
+  // Every attempt so far was certainly refused: nothing stands in the way of a later run.
+  return { result, ledger: r.status === Status.Uploading ? { kind: 'forget' } : undefined }
+}
+
+/** TikTok's daily cap, as DraftClip passes it on. */
+export const DAILY_CAP_REASON = 'spam_risk_too_many_posts'
+
+function quotaReason(said: string): string {
+  return `DraftClip's quota is used up (${said}); the remaining videos were not sent. TikTok allows about 15 posts a day per account.`
 }
 
 /**
  * A status answer about the video's publish id. `earlier` when the upload was
  * an earlier run's (the video stays SKIPPED unless TikTok refused it).
  */
-export function statusSeen(r: VideoResult, status: VideoStatus, earlier: boolean): Step {
+export function statusSeen(r: VideoResult, status: VideoStatus, earlier: boolean, queue = false): Step {
   const seen = { post_id: status.postId ?? r.post_id, fail_reason: status.failReason ?? null }
   const confirmed = r.status === Status.Unconfirmed
   let result: VideoResult
@@ -267,6 +305,16 @@ export function statusSeen(r: VideoResult, status: VideoStatus, earlier: boolean
   if (status.status === Status.Failed) {
     step.result = { ...step.result, error: step.result.error ?? `TikTok could not publish it: ${status.failReason ?? 'no reason given'}` }
     step.log = { level: 'warn', line: step.result.error! }
+  }
+  if (!earlier && status.status === Status.Failed && status.failReason === DAILY_CAP_REASON) {
+    // The account's daily cap: the next uploads would be refused too. The ledger keeps FAILED, so a later run publishes it again.
+    step.halt = { scope: 'uploads', quota: true, reason: quotaReason(`TikTok: ${DAILY_CAP_REASON}`) }
+    if (queue)
+      step.result = {
+        ...step.result,
+        status: Status.Queued,
+        error: `queued: TikTok's daily cap is reached (${DAILY_CAP_REASON}); a later run publishes it again`
+      }
   }
   return step
 }

@@ -36,6 +36,8 @@ export interface Video {
   title: string | undefined
   /** The sidecar that set this video's settings, relative to the workspace. */
   sidecar: string | undefined
+  /** Its sidecar's publish_at: not published before this instant (milliseconds since the epoch). */
+  publishAt: number | undefined
 }
 
 export interface FileProblem {
@@ -272,6 +274,7 @@ function describeVideo(
     description,
     privacyLevel: sidecar?.privacy_level ?? settings.privacyLevel,
     title,
-    sidecar: read ? shown(sidecarPathFor(file.path)) : undefined
+    sidecar: read ? shown(sidecarPathFor(file.path)) : undefined,
+    publishAt: sidecar?.publish_at
   }
 }

@@ -12,9 +12,11 @@ export interface Sidecar {
   description?: string
   privacy_level?: PrivacyLevel
   title?: string
+  /** When the video may be published: an instant, in milliseconds since the epoch. */
+  publish_at?: number
 }
 
-const KEYS = ['description', 'privacy_level', 'title'] as const
+const KEYS = ['description', 'privacy_level', 'title', 'publish_at'] as const
 
 export function sidecarPathFor(videoPath: string): string {
   return videoPath + SIDECAR_SUFFIX
@@ -51,11 +53,35 @@ export function parseSidecar(text: string): { sidecar: Sidecar; problems: string
       const level = value.trim().toUpperCase()
       if ((PRIVACY_LEVELS as readonly string[]).includes(level)) sidecar.privacy_level = level as PrivacyLevel
       else problems.push(`${at}: privacy_level must be one of ${PRIVACY_LEVELS.join(', ')}, got '${value}'`)
+    } else if (key === 'publish_at') {
+      const instant = parseInstant(value)
+      if (typeof instant === 'number') sidecar.publish_at = instant
+      else problems.push(`${at}: publish_at ${instant}, got '${value}'`)
     } else {
       sidecar[key as 'description' | 'title'] = value
     }
   }
   return { sidecar, problems }
+}
+
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/i
+
+/**
+ * An ISO 8601 date-time with an offset or Z, as milliseconds since the epoch;
+ * otherwise what is wrong with it. No offset is refused: a runner's local time
+ * zone is nobody's intent, and Date.parse would roll 30 February into March.
+ */
+export function parseInstant(text: string): number | string {
+  const m = INSTANT.exec(text.trim())
+  if (!m) return 'must be an ISO 8601 date-time with an offset or Z, such as 2026-12-24T18:00:00+01:00'
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map(i => Number(m[i] ?? 0))
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate()
+  const [offsetHours, offsetMinutes] = [Number(m[9] ?? 0), Number(m[10] ?? 0)]
+  const real = month >= 1 && month <= 12 && day >= 1 && day <= days && hour <= 23 && minute <= 59 && second <= 59
+  if (!real || offsetHours > 23 || offsetMinutes > 59) return 'is not a real date and time'
+  const millis = Math.floor(Number(`0${m[7] ?? ''}`) * 1000)
+  const sign = m[8].startsWith('-') ? -1 : 1
+  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - sign * (offsetHours * 60 + offsetMinutes) * 60_000
 }
 
 /** The 1-based line of a key in the JSON text (its first occurrence as a key). */

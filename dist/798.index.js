@@ -1,5 +1,5 @@
-export const id = 142;
-export const ids = [142];
+export const id = 798;
+export const ids = [798];
 export const modules = {
 
 /***/ 3874:
@@ -131,7 +131,7 @@ function postIdOf(value) {
 
 /***/ }),
 
-/***/ 8142:
+/***/ 8798:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -643,7 +643,11 @@ const Status = {
     /** Published before (the ledger), or the same content as another video of this run. */
     Skipped: 'SKIPPED',
     /** Would be uploaded; the dry run sends nothing. */
-    DryRun: 'DRY_RUN'
+    DryRun: 'DRY_RUN',
+    /** Its publish_at is still to come: a later run publishes it. */
+    Scheduled: 'SCHEDULED',
+    /** Due, but left for a later run: max-uploads was reached, or the account's quota is spent. */
+    Queued: 'QUEUED'
 };
 /** The one rule for a video's entry: the run, the dry run and the plan all call it. */
 function admit(entry, twinOf, wait) {
@@ -677,7 +681,8 @@ function initialResult(video) {
         fail_reason: null,
         description: video.description,
         privacy_level: video.privacyLevel,
-        sha256: video.sha256 ?? null
+        sha256: video.sha256 ?? null,
+        publish_at: video.publishAt === undefined ? null : new Date(video.publishAt).toISOString()
     };
 }
 /** The sentence that tells a user how to let a later run publish a video the ledger holds back. */
@@ -721,6 +726,16 @@ function admitted(r, admission, ref) {
                 log: { level: 'info', line: `the ledger holds publish ID ${entry.publish_id} unconfirmed; asking DraftClip about it` }
             };
         }
+        case 'scheduled':
+            return {
+                result: { ...r, status: Status.Scheduled },
+                log: { level: 'info', line: `scheduled for ${new Date(admission.at).toISOString()}; a run at or after that time publishes it` }
+            };
+        case 'queued':
+            return {
+                result: { ...r, status: Status.Queued, error: `queued: ${admission.reason}` },
+                log: { level: 'info', line: `queued: ${admission.reason}` }
+            };
         case 'unconfirmed': {
             const error = `an earlier run (${admission.entry.updated_at}) started uploading this video and never learned whether DraftClip took it, so it was not uploaded again.${hintFor(ref)}`;
             return { result: { ...r, status: Status.Unconfirmed, error }, log: { level: 'warn', line: error } };
@@ -735,7 +750,9 @@ function planned(r, admission, ref) {
         twin: `would skip (same content as ${admission.kind === 'twin' ? admission.of : ''})`,
         skip: 'would skip (already published)',
         confirm: 'would ask DraftClip about the unconfirmed publish ID in the ledger, and not upload',
-        unconfirmed: 'would not upload (an earlier upload is unconfirmed)'
+        unconfirmed: 'would not upload (an earlier upload is unconfirmed)',
+        scheduled: `would wait: scheduled for ${admission.kind === 'scheduled' ? new Date(admission.at).toISOString() : ''}`,
+        queued: `would leave it queued (${admission.kind === 'queued' ? admission.reason : ''})`
     };
     const result = admission.kind === 'upload' ? { ...step.result, status: Status.DryRun } : step.result;
     return { result, log: { level: 'info', line: verb[admission.kind] } };
@@ -749,7 +766,12 @@ function uploadStarting(r) {
     return { result: { ...r, status: Status.Uploading }, ledger: { kind: 'record', entry: ledgerEntry(r, Status.Uploading) } };
 }
 /** What an upload's outcome makes of the video. */
-function uploadEnded(r, outcome, ref) {
+/**
+ * What an upload's outcome makes of the video. `queue`: the workflow said it
+ * is a queue (max-uploads), so a spent quota leaves the video QUEUED for a
+ * later run instead of failing it.
+ */
+function uploadEnded(r, outcome, ref, queue = false, quotaSpent = false) {
     switch (outcome.kind) {
         case 'accepted': {
             const result = { ...r, status: outcome.status, publish_id: outcome.publishId };
@@ -767,10 +789,7 @@ function uploadEnded(r, outcome, ref) {
         }
         case 'stopped':
             // Every attempt so far was certainly refused: nothing stands in the way of a later run.
-            return {
-                result: { ...r, status: Status.NotAttempted, error: `not attempted: ${outcome.reason}` },
-                ledger: r.status === Status.Uploading ? { kind: 'forget' } : undefined
-            };
+            return notAttempted(r, outcome.reason, queue && quotaSpent);
         default: {
             const result = { ...r, status: Status.UploadFailed, error: outcome.reason };
             // DraftClip certainly did not take it: a later run may try again.
@@ -782,24 +801,33 @@ function uploadEnded(r, outcome, ref) {
                 };
             }
             else if (outcome.kind === 'rate-limited') {
-                step.halt = {
-                    scope: 'uploads',
-                    reason: `DraftClip's quota is used up (${outcome.reason}); the remaining videos were not sent. TikTok allows about 15 posts a day per account.`
-                };
+                step.halt = { scope: 'uploads', quota: true, reason: quotaReason(outcome.reason) };
+                // Certainly not taken: in a queue it simply waits for a later run.
+                if (queue)
+                    step.result = { ...result, status: Status.Queued, error: `queued: ${outcome.reason}` };
             }
             return step;
         }
     }
 }
 /** Uploads stopped before this video was sent (a refused key, a spent quota, a cancelled job). */
-function notAttempted(r, reason) {
-    return { result: { ...r, status: Status.NotAttempted, error: `not attempted: ${reason}` } };
+function notAttempted(r, reason, queued = false) {
+    const result = queued
+        ? { ...r, status: Status.Queued, error: `queued: ${reason}` }
+        : { ...r, status: Status.NotAttempted, error: `not attempted: ${reason}` };
+    // Every attempt so far was certainly refused: nothing stands in the way of a later run.
+    return { result, ledger: r.status === Status.Uploading ? { kind: 'forget' } : undefined };
+}
+/** TikTok's daily cap, as DraftClip passes it on. */
+const DAILY_CAP_REASON = 'spam_risk_too_many_posts';
+function quotaReason(said) {
+    return `DraftClip's quota is used up (${said}); the remaining videos were not sent. TikTok allows about 15 posts a day per account.`;
 }
 /**
  * A status answer about the video's publish id. `earlier` when the upload was
  * an earlier run's (the video stays SKIPPED unless TikTok refused it).
  */
-function statusSeen(r, status, earlier) {
+function statusSeen(r, status, earlier, queue = false) {
     const seen = { post_id: status.postId ?? r.post_id, fail_reason: status.failReason ?? null };
     const confirmed = r.status === Status.Unconfirmed;
     let result;
@@ -822,6 +850,16 @@ function statusSeen(r, status, earlier) {
     if (status.status === Status.Failed) {
         step.result = { ...step.result, error: step.result.error ?? `TikTok could not publish it: ${status.failReason ?? 'no reason given'}` };
         step.log = { level: 'warn', line: step.result.error };
+    }
+    if (!earlier && status.status === Status.Failed && status.failReason === DAILY_CAP_REASON) {
+        // The account's daily cap: the next uploads would be refused too. The ledger keeps FAILED, so a later run publishes it again.
+        step.halt = { scope: 'uploads', quota: true, reason: quotaReason(`TikTok: ${DAILY_CAP_REASON}`) };
+        if (queue)
+            step.result = {
+                ...step.result,
+                status: Status.Queued,
+                error: `queued: TikTok's daily cap is reached (${DAILY_CAP_REASON}); a later run publishes it again`
+            };
     }
     return step;
 }
@@ -908,6 +946,41 @@ function stepFailure(results, stopReason, dryRun = false) {
     return [head, ...lines.map(l => `  - ${l}`)].join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/publish/calendar.ts
+
+function applyCalendar(admissions, videos, now, maxUploads) {
+    const out = [...admissions];
+    const due = [];
+    admissions.forEach((admission, i) => {
+        if (admission.kind !== 'upload')
+            return;
+        const at = videos[i].publishAt;
+        if (at !== undefined && at > now)
+            out[i] = { kind: 'scheduled', at };
+        else
+            due.push(i);
+    });
+    if (maxUploads === undefined)
+        return out;
+    due.sort((a, b) => dueOrder(videos[a], videos[b]));
+    for (const i of due.slice(maxUploads)) {
+        out[i] = { kind: 'queued', reason: `max-uploads (${maxUploads}) is reached for this run; a later run publishes it` };
+    }
+    return out;
+}
+/** Earliest publish_at first (none counts as earliest), then by path in plain UTF-16 order. */
+function dueOrder(a, b) {
+    const at = (v) => v.publishAt ?? -Infinity;
+    if (at(a) !== at(b))
+        return at(a) < at(b) ? -1 : 1;
+    return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+/** The earliest publish_at still to come, among the videos left SCHEDULED. */
+function nextPublishAt(results) {
+    const times = results.filter(r => r.status === Status.Scheduled && r.publish_at).map(r => r.publish_at);
+    return times.sort()[0];
+}
+
 ;// CONCATENATED MODULE: ./src/sizes.ts
 /** DraftClip's limit, "500MB", in PHP's units (upload_max_filesize=500M). */
 const MAX_VIDEO_BYTES = 500 * 1024 * 1024;
@@ -924,13 +997,15 @@ function megabytes(bytes) {
 
 
 
+
 /** Every output of action.yml, named once. */
 const Output = {
     PublishIds: 'publish-ids',
     PostIds: 'post-ids',
     Results: 'results',
     PublishId: 'publish-id',
-    PostId: 'post-id'
+    PostId: 'post-id',
+    NextPublishAt: 'next-publish-at'
 };
 function buildOutputs(results) {
     const publishIds = results.map(r => r.publish_id).filter((id) => id !== null);
@@ -940,7 +1015,8 @@ function buildOutputs(results) {
         [Output.PostIds]: JSON.stringify(postIds),
         [Output.Results]: JSON.stringify(results),
         [Output.PublishId]: publishIds[0] ?? '',
-        [Output.PostId]: postIds[0] ?? ''
+        [Output.PostId]: postIds[0] ?? '',
+        [Output.NextPublishAt]: nextPublishAt(results) ?? ''
     };
 }
 /** Results with every text scrubbed before it is escaped into JSON or Markdown (where a key could hide). */
@@ -962,7 +1038,9 @@ const MARKS = {
     [Status.Failed]: '❌',
     [Status.UploadFailed]: '❌',
     [Status.Unconfirmed]: '⚠️',
-    [Status.NotAttempted]: '⛔'
+    [Status.NotAttempted]: '⛔',
+    [Status.Scheduled]: '🗓️',
+    [Status.Queued]: '⏸️'
 };
 function cell(text) {
     return text.replace(/[\\`[\]<>|]/g, c => `\\${c}`).replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ');
@@ -982,11 +1060,13 @@ function summaryMarkdown(results, options, limit = SUMMARY_LIMIT_BYTES) {
         return lines.join('\n') + '\n';
     }
     const rows = options.dryRun ? planRows(results) : resultRows(results);
+    const calendar = calendarLines(results);
     let size = Buffer.byteLength(lines.join('\n')) + 4096;
     let shown = 0;
     for (const row of rows) {
         const bytes = Buffer.byteLength(row) + 1;
-        if (shown >= 2 && size + bytes > limit)
+        // The calendar is kept whole unless it alone is too big.
+        if (shown >= 2 && size + bytes + Math.min(calendar.bytes, limit / 4) > limit)
             break;
         lines.push(row);
         size += bytes;
@@ -1005,7 +1085,36 @@ function summaryMarkdown(results, options, limit = SUMMARY_LIMIT_BYTES) {
     for (const note of [options.stopReason, ...(options.notes ?? [])])
         if (note)
             lines.push('', `> [!WARNING]\n> ${cell(note)}`);
+    let room = limit - size;
+    for (const line of calendar.lines) {
+        room -= Buffer.byteLength(line) + 1;
+        if (room < 0) {
+            lines.push('', '*The calendar goes on: the `results` output has every video and its `publish_at`.*');
+            break;
+        }
+        lines.push(line);
+    }
     return lines.join('\n') + '\n';
+}
+/** The content calendar, when there is one: what was published now, what is queued, what is scheduled when (UTC). */
+function calendarLines(results) {
+    const scheduled = results.filter(r => r.status === Status.Scheduled).sort((a, b) => (a.publish_at < b.publish_at ? -1 : 1));
+    const queued = results.filter(r => r.status === Status.Queued);
+    if (scheduled.length === 0 && queued.length === 0)
+        return { lines: [], bytes: 0 };
+    const now = results.filter(r => r.publish_id !== null && r.status !== Status.Skipped && r.status !== Status.Queued);
+    const list = (rs) => (rs.length === 0 ? 'none' : rs.map(r => cell(r.file)).join(', '));
+    const lines = ['', '### Calendar', '', `- **Published now:** ${list(now)}`, `- **Queued for a later run:** ${list(queued)}`];
+    if (scheduled.length > 0) {
+        lines.push('', '| Scheduled for (UTC) | File |', '|---|---|');
+        for (const r of scheduled)
+            lines.push(`| ${utc(r.publish_at)} | ${cell(r.file)} |`);
+    }
+    return { lines, bytes: lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0) };
+}
+/** An ISO instant as a person reads it: 2026-12-24 17:00 UTC. */
+function utc(iso) {
+    return iso.replace('T', ' ').replace(/:\d{2}\.\d{3}Z$/, ' UTC');
 }
 function planRows(results) {
     const rows = ['| | File | Size | Privacy | Caption as it will be sent | Plan |', '|---|---|---|---|---|---|'];
@@ -1014,7 +1123,9 @@ function planRows(results) {
             ? 'upload'
             : r.status === Status.Skipped
                 ? `skip${r.publish_id ? `: already published (${cell(r.publish_id)})` : ''}`
-                : cell(r.error ?? r.status);
+                : r.status === Status.Scheduled && r.publish_at
+                    ? `wait: scheduled for ${utc(r.publish_at)}`
+                    : cell(r.error ?? r.status);
         rows.push(`| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${megabytes(r.size)} | ${cell(r.privacy_level)} | ${cell(r.description)} | ${plan} |`);
     }
     return rows;
@@ -1113,7 +1224,8 @@ const Input = {
     ReleaseNotes: 'release-notes',
     GithubToken: 'github-token',
     ResponseTimeout: 'response-timeout',
-    MaxPollsPerMinute: 'max-polls-per-minute'
+    MaxPollsPerMinute: 'max-polls-per-minute',
+    MaxUploads: 'max-uploads'
 };
 const PRIVACY_LEVELS = ['SELF_ONLY', 'MUTUAL_FOLLOW_FRIENDS', 'PUBLIC_TO_EVERYONE'];
 const NO_FILES_OPTIONS = ['error', 'warn', 'ignore'];
@@ -1223,6 +1335,7 @@ function parseInputs(env) {
     const releaseNotes = bool(Input.ReleaseNotes, false);
     const responseTimeoutMs = seconds(Input.ResponseTimeout, 600, 1, 3600);
     const maxPollsPerMinute = integer(Input.MaxPollsPerMinute, 30, 1);
+    const maxUploads = get(Input.MaxUploads) === '' ? undefined : integer(Input.MaxUploads, 0, 0);
     const githubToken = get(Input.GithubToken) || undefined;
     const baseUrl = parseBaseUrl(get(Input.BaseUrl) || 'https://drafttok.app', problems);
     const workspace = external_node_path_.resolve(env.GITHUB_WORKSPACE || process.cwd());
@@ -1252,6 +1365,7 @@ function parseInputs(env) {
         githubToken,
         responseTimeoutMs,
         maxPollsPerMinute,
+        maxUploads,
         workspace
     };
 }
@@ -1489,11 +1603,13 @@ function twinIndexes(hashes) {
 
 
 
+
 /**
  * The videos of a run, their results, and the one way to change them: apply
  * a step of the lifecycle (result, then ledger, then log). The signal handler
  * reads the same board.
  */
+const CANCELLED = { scope: 'everything', reason: 'the job was cancelled' };
 class Board {
     videos;
     hashes;
@@ -1516,13 +1632,14 @@ class Board {
         const hash = this.hashes[i];
         return this.ledger && hash ? { shownAs: this.ledger.shownAs, hash } : undefined;
     }
-    /** How each video enters the run: its ledger entry and its twins, by the lifecycle's one rule. */
-    admissions(wait) {
-        return this.videos.map((_, i) => {
+    /** How each video enters the run: its ledger entry and its twins by the lifecycle's one rule, then the calendar. */
+    admissions(wait, now, maxUploads) {
+        const admitted = this.videos.map((_, i) => {
             const hash = this.hashes[i];
             const twin = this.twins[i];
             return admit(hash && this.ledger ? this.ledger.get(hash) : undefined, twin === undefined ? undefined : this.videos[twin].file, wait);
         });
+        return applyCalendar(admitted, this.videos, now, maxUploads);
     }
     /** Each video's log lines go to its own VideoLog from now on. */
     useLogs(logFor) {
@@ -1553,15 +1670,19 @@ class Board {
             void write?.catch(() => undefined);
     }
     halt(halt) {
-        this.halted.uploads ??= halt.reason;
+        this.halted.uploads ??= halt;
         if (halt.scope === 'everything')
-            this.halted.everything ??= halt.reason;
+            this.halted.everything ??= halt;
+    }
+    /** Why no upload may start now, if one may not: a halt, or the cancelled job. */
+    uploadsHalt(signal) {
+        return this.halted.uploads ?? (signal?.aborted ? CANCELLED : undefined);
     }
     uploadsStopped(signal) {
-        return this.halted.uploads ?? (signal?.aborted ? 'the job was cancelled' : undefined);
+        return this.uploadsHalt(signal)?.reason;
     }
     pollsStopped(signal) {
-        return this.halted.everything ?? (signal?.aborted ? 'the job was cancelled' : undefined);
+        return (this.halted.everything ?? (signal?.aborted ? CANCELLED : undefined))?.reason;
     }
     /** A cancelled job or a crash: every upload under way is UNCONFIRMED, by the lifecycle's rule. */
     interruptAll(why) {
@@ -1569,8 +1690,8 @@ class Board {
     }
 }
 /** The dry run: every video through the same admission as the real run, nothing sent. */
-function planAll(board, wait, logFor) {
-    board.admissions(wait).forEach((admission, i) => {
+function planAll(board, settings, now, logFor) {
+    board.admissions(settings.wait, now, settings.maxUploads).forEach((admission, i) => {
         const step = planned(board.results[i], admission, board.ref(i));
         board.results[i] = step.result;
         const r = step.result;
@@ -1585,7 +1706,7 @@ function planAll(board, wait, logFor) {
  */
 async function publishAll(board, settings, deps) {
     const slots = semaphore(settings.concurrency);
-    const admissions = board.admissions(settings.wait);
+    const admissions = board.admissions(settings.wait, deps.clock.now(), settings.maxUploads);
     const finished = [];
     board.useLogs(video => deps.logFor(video));
     const tasks = board.videos.map((_, i) => {
@@ -1606,7 +1727,7 @@ async function publishAll(board, settings, deps) {
     if (crash)
         throw crash.reason;
     await board.ledger?.settled();
-    return board.uploadsStopped(deps.signal);
+    return board.uploadsHalt(deps.signal);
 }
 async function publishOne(i, admission, board, settings, deps, slots, log, finished) {
     await board.apply(i, admitted(board.results[i], admission, board.ref(i)));
@@ -1621,15 +1742,18 @@ async function publishOne(i, admission, board, settings, deps, slots, log, finis
         case 'confirm':
             return follow(i, board, settings, deps, { earlier: true, confirm: true });
         case 'unconfirmed':
+        case 'scheduled':
+        case 'queued':
             return;
         case 'upload':
             break;
     }
     await slots.acquire();
     try {
-        const stop = board.uploadsStopped(deps.signal);
-        if (stop)
-            return board.apply(i, notAttempted(board.results[i], stop));
+        const queue = settings.maxUploads !== undefined;
+        const halt = board.uploadsHalt(deps.signal);
+        if (halt)
+            return board.apply(i, notAttempted(board.results[i], halt.reason, queue && halt.quota === true));
         const video = board.videos[i];
         log.info(`uploading (${megabytes(video.size)}, ${video.privacyLevel}${video.sidecar ? `, settings from ${video.sidecar}` : ''})`);
         await board.apply(i, uploadStarting(board.results[i]));
@@ -1649,7 +1773,7 @@ async function publishOne(i, admission, board, settings, deps, slots, log, finis
             stopped: () => board.uploadsStopped(deps.signal)
         });
         // The ledger learns the outcome before the slot goes to the next video.
-        await board.apply(i, uploadEnded(board.results[i], outcome, board.ref(i)));
+        await board.apply(i, uploadEnded(board.results[i], outcome, board.ref(i), queue, board.uploadsHalt()?.quota === true));
     }
     finally {
         slots.release();
@@ -1684,7 +1808,7 @@ async function follow(i, board, settings, deps, how) {
         askNow: untilKnown && how.earlier,
         untilKnown,
         log: line => board.log(i)?.info(line),
-        onStatus: status => board.apply(i, statusSeen(board.results[i], status, how.earlier)),
+        onStatus: status => board.apply(i, statusSeen(board.results[i], status, how.earlier, settings.maxUploads !== undefined)),
         stopped: () => board.pollsStopped(deps.signal),
         signal: deps.signal
     });
@@ -1979,7 +2103,7 @@ var glob = __webpack_require__(2377);
  * `trailer.mp4` and `trailer.mov`.
  */
 const SIDECAR_SUFFIX = '.draftclip.json';
-const KEYS = ['description', 'privacy_level', 'title'];
+const KEYS = ['description', 'privacy_level', 'title', 'publish_at'];
 function sidecarPathFor(videoPath) {
     return videoPath + SIDECAR_SUFFIX;
 }
@@ -2019,11 +2143,38 @@ function parseSidecar(text) {
             else
                 problems.push(`${at}: privacy_level must be one of ${PRIVACY_LEVELS.join(', ')}, got '${value}'`);
         }
+        else if (key === 'publish_at') {
+            const instant = parseInstant(value);
+            if (typeof instant === 'number')
+                sidecar.publish_at = instant;
+            else
+                problems.push(`${at}: publish_at ${instant}, got '${value}'`);
+        }
         else {
             sidecar[key] = value;
         }
     }
     return { sidecar, problems };
+}
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/i;
+/**
+ * An ISO 8601 date-time with an offset or Z, as milliseconds since the epoch;
+ * otherwise what is wrong with it. No offset is refused: a runner's local time
+ * zone is nobody's intent, and Date.parse would roll 30 February into March.
+ */
+function parseInstant(text) {
+    const m = INSTANT.exec(text.trim());
+    if (!m)
+        return 'must be an ISO 8601 date-time with an offset or Z, such as 2026-12-24T18:00:00+01:00';
+    const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map(i => Number(m[i] ?? 0));
+    const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    const [offsetHours, offsetMinutes] = [Number(m[9] ?? 0), Number(m[10] ?? 0)];
+    const real = month >= 1 && month <= 12 && day >= 1 && day <= days && hour <= 23 && minute <= 59 && second <= 59;
+    if (!real || offsetHours > 23 || offsetMinutes > 59)
+        return 'is not a real date and time';
+    const millis = Math.floor(Number(`0${m[7] ?? ''}`) * 1000);
+    const sign = m[8].startsWith('-') ? -1 : 1;
+    return Date.UTC(year, month - 1, day, hour, minute, second, millis) - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
 }
 /** The 1-based line of a key in the JSON text (its first occurrence as a key). */
 function keyLine(text, key) {
@@ -2382,7 +2533,8 @@ function describeVideo(file, i, count, settings, read, run, shown, problems) {
         description,
         privacyLevel: sidecar?.privacy_level ?? settings.privacyLevel,
         title,
-        sidecar: read ? shown(sidecarPathFor(file.path)) : undefined
+        sidecar: read ? shown(sidecarPathFor(file.path)) : undefined,
+        publishAt: sidecar?.publish_at
     };
 }
 
@@ -2481,11 +2633,19 @@ async function run(env = process.env, overrides = {}) {
         log.info(`${videos.length} video${videos.length === 1 ? '' : 's'} to publish: ${videos.map(v => v.file).join(', ')}`);
         board = await prepareBoard(videos, inputs, secrets);
         if (inputs.dryRun) {
-            planAll(board, inputs.wait, video => log.video(video));
+            planAll(board, inputs, deps.clock.now(), video => log.video(video));
             log.info('Dry run: nothing was sent to DraftClip.');
             return;
         }
-        report.stopReason = await publish(board, inputs, env, deps, log, cancel.signal);
+        const halt = await publish(board, inputs, env, deps, log, cancel.signal);
+        if (halt?.quota && inputs.maxUploads !== undefined) {
+            // A queue: what was not sent waits for a later run, and the step passes.
+            const note = `${halt.reason} The videos not sent are QUEUED for a later run.`;
+            log.warning(note);
+            report.notes.push(note);
+        }
+        else
+            report.stopReason = halt?.reason;
         if (inputs.releaseNotes)
             await linkRelease(inputs, board, env, log, report);
         const failure = stepFailure(board.results, report.stopReason);
