@@ -1530,13 +1530,13 @@ const RING = 3;
  * has drained the previous one (a 1 MiB chunk is far over the socket's 16 KiB
  * high-water mark), so a buffer is long copied out when it comes round again.
  */
-async function* readChunks(file, size) {
+async function* readChunks(file, size, ringSize = RING) {
     const handle = await external_node_fs_promises_.open(file, 'r');
     try {
-        const ring = Array.from({ length: RING }, () => Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(size, 1))));
+        const ring = Array.from({ length: ringSize }, () => Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(size, 1))));
         let total = 0;
         for (let n = 0; total < size; n++) {
-            const buffer = ring[n % RING];
+            const buffer = ring[n % ringSize];
             const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, size - total), total);
             if (bytesRead === 0)
                 throw new Error(`${file} shrank while it was being read (${total} of ${size} bytes)`);
@@ -1548,10 +1548,14 @@ async function* readChunks(file, size) {
         await handle.close();
     }
 }
-/** The SHA-256 of a file's first `size` bytes, read through the same reused buffers as the upload. */
+/**
+ * The SHA-256 of a file's first `size` bytes. hash.update() is done with a chunk
+ * before the next read, so one buffer does: a ring of three would be 2 MiB more
+ * garbage, still allocated while the upload's own ring is read into.
+ */
 async function hashFile(file, size) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const { chunk } of readChunks(file, size))
+    for await (const { chunk } of readChunks(file, size, 1))
         hash.update(chunk);
     return hash.digest('hex');
 }

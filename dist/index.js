@@ -12,8 +12,15 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 // its optimising tier in the background after first use; Node then waits
 // ~0.2 s at exit for a compile that brings nothing to a handful of responses,
 // and it peaks ~35 MB higher. The baseline tier parses them just as well.
-// Set before main (and undici) load, hence the dynamic import.
-(0,node_v8__WEBPACK_IMPORTED_MODULE_0__.setFlagsFromString)('--liftoff-only');
+// Set before main (and undici) load, hence the dynamic import. On Node 24
+// (V8 13.6), --liftoff-only set at run time no longer stops that tier-up (set
+// at start-up it still does), hence the two --no-wasm-* flags: without them a
+// run that parses many responses peaks ~17 MB higher. Maglev and TurboFan
+// were tried off too (2-4 MB less) and kept on: a queue of thousands of videos
+// is CPU-bound enough that a run without them was ~25 % slower.
+for (const flag of ['--liftoff-only', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering']) {
+    (0,node_v8__WEBPACK_IMPORTED_MODULE_0__.setFlagsFromString)(flag);
+}
 const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(377), __nccwpck_require__.e(798)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8798));
 await run();
 
