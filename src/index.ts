@@ -10,7 +10,10 @@ import { setFlagsFromString } from 'node:v8'
 // run that parses many responses peaks ~17 MB higher. Maglev and TurboFan
 // were tried off too (2-4 MB less) and kept on: a queue of thousands of videos
 // is CPU-bound enough that a run without them was ~25 % slower.
-for (const flag of ['--liftoff-only', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering']) {
+// V8 doubles the young generation (to 2 x 16 MB) once a run keeps many objects
+// alive across scavenges (a queue of videos); collecting a little more often
+// instead keeps a 2,000-video run ~20 MB lower, at no measurable cost.
+for (const flag of ['--liftoff-only', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering', '--semi-space-growth-factor=1']) {
   setFlagsFromString(flag)
 }
 

@@ -295,6 +295,28 @@ describe('Ledger: the text on disk', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe(JSON.stringify({ version: 1, videos: {} }, null, 2) + '\n')
   })
 
+  it('after a random mix of records and forgets (many per bucket), the file is still JSON.stringify of the entries, sorted', async () => {
+    const file = path.join(dir, 'ledger.json')
+    const ledger = await Ledger.load(file, 'ledger.json')
+    const live = new Set<string>()
+    let seed = 7
+    const random = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n
+    for (let step = 0; step < 600; step++) {
+      // Few distinct prefixes, so buckets hold many keys and empty out again.
+      const hash = sha(random(120)).replace(/^../, ['00', '0f', 'a0', 'ff'][random(4)])
+      if (random(3) === 0) {
+        live.delete(hash)
+        await ledger.forget(hash)
+      } else {
+        live.add(hash)
+        await ledger.record(hash, { file: `${step}.mp4`, status: 'PROCESSING', publish_id: `p${step}`, post_id: null })
+      }
+    }
+    const videos: Record<string, unknown> = {}
+    for (const hash of [...live].sort()) videos[hash] = ledger.get(hash)
+    expect(fs.readFileSync(file, 'utf8')).toBe(JSON.stringify({ version: 1, videos }, null, 2) + '\n')
+  })
+
   it('200 records not awaited one by one all complete, and the file is valid JSON with every entry', async () => {
     const file = path.join(dir, 'ledger.json')
     const ledger = await Ledger.load(file, 'ledger.json')

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { hashFile, readChunks, readHead } from '../../src/videos/read.js'
+import { hashFile, ReadBuffers, readChunks, readHead } from '../../src/videos/read.js'
 
 let dir: string
 beforeEach(() => {
@@ -70,5 +70,52 @@ describe('readHead', () => {
     expect((await readHead(file, 4)).toString()).toBe('0123')
     fs.writeFileSync(file, 'abc')
     expect((await readHead(file)).toString()).toBe('abc')
+  })
+})
+
+describe('ReadBuffers: one ring per upload in hand, reused, never shared with a read still under way', () => {
+  const bytesOf = async (chunks: AsyncIterable<{ chunk: Buffer }>): Promise<Buffer> => {
+    const parts: Buffer[] = []
+    for await (const { chunk } of chunks) parts.push(Buffer.from(chunk))
+    return Buffer.concat(parts)
+  }
+
+  it('a released ring is the next one taken; one still held is not', () => {
+    const a = ReadBuffers.take()
+    const b = ReadBuffers.take()
+    expect(b).not.toBe(a)
+    a.release()
+    expect(ReadBuffers.take()).toBe(a)
+    b.release()
+  })
+
+  it('the same ring reads file after file correctly (3 MiB + 17 bytes, then 5 bytes)', async () => {
+    const big = randomBytes(3 * 1024 * 1024 + 17)
+    fs.writeFileSync(path.join(dir, 'big'), big)
+    fs.writeFileSync(path.join(dir, 'small'), 'hello')
+    const ring = ReadBuffers.take()
+    expect((await bytesOf(readChunks(path.join(dir, 'big'), big.length, ring))).equals(big)).toBe(true)
+    expect((await bytesOf(readChunks(path.join(dir, 'small'), 5, ring))).toString()).toBe('hello')
+    ring.release()
+  })
+
+  it('while a read is under way in a ring, another read gets buffers of its own, and the ring is not spare until the read ends', async () => {
+    const one = randomBytes(2 * 1024 * 1024)
+    const two = randomBytes(2 * 1024 * 1024)
+    fs.writeFileSync(path.join(dir, 'one'), one)
+    fs.writeFileSync(path.join(dir, 'two'), two)
+    const ring = ReadBuffers.take()
+    // An attempt abandoned after its first chunk: its generator still holds the ring.
+    const first = readChunks(path.join(dir, 'one'), one.length, ring)
+    const head = await first.next()
+    expect(ring.free()).toBe(false)
+    const firstChunk = Buffer.from((head.value as { chunk: Buffer }).chunk)
+    // The retry reads the other file through the same ring, and must not overwrite the first's buffers.
+    expect((await bytesOf(readChunks(path.join(dir, 'two'), two.length, ring))).equals(two)).toBe(true)
+    expect((head.value as { chunk: Buffer }).chunk.equals(firstChunk)).toBe(true)
+    ring.release()
+    expect(ReadBuffers.take()).not.toBe(ring)
+    await first.return(undefined)
+    expect(ReadBuffers.take()).toBe(ring)
   })
 })

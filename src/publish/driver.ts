@@ -5,7 +5,7 @@ import type { Timings } from '../draftclip/retry-policy.js'
 import { uploadVideo } from '../draftclip/upload.js'
 import { waitForVideo, type WaitOutcome } from '../draftclip/wait.js'
 import { megabytes } from '../sizes.js'
-import { readChunks } from '../videos/read.js'
+import { ReadBuffers, readChunks } from '../videos/read.js'
 import type { Video } from '../videos/check.js'
 import type { Ledger } from './ledger.js'
 import {
@@ -233,13 +233,15 @@ async function publishOne(
     const video = board.videos[i]
     log.info(`uploading (${megabytes(video.size)}, ${video.privacyLevel}${video.sidecar ? `, settings from ${video.sidecar}` : ''})`)
     await board.apply(i, uploadStarting(board.results[i]))
+    // Read buffers for the next upload too, given back once this one has its answer (no byte of them is left to send).
+    const ring = ReadBuffers.take()
     const outcome = await uploadVideo(
       {
         name: video.name,
         size: video.size,
         contentType: video.contentType,
         fields: uploadFields(video),
-        chunks: () => readChunks(video.path, video.size)
+        chunks: () => readChunks(video.path, video.size, ring)
       },
       {
         client: deps.client,
@@ -250,7 +252,7 @@ async function publishOne(
         warn: line => log.warn(line),
         stopped: () => board.uploadsStopped(deps.signal)
       }
-    )
+    ).finally(() => ring.release())
     // The ledger learns the outcome before the slot goes to the next video.
     await board.apply(i, uploadEnded(board.results[i], outcome, board.ref(i), queue, board.uploadsHalt()?.quota === true))
   } finally {

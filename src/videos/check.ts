@@ -181,12 +181,25 @@ interface ReadSidecar {
 /** The sidecar beside each video, where there is one; a sidecar's problems are named with its line. */
 async function readSidecars(found: FoundFile[], shown: (p: string) => string, problems: FileProblem[]): Promise<Map<string, ReadSidecar>> {
   const sidecars = new Map<string, ReadSidecar>()
-  const listings = new Map<string, Promise<string[]>>()
-  const listing = (dir: string): Promise<string[]> => {
+  // Each folder's names by their lower case, so a video looks up its own instead of scanning the folder (2,000 videos: 4 million compares).
+  const listings = new Map<string, Promise<Map<string, string[]>>>()
+  const listing = (dir: string): Promise<Map<string, string[]>> => {
     if (!listings.has(dir))
       listings.set(
         dir,
-        fs.readdir(dir).catch(() => [])
+        fs
+          .readdir(dir)
+          .catch(() => [])
+          .then(entries => {
+            const byLower = new Map<string, string[]>()
+            for (const entry of entries) {
+              const lower = entry.toLowerCase()
+              const same = byLower.get(lower)
+              if (same) same.push(entry)
+              else byLower.set(lower, [entry])
+            }
+            return byLower
+          })
       )
     return listings.get(dir)!
   }
@@ -194,8 +207,8 @@ async function readSidecars(found: FoundFile[], shown: (p: string) => string, pr
     const sidecarPath = sidecarPathFor(video.path)
     // A sidecar spelled in another case would be silently ignored on Linux: name it instead.
     const wanted = path.basename(sidecarPath)
-    for (const entry of await listing(path.dirname(video.path))) {
-      if (entry !== wanted && entry.toLowerCase() === wanted.toLowerCase()) {
+    for (const entry of (await listing(path.dirname(video.path))).get(wanted.toLowerCase()) ?? []) {
+      if (entry !== wanted) {
         problems.push({ file: shown(path.join(path.dirname(video.path), entry)), problem: `a sidecar must be named exactly ${wanted}` })
       }
     }
