@@ -31,11 +31,13 @@ const CAPTION = 'Benchmark upload #draftclip'
 const PRIVACY = 'SELF_ONLY'
 const POST_ID = '7123456789012345678'
 const SMALL_VIDEO = 64 * 1024
+const QUEUE_VIDEO = 4 * 1024
 const UPLOAD_DELAY_MS = 250
 const POLLS_TO_COMPLETE = 3
 const RUN_TIMEOUT_MS = 10 * 60 * 1000
 
-const GOALS = { rssMb: 100, rssGrowth: 1.2, throughputVsCurl: 0.5, speedUp: 3, coldStart: 3 }
+// The goals on the runtime (Node 24): issues 4, 9 and 10.
+const GOALS = { rssMb: 80, rssGrowth: 1.2, throughputVsCurl: 0.8, speedUp: 3.5, coldStart: 3, queueLedger: 2, queueRssMb: 120 }
 
 /**
  * Runs a command and reports its wall time, exit code and peak RSS. A plain
@@ -108,7 +110,9 @@ const plan = quick
       ],
       latencyVideos: 6,
       latencyRuns: 1,
-      coldRuns: 3
+      coldRuns: 3,
+      queueVideos: 200,
+      queueRuns: 1
     }
   : {
       sizes: [
@@ -118,7 +122,9 @@ const plan = quick
       ],
       latencyVideos: 20,
       latencyRuns: 3,
-      coldRuns: 10
+      coldRuns: 10,
+      queueVideos: 2000,
+      queueRuns: 3
     }
 
 // ---- the machinery ----------------------------------------------------------
@@ -431,6 +437,39 @@ async function latency(sink) {
   return runs
 }
 
+/** A big queue: many small videos, wait off, with and without a ledger (the ledger's cost per video). */
+async function queueRuns(sink) {
+  const workspace = fs.mkdtempSync(path.join(tmp, 'ws-queue-'))
+  fs.mkdirSync(path.join(workspace, 'q'))
+  for (let i = 0; i < plan.queueVideos; i++) writeVideo(path.join(workspace, 'q', `${String(i).padStart(5, '0')}.mp4`), QUEUE_VIDEO)
+  const rt = nodes[0]
+  const runs = { plain: [], ledger: [] }
+  try {
+    // Interleaved, so a slow moment of the machine does not land on one side only.
+    for (let i = 1; i <= plan.queueRuns; i++) {
+      for (const kind of ['plain', 'ledger']) {
+        const from = sink.uploads.length
+        const run = await runAction(rt, workspace, {
+          'api-key': API_KEY,
+          videos: 'q/*.mp4',
+          description: CAPTION,
+          wait: 'false',
+          'base-url': sink.url,
+          ledger: kind === 'ledger' ? `queue-ledger-${i}.json` : ''
+        })
+        checkUploads(sink, from, plan.queueVideos, QUEUE_VIDEO, `action, ${plan.queueVideos} videos, ${kind}`)
+        runs[kind].push(run)
+        progress(
+          `${plan.queueVideos} videos ${kind === 'ledger' ? 'with' : 'without'} a ledger, run ${i}/${plan.queueRuns}: ${seconds(run.wallS)}, ${mb(run.rssKiB)}`
+        )
+      }
+    }
+  } finally {
+    fs.rmSync(workspace, { recursive: true, force: true })
+  }
+  return runs
+}
+
 async function coldStart(sink) {
   const workspace = fs.mkdtempSync(path.join(tmp, 'ws-cold-'))
   writeVideo(path.join(workspace, 'cold.mp4'), SMALL_VIDEO)
@@ -468,7 +507,7 @@ function bundleBytes(entry) {
     .reduce((sum, f) => sum + fs.statSync(path.join(dir, f)).size, 0)
 }
 
-function report(rows, lat, cold) {
+function report(rows, lat, cold, queue) {
   const out = []
   const p = line => out.push(line)
   const cpus = os.cpus()
@@ -587,6 +626,21 @@ function report(rows, lat, cold) {
   for (const [n, rt] of nodes.entries()) p(`Action / bare node${nodes.length > 1 ? `, ${rt.label}` : ''}: ${ratio(coldRatios[n])}`)
   p('')
 
+  const queueWall = { plain: median(queue.plain.map(r => r.wallS)), ledger: median(queue.ledger.map(r => r.wallS)) }
+  const queueRss = { plain: medianOf(queue.plain, 'rssKiB'), ledger: medianOf(queue.ledger, 'rssKiB') }
+  const queueRatio = queueWall.ledger / queueWall.plain
+  p(
+    `## A queue: ${plan.queueVideos} videos of ${QUEUE_VIDEO / 1024} KiB, wait=false, concurrency 1 (median of ${plan.queueRuns} run${plan.queueRuns === 1 ? '' : 's'})`
+  )
+  p('')
+  p('| Run | Wall | Action peak RSS |')
+  p('|---|--:|--:|')
+  p(`| ${on(nodes[0], 'without a ledger')} | ${seconds(queueWall.plain)} | ${mb(queueRss.plain)} |`)
+  p(`| ${on(nodes[0], 'with a ledger')} | ${seconds(queueWall.ledger)} | ${mb(queueRss.ledger)} |`)
+  p('')
+  p(`With a ledger / without: ${ratio(queueRatio)}`)
+  p('')
+
   const judge = (value, ok) => (value === null || !Number.isFinite(value) ? 'SKIP' : ok ? 'PASS' : 'MISS')
   p(nodes.length > 1 ? `## Goals (${main.label})` : '## Goals')
   p('')
@@ -602,6 +656,21 @@ function report(rows, lat, cold) {
   )
   p(`| Concurrency-4 speed-up ≥ ${GOALS.speedUp}x | ${ratio(speedUp)} | ${judge(speedUp, speedUp >= GOALS.speedUp)} |`)
   p(`| Cold start ≤ ${GOALS.coldStart}x bare node | ${ratio(coldRatio)} | ${judge(coldRatio, coldRatio <= GOALS.coldStart)} |`)
+  const rssLedger = medianOf(last.nodes[0].ledger, 'rssKiB')
+  p(
+    `| Peak RSS at ${last.label} with a ledger ≤ ${GOALS.rssMb} MB | ${mb(rssLedger)} | ${judge(rssLedger, rssLedger / 1024 <= GOALS.rssMb)} |`
+  )
+  const rssPolling = Math.max(medianOf(lat[0][1], 'rssKiB'), medianOf(lat[0][4], 'rssKiB'))
+  p(
+    `| Peak RSS, ${plan.latencyVideos} videos polling ≤ ${GOALS.rssMb} MB | ${mb(rssPolling)} | ${judge(rssPolling, rssPolling / 1024 <= GOALS.rssMb)} |`
+  )
+  p(
+    `| ${plan.queueVideos} videos: with a ledger ≤ ${GOALS.queueLedger}x without | ${ratio(queueRatio)} | ${judge(queueRatio, queueRatio <= GOALS.queueLedger)} |`
+  )
+  const queuePeak = Math.max(queueRss.plain, queueRss.ledger)
+  p(
+    `| ${plan.queueVideos} videos: peak RSS ≤ ${GOALS.queueRssMb} MB | ${mb(queuePeak)} | ${judge(queuePeak, queuePeak / 1024 <= GOALS.queueRssMb)} |`
+  )
   p('')
   if (!python) p('RSS: not measured (python3 is missing); wall times are taken by this process around the spawn.')
   else if (sawFloor)
@@ -647,7 +716,8 @@ try {
   const rows = await uploads(sink)
   const lat = await latency(sink)
   const cold = await coldStart(sink)
-  console.log(report(rows, lat, cold))
+  const queue = await queueRuns(sink)
+  console.log(report(rows, lat, cold, queue))
 } catch (error) {
   progress(`BROKEN: ${error instanceof Error ? error.message : String(error)}`)
   exitCode = 1
