@@ -765,7 +765,6 @@ function twinDone(r, original) {
 function uploadStarting(r) {
     return { result: { ...r, status: Status.Uploading }, ledger: { kind: 'record', entry: ledgerEntry(r, Status.Uploading) } };
 }
-/** What an upload's outcome makes of the video. */
 /**
  * What an upload's outcome makes of the video. `queue`: the workflow said it
  * is a queue (max-uploads), so a spent quota leaves the video QUEUED for a
@@ -1673,12 +1672,12 @@ function twinIndexes(hashes) {
 
 
 
+const CANCELLED = { scope: 'everything', reason: 'the job was cancelled' };
 /**
  * The videos of a run, their results, and the one way to change them: apply
  * a step of the lifecycle (result, then ledger, then log). The signal handler
  * reads the same board.
  */
-const CANCELLED = { scope: 'everything', reason: 'the job was cancelled' };
 class Board {
     videos;
     hashes;
@@ -1826,7 +1825,7 @@ async function publishOne(i, admission, board, settings, deps, slots, log, finis
         const video = board.videos[i];
         log.info(`uploading (${megabytes(video.size)}, ${video.privacyLevel}${video.sidecar ? `, settings from ${video.sidecar}` : ''})`);
         await board.apply(i, uploadStarting(board.results[i]));
-        // Read buffers for the next upload too, given back once this one has its answer (no byte of them is left to send).
+        // This upload's read buffers, from the pool; back to it once the answer came (no byte of them is left to send).
         const ring = ReadBuffers.take();
         const outcome = await uploadVideo({
             name: video.name,

@@ -59,13 +59,13 @@ export interface PublishDeps {
   signal?: AbortSignal
 }
 
+const CANCELLED: Halt = { scope: 'everything', reason: 'the job was cancelled' }
+
 /**
  * The videos of a run, their results, and the one way to change them: apply
  * a step of the lifecycle (result, then ledger, then log). The signal handler
  * reads the same board.
  */
-const CANCELLED: Halt = { scope: 'everything', reason: 'the job was cancelled' }
-
 export class Board {
   readonly results: VideoResult[]
   private halted: { uploads?: Halt; everything?: Halt } = {}
@@ -233,7 +233,7 @@ async function publishOne(
     const video = board.videos[i]
     log.info(`uploading (${megabytes(video.size)}, ${video.privacyLevel}${video.sidecar ? `, settings from ${video.sidecar}` : ''})`)
     await board.apply(i, uploadStarting(board.results[i]))
-    // Read buffers for the next upload too, given back once this one has its answer (no byte of them is left to send).
+    // This upload's read buffers, from the pool; back to it once the answer came (no byte of them is left to send).
     const ring = ReadBuffers.take()
     const outcome = await uploadVideo(
       {

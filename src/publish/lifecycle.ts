@@ -221,7 +221,6 @@ export function uploadStarting(r: VideoResult): Step {
   return { result: { ...r, status: Status.Uploading }, ledger: { kind: 'record', entry: ledgerEntry(r, Status.Uploading) } }
 }
 
-/** What an upload's outcome makes of the video. */
 /**
  * What an upload's outcome makes of the video. `queue`: the workflow said it
  * is a queue (max-uploads), so a spent quota leaves the video QUEUED for a
