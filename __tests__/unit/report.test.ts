@@ -358,3 +358,51 @@ describe('scrubResults', () => {
     expect(r).toEqual(result({ error: 'refused ***', description: 'cap ***', size: 5 }))
   })
 })
+
+describe('summaryMarkdown: the calendar', () => {
+  it('shows what was published now, what is queued, and what is scheduled when (UTC), soonest first', () => {
+    const md = summaryMarkdown(
+      [
+        result({ file: 'videos/now.mp4', status: 'PUBLISH_COMPLETE', publish_id: 'v1' }),
+        result({ file: 'videos/old.mp4', status: 'SKIPPED', publish_id: 'v0' }),
+        result({ file: 'videos/next.mp4', status: 'QUEUED', error: 'queued: max-uploads (1) is reached' }),
+        result({ file: 'videos/late.mp4', status: 'SCHEDULED', publish_at: '2026-12-24T17:00:00.000Z' }),
+        result({ file: 'videos/soon.mp4', status: 'SCHEDULED', publish_at: '2026-12-20T17:00:00.000Z' })
+      ],
+      { dryRun: false }
+    )
+    const calendar = md.slice(md.indexOf('### Calendar'))
+    expect(calendar).toBe(
+      [
+        '### Calendar',
+        '',
+        '- **Published now:** videos/now.mp4',
+        '- **Queued for a later run:** videos/next.mp4',
+        '',
+        '| Scheduled for (UTC) | File |',
+        '|---|---|',
+        '| 2026-12-20 17:00 UTC | videos/soon.mp4 |',
+        '| 2026-12-24 17:00 UTC | videos/late.mp4 |',
+        ''
+      ].join('\n')
+    )
+  })
+
+  it('has no calendar when nothing is scheduled or queued', () => {
+    expect(summaryMarkdown([result({ status: 'PUBLISH_COMPLETE', publish_id: 'v' })], { dryRun: false })).not.toContain('Calendar')
+  })
+
+  it('the dry run says when a scheduled video would go', () => {
+    const md = summaryMarkdown([result({ status: 'SCHEDULED', publish_at: '2026-12-24T17:00:00.000Z' })], { dryRun: true })
+    expect(md).toContain('| wait: scheduled for 2026-12-24 17:00 UTC |')
+  })
+
+  it('a calendar too long for the limit is cut with a note', () => {
+    const many = Array.from({ length: 400 }, (_, i) =>
+      result({ file: `videos/${'x'.repeat(200)}-${i}.mp4`, status: 'SCHEDULED', publish_at: '2027-01-01T00:00:00.000Z' })
+    )
+    const md = summaryMarkdown(many, { dryRun: false }, 100 * 1024)
+    expect(Buffer.byteLength(md)).toBeLessThan(100 * 1024)
+    expect(md).toContain('*The calendar goes on: the `results` output has every video and its `publish_at`.*')
+  })
+})
