@@ -19,7 +19,7 @@ const SECTION_START = '<!-- draftclip-publish:start -->';
 const SECTION_END = '<!-- draftclip-publish:end -->';
 function releaseSection(results) {
     // Only what is or may still become a post: not what TikTok refused, nor what never got a publish id.
-    const posted = results.filter(r => r.post_id || (r.publish_id && r.status !== 'FAILED'));
+    const posted = results.filter(r => r.post_id || (r.publish_id && r.status !== 'FAILED' && r.status !== 'QUEUED'));
     if (posted.length === 0)
         return undefined;
     const lines = posted.map(r => r.post_id

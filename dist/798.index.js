@@ -698,7 +698,7 @@ function admitted(r, admission, ref) {
         case 'twin':
             return {
                 result: { ...r, status: Status.Skipped },
-                log: { level: 'info', line: `same content as ${admission.of}, which this run publishes; skipped so TikTok does not get it twice` }
+                log: { level: 'info', line: `same content as ${admission.of}; skipped so TikTok does not get it twice` }
             };
         case 'skip': {
             const { entry } = admission;
@@ -759,6 +759,17 @@ function planned(r, admission, ref) {
 }
 /** The twin's ids, once the video it copies is done. */
 function twinDone(r, original) {
+    // Held back with it (scheduled, queued): the twin waits too, and says why.
+    if (original.status === Status.Scheduled || original.status === Status.Queued) {
+        return {
+            result: {
+                ...r,
+                status: original.status,
+                publish_at: original.publish_at,
+                error: `same content as ${original.file}, which is ${original.status}`
+            }
+        };
+    }
     return { result: { ...r, publish_id: original.publish_id, post_id: original.post_id } };
 }
 /** About to send the first byte: the ledger must know first, so a runner killed mid-upload leaves a trace. */
@@ -977,7 +988,7 @@ function dueOrder(a, b) {
 /** The earliest publish_at still to come, among the videos left SCHEDULED. */
 function nextPublishAt(results) {
     const times = results.filter(r => r.status === Status.Scheduled && r.publish_at).map(r => r.publish_at);
-    return times.sort()[0];
+    return times.sort((a, b) => Date.parse(a) - Date.parse(b))[0];
 }
 
 ;// CONCATENATED MODULE: ./src/sizes.ts
@@ -1097,13 +1108,17 @@ function summaryMarkdown(results, options, limit = SUMMARY_LIMIT_BYTES) {
 }
 /** The content calendar, when there is one: what was published now, what is queued, what is scheduled when (UTC). */
 function calendarLines(results) {
-    const scheduled = results.filter(r => r.status === Status.Scheduled).sort((a, b) => (a.publish_at < b.publish_at ? -1 : 1));
+    const scheduled = results
+        .filter(r => r.status === Status.Scheduled && r.publish_at)
+        .sort((a, b) => Date.parse(a.publish_at) - Date.parse(b.publish_at));
     const queued = results.filter(r => r.status === Status.Queued);
     if (scheduled.length === 0 && queued.length === 0)
         return { lines: [], bytes: 0 };
-    const now = results.filter(r => r.publish_id !== null && r.status !== Status.Skipped && r.status !== Status.Queued);
+    // Uploaded by this run and not refused (in a dry run: would be).
+    const now = results.filter(r => PUBLISHED_NOW.includes(r.status));
     const list = (rs) => (rs.length === 0 ? 'none' : rs.map(r => cell(r.file)).join(', '));
-    const lines = ['', '### Calendar', '', `- **Published now:** ${list(now)}`, `- **Queued for a later run:** ${list(queued)}`];
+    const nowLabel = results.some(r => r.status === Status.DryRun) ? 'Would publish now' : 'Published now';
+    const lines = ['', '### Calendar', '', `- **${nowLabel}:** ${list(now)}`, `- **Queued for a later run:** ${list(queued)}`];
     if (scheduled.length > 0) {
         lines.push('', '| Scheduled for (UTC) | File |', '|---|---|');
         for (const r of scheduled)
@@ -1111,6 +1126,13 @@ function calendarLines(results) {
     }
     return { lines, bytes: lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0) };
 }
+const PUBLISHED_NOW = [
+    Status.ProcessingUpload,
+    Status.Processing,
+    Status.PublishComplete,
+    Status.SentToInbox,
+    Status.DryRun
+];
 /** An ISO instant as a person reads it: 2026-12-24 17:00 UTC. */
 function utc(iso) {
     return iso.replace('T', ' ').replace(/:\d{2}\.\d{3}Z$/, ' UTC');
@@ -1340,6 +1362,9 @@ function parseInputs(env) {
     const workspace = external_node_path_.resolve(env.GITHUB_WORKSPACE || process.cwd());
     const ledgerRaw = get(Input.Ledger);
     const ledger = ledgerRaw === '' ? undefined : external_node_path_.resolve(workspace, ledgerRaw);
+    if (maxUploads !== undefined && ledger === undefined) {
+        problems.push(`Input '${Input.MaxUploads}' needs '${Input.Ledger}': a queue is drained over several runs, and without a ledger every run would publish the same videos again.`);
+    }
     if (releaseNotes && !githubToken) {
         problems.push(`Input '${Input.ReleaseNotes}' needs '${Input.GithubToken}' (its default is \${{ github.token }}).`);
     }
@@ -1749,6 +1774,10 @@ class Board {
     uploadsStopped(signal) {
         return this.uploadsHalt(signal)?.reason;
     }
+    /** Why the run stopped early: a refused key outranks a spent quota, which a queue would forgive. */
+    runHalt(signal) {
+        return this.halted.everything ?? this.uploadsHalt(signal);
+    }
     pollsStopped(signal) {
         return (this.halted.everything ?? (signal?.aborted ? CANCELLED : undefined))?.reason;
     }
@@ -1777,7 +1806,9 @@ async function publishAll(board, settings, deps) {
     const admissions = board.admissions(settings.wait, deps.clock.now(), settings.maxUploads);
     const finished = [];
     board.useLogs(video => deps.logFor(video));
-    const tasks = board.videos.map((_, i) => {
+    // Started (and given upload slots) in the calendar's order: publish_at, then path. Results stay in file order.
+    const order = board.videos.map((_, i) => i).sort((a, b) => dueOrder(board.videos[a], board.videos[b]));
+    const tasks = order.map(i => {
         const log = board.log(i);
         const task = (async () => {
             await publishOne(i, admissions[i], board, settings, deps, slots, log, finished);
@@ -1795,7 +1826,7 @@ async function publishAll(board, settings, deps) {
     if (crash)
         throw crash.reason;
     await board.ledger?.settled();
-    return board.uploadsHalt(deps.signal);
+    return board.runHalt(deps.signal);
 }
 async function publishOne(i, admission, board, settings, deps, slots, log, finished) {
     await board.apply(i, admitted(board.results[i], admission, board.ref(i)));
@@ -2156,7 +2187,7 @@ class Ledger {
         }
         await external_node_fs_promises_.rename(temp, this.file);
     }
-    /** The ledger on disk made durable (after a power loss too): once, when the run is done with it. */
+    /** The ledger's bytes flushed to the disk once, when the run is done with it (its folder is not synced: a lost VM loses the step that commits it anyway). */
     async sync() {
         if (!this.unsynced)
             return;
@@ -2333,24 +2364,35 @@ function parseSidecar(text) {
 }
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/i;
 /**
- * An ISO 8601 date-time with an offset or Z, as milliseconds since the epoch;
- * otherwise what is wrong with it. No offset is refused: a runner's local time
- * zone is nobody's intent, and Date.parse would roll 30 February into March.
+ * An RFC 3339 date-time (ISO 8601 with an offset or Z), as milliseconds since
+ * the epoch; otherwise what is wrong with it. No offset is refused: a runner's
+ * local time zone is nobody's intent, and Date.parse would roll 30 February
+ * into March.
  */
 function parseInstant(text) {
     const m = INSTANT.exec(text.trim());
     if (!m)
-        return 'must be an ISO 8601 date-time with an offset or Z, such as 2026-12-24T18:00:00+01:00';
+        return 'must be an RFC 3339 (ISO 8601) date-time with an offset or Z, such as 2026-12-24T18:00:00+01:00';
     const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map(i => Number(m[i] ?? 0));
-    const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
     const [offsetHours, offsetMinutes] = [Number(m[9] ?? 0), Number(m[10] ?? 0)];
+    const date = new Date(0);
+    // setUTCFullYear, not Date.UTC, which reads years 0-99 as 1900-1999.
+    date.setUTCFullYear(year, month, 0);
+    const days = date.getUTCDate();
     const real = month >= 1 && month <= 12 && day >= 1 && day <= days && hour <= 23 && minute <= 59 && second <= 59;
     if (!real || offsetHours > 23 || offsetMinutes > 59)
         return 'is not a real date and time';
-    const millis = Math.floor(Number(`0${m[7] ?? ''}`) * 1000);
+    date.setUTCFullYear(year, month - 1, day);
+    date.setUTCHours(hour, minute, second, Math.floor(Number(`0${m[7] ?? ''}`) * 1000));
     const sign = m[8].startsWith('-') ? -1 : 1;
-    return Date.UTC(year, month - 1, day, hour, minute, second, millis) - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
+    const instant = date.getTime() - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
+    // Shown and compared as ISO text: it must stay within four-digit years in UTC.
+    if (instant < FIRST_INSTANT || instant > LAST_INSTANT)
+        return 'is out of range (years 0000 to 9999 in UTC)';
+    return instant;
 }
+const FIRST_INSTANT = Date.parse('0000-01-01T00:00:00.000Z');
+const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
 /** The 1-based line of a key in the JSON text (its first occurrence as a key). */
 function keyLine(text, key) {
     const at = text.search(new RegExp(`"${escapeRegExp(JSON.stringify(key).slice(1, -1))}"\\s*:`));

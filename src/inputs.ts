@@ -174,6 +174,11 @@ export function parseInputs(env: Env): Inputs {
   const ledgerRaw = get(Input.Ledger)
   const ledger = ledgerRaw === '' ? undefined : path.resolve(workspace, ledgerRaw)
 
+  if (maxUploads !== undefined && ledger === undefined) {
+    problems.push(
+      `Input '${Input.MaxUploads}' needs '${Input.Ledger}': a queue is drained over several runs, and without a ledger every run would publish the same videos again.`
+    )
+  }
   if (releaseNotes && !githubToken) {
     problems.push(`Input '${Input.ReleaseNotes}' needs '${Input.GithubToken}' (its default is \${{ github.token }}).`)
   }

@@ -55,7 +55,9 @@ describe('a content calendar', () => {
     const run = await runAction(ws, inputs())
     expect(run.code).toBe(1)
     expect(sandbox!.requests).toHaveLength(0)
-    expect(run.stdout).toContain('videos/a.mp4.draftclip.json: line 3: publish_at must be an ISO 8601 date-time with an offset or Z')
+    expect(run.stdout).toContain(
+      'videos/a.mp4.draftclip.json: line 3: publish_at must be an RFC 3339 (ISO 8601) date-time with an offset or Z'
+    )
   })
 
   it('max-uploads takes the due videos in order (none first, then publish_at, then path) and queues the rest; reruns drain the queue', async () => {
@@ -64,12 +66,29 @@ describe('a content calendar', () => {
     expect(first.code).toBe(0)
     // Results stay in file order.
     expect(statuses(first)).toEqual(['QUEUED', 'PUBLISH_COMPLETE', 'PUBLISH_COMPLETE', 'SCHEDULED'])
-    expect(sandbox!.uploads.map(u => u.filename)).toEqual(['b.mp4', 'c.mp4'])
+    // Uploaded in calendar order: c (no publish_at) first, then b.
+    expect(sandbox!.uploads.map(u => u.filename)).toEqual(['c.mp4', 'b.mp4'])
     expect(first.results[0].error).toBe('queued: max-uploads (2) is reached for this run; a later run publishes it')
 
     const second = await runAction(ws, inputs({ 'max-uploads': '2' }))
     expect(statuses(second)).toEqual(['PUBLISH_COMPLETE', 'SKIPPED', 'SKIPPED', 'SCHEDULED'])
-    expect(sandbox!.uploads.map(u => u.filename)).toEqual(['b.mp4', 'c.mp4', 'a.mp4'])
+    expect(sandbox!.uploads.map(u => u.filename)).toEqual(['c.mp4', 'b.mp4', 'a.mp4'])
+  })
+
+  it('due videos are uploaded in calendar order, not path order', async () => {
+    const ws = await queue({ 'a-launch.mp4': '2001-06-01T00:00:00Z', 'b-teaser.mp4': '2001-01-01T00:00:00Z' })
+    const run = await runAction(ws, inputs({ 'max-uploads': '5' }))
+    expect(run.code).toBe(0)
+    expect(sandbox!.uploads.map(u => u.filename)).toEqual(['b-teaser.mp4', 'a-launch.mp4'])
+    expect(run.results.map(r => r.file)).toEqual(['videos/a-launch.mp4', 'videos/b-teaser.mp4'])
+  })
+
+  it('max-uploads without a ledger is refused before anything is sent', async () => {
+    const ws = await queue({ 'a.mp4': undefined })
+    const run = await runAction(ws, inputs({ 'max-uploads': '1', ledger: '' }))
+    expect(run.code).toBe(1)
+    expect(sandbox!.requests).toHaveLength(0)
+    expect(run.summary).toContain("Input 'max-uploads' needs 'ledger'")
   })
 
   it('with max-uploads, a spent quota leaves what was not sent QUEUED, with a warning, and the step passes', async () => {

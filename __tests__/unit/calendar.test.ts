@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { applyCalendar, dueOrder, nextPublishAt } from '../../src/publish/calendar.js'
-import { admitted, planned, initialResult, statusSeen, type Admission } from '../../src/publish/lifecycle.js'
+import { releaseSection } from '../../src/github/release-notes.js'
+import { Board } from '../../src/publish/driver.js'
+import { admitted, planned, initialResult, statusSeen, twinDone, type Admission } from '../../src/publish/lifecycle.js'
 import { parseInstant, parseSidecar } from '../../src/videos/sidecar.js'
 
 const NOW = Date.parse('2026-12-24T17:00:00Z')
@@ -22,9 +24,9 @@ describe('parseInstant: ISO 8601 with an offset or Z, nothing else', () => {
   })
 
   it.each([
-    ['2026-12-24T18:00:00', 'must be an ISO 8601 date-time with an offset or Z, such as 2026-12-24T18:00:00+01:00'],
-    ['2026-12-24', 'must be an ISO 8601 date-time with an offset or Z, such as 2026-12-24T18:00:00+01:00'],
-    ['next friday', 'must be an ISO 8601 date-time with an offset or Z, such as 2026-12-24T18:00:00+01:00'],
+    ['2026-12-24T18:00:00', 'must be an RFC 3339 (ISO 8601) date-time with an offset or Z, such as 2026-12-24T18:00:00+01:00'],
+    ['2026-12-24', 'must be an RFC 3339 (ISO 8601) date-time with an offset or Z, such as 2026-12-24T18:00:00+01:00'],
+    ['next friday', 'must be an RFC 3339 (ISO 8601) date-time with an offset or Z, such as 2026-12-24T18:00:00+01:00'],
     ['2026-02-29T00:00:00Z', 'is not a real date and time'],
     ['2026-02-30T00:00:00Z', 'is not a real date and time'],
     ['2026-13-01T00:00:00Z', 'is not a real date and time'],
@@ -37,7 +39,7 @@ describe('parseInstant: ISO 8601 with an offset or Z, nothing else', () => {
   it('a sidecar names the line and publish_at', () => {
     const { problems, sidecar } = parseSidecar('{\n  "description": "x",\n  "publish_at": "2026-12-24 18:00"\n}')
     expect(problems).toEqual([
-      "line 3: publish_at must be an ISO 8601 date-time with an offset or Z, such as 2026-12-24T18:00:00+01:00, got '2026-12-24 18:00'"
+      "line 3: publish_at must be an RFC 3339 (ISO 8601) date-time with an offset or Z, such as 2026-12-24T18:00:00+01:00, got '2026-12-24 18:00'"
     ])
     expect(sidecar).toEqual({ description: 'x' })
     expect(parseSidecar('{"publish_at": "2026-12-24T17:00:00Z"}').sidecar).toEqual({ publish_at: NOW })
@@ -118,5 +120,48 @@ describe('SCHEDULED and QUEUED in the lifecycle', () => {
     const failed = statusSeen(up, cap, false, false)
     expect(failed.result.status).toBe('FAILED')
     expect(failed.halt).toMatchObject({ quota: true })
+  })
+})
+
+describe('after review', () => {
+  it('years below 100 are not read as 19xx, and an instant past 9999 in UTC is refused', () => {
+    expect(new Date(parseInstant('0050-06-01T00:00:00Z') as number).toISOString()).toBe('0050-06-01T00:00:00.000Z')
+    expect(parseInstant('0000-02-29T00:00:00Z')).toBe(Date.parse('0000-02-29T00:00:00Z'))
+    expect(parseInstant('9999-12-31T23:30:00-01:00')).toBe('is out of range (years 0000 to 9999 in UTC)')
+  })
+
+  it('a twin of a SCHEDULED or QUEUED video waits with it', () => {
+    const original = {
+      ...initialResult({ file: 'a.mp4', size: 1, description: 'c', privacyLevel: 'SELF_ONLY', publishAt: NOW }),
+      status: 'SCHEDULED'
+    }
+    const twin = initialResult({ file: 'b.mp4', size: 1, description: 'c', privacyLevel: 'SELF_ONLY' })
+    expect(twinDone(twin, original).result).toMatchObject({
+      status: 'SCHEDULED',
+      publish_at: '2026-12-24T17:00:00.000Z',
+      error: 'same content as a.mp4, which is SCHEDULED'
+    })
+    expect(twinDone(twin, { ...original, status: 'PUBLISH_COMPLETE', publish_id: 'p' }).result).toMatchObject({
+      status: 'NOT_ATTEMPTED',
+      publish_id: 'p'
+    })
+  })
+
+  it('a refused key outranks a spent quota as the reason the run stopped', () => {
+    const board = new Board([], [], undefined, [])
+    board.halt({ scope: 'uploads', quota: true, reason: 'quota' })
+    expect(board.runHalt()).toMatchObject({ reason: 'quota' })
+    board.halt({ scope: 'everything', reason: 'key' })
+    expect(board.runHalt()).toMatchObject({ reason: 'key' })
+    expect(board.uploadsHalt()).toMatchObject({ reason: 'quota' })
+  })
+
+  it("the release notes leave out a video queued after TikTok's daily cap", () => {
+    const queued = {
+      ...initialResult({ file: 'a.mp4', size: 1, description: 'c', privacyLevel: 'SELF_ONLY' }),
+      status: 'QUEUED',
+      publish_id: 'p'
+    }
+    expect(releaseSection([queued])).toBeUndefined()
   })
 })

@@ -401,3 +401,23 @@ describe('endpoint', () => {
     expect(endpoint(baseUrl, 'upload.php').href).toBe('https://example.com/prefix/api/upload.php')
   })
 })
+
+describe('max-uploads', () => {
+  it('is no limit by default, and any whole number from 0 with a ledger', () => {
+    expect(parseInputs(env()).maxUploads).toBeUndefined()
+    expect(parseInputs(env({ 'INPUT_MAX-UPLOADS': '0', INPUT_LEDGER: 'l.json' })).maxUploads).toBe(0)
+    expect(parseInputs(env({ 'INPUT_MAX-UPLOADS': '15', INPUT_LEDGER: 'l.json' })).maxUploads).toBe(15)
+  })
+
+  it('needs a ledger: without one every run of a queue would publish the same videos again', () => {
+    expect(problemsOf(env({ 'INPUT_MAX-UPLOADS': '2' })).problems).toEqual([
+      "Input 'max-uploads' needs 'ledger': a queue is drained over several runs, and without a ledger every run would publish the same videos again."
+    ])
+  })
+
+  it('refuses what is not a whole number', () => {
+    expect(problemsOf(env({ 'INPUT_MAX-UPLOADS': '-1', INPUT_LEDGER: 'l.json' })).problems).toEqual([
+      "Input 'max-uploads' must be a whole number of 0 or more, got '-1'."
+    ])
+  })
+})

@@ -271,7 +271,7 @@ describe('admitted', () => {
   it('a twin is SKIPPED, saying which video it copies', () => {
     expect(admitted(r, { kind: 'twin', of: 'videos/b.mp4' }, REF)).toEqual({
       result: { ...r, status: 'SKIPPED' },
-      log: { level: 'info', line: 'same content as videos/b.mp4, which this run publishes; skipped so TikTok does not get it twice' }
+      log: { level: 'info', line: 'same content as videos/b.mp4; skipped so TikTok does not get it twice' }
     })
   })
 

@@ -406,3 +406,22 @@ describe('summaryMarkdown: the calendar', () => {
     expect(md).toContain('*The calendar goes on: the `results` output has every video and its `publish_at`.*')
   })
 })
+
+describe('summaryMarkdown: what the calendar calls published now', () => {
+  it('lists only what this run uploaded and was not refused; a dry run says what it would publish', () => {
+    const md = summaryMarkdown(
+      [
+        result({ file: 'ok.mp4', status: 'PROCESSING', publish_id: 'a' }),
+        result({ file: 'refused.mp4', status: 'FAILED', publish_id: 'b' }),
+        result({ file: 'maybe.mp4', status: 'UNCONFIRMED', publish_id: 'c' }),
+        result({ file: 'later.mp4', status: 'QUEUED' })
+      ],
+      { dryRun: false }
+    )
+    expect(md).toContain('- **Published now:** ok.mp4\n')
+    const dry = summaryMarkdown([result({ file: 'a.mp4', status: 'DRY_RUN' }), result({ file: 'b.mp4', status: 'QUEUED' })], {
+      dryRun: true
+    })
+    expect(dry).toContain('- **Would publish now:** a.mp4\n')
+  })
+})

@@ -123,18 +123,30 @@ export function summaryMarkdown(results: VideoResult[], options: SummaryOptions,
 
 /** The content calendar, when there is one: what was published now, what is queued, what is scheduled when (UTC). */
 function calendarLines(results: VideoResult[]): { lines: string[]; bytes: number } {
-  const scheduled = results.filter(r => r.status === Status.Scheduled).sort((a, b) => (a.publish_at! < b.publish_at! ? -1 : 1))
+  const scheduled = results
+    .filter(r => r.status === Status.Scheduled && r.publish_at)
+    .sort((a, b) => Date.parse(a.publish_at!) - Date.parse(b.publish_at!))
   const queued = results.filter(r => r.status === Status.Queued)
   if (scheduled.length === 0 && queued.length === 0) return { lines: [], bytes: 0 }
-  const now = results.filter(r => r.publish_id !== null && r.status !== Status.Skipped && r.status !== Status.Queued)
+  // Uploaded by this run and not refused (in a dry run: would be).
+  const now = results.filter(r => PUBLISHED_NOW.includes(r.status))
   const list = (rs: VideoResult[]): string => (rs.length === 0 ? 'none' : rs.map(r => cell(r.file)).join(', '))
-  const lines = ['', '### Calendar', '', `- **Published now:** ${list(now)}`, `- **Queued for a later run:** ${list(queued)}`]
+  const nowLabel = results.some(r => r.status === Status.DryRun) ? 'Would publish now' : 'Published now'
+  const lines = ['', '### Calendar', '', `- **${nowLabel}:** ${list(now)}`, `- **Queued for a later run:** ${list(queued)}`]
   if (scheduled.length > 0) {
     lines.push('', '| Scheduled for (UTC) | File |', '|---|---|')
     for (const r of scheduled) lines.push(`| ${utc(r.publish_at!)} | ${cell(r.file)} |`)
   }
   return { lines, bytes: lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0) }
 }
+
+const PUBLISHED_NOW: readonly string[] = [
+  Status.ProcessingUpload,
+  Status.Processing,
+  Status.PublishComplete,
+  Status.SentToInbox,
+  Status.DryRun
+]
 
 /** An ISO instant as a person reads it: 2026-12-24 17:00 UTC. */
 function utc(iso: string): string {

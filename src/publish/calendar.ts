@@ -41,5 +41,5 @@ export function dueOrder(a: Dated, b: Dated): number {
 /** The earliest publish_at still to come, among the videos left SCHEDULED. */
 export function nextPublishAt(results: { status: string; publish_at: string | null }[]): string | undefined {
   const times = results.filter(r => r.status === Status.Scheduled && r.publish_at).map(r => r.publish_at!)
-  return times.sort()[0]
+  return times.sort((a, b) => Date.parse(a) - Date.parse(b))[0]
 }

@@ -28,7 +28,7 @@ import {
   type Step,
   type VideoResult
 } from './lifecycle.js'
-import { applyCalendar } from './calendar.js'
+import { applyCalendar, dueOrder } from './calendar.js'
 import { twinIndexes } from './twins.js'
 
 export interface VideoLog {
@@ -140,6 +140,11 @@ export class Board {
     return this.uploadsHalt(signal)?.reason
   }
 
+  /** Why the run stopped early: a refused key outranks a spent quota, which a queue would forgive. */
+  runHalt(signal?: AbortSignal): Halt | undefined {
+    return this.halted.everything ?? this.uploadsHalt(signal)
+  }
+
   pollsStopped(signal?: AbortSignal): string | undefined {
     return (this.halted.everything ?? (signal?.aborted ? CANCELLED : undefined))?.reason
   }
@@ -176,7 +181,9 @@ export async function publishAll(board: Board, settings: PublishSettings, deps: 
   const admissions = board.admissions(settings.wait, deps.clock.now(), settings.maxUploads)
   const finished: Promise<void>[] = []
   board.useLogs(video => deps.logFor(video))
-  const tasks = board.videos.map((_, i) => {
+  // Started (and given upload slots) in the calendar's order: publish_at, then path. Results stay in file order.
+  const order = board.videos.map((_, i) => i).sort((a, b) => dueOrder(board.videos[a], board.videos[b]))
+  const tasks = order.map(i => {
     const log = board.log(i)!
     const task = (async () => {
       await publishOne(i, admissions[i], board, settings, deps, slots, log, finished)
@@ -193,7 +200,7 @@ export async function publishAll(board: Board, settings: PublishSettings, deps: 
   const crash = settled.find(s => s.status === 'rejected')
   if (crash) throw crash.reason
   await board.ledger?.settled()
-  return board.uploadsHalt(deps.signal)
+  return board.runHalt(deps.signal)
 }
 
 async function publishOne(

@@ -251,7 +251,7 @@ export class Ledger {
     await fs.rename(temp, this.file)
   }
 
-  /** The ledger on disk made durable (after a power loss too): once, when the run is done with it. */
+  /** The ledger's bytes flushed to the disk once, when the run is done with it (its folder is not synced: a lost VM loses the step that commits it anyway). */
   private async sync(): Promise<void> {
     if (!this.unsynced) return
     this.unsynced = false

@@ -150,7 +150,7 @@ export function admitted(r: VideoResult, admission: Admission, ref: LedgerRef | 
     case 'twin':
       return {
         result: { ...r, status: Status.Skipped },
-        log: { level: 'info', line: `same content as ${admission.of}, which this run publishes; skipped so TikTok does not get it twice` }
+        log: { level: 'info', line: `same content as ${admission.of}; skipped so TikTok does not get it twice` }
       }
     case 'skip': {
       const { entry } = admission
@@ -213,6 +213,17 @@ export function planned(r: VideoResult, admission: Admission, ref: LedgerRef | u
 
 /** The twin's ids, once the video it copies is done. */
 export function twinDone(r: VideoResult, original: VideoResult): Step {
+  // Held back with it (scheduled, queued): the twin waits too, and says why.
+  if (original.status === Status.Scheduled || original.status === Status.Queued) {
+    return {
+      result: {
+        ...r,
+        status: original.status,
+        publish_at: original.publish_at,
+        error: `same content as ${original.file}, which is ${original.status}`
+      }
+    }
+  }
   return { result: { ...r, publish_id: original.publish_id, post_id: original.post_id } }
 }
 

@@ -67,22 +67,33 @@ export function parseSidecar(text: string): { sidecar: Sidecar; problems: string
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/i
 
 /**
- * An ISO 8601 date-time with an offset or Z, as milliseconds since the epoch;
- * otherwise what is wrong with it. No offset is refused: a runner's local time
- * zone is nobody's intent, and Date.parse would roll 30 February into March.
+ * An RFC 3339 date-time (ISO 8601 with an offset or Z), as milliseconds since
+ * the epoch; otherwise what is wrong with it. No offset is refused: a runner's
+ * local time zone is nobody's intent, and Date.parse would roll 30 February
+ * into March.
  */
 export function parseInstant(text: string): number | string {
   const m = INSTANT.exec(text.trim())
-  if (!m) return 'must be an ISO 8601 date-time with an offset or Z, such as 2026-12-24T18:00:00+01:00'
+  if (!m) return 'must be an RFC 3339 (ISO 8601) date-time with an offset or Z, such as 2026-12-24T18:00:00+01:00'
   const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map(i => Number(m[i] ?? 0))
-  const days = new Date(Date.UTC(year, month, 0)).getUTCDate()
   const [offsetHours, offsetMinutes] = [Number(m[9] ?? 0), Number(m[10] ?? 0)]
+  const date = new Date(0)
+  // setUTCFullYear, not Date.UTC, which reads years 0-99 as 1900-1999.
+  date.setUTCFullYear(year, month, 0)
+  const days = date.getUTCDate()
   const real = month >= 1 && month <= 12 && day >= 1 && day <= days && hour <= 23 && minute <= 59 && second <= 59
   if (!real || offsetHours > 23 || offsetMinutes > 59) return 'is not a real date and time'
-  const millis = Math.floor(Number(`0${m[7] ?? ''}`) * 1000)
+  date.setUTCFullYear(year, month - 1, day)
+  date.setUTCHours(hour, minute, second, Math.floor(Number(`0${m[7] ?? ''}`) * 1000))
   const sign = m[8].startsWith('-') ? -1 : 1
-  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - sign * (offsetHours * 60 + offsetMinutes) * 60_000
+  const instant = date.getTime() - sign * (offsetHours * 60 + offsetMinutes) * 60_000
+  // Shown and compared as ISO text: it must stay within four-digit years in UTC.
+  if (instant < FIRST_INSTANT || instant > LAST_INSTANT) return 'is out of range (years 0000 to 9999 in UTC)'
+  return instant
 }
+
+const FIRST_INSTANT = Date.parse('0000-01-01T00:00:00.000Z')
+const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z')
 
 /** The 1-based line of a key in the JSON text (its first occurrence as a key). */
 export function keyLine(text: string, key: string): number {
