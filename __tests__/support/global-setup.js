@@ -8,6 +8,11 @@
 //
 // DRAFTCLIP_E2E_BUNDLE set beforehand (a path to an index.js) skips the build
 // and tests that bundle instead, e.g. a release's dist/index.js.
+//
+// The run's folder also holds the temp directory of every test (TMPDIR points
+// there for the workers and what they start), so whatever a test leaves in
+// os.tmpdir() goes with the run in globalTeardown, or with the next run when
+// this one was killed.
 
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -29,6 +34,17 @@ export default function globalSetup() {
     throw new Error(`DRAFTCLIP_E2E_NODE=${node} does not run: ${version.error?.message ?? version.stderr}`)
   }
 
+  removeStale()
+  const dir = fs.mkdtempSync(path.join(BUNDLES, `${process.pid}-`))
+  globalThis.draftclipTestRun = dir
+  const tmp = path.join(dir, 'tmp')
+  fs.mkdirSync(tmp)
+  globalThis.draftclipSavedTmp = {}
+  for (const name of ['TMPDIR', 'TMP', 'TEMP']) {
+    globalThis.draftclipSavedTmp[name] = process.env[name]
+    process.env[name] = tmp
+  }
+
   let entry = process.env.DRAFTCLIP_E2E_BUNDLE
   let how
   if (entry) {
@@ -36,9 +52,7 @@ export default function globalSetup() {
     if (!fs.existsSync(entry)) throw new Error(`DRAFTCLIP_E2E_BUNDLE=${entry} does not exist`)
     how = 'given by DRAFTCLIP_E2E_BUNDLE, not built from src/'
   } else {
-    removeStale()
-    const dir = fs.mkdtempSync(path.join(BUNDLES, `${process.pid}-`))
-    globalThis.draftclipTestBundle = dir
+    globalThis.draftclipTestBundle = true
     const started = performance.now()
     const build = spawnSync(process.execPath, [NCC, 'build', 'src/index.ts', '-o', dir, '--license', 'licenses.txt'], {
       cwd: ROOT,

@@ -1,11 +1,15 @@
-// jest globalTeardown: removes the bundle global-setup.js built for this run.
+// jest globalTeardown: removes this run's folder (its bundle and every test's temp files).
 
 import fs from 'node:fs'
 import path from 'node:path'
 
 export default function globalTeardown() {
-  const dir = globalThis.draftclipTestBundle
+  const dir = globalThis.draftclipTestRun
   if (!dir) return
+  for (const [name, value] of Object.entries(globalThis.draftclipSavedTmp ?? {})) {
+    if (value === undefined) delete process.env[name]
+    else process.env[name] = value
+  }
   fs.rmSync(dir, { recursive: true, force: true })
   try {
     fs.rmdirSync(path.dirname(dir)) // the clone's folder of bundles, when no other run uses it
@@ -13,6 +17,7 @@ export default function globalTeardown() {
     // Another jest run of this clone has its bundle there.
   }
   // In watch mode the next run builds again rather than take this one as given.
-  delete process.env.DRAFTCLIP_E2E_BUNDLE
+  if (globalThis.draftclipTestBundle) delete process.env.DRAFTCLIP_E2E_BUNDLE
   delete globalThis.draftclipTestBundle
+  delete globalThis.draftclipTestRun
 }
