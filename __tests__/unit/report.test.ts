@@ -133,7 +133,7 @@ describe('summaryMarkdown: a publishing run', () => {
       '| ✅ | a.mp4 | 10.0 MB | PUBLISH_COMPLETE | p_a | [7123456789012345678](https://www.tiktok.com/@/video/7123456789012345678) |  |'
     )
     expect(cells(rows(md)[2])).toEqual(['❌', 'c.mp4', '5.0 MB', 'FAILED', 'p_c', '', 'duration_check_failed'])
-    expect(cells(rows(md)[3])).toEqual(['⚠️', 'd.mp4', '0.50 MB', Status.Unconfirmed, '', '', 'no answer'])
+    expect(cells(rows(md)[3])).toEqual(['⚠️', 'd.mp4', '512.0 KB', Status.Unconfirmed, '', '', 'no answer'])
   })
 
   it.each([
@@ -285,7 +285,7 @@ describe('summaryMarkdown: size', () => {
     expect(md).toContain(
       `\n*${left} more videos are not shown: GitHub drops a job summary over 1 MiB. The \`results\` output lists every video.*\n`
     )
-    expect(md).toContain('\n**1000 videos, 10000.0 MB:** 1000 DRY_RUN\n')
+    expect(md).toContain('\n**1000 videos, 9.8 GB:** 1000 DRY_RUN\n')
   })
 
   it('always keeps the table header; says "1 more video is" for one left out', () => {

@@ -4,7 +4,7 @@ import { nextPublishAt } from '../publish/calendar.js'
 import { Status, type VideoResult } from '../publish/lifecycle.js'
 import { scrub, scrubStrings } from '../secrets.js'
 import { safeLine } from './log.js'
-import { megabytes } from '../sizes.js'
+import { formatSize } from '../sizes.js'
 
 /** Every output of action.yml, named once. */
 export const Output = {
@@ -105,7 +105,7 @@ export function summaryMarkdown(results: VideoResult[], options: SummaryOptions,
   const total = results.reduce((sum, r) => sum + r.size, 0)
   lines.push(
     '',
-    `**${results.length} video${results.length === 1 ? '' : 's'}, ${megabytes(total)}:** ` +
+    `**${results.length} video${results.length === 1 ? '' : 's'}, ${formatSize(total)}:** ` +
       [...counts].map(([status, n]) => `${n} ${status}`).join(', ')
   )
   for (const note of [options.stopReason, ...(options.notes ?? [])]) if (note) lines.push('', `> [!WARNING]\n> ${cell(note)}`)
@@ -165,7 +165,7 @@ function planRows(results: VideoResult[]): string[] {
             ? `wait: scheduled for ${utc(r.publish_at)}`
             : cell(r.error ?? r.status)
     rows.push(
-      `| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${megabytes(r.size)} | ${cell(r.privacy_level)} | ${cell(r.description)} | ${plan} |`
+      `| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${formatSize(r.size)} | ${cell(r.privacy_level)} | ${cell(r.description)} | ${plan} |`
     )
   }
   return rows
@@ -177,7 +177,7 @@ function resultRows(results: VideoResult[]): string[] {
     const post = r.post_id ? `[${cell(r.post_id)}](${postUrl(r.post_id)})` : ''
     const error = r.error ?? (r.fail_reason ? r.fail_reason : '')
     rows.push(
-      `| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${megabytes(r.size)} | ${cell(r.status)} | ${cell(r.publish_id ?? '')} | ${post} | ${cell(error)} |`
+      `| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${formatSize(r.size)} | ${cell(r.status)} | ${cell(r.publish_id ?? '')} | ${post} | ${cell(error)} |`
     )
   }
   return rows
