@@ -163,7 +163,12 @@ export function planAll(
   logFor: (video: Video) => VideoLog
 ): void {
   board.admissions(settings.wait, now, settings.maxUploads).forEach((admission, i) => {
-    const step = planned(board.results[i], admission, board.ref(i))
+    let step = planned(board.results[i], admission, board.ref(i))
+    // A twin ends as the run ends it: by the planned result of the video it copies (always an earlier one).
+    if (admission.kind === 'twin') {
+      const held = twinDone(step.result, board.results[board.twins[i]!]).result
+      step = { result: held, log: held.status === Status.Skipped ? step.log : { level: 'info', line: `would not upload: ${held.error}` } }
+    }
     board.results[i] = step.result
     const r = step.result
     logFor(board.videos[i]).info(`${step.log!.line}, ${formatSize(r.size)}, ${r.privacy_level}, caption: ${JSON.stringify(r.description)}`)
