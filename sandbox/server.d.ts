@@ -48,6 +48,8 @@ export interface SandboxOptions {
   statusFaults?: (Fault | null)[]
   /** Default '127.0.0.1'; the port is always a free one. */
   host?: string
+  /** Serve HTTPS with this key and certificate (PEM); url then begins https://. */
+  tls?: { key: string; cert: string }
 }
 
 export interface RequestLog {
@@ -84,6 +86,8 @@ export interface Sandbox {
   requests: RequestLog[]
   /** Every upload the server took (would have published), in order. */
   uploads: UploadRecord[]
+  /** TLS handshakes that failed (with tls: a client that refused the certificate). */
+  readonly tlsClientErrors: number
   /** Closes the server and destroys every open socket, hanging ones too. */
   close(): Promise<void>
   revokeKey(key: string): void

@@ -4,6 +4,7 @@
 // arrives empty), and can inject network faults one request at a time.
 
 import http from 'node:http'
+import https from 'node:https'
 import { createHash, randomBytes, randomInt } from 'node:crypto'
 import { MultipartParser, getBoundary } from './multipart.js'
 import { STATUSES } from './statuses.js'
@@ -82,7 +83,7 @@ export async function startSandbox(options = {}) {
   const timers = new Set()
   let closed = false
 
-  const server = http.createServer({ requestTimeout: 0 }, (req, res) => {
+  const onRequest = (req, res) => {
     handle(req, res).catch(err => {
       debug('handler error', err)
       if (!res.headersSent && !req.socket.destroyed) {
@@ -90,7 +91,13 @@ export async function startSandbox(options = {}) {
         res.end(phpJson({ error: 'Upload failed' }))
       }
     })
-  })
+  }
+  // HTTPS with the caller's key and certificate (a private CA, a self-signed one): what a runner may not trust.
+  const server = options.tls
+    ? https.createServer({ requestTimeout: 0, key: options.tls.key, cert: options.tls.cert }, onRequest)
+    : http.createServer({ requestTimeout: 0 }, onRequest)
+  let tlsClientErrors = 0
+  server.on('tlsClientError', () => tlsClientErrors++)
   server.timeout = 0
   server.on('connection', socket => {
     sockets.add(socket)
@@ -424,10 +431,13 @@ export async function startSandbox(options = {}) {
   debug('listening on', `http://${urlHost}:${port}`)
 
   return {
-    url: `http://${urlHost}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${urlHost}:${port}`,
     port,
     requests,
     uploads,
+    get tlsClientErrors() {
+      return tlsClientErrors
+    },
     close() {
       if (closed) return Promise.resolve()
       closed = true

@@ -266,6 +266,9 @@ export function uploadEnded(r: VideoResult, outcome: UploadOutcome, ref: LedgerR
           scope: 'everything',
           reason: `DraftClip refused the API key (${outcome.reason}). Check the secret passed as 'api-key': it must be a current key from your DraftClip dashboard.`
         }
+      } else if (outcome.kind === 'untrusted') {
+        // Every request to this host fails the same way: polls too.
+        step.halt = { scope: 'everything', reason: `Nothing can reach DraftClip: ${outcome.reason}.` }
       } else if (outcome.kind === 'rate-limited') {
         step.halt = { scope: 'uploads', quota: true, reason: quotaReason(outcome.reason) }
         // Certainly not taken: in a queue it simply waits for a later run.
