@@ -61,7 +61,7 @@ describe('the client records a refused certificate as such', () => {
           yield { chunk: Buffer.from('x'), total: 1 }
         }
       })
-      expect(attempt).toMatchObject({ kind: 'no-answer', code, bodySent: false, untrustedCertificate: true } as never)
+      expect(attempt).toMatchObject({ kind: 'no-answer', code, bodySent: false, untrustedCertificate: true })
     } finally {
       await client.close()
     }
