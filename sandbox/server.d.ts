@@ -48,6 +48,8 @@ export interface SandboxOptions {
   statusFaults?: (Fault | null)[]
   /** Default '127.0.0.1'; the port is always a free one. */
   host?: string
+  /** Compress every answer so, with a Content-Encoding header, whatever the client asked (default: none). */
+  contentEncoding?: 'gzip' | 'deflate' | 'br'
   /** Serve HTTPS with this key and certificate (PEM); url then begins https://. */
   tls?: { key: string; cert: string }
 }

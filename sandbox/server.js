@@ -5,6 +5,7 @@
 
 import http from 'node:http'
 import https from 'node:https'
+import zlib from 'node:zlib'
 import { createHash, randomBytes, randomInt } from 'node:crypto'
 import { MultipartParser, getBoundary } from './multipart.js'
 import { STATUSES } from './statuses.js'
@@ -58,6 +59,8 @@ function postId() {
 }
 
 class RequestError extends Error {}
+
+const COMPRESS = { gzip: zlib.gzipSync, deflate: zlib.deflateSync, br: zlib.brotliCompressSync }
 
 /** @param {import('./server.js').SandboxOptions} [options] */
 export async function startSandbox(options = {}) {
@@ -138,6 +141,13 @@ export async function startSandbox(options = {}) {
     if (closed || res.headersSent || req.socket.destroyed) return
     entry.status = status
     const text = typeof body === 'string' ? body : phpJson(body)
+    if (options.contentEncoding) {
+      // Compressed unasked, as PHP's zlib.output_compression or a proxy may do whatever Accept-Encoding says.
+      res.writeHead(status, { ...(headers ?? { 'Content-Type': 'application/json' }), 'Content-Encoding': options.contentEncoding })
+      res.end(COMPRESS[options.contentEncoding](Buffer.from(text)))
+      debug(entry.method, entry.path, '->', status, options.contentEncoding, text)
+      return
+    }
     res.writeHead(status, headers ?? { 'Content-Type': 'application/json' })
     res.end(text)
     debug(entry.method, entry.path, '->', status, text)

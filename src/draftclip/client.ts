@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream'
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
 import { endpoint, parseBody } from './answers.js'
+import { readBody } from './body.js'
 import { multipartFrame, type MultipartFile } from './multipart.js'
 
 /**
@@ -151,13 +152,9 @@ export class DraftClipClient implements DraftClip {
 }
 
 async function readAnswer(response: Dispatcher.ResponseData): Promise<Omit<Answer, 'bodySent'>> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of response.body as AsyncIterable<Buffer>) {
-    if (size < MAX_ANSWER_BYTES) chunks.push(chunk.subarray(0, MAX_ANSWER_BYTES - size))
-    size += chunk.length
-  }
-  const text = Buffer.concat(chunks).toString('utf8')
+  const body = await readBody(response.body as AsyncIterable<Buffer>, response.headers['content-encoding'], MAX_ANSWER_BYTES)
+  // Not JSON, and said so: the message shows why instead of compressed bytes.
+  const text = body.undecodable ? `(an answer encoded as ${body.encoding} that could not be decoded)` : body.text
   const retryAfter = response.headers['retry-after']
   return {
     kind: 'answer',
