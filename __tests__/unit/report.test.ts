@@ -232,7 +232,9 @@ describe('summaryMarkdown: dry run', () => {
 
 describe('summaryMarkdown: no videos', () => {
   it('says so under the heading, without a table', () => {
-    expect(summaryMarkdown([], { dryRun: false })).toBe('## Published to TikTok with DraftClip\n\nNo videos matched the patterns.\n')
+    expect(summaryMarkdown([], { dryRun: false })).toBe(
+      '## DraftClip: nothing was published by this run\n\nNo videos matched the patterns.\n'
+    )
     expect(summaryMarkdown([], { dryRun: true })).toBe(
       '## DraftClip publish plan (dry run: nothing was sent)\n\nNo videos matched the patterns.\n'
     )
@@ -244,10 +246,9 @@ describe('summaryMarkdown: a problem before any video', () => {
     const md = summaryMarkdown([], { dryRun: false, problem: "2 inputs are invalid:\n  - Input 'wait' must be true or false | x" })
     expect(md).toBe(
       [
-        '## Published to TikTok with DraftClip',
+        '## DraftClip: nothing was published by this run',
         '',
         '> [!CAUTION]',
-        '> Nothing was published:',
         '> 2 inputs are invalid:',
         ">   - Input 'wait' must be true or false \\| x",
         '',
@@ -423,5 +424,36 @@ describe('summaryMarkdown: what the calendar calls published now', () => {
       dryRun: true
     })
     expect(dry).toContain('- **Would publish now:** a.mp4\n')
+  })
+})
+
+describe('summaryMarkdown: the title says what this run did, once', () => {
+  const skipped = result({ file: 'a.mp4', status: Status.Skipped, publish_id: 'p_old' })
+  it.each([
+    ['every video skipped by the ledger', [skipped], '## DraftClip: nothing was published by this run'],
+    [
+      'one published, one skipped',
+      [skipped, result({ file: 'b.mp4', status: 'PUBLISH_COMPLETE', publish_id: 'p' })],
+      '## Published to TikTok with DraftClip'
+    ],
+    ['in the inbox', [result({ status: 'SEND_TO_USER_INBOX', publish_id: 'p' })], '## Published to TikTok with DraftClip'],
+    ['refused by TikTok', [result({ status: 'FAILED', publish_id: 'p' })], '## DraftClip: nothing was published by this run'],
+    ['perhaps taken', [result({ status: Status.Unconfirmed })], '## DraftClip: nothing confirmed published by this run'],
+    ['all scheduled', [result({ status: Status.Scheduled })], '## DraftClip: nothing was published by this run']
+  ])('%s', (_label, results, title) => {
+    const md = summaryMarkdown(results, { dryRun: false })
+    expect(md.split('\n')[0]).toBe(title)
+  })
+
+  it('the reason the run stopped is said once, below the table, not in every row', () => {
+    const stop = "DraftClip refused the API key (DraftClip answered HTTP 401: nope). Check the secret passed as 'api-key'."
+    const md = summaryMarkdown(
+      [
+        result({ file: 'a.mp4', status: Status.UploadFailed, error: 'DraftClip answered HTTP 401: nope' }),
+        result({ file: 'b.mp4', status: Status.NotAttempted, error: `not attempted: ${stop}` })
+      ],
+      { dryRun: false, stopReason: stop }
+    )
+    expect(md.split('HTTP 401: nope')).toHaveLength(2)
   })
 })
