@@ -124,11 +124,10 @@ export async function run(env: Record<string, string | undefined> = process.env,
     if (failure) core.setFailed(scrub(failure, secrets))
   } catch (error) {
     report.problem = failureMessage(error)
+    core.setFailed(scrub(report.problem, secrets))
     if (error instanceof VideoCheckError) {
-      // Each problem is said once, as an error on its file; the step's error only counts them.
-      core.setFailed(scrub(report.problem.split('\n')[0].replace(/:$/, ' (each problem is marked on its file).'), secrets))
       for (const p of error.problems) log.error(p.problem, p.file, 'DraftClip: cannot publish')
-    } else core.setFailed(scrub(report.problem, secrets))
+    }
   } finally {
     if (deps.signals) {
       process.removeListener('SIGINT', onSignal)

@@ -233,7 +233,7 @@ describe('summaryMarkdown: dry run', () => {
 describe('summaryMarkdown: no videos', () => {
   it('says so under the heading, without a table', () => {
     expect(summaryMarkdown([], { dryRun: false })).toBe(
-      '## DraftClip: nothing was published by this run\n\nNo videos matched the patterns.\n'
+      '## Nothing was published to TikTok by this run\n\nNo videos matched the patterns.\n'
     )
     expect(summaryMarkdown([], { dryRun: true })).toBe(
       '## DraftClip publish plan (dry run: nothing was sent)\n\nNo videos matched the patterns.\n'
@@ -246,7 +246,7 @@ describe('summaryMarkdown: a problem before any video', () => {
     const md = summaryMarkdown([], { dryRun: false, problem: "2 inputs are invalid:\n  - Input 'wait' must be true or false | x" })
     expect(md).toBe(
       [
-        '## DraftClip: nothing was published by this run',
+        '## Nothing was published to TikTok by this run',
         '',
         '> [!CAUTION]',
         '> 2 inputs are invalid:',
@@ -430,16 +430,16 @@ describe('summaryMarkdown: what the calendar calls published now', () => {
 describe('summaryMarkdown: the title says what this run did, once', () => {
   const skipped = result({ file: 'a.mp4', status: Status.Skipped, publish_id: 'p_old' })
   it.each([
-    ['every video skipped by the ledger', [skipped], '## DraftClip: nothing was published by this run'],
+    ['every video skipped by the ledger', [skipped], '## Nothing was published to TikTok by this run'],
     [
       'one published, one skipped',
       [skipped, result({ file: 'b.mp4', status: 'PUBLISH_COMPLETE', publish_id: 'p' })],
       '## Published to TikTok with DraftClip'
     ],
     ['in the inbox', [result({ status: 'SEND_TO_USER_INBOX', publish_id: 'p' })], '## Published to TikTok with DraftClip'],
-    ['refused by TikTok', [result({ status: 'FAILED', publish_id: 'p' })], '## DraftClip: nothing was published by this run'],
-    ['perhaps taken', [result({ status: Status.Unconfirmed })], '## DraftClip: nothing confirmed published by this run'],
-    ['all scheduled', [result({ status: Status.Scheduled })], '## DraftClip: nothing was published by this run']
+    ['refused by TikTok', [result({ status: 'FAILED', publish_id: 'p' })], '## Nothing was published to TikTok by this run'],
+    ['perhaps taken', [result({ status: Status.Unconfirmed })], '## Nothing confirmed published to TikTok by this run'],
+    ['all scheduled', [result({ status: Status.Scheduled })], '## Nothing was published to TikTok by this run']
   ])('%s', (_label, results, title) => {
     const md = summaryMarkdown(results, { dryRun: false })
     expect(md.split('\n')[0]).toBe(title)

@@ -127,8 +127,8 @@ export function summaryMarkdown(results: VideoResult[], options: SummaryOptions,
 function heading(results: VideoResult[], options: SummaryOptions): string {
   if (options.dryRun) return '## DraftClip publish plan (dry run: nothing was sent)'
   if (!options.problem && results.some(r => UPLOADED.includes(r.status))) return '## Published to TikTok with DraftClip'
-  if (results.some(r => r.status === Status.Unconfirmed)) return '## DraftClip: nothing confirmed published by this run'
-  return '## DraftClip: nothing was published by this run'
+  if (results.some(r => r.status === Status.Unconfirmed)) return '## Nothing confirmed published to TikTok by this run'
+  return '## Nothing was published to TikTok by this run'
 }
 
 /** Taken by DraftClip in this run and not refused by TikTok. */
