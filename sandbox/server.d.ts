@@ -40,7 +40,7 @@ export interface SandboxOptions {
   dailyLimit?: number
   /** Status polls answered non-complete before the final one; default 2. */
   pollsToComplete?: number
-  /** Behaviour keyed by the uploaded file's name (basename of the multipart filename). */
+  /** Behaviour keyed by the uploaded file's name (basename of the multipart filename); '*' applies to every file (its own key overrides). */
   files?: Record<string, FileBehaviour>
   /** One consumed per request to /api/upload.php, in arrival order; null = normal. */
   uploadFaults?: (Fault | null)[]

@@ -309,7 +309,8 @@ export async function startSandbox(options = {}) {
     }
     uploads.push(record)
     takenByKey.set(key, (takenByKey.get(key) ?? 0) + 1)
-    const behaviour = { ...(files.get(video.filename) ?? {}) }
+    // '*' scripts every video; a file's own behaviour overrides it.
+    const behaviour = { ...(files.get('*') ?? {}), ...(files.get(video.filename) ?? {}) }
     videos.set(publishId, {
       key,
       polls: 0,
