@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { startSandbox, type Sandbox } from '../../sandbox/server.js'
@@ -84,6 +86,29 @@ describe('a run against a host whose certificate the runner does not trust', () 
     expect(run.stdout).toContain('NODE_EXTRA_CA_CERTS')
     expect(run.stdout).not.toContain('the connection broke')
     expect(run.stdout).not.toContain('attempt 2 of 4')
+  })
+
+  it('status requests too: a video the ledger follows is asked about once, and the run stops saying why', async () => {
+    sandbox = await startSandbox({ tls: certs.selfSigned })
+    const ws = workspace()
+    const video = writeMp4(path.join(ws, 'v/a.mp4'))
+    const hash = createHash('sha256').update(fs.readFileSync(video)).digest('hex')
+    // Published by an earlier run, its post id not known yet: this run asks DraftClip for it.
+    const entry = {
+      file: 'v/a.mp4',
+      status: 'PUBLISH_COMPLETE',
+      publish_id: 'v_pub_earlier',
+      post_id: null,
+      fail_reason: null,
+      updated_at: '2026-12-01T00:00:00.000Z'
+    }
+    fs.writeFileSync(path.join(ws, 'ledger.json'), JSON.stringify({ version: 1, videos: { [hash]: entry } }))
+    const run = await runInProcess(ws, { ...inputs(sandbox.url), ledger: 'ledger.json', 'wait-timeout': '30' })
+    expect(run.code).toBe(1)
+    expect(run.results[0]).toMatchObject({ status: 'SKIPPED', publish_id: 'v_pub_earlier' })
+    expect(sandbox.tlsClientErrors).toBe(1)
+    expect(run.stdout).toContain(`does not trust the TLS certificate of ${sandbox.url} (DEPTH_ZERO_SELF_SIGNED_CERT`)
+    expect(run.stdout).not.toContain('status request 2 failed')
   })
 
   it('on Node 24, as the runner runs it: refused without NODE_EXTRA_CA_CERTS, published with it', async () => {

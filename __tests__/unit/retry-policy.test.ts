@@ -489,3 +489,11 @@ describe('judgeUpload: a certificate the runner does not trust', () => {
     expect(reason).not.toContain('the connection broke')
   })
 })
+
+describe('judgeStatus: a certificate the runner does not trust', () => {
+  it('is not asked again: the wait ends, saying why', () => {
+    const verdict = judgeStatus({ ...noAnswer('SELF_SIGNED_CERT_IN_CHAIN', true), untrustedCertificate: true }, 'p')
+    expect(verdict.kind).toBe('untrusted')
+    expect((verdict as { reason: string }).reason).toContain('NODE_EXTRA_CA_CERTS')
+  })
+})

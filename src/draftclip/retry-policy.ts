@@ -138,10 +138,15 @@ export type StatusVerdict =
   /** The server answered that it does not know the publish id (400, 404). */
   | { kind: 'unknown'; reason: string }
   | { kind: 'unauthorized'; reason: string }
+  /** This runner does not trust the host's certificate: asking again cannot help. */
+  | { kind: 'untrusted'; reason: string }
 
-/** Status requests are GETs: anything but a readable status, an unknown id or a 401 is worth asking again. */
+/** Status requests are GETs: anything but a readable status, an unknown id, a 401 or a refused certificate is worth asking again. */
 export function judgeStatus(attempt: Attempt, publishId: string): StatusVerdict {
-  if (attempt.kind === 'no-answer') return { kind: 'transient', reason: `no answer (${attempt.code})`, retryAfter: undefined }
+  if (attempt.kind === 'no-answer') {
+    if (attempt.untrustedCertificate) return { kind: 'untrusted', reason: untrustedReason(attempt) }
+    return { kind: 'transient', reason: `no answer (${attempt.code})`, retryAfter: undefined }
+  }
   const said = serverError(attempt.json)
   const reason = `HTTP ${attempt.httpStatus}${said ? `: ${oneLine(said)}` : attempt.json === undefined ? ' (not JSON)' : ''}`
   if (attempt.httpStatus === 401) return { kind: 'unauthorized', reason }

@@ -371,6 +371,8 @@ export function waitEnded(r: VideoResult, outcome: WaitOutcome, waitSeconds: num
           reason: `DraftClip refused the API key while polling (${outcome.reason}). Check the secret passed as 'api-key'.`
         }
       }
+    case 'untrusted':
+      return { result: r, halt: { scope: 'everything', reason: `Nothing can reach DraftClip: ${outcome.reason}.` } }
     default:
       return { result: r }
   }
