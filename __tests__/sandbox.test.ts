@@ -5,6 +5,13 @@ import { createHash, randomBytes } from 'node:crypto'
 import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server.js'
 import { MultipartParser, MultipartError, getBoundary, parseContentDisposition } from '../sandbox/multipart.js'
 import { parseGithubOutput, actionInputDefaults } from '../sandbox/outputs.js'
+import { parseServeArgs } from '../sandbox/serve-options.js'
+import { spawn } from 'node:child_process'
+import * as fs from 'node:fs'
+import net from 'node:net'
+import * as path from 'node:path'
+import { ROOT, workspace, writeMp4 } from './support/action.js'
+import { runInProcess } from './support/in-process.js'
 
 const KEY = 'ttapi_sandbox_key'
 const AUTH = { authorization: `Bearer ${KEY}` }
@@ -889,3 +896,162 @@ describe('sandbox server', () => {
     error.mockRestore()
   })
 })
+
+// ---------- npm run sandbox: outcomes scripted from the command line ----------
+
+describe('serve.js options (npm run sandbox -- ...)', () => {
+  it('the defaults publish every video: no scripted outcome', () => {
+    expect(parseServeArgs([])).toEqual({
+      help: false,
+      port: 8787,
+      options: { pollsToComplete: 2, files: {}, uploadFaults: [] },
+      scripted: []
+    })
+  })
+
+  it('scripts a refusal with its fail_reason, the inbox, slow processing, a never-ending one and a 429', () => {
+    const { port, options, scripted } = parseServeArgs([
+      '--port=9000',
+      '--fail',
+      'a.mp4=duration_check_failed',
+      '--fail',
+      'plain.mp4',
+      '--inbox',
+      'b.mov',
+      '--slow',
+      'c.mp4=7',
+      '--slow',
+      'a.mp4',
+      '--never',
+      'd.avi',
+      '--rate-limit',
+      '2:3',
+      '--polls',
+      '0'
+    ])
+    expect(port).toBe(9000)
+    expect(options.pollsToComplete).toBe(0)
+    expect(options.files).toEqual({
+      'a.mp4': { final: 'FAILED', failReason: 'duration_check_failed', pollsToComplete: 60 },
+      'plain.mp4': { final: 'FAILED', failReason: 'file_format_check_failed' },
+      'b.mov': { final: 'SEND_TO_USER_INBOX' },
+      'c.mp4': { pollsToComplete: 7 },
+      'd.avi': { never: true }
+    })
+    const tooMany = {
+      type: 'respond',
+      status: 429,
+      body: '{"success":false,"error":"Too many requests: rate limit exceeded"}',
+      headers: { 'Retry-After': '3' }
+    }
+    expect(options.uploadFaults).toEqual([tooMany, tooMany])
+    expect(scripted).toContain('a.mp4 ends FAILED: duration_check_failed')
+    expect(scripted).toContain('the next 2 uploads answered 429 (Retry-After: 3)')
+  })
+
+  it("'*' scripts every video, and the daily cap comes from --daily-limit or SANDBOX_DAILY_LIMIT", () => {
+    expect(parseServeArgs(['--fail', '*=spam_risk_too_many_posts']).scripted).toEqual(['every video ends FAILED: spam_risk_too_many_posts'])
+    expect(parseServeArgs(['--daily-limit', '3']).options.dailyLimit).toBe(3)
+    expect(parseServeArgs([], { SANDBOX_DAILY_LIMIT: '2' }).options.dailyLimit).toBe(2)
+  })
+
+  it.each([
+    [['--port', '0'], "--port needs a whole number from 1 to 65535, got '0'"],
+    [['--fail'], '--fail needs a value'],
+    [
+      ['--fail', 'a.mp4=Not a reason'],
+      "--fail a.mp4=Not a reason: REASON is one of TikTok's fail_reason words (letters, digits, _), got 'Not a reason'"
+    ],
+    [['--inbox', 'videos/a.mp4'], "'videos/a.mp4': name the video as uploaded (its file name, like trailer.mp4), not a path"],
+    [['--rate-limit', 'x'], "--rate-limit N needs a whole number from 1 up, got 'x'"],
+    [['--sometimes'], "unknown argument '--sometimes'"]
+  ])('%j is refused: %s', (argv, message) => {
+    expect(() => parseServeArgs(argv)).toThrow(message)
+  })
+
+  it("a '*' behaviour applies to every upload; a file's own overrides it", async () => {
+    const s = await startSandbox({
+      pollsToComplete: 0,
+      files: { '*': { final: 'SEND_TO_USER_INBOX' }, 'own.mp4': { final: 'FAILED', failReason: 'internal' } }
+    })
+    try {
+      const statusOf = async (filename: string): Promise<unknown> => {
+        const { json } = await upload(s, { filename })
+        const id = (json as { data: { publish_id: string } }).data.publish_id
+        const answer = await request(s.url, `/api/video_status.php?publish_id=${id}`, { method: 'GET', headers: AUTH })
+        return (answer.json as { data: { status: string; fail_reason?: string } }).data
+      }
+      expect(await statusOf('any.mp4')).toMatchObject({ status: 'SEND_TO_USER_INBOX' })
+      expect(await statusOf('own.mp4')).toMatchObject({ status: 'FAILED', fail_reason: 'internal' })
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('end to end: the action run against `npm run sandbox -- --fail ... --inbox ... --rate-limit 1` reports each outcome', async () => {
+    const port = await freePort()
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(ROOT, 'sandbox/serve.js'),
+        '--port',
+        String(port),
+        '--fail',
+        'a.mp4=duration_check_failed',
+        '--inbox',
+        'b.mp4',
+        '--rate-limit',
+        '1:0'
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe']
+      }
+    )
+    let printed = ''
+    child.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()))
+    const ws = workspace()
+    try {
+      await until(() => printed.includes('listening on'))
+      expect(printed).toContain('scripted: a.mp4 ends FAILED: duration_check_failed')
+      expect(printed).toContain('scripted: b.mp4 ends SEND_TO_USER_INBOX')
+      for (const name of ['a.mp4', 'b.mp4', 'c.mp4']) writeMp4(path.join(ws, 'v', name), 4096 + name.charCodeAt(0))
+      const run = await runInProcess(ws, {
+        'api-key': KEY,
+        'base-url': `http://127.0.0.1:${port}`,
+        videos: 'v/*.mp4',
+        description: 'x',
+        'poll-interval': '0.05'
+      })
+      expect(run.results.map(r => [r.file, r.status, r.fail_reason])).toEqual([
+        ['v/a.mp4', 'FAILED', 'duration_check_failed'],
+        ['v/b.mp4', 'SEND_TO_USER_INBOX', null],
+        ['v/c.mp4', 'PUBLISH_COMPLETE', null]
+      ])
+      expect(run.stdout).toContain('DraftClip answered HTTP 429: Too many requests: rate limit exceeded')
+      expect(run.code).toBe(1)
+      await until(() => printed.includes('-> 429'))
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGINT')
+        await once(child, 'exit')
+      }
+      fs.rmSync(ws, { recursive: true, force: true })
+    }
+  })
+})
+
+async function freePort(): Promise<number> {
+  const server = net.createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as net.AddressInfo
+  await new Promise<void>(resolve => server.close(() => resolve()))
+  return port
+}
+
+async function until(done: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!done()) {
+    if (Date.now() > end) throw new Error('timed out waiting')
+    await new Promise(resolve => setTimeout(resolve, 20))
+  }
+}

@@ -2,39 +2,25 @@
 // Ctrl-C. Point the action at it (.env.example does) and run it from another
 // terminal with `npm run local-action`.
 //
-//   node sandbox/serve.js [--port N]     (default 8787, host 127.0.0.1)
-//   SANDBOX_DAILY_LIMIT=N                a 429 once N uploads were taken (a daily cap)
+//   node sandbox/serve.js [--port N] [outcomes]   (default 8787, host 127.0.0.1)
+//   npm run sandbox -- --fail trailer.mp4=duration_check_failed --rate-limit 1
+//
+// The options that script outcomes (a refusal, the inbox, slow processing, a
+// 429) are in serve-options.js; --help lists them.
 
 import net from 'node:net'
+import { DEFAULT_PORT, OPTIONS_HELP, parseServeArgs } from './serve-options.js'
 import { startSandbox } from './server.js'
 
 const HOST = '127.0.0.1'
-const DEFAULT_PORT = 8787
 const API_KEY = 'ttapi_sandbox_key'
-const USAGE = `Usage: node sandbox/serve.js [--port N]
+const USAGE = `Usage: node sandbox/serve.js [--port N] [options]   (npm run sandbox -- [options])
 
 Starts the DraftClip sandbox on http://${HOST}:N (default ${DEFAULT_PORT}) and keeps it
-running until Ctrl-C. It accepts the API key ${API_KEY}.`
+running until Ctrl-C. It accepts the API key ${API_KEY}. Every video is published
+(PUBLISH_COMPLETE) unless an option scripts another outcome.
 
-function parsePort(argv) {
-  let port = DEFAULT_PORT
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]
-    if (arg === '-h' || arg === '--help') {
-      console.log(USAGE)
-      process.exit(0)
-    }
-    let value
-    if (arg === '--port' || arg === '-p') value = argv[++i]
-    else if (arg.startsWith('--port=')) value = arg.slice('--port='.length)
-    else throw new Error(`unknown argument '${arg}'`)
-    if (!/^\d+$/.test(value ?? '') || Number(value) < 1 || Number(value) > 65535) {
-      throw new Error(`--port needs a number from 1 to 65535, got '${value ?? ''}'`)
-    }
-    port = Number(value)
-  }
-  return port
-}
+${OPTIONS_HELP}`
 
 /**
  * startSandbox() always listens on a free port; a byte-for-byte TCP relay on
@@ -95,19 +81,22 @@ function logActivity(sandbox) {
 }
 
 async function main() {
-  let port
+  let args
   try {
-    port = parsePort(process.argv.slice(2))
+    args = parseServeArgs(process.argv.slice(2), process.env)
   } catch (error) {
     console.error(`${error.message}\n\n${USAGE}`)
     return 2
   }
+  if (args.help) {
+    console.log(USAGE)
+    return 0
+  }
+  const { port } = args
 
   // Snappy for a demo: published on the 3rd status poll (PROCESSING_UPLOAD, PROCESSING, PUBLISH_COMPLETE).
   // `port` is passed in case startSandbox learns to take one; until then the relay provides it.
-  // SANDBOX_DAILY_LIMIT=N: a 429 once N uploads were taken, to watch a queue (max-uploads) drain over runs.
-  const dailyLimit = Number(process.env.SANDBOX_DAILY_LIMIT) > 0 ? Number(process.env.SANDBOX_DAILY_LIMIT) : undefined
-  const sandbox = await startSandbox({ apiKeys: [API_KEY], pollsToComplete: 2, host: HOST, port, dailyLimit })
+  const sandbox = await startSandbox({ ...args.options, apiKeys: [API_KEY], host: HOST, port })
   let front
   if (sandbox.port !== port) {
     try {
@@ -127,6 +116,7 @@ async function main() {
   console.log(`DraftClip sandbox listening on ${url}`)
   console.log(`  base-url: ${url}`)
   console.log(`  api-key:  ${API_KEY}`)
+  for (const line of args.scripted) console.log(`  scripted: ${line}`)
   console.log('Nothing is published anywhere: the sandbox only imitates DraftClip. Ctrl-C stops it.\n')
   const ticker = logActivity(sandbox)
 

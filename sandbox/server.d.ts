@@ -40,7 +40,7 @@ export interface SandboxOptions {
   dailyLimit?: number
   /** Status polls answered non-complete before the final one; default 2. */
   pollsToComplete?: number
-  /** Behaviour keyed by the uploaded file's name (basename of the multipart filename). */
+  /** Behaviour keyed by the uploaded file's name (basename of the multipart filename); '*' applies to every file (its own key overrides). */
   files?: Record<string, FileBehaviour>
   /** One consumed per request to /api/upload.php, in arrival order; null = normal. */
   uploadFaults?: (Fault | null)[]
@@ -48,6 +48,10 @@ export interface SandboxOptions {
   statusFaults?: (Fault | null)[]
   /** Default '127.0.0.1'; the port is always a free one. */
   host?: string
+  /** Compress every answer so, with a Content-Encoding header, whatever the client asked (default: none). */
+  contentEncoding?: 'gzip' | 'deflate' | 'br'
+  /** Serve HTTPS with this key and certificate (PEM); url then begins https://. */
+  tls?: { key: string; cert: string }
 }
 
 export interface RequestLog {
@@ -84,6 +88,8 @@ export interface Sandbox {
   requests: RequestLog[]
   /** Every upload the server took (would have published), in order. */
   uploads: UploadRecord[]
+  /** TLS handshakes that failed (with tls: a client that refused the certificate). */
+  readonly tlsClientErrors: number
   /** Closes the server and destroys every open socket, hanging ones too. */
   close(): Promise<void>
   revokeKey(key: string): void

@@ -4,6 +4,8 @@
 // arrives empty), and can inject network faults one request at a time.
 
 import http from 'node:http'
+import https from 'node:https'
+import zlib from 'node:zlib'
 import { createHash, randomBytes, randomInt } from 'node:crypto'
 import { MultipartParser, getBoundary } from './multipart.js'
 import { STATUSES } from './statuses.js'
@@ -58,6 +60,8 @@ function postId() {
 
 class RequestError extends Error {}
 
+const COMPRESS = { gzip: zlib.gzipSync, deflate: zlib.deflateSync, br: zlib.brotliCompressSync }
+
 /** @param {import('./server.js').SandboxOptions} [options] */
 export async function startSandbox(options = {}) {
   const host = options.host ?? '127.0.0.1'
@@ -82,7 +86,7 @@ export async function startSandbox(options = {}) {
   const timers = new Set()
   let closed = false
 
-  const server = http.createServer({ requestTimeout: 0 }, (req, res) => {
+  const onRequest = (req, res) => {
     handle(req, res).catch(err => {
       debug('handler error', err)
       if (!res.headersSent && !req.socket.destroyed) {
@@ -90,7 +94,13 @@ export async function startSandbox(options = {}) {
         res.end(phpJson({ error: 'Upload failed' }))
       }
     })
-  })
+  }
+  // HTTPS with the caller's key and certificate (a private CA, a self-signed one): what a runner may not trust.
+  const server = options.tls
+    ? https.createServer({ requestTimeout: 0, key: options.tls.key, cert: options.tls.cert }, onRequest)
+    : http.createServer({ requestTimeout: 0 }, onRequest)
+  let tlsClientErrors = 0
+  server.on('tlsClientError', () => tlsClientErrors++)
   server.timeout = 0
   server.on('connection', socket => {
     sockets.add(socket)
@@ -131,6 +141,13 @@ export async function startSandbox(options = {}) {
     if (closed || res.headersSent || req.socket.destroyed) return
     entry.status = status
     const text = typeof body === 'string' ? body : phpJson(body)
+    if (options.contentEncoding) {
+      // Compressed unasked, as PHP's zlib.output_compression or a proxy may do whatever Accept-Encoding says.
+      res.writeHead(status, { ...(headers ?? { 'Content-Type': 'application/json' }), 'Content-Encoding': options.contentEncoding })
+      res.end(COMPRESS[options.contentEncoding](Buffer.from(text)))
+      debug(entry.method, entry.path, '->', status, options.contentEncoding, text)
+      return
+    }
     res.writeHead(status, headers ?? { 'Content-Type': 'application/json' })
     res.end(text)
     debug(entry.method, entry.path, '->', status, text)
@@ -292,7 +309,8 @@ export async function startSandbox(options = {}) {
     }
     uploads.push(record)
     takenByKey.set(key, (takenByKey.get(key) ?? 0) + 1)
-    const behaviour = { ...(files.get(video.filename) ?? {}) }
+    // '*' scripts every video; a file's own behaviour overrides it.
+    const behaviour = { ...(files.get('*') ?? {}), ...(files.get(video.filename) ?? {}) }
     videos.set(publishId, {
       key,
       polls: 0,
@@ -424,10 +442,13 @@ export async function startSandbox(options = {}) {
   debug('listening on', `http://${urlHost}:${port}`)
 
   return {
-    url: `http://${urlHost}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${urlHost}:${port}`,
     port,
     requests,
     uploads,
+    get tlsClientErrors() {
+      return tlsClientErrors
+    },
     close() {
       if (closed) return Promise.resolve()
       closed = true

@@ -66,7 +66,7 @@ export async function run(env: Record<string, string | undefined> = process.env,
     finished = true
     const results = board?.results ?? []
     setOutputs(results, secrets)
-    annotate(results, secrets)
+    annotate(results, secrets, report.stopReason)
     try {
       await writeSummary(results, report, secrets)
     } catch (error) {
@@ -102,7 +102,8 @@ export async function run(env: Record<string, string | undefined> = process.env,
     }
     const videos = await findAndCheck(inputs, env, deps, log)
     if (videos.length === 0) return noVideos(inputs, log)
-    log.info(`${videos.length} video${videos.length === 1 ? '' : 's'} to publish: ${videos.map(v => v.file).join(', ')}`)
+    // Found, not "to publish": the ledger, twins and the calendar decide that, and each video's line says it.
+    log.info(`${videos.length} video${videos.length === 1 ? '' : 's'} found: ${videos.map(v => v.file).join(', ')}`)
 
     board = await prepareBoard(videos, inputs, secrets)
     if (inputs.dryRun) {

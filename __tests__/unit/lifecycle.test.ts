@@ -91,14 +91,17 @@ describe('stepFailure', () => {
     expect(stepFailure([], undefined)).toBeUndefined()
   })
 
-  it.each([Status.Failed, Status.UploadFailed, Status.Unconfirmed, Status.NotAttempted, Status.Uploading])(
-    'fails for %s and names the file',
-    status => {
-      expect(
-        stepFailure([result({ file: 'ok.mp4', status: 'PUBLISH_COMPLETE' }), result({ file: 'bad.mp4', status, error: 'why' })], undefined)
-      ).toBe(`1 of 2 videos did not publish\n  - bad.mp4: ${status} - why`)
-    }
-  )
+  it.each([
+    [Status.Failed, ''],
+    [Status.UploadFailed, ''],
+    [Status.Unconfirmed, ''],
+    [Status.NotAttempted, ' - why'],
+    [Status.Uploading, ' - why']
+  ])('fails for %s and names the file; the error only where no annotation on the file says it', (status, said) => {
+    expect(
+      stepFailure([result({ file: 'ok.mp4', status: 'PUBLISH_COMPLETE' }), result({ file: 'bad.mp4', status, error: 'why' })], undefined)
+    ).toBe(`1 of 2 videos did not publish\n  - bad.mp4: ${status}${said}`)
+  })
 
   it('lists every failing file, in order, with and without an error', () => {
     const results = [
@@ -108,12 +111,7 @@ describe('stepFailure', () => {
       result({ file: 'd.mp4', status: Status.NotAttempted })
     ]
     expect(stepFailure(results, undefined)).toBe(
-      [
-        '3 of 4 videos did not publish',
-        '  - a.mp4: FAILED - TikTok could not publish it: spam_risk',
-        '  - c.mp4: UNCONFIRMED - no answer',
-        '  - d.mp4: NOT_ATTEMPTED'
-      ].join('\n')
+      ['3 of 4 videos did not publish', '  - a.mp4: FAILED', '  - c.mp4: UNCONFIRMED', '  - d.mp4: NOT_ATTEMPTED'].join('\n')
     )
   })
 
@@ -127,8 +125,18 @@ describe('stepFailure', () => {
       result({ file: 'b.mp4', status: Status.NotAttempted, error: 'not attempted: key refused' })
     ]
     expect(stepFailure(results, 'DraftClip refused the API key')).toBe(
-      'DraftClip refused the API key\n  - a.mp4: UPLOAD_FAILED - HTTP 401\n  - b.mp4: NOT_ATTEMPTED - not attempted: key refused'
+      'DraftClip refused the API key\n  - a.mp4: UPLOAD_FAILED\n  - b.mp4: NOT_ATTEMPTED - not attempted: key refused'
     )
+  })
+
+  it('does not repeat the stop reason for each video it stopped', () => {
+    const stop =
+      "DraftClip refused the API key (DraftClip answered HTTP 401: Invalid or missing API key). Check the secret passed as 'api-key'."
+    const results = [
+      result({ file: 'a.mp4', status: Status.UploadFailed, error: 'DraftClip answered HTTP 401: Invalid or missing API key' }),
+      result({ file: 'b.mp4', status: Status.NotAttempted, error: `not attempted: ${stop}` })
+    ]
+    expect(stepFailure(results, stop)).toBe(`${stop}\n  - a.mp4: UPLOAD_FAILED\n  - b.mp4: NOT_ATTEMPTED`)
   })
 
   it('fails on a stop reason even when every video ended well', () => {
@@ -146,7 +154,7 @@ describe('stepFailure', () => {
     expect(stepFailure(results, undefined, true)).toBeUndefined()
     expect(stepFailure(results, 'cancelled', true)).toBe('cancelled')
     expect(stepFailure(results, undefined, false)).toBe(
-      '3 of 3 videos did not publish\n  - a.mp4: UNCONFIRMED - an earlier run...\n  - b.mp4: NOT_ATTEMPTED\n  - c.mp4: FAILED'
+      '3 of 3 videos did not publish\n  - a.mp4: UNCONFIRMED\n  - b.mp4: NOT_ATTEMPTED\n  - c.mp4: FAILED'
     )
   })
 })
@@ -300,7 +308,7 @@ describe('admitted', () => {
     const error = `an earlier run (2030-01-01T00:00:00.000Z) started uploading this video and never learned whether DraftClip took it, so it was not uploaded again. ${HINT}`
     expect(admitted(r, { kind: 'unconfirmed', entry: e }, REF)).toEqual({
       result: { ...r, status: 'UNCONFIRMED', error },
-      log: { level: 'warn', line: error }
+      log: { level: 'info', line: error }
     })
   })
 
@@ -417,7 +425,7 @@ describe('uploadEnded', () => {
         kind: 'record',
         entry: { file: 'videos/a.mp4', status: 'UNCONFIRMED', publish_id: 'p2', post_id: null, fail_reason: null }
       },
-      log: { level: 'warn', line: error }
+      log: { level: 'info', line: error }
     })
   })
 
@@ -430,7 +438,7 @@ describe('uploadEnded', () => {
         kind: 'record',
         entry: { file: 'videos/a.mp4', status: 'UNCONFIRMED', publish_id: null, post_id: null, fail_reason: null }
       },
-      log: { level: 'warn', line: error }
+      log: { level: 'info', line: error }
     })
   })
 
@@ -438,7 +446,7 @@ describe('uploadEnded', () => {
     expect(uploadEnded(r, { kind: 'rejected', reason: 'DraftClip answered HTTP 400: bad' }, REF)).toEqual({
       result: { ...r, status: 'UPLOAD_FAILED', error: 'DraftClip answered HTTP 400: bad' },
       ledger: { kind: 'forget' },
-      log: { level: 'warn', line: 'DraftClip answered HTTP 400: bad' }
+      log: { level: 'info', line: 'DraftClip answered HTTP 400: bad' }
     })
   })
 
@@ -446,7 +454,7 @@ describe('uploadEnded', () => {
     expect(uploadEnded(r, { kind: 'unauthorized', reason: 'DraftClip answered HTTP 401: Invalid API key' }, REF)).toEqual({
       result: { ...r, status: 'UPLOAD_FAILED', error: 'DraftClip answered HTTP 401: Invalid API key' },
       ledger: { kind: 'forget' },
-      log: { level: 'warn', line: 'DraftClip answered HTTP 401: Invalid API key' },
+      log: { level: 'info', line: 'DraftClip answered HTTP 401: Invalid API key' },
       halt: {
         scope: 'everything',
         reason:
@@ -515,7 +523,7 @@ describe('statusSeen', () => {
     const r = result({ status: Status.Unconfirmed, publish_id: 'p', error: 'DraftClip answered HTTP 500' })
     const step = statusSeen(r, seen({ status: 'FAILED', isComplete: true, failReason: 'spam_risk' }), false)
     expect(step.result).toMatchObject({ status: 'FAILED', fail_reason: 'spam_risk', error: 'TikTok could not publish it: spam_risk' })
-    expect(step.log).toEqual({ level: 'warn', line: 'TikTok could not publish it: spam_risk' })
+    expect(step.log).toEqual({ level: 'info', line: 'TikTok could not publish it: spam_risk' })
   })
 
   it('this run: FAILED says TikTok could not publish it, as a warning', () => {
@@ -524,7 +532,7 @@ describe('statusSeen', () => {
     expect(step).toEqual({
       result: { ...r, status: 'FAILED', fail_reason: 'spam_risk', error: 'TikTok could not publish it: spam_risk' },
       ledger: { kind: 'record', entry: { file: 'a.mp4', status: 'FAILED', publish_id: 'p', post_id: null, fail_reason: 'spam_risk' } },
-      log: { level: 'warn', line: 'TikTok could not publish it: spam_risk' }
+      log: { level: 'info', line: 'TikTok could not publish it: spam_risk' }
     })
   })
 
@@ -545,7 +553,7 @@ describe('statusSeen', () => {
         kind: 'record',
         entry: { file: 'a.mp4', status: 'FAILED', publish_id: 'p', post_id: null, fail_reason: 'duration_check_failed' }
       },
-      log: { level: 'warn', line: error }
+      log: { level: 'info', line: error }
     })
   })
 
@@ -611,7 +619,7 @@ describe('waitEnded', () => {
     const u = result({ status: Status.Unconfirmed, publish_id: 'p', error: 'an earlier run...' })
     expect(waitEnded(u, { kind: 'unknown', reason: 'HTTP 400: Unknown publish_id' }, 30)).toEqual({
       result: { ...u, error: "an earlier run... DraftClip's status endpoint does not know publish ID p (HTTP 400: Unknown publish_id)." },
-      log: { level: 'warn', line: 'DraftClip does not know publish ID p (HTTP 400: Unknown publish_id); it stays UNCONFIRMED' }
+      log: { level: 'info', line: 'DraftClip does not know publish ID p (HTTP 400: Unknown publish_id); it stays UNCONFIRMED' }
     })
     expect(waitEnded({ ...u, error: null }, { kind: 'unknown', reason: 'HTTP 404' }, 30).result.error).toBe(
       "DraftClip's status endpoint does not know publish ID p (HTTP 404)."

@@ -133,7 +133,7 @@ describe('summaryMarkdown: a publishing run', () => {
       '| ✅ | a.mp4 | 10.0 MB | PUBLISH_COMPLETE | p_a | [7123456789012345678](https://www.tiktok.com/@/video/7123456789012345678) |  |'
     )
     expect(cells(rows(md)[2])).toEqual(['❌', 'c.mp4', '5.0 MB', 'FAILED', 'p_c', '', 'duration_check_failed'])
-    expect(cells(rows(md)[3])).toEqual(['⚠️', 'd.mp4', '0.50 MB', Status.Unconfirmed, '', '', 'no answer'])
+    expect(cells(rows(md)[3])).toEqual(['⚠️', 'd.mp4', '512.0 KB', Status.Unconfirmed, '', '', 'no answer'])
   })
 
   it.each([
@@ -232,7 +232,9 @@ describe('summaryMarkdown: dry run', () => {
 
 describe('summaryMarkdown: no videos', () => {
   it('says so under the heading, without a table', () => {
-    expect(summaryMarkdown([], { dryRun: false })).toBe('## Published to TikTok with DraftClip\n\nNo videos matched the patterns.\n')
+    expect(summaryMarkdown([], { dryRun: false })).toBe(
+      '## Nothing was published to TikTok by this run\n\nNo videos matched the patterns.\n'
+    )
     expect(summaryMarkdown([], { dryRun: true })).toBe(
       '## DraftClip publish plan (dry run: nothing was sent)\n\nNo videos matched the patterns.\n'
     )
@@ -244,10 +246,9 @@ describe('summaryMarkdown: a problem before any video', () => {
     const md = summaryMarkdown([], { dryRun: false, problem: "2 inputs are invalid:\n  - Input 'wait' must be true or false | x" })
     expect(md).toBe(
       [
-        '## Published to TikTok with DraftClip',
+        '## Nothing was published to TikTok by this run',
         '',
         '> [!CAUTION]',
-        '> Nothing was published:',
         '> 2 inputs are invalid:',
         ">   - Input 'wait' must be true or false \\| x",
         '',
@@ -285,7 +286,7 @@ describe('summaryMarkdown: size', () => {
     expect(md).toContain(
       `\n*${left} more videos are not shown: GitHub drops a job summary over 1 MiB. The \`results\` output lists every video.*\n`
     )
-    expect(md).toContain('\n**1000 videos, 10000.0 MB:** 1000 DRY_RUN\n')
+    expect(md).toContain('\n**1000 videos, 9.8 GB:** 1000 DRY_RUN\n')
   })
 
   it('always keeps the table header; says "1 more video is" for one left out', () => {
@@ -423,5 +424,36 @@ describe('summaryMarkdown: what the calendar calls published now', () => {
       dryRun: true
     })
     expect(dry).toContain('- **Would publish now:** a.mp4\n')
+  })
+})
+
+describe('summaryMarkdown: the title says what this run did, once', () => {
+  const skipped = result({ file: 'a.mp4', status: Status.Skipped, publish_id: 'p_old' })
+  it.each([
+    ['every video skipped by the ledger', [skipped], '## Nothing was published to TikTok by this run'],
+    [
+      'one published, one skipped',
+      [skipped, result({ file: 'b.mp4', status: 'PUBLISH_COMPLETE', publish_id: 'p' })],
+      '## Published to TikTok with DraftClip'
+    ],
+    ['in the inbox', [result({ status: 'SEND_TO_USER_INBOX', publish_id: 'p' })], '## Published to TikTok with DraftClip'],
+    ['refused by TikTok', [result({ status: 'FAILED', publish_id: 'p' })], '## Nothing was published to TikTok by this run'],
+    ['perhaps taken', [result({ status: Status.Unconfirmed })], '## Nothing confirmed published to TikTok by this run'],
+    ['all scheduled', [result({ status: Status.Scheduled })], '## Nothing was published to TikTok by this run']
+  ])('%s', (_label, results, title) => {
+    const md = summaryMarkdown(results, { dryRun: false })
+    expect(md.split('\n')[0]).toBe(title)
+  })
+
+  it('the reason the run stopped is said once, below the table, not in every row', () => {
+    const stop = "DraftClip refused the API key (DraftClip answered HTTP 401: nope). Check the secret passed as 'api-key'."
+    const md = summaryMarkdown(
+      [
+        result({ file: 'a.mp4', status: Status.UploadFailed, error: 'DraftClip answered HTTP 401: nope' }),
+        result({ file: 'b.mp4', status: Status.NotAttempted, error: `not attempted: ${stop}` })
+      ],
+      { dryRun: false, stopReason: stop }
+    )
+    expect(md.split('HTTP 401: nope')).toHaveLength(2)
   })
 })

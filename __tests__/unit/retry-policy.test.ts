@@ -472,3 +472,28 @@ describe('judgeStatus: Retry-After, unknown ids and other videos', () => {
     })
   })
 })
+
+describe('judgeUpload: a certificate the runner does not trust', () => {
+  it.each([
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'CERT_HAS_EXPIRED',
+    'ERR_TLS_CERT_ALTNAME_INVALID'
+  ])('%s is permanent: never retried, and says how to trust a private CA', code => {
+    const verdict = judgeUpload({ ...noAnswer(code, false), untrustedCertificate: true })
+    expect(verdict.kind).toBe('untrusted')
+    const { reason } = verdict as { reason: string }
+    expect(reason).toContain(`this runner does not trust the TLS certificate of ${ORIGIN} (${code}: ${code} happened)`)
+    expect(reason).toContain('NODE_EXTRA_CA_CERTS')
+    expect(reason).not.toContain('the connection broke')
+  })
+})
+
+describe('judgeStatus: a certificate the runner does not trust', () => {
+  it('is not asked again: the wait ends, saying why', () => {
+    const verdict = judgeStatus({ ...noAnswer('SELF_SIGNED_CERT_IN_CHAIN', true), untrustedCertificate: true }, 'p')
+    expect(verdict.kind).toBe('untrusted')
+    expect((verdict as { reason: string }).reason).toContain('NODE_EXTRA_CA_CERTS')
+  })
+})

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeEach, afterEach } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { MAX_VIDEO_BYTES, megabytes } from '../../src/sizes.js'
+import { MAX_VIDEO_BYTES, formatSize } from '../../src/sizes.js'
 import { checkVideos, fileProblems, VideoCheckError, type RunInfo, type Video, type VideoSettings } from '../../src/videos/check.js'
 import { findVideoPaths } from '../../src/videos/find.js'
 
@@ -95,16 +95,24 @@ describe('fileProblems', () => {
   })
 })
 
-describe('megabytes', () => {
+describe('formatSize: sizes a person reads, never 0.00 MB', () => {
   it.each([
-    [0, '0.00 MB'],
-    [512 * 1024, '0.50 MB'],
-    [1024 * 1024 - 1, '1.00 MB'],
+    [0, '0 bytes'],
+    [1, '1 byte'],
+    [1023, '1023 bytes'],
+    [1023.6, '1.0 KB'],
+    [1024, '1.0 KB'],
+    [3_174, '3.1 KB'],
+    [512 * 1024, '512.0 KB'],
+    [1024 * 1024 - 1, '1.0 MB'],
     [1024 * 1024, '1.0 MB'],
     [1.25 * 1024 * 1024, '1.3 MB'],
-    [524_288_000, '500.0 MB']
+    [48.2 * 1024 * 1024, '48.2 MB'],
+    [524_288_000, '500.0 MB'],
+    [1024 ** 3 - 1, '1.0 GB'],
+    [4 * 1024 ** 3, '4.0 GB']
   ])('%d -> %s', (bytes, text) => {
-    expect(megabytes(bytes)).toBe(text)
+    expect(formatSize(bytes)).toBe(text)
   })
 })
 

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream'
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
 import { endpoint, parseBody } from './answers.js'
+import { readBody } from './body.js'
 import { multipartFrame, type MultipartFile } from './multipart.js'
 
 /**
@@ -49,6 +50,8 @@ export interface NoAnswer {
   stalled: boolean
   /** Where the request went (origin), so a message can say where it could not connect. */
   origin: string
+  /** The TLS handshake failed because this runner does not trust the host's certificate: no request left. */
+  untrustedCertificate?: boolean
 }
 
 export type Attempt = Answer | NoAnswer
@@ -149,13 +152,9 @@ export class DraftClipClient implements DraftClip {
 }
 
 async function readAnswer(response: Dispatcher.ResponseData): Promise<Omit<Answer, 'bodySent'>> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of response.body as AsyncIterable<Buffer>) {
-    if (size < MAX_ANSWER_BYTES) chunks.push(chunk.subarray(0, MAX_ANSWER_BYTES - size))
-    size += chunk.length
-  }
-  const text = Buffer.concat(chunks).toString('utf8')
+  const body = await readBody(response.body as AsyncIterable<Buffer>, response.headers['content-encoding'], MAX_ANSWER_BYTES)
+  // Not JSON, and said so: the message shows why instead of compressed bytes.
+  const text = body.undecodable ? `(an answer encoded as ${body.encoding} that could not be decoded)` : body.text
   const retryAfter = response.headers['retry-after']
   return {
     kind: 'answer',
@@ -166,9 +165,34 @@ async function readAnswer(response: Dispatcher.ResponseData): Promise<Omit<Answe
   }
 }
 
+/**
+ * OpenSSL's verdicts on a certificate chain, as Node reports them (and Node's own for a
+ * name the certificate does not cover): the runner refused the host's certificate.
+ */
+const CERTIFICATE_REFUSED = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_CHAIN_TOO_LONG',
+  'INVALID_CA',
+  'INVALID_PURPOSE',
+  'HOSTNAME_MISMATCH',
+  'ERR_TLS_CERT_ALTNAME_INVALID'
+])
+
 function noAnswer(error: unknown, bodySent: boolean, stalled: boolean, url: URL): NoAnswer {
   const err = error as { code?: string; message?: string; cause?: { code?: string; message?: string } }
   const code = err.cause?.code ?? err.code ?? 'UNKNOWN'
   const message = stalled ? 'the upload stalled: no bytes moved' : (err.cause?.message ?? err.message ?? String(error))
-  return { kind: 'no-answer', code: stalled ? 'STALLED' : code, message, bodySent, stalled, origin: url.origin }
+  const answer: NoAnswer = { kind: 'no-answer', code: stalled ? 'STALLED' : code, message, bodySent, stalled, origin: url.origin }
+  if (!stalled && CERTIFICATE_REFUSED.has(code)) answer.untrustedCertificate = true
+  return answer
 }

@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js'
+import { whenAborted, type Clock } from './clock.js'
 
 interface Turn {
   deadline: number
@@ -33,14 +33,17 @@ export class PollBudget {
       const turn: Turn = { deadline, granted: resolve, done: false, giveUp }
       this.queue.push(turn)
       const stop = (): void => {
+        giveUp.abort()
         if (turn.done) return
         turn.done = true
         resolve(false)
       }
-      signal?.addEventListener('abort', stop, { once: true })
+      // Forgotten once the turn ends, whichever way: a listener left per poll would pile up on the run's signal.
+      const forget = signal ? whenAborted(signal, stop) : undefined
       void this.clock
-        .sleep(Math.max(0, deadline - this.clock.now()), AbortSignal.any([giveUp.signal, ...(signal ? [signal] : [])]))
+        .sleep(Math.max(0, deadline - this.clock.now()), giveUp.signal)
         .then(stop)
+        .finally(forget)
       void this.pump()
     })
   }

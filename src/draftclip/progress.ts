@@ -1,4 +1,4 @@
-import { megabytes } from '../sizes.js'
+import { formatSize } from '../sizes.js'
 
 /** Uploads smaller than this finish too fast for progress lines to help. */
 export const PROGRESS_MIN_BYTES = 50 * 1024 * 1024
@@ -23,7 +23,7 @@ export function progressLine(total: number, start: ProgressMark, sent: number, n
   const percent = Math.floor((sent / total) * 100)
   const seconds = Math.max((now - start.at) / 1000, 0.001)
   const rate = (sent - start.bytes) / seconds
-  return `${percent}% (${megabytes(sent)} of ${megabytes(total)}) at ${megabytes(rate)}/s`
+  return `${percent}% (${formatSize(sent)} of ${formatSize(total)}) at ${formatSize(rate)}/s`
 }
 
 /** Tracks one upload and returns a line when one is due. */

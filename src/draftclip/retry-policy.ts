@@ -17,6 +17,8 @@ export type UploadVerdict =
   | { kind: 'unconfirmed'; reason: string; publishId?: string }
   /** The key was refused: every further request would be too. */
   | { kind: 'unauthorized'; reason: string }
+  /** This runner does not trust the host's certificate: nothing was sent, and every further request would fail the same way. */
+  | { kind: 'untrusted'; reason: string }
 
 /** Timings of the transport and the retries; tests shorten them. */
 export interface Timings {
@@ -55,6 +57,8 @@ const LOCAL_FAILURES = new Set(['UND_ERR_INVALID_ARG', 'ENOENT', 'EACCES', 'EISD
 
 export function judgeUpload(attempt: Attempt): UploadVerdict {
   if (attempt.kind === 'no-answer') {
+    // The handshake came before any byte of the request: certainly not taken, and permanent until the runner trusts the CA.
+    if (attempt.untrustedCertificate) return { kind: 'untrusted', reason: untrustedReason(attempt) }
     // Whatever the error, once the whole body left, the server may have it.
     if (attempt.bodySent) {
       return { kind: 'unconfirmed', reason: `the whole video was sent but no answer came (${attempt.code}: ${attempt.message})` }
@@ -118,6 +122,15 @@ export function judgeUpload(attempt: Attempt): UploadVerdict {
   return { kind: 'unconfirmed', reason }
 }
 
+/** What to say when the runner refused the host's certificate, and how to let it trust a private CA. */
+export function untrustedReason(attempt: { origin: string; code: string; message: string }): string {
+  return (
+    `this runner does not trust the TLS certificate of ${attempt.origin} (${attempt.code}: ${attempt.message}), so nothing was sent. ` +
+    'If a proxy inspects HTTPS on this runner, or the host uses a private CA, give Node that CA: set NODE_EXTRA_CA_CERTS ' +
+    "to the path of its PEM file in the job's env. Check the base-url's host name too"
+  )
+}
+
 export type StatusVerdict =
   | { kind: 'status'; status: VideoStatus }
   /** Worth asking again; `retryAfter` when the server said when. */
@@ -125,10 +138,15 @@ export type StatusVerdict =
   /** The server answered that it does not know the publish id (400, 404). */
   | { kind: 'unknown'; reason: string }
   | { kind: 'unauthorized'; reason: string }
+  /** This runner does not trust the host's certificate: asking again cannot help. */
+  | { kind: 'untrusted'; reason: string }
 
-/** Status requests are GETs: anything but a readable status, an unknown id or a 401 is worth asking again. */
+/** Status requests are GETs: anything but a readable status, an unknown id, a 401 or a refused certificate is worth asking again. */
 export function judgeStatus(attempt: Attempt, publishId: string): StatusVerdict {
-  if (attempt.kind === 'no-answer') return { kind: 'transient', reason: `no answer (${attempt.code})`, retryAfter: undefined }
+  if (attempt.kind === 'no-answer') {
+    if (attempt.untrustedCertificate) return { kind: 'untrusted', reason: untrustedReason(attempt) }
+    return { kind: 'transient', reason: `no answer (${attempt.code})`, retryAfter: undefined }
+  }
   const said = serverError(attempt.json)
   const reason = `HTTP ${attempt.httpStatus}${said ? `: ${oneLine(said)}` : attempt.json === undefined ? ' (not JSON)' : ''}`
   if (attempt.httpStatus === 401) return { kind: 'unauthorized', reason }

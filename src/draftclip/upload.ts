@@ -8,6 +8,8 @@ export type UploadOutcome =
   | { kind: 'rejected'; reason: string }
   | { kind: 'unconfirmed'; reason: string; publishId?: string }
   | { kind: 'unauthorized'; reason: string }
+  /** The runner does not trust the host's certificate: nothing was sent, and no request can be. */
+  | { kind: 'untrusted'; reason: string }
   /** 429 after every retry: the account's quota is spent, the rest of the batch would be refused too. */
   | { kind: 'rate-limited'; reason: string }
   /** Uploads were stopped (another video's 401 or 429, or a cancelled job) before this video's next attempt. */

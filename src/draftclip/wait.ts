@@ -35,6 +35,8 @@ export type WaitOutcome =
   /** The deadline came first: `status` is the last one seen, if any. */
   | { kind: 'timeout'; status: VideoStatus | undefined; lastProblem: string | undefined }
   | { kind: 'unauthorized'; reason: string; status: VideoStatus | undefined }
+  /** The runner does not trust the host's certificate: no status request can reach DraftClip. */
+  | { kind: 'untrusted'; reason: string; status: VideoStatus | undefined }
   | { kind: 'stopped'; reason: string; status: VideoStatus | undefined }
 
 /**
@@ -62,6 +64,7 @@ export async function waitForVideo(publishId: string, ctx: WaitContext): Promise
     if (ctx.stopped()) return stopped(ctx, last)
     const verdict = judgeStatus(attempt, publishId)
     if (verdict.kind === 'unauthorized') return { kind: 'unauthorized', reason: verdict.reason, status: last }
+    if (verdict.kind === 'untrusted') return { kind: 'untrusted', reason: verdict.reason, status: last }
     if (verdict.kind === 'unknown' && ctx.untilKnown) return { kind: 'unknown', reason: verdict.reason }
     if (verdict.kind !== 'status') {
       lastProblem = verdict.reason

@@ -1,10 +1,10 @@
 import * as core from '@actions/core'
 import { postUrl } from '../draftclip/answers.js'
 import { nextPublishAt } from '../publish/calendar.js'
-import { Status, type VideoResult } from '../publish/lifecycle.js'
+import { ANNOTATED, saidByStop, Status, type VideoResult } from '../publish/lifecycle.js'
 import { scrub, scrubStrings } from '../secrets.js'
 import { safeLine } from './log.js'
-import { megabytes } from '../sizes.js'
+import { formatSize } from '../sizes.js'
 
 /** Every output of action.yml, named once. */
 export const Output = {
@@ -73,15 +73,17 @@ export interface SummaryOptions {
 /** The job summary as Markdown: a heading, one row a video with a status mark, and the totals. */
 export function summaryMarkdown(results: VideoResult[], options: SummaryOptions, limit = SUMMARY_LIMIT_BYTES): string {
   const lines: string[] = []
-  lines.push(options.dryRun ? '## DraftClip publish plan (dry run: nothing was sent)' : '## Published to TikTok with DraftClip', '')
+  lines.push(heading(results, options), '')
   if (options.problem) {
-    lines.push('> [!CAUTION]', '> Nothing was published:', ...options.problem.split(/\r?\n/).map(l => `> ${cell(l)}`), '')
+    // The heading of a real run already says nothing was published.
+    const intro = options.dryRun ? ['> Nothing was published:'] : []
+    lines.push('> [!CAUTION]', ...intro, ...options.problem.split(/\r?\n/).map(l => `> ${cell(l)}`), '')
   }
   if (results.length === 0) {
     if (!options.problem) lines.push('No videos matched the patterns.')
     return lines.join('\n') + '\n'
   }
-  const rows = options.dryRun ? planRows(results) : resultRows(results)
+  const rows = options.dryRun ? planRows(results) : resultRows(results, options.stopReason)
   const calendar = calendarLines(results)
   let size = Buffer.byteLength(lines.join('\n')) + 4096
   let shown = 0
@@ -105,7 +107,7 @@ export function summaryMarkdown(results: VideoResult[], options: SummaryOptions,
   const total = results.reduce((sum, r) => sum + r.size, 0)
   lines.push(
     '',
-    `**${results.length} video${results.length === 1 ? '' : 's'}, ${megabytes(total)}:** ` +
+    `**${results.length} video${results.length === 1 ? '' : 's'}, ${formatSize(total)}:** ` +
       [...counts].map(([status, n]) => `${n} ${status}`).join(', ')
   )
   for (const note of [options.stopReason, ...(options.notes ?? [])]) if (note) lines.push('', `> [!WARNING]\n> ${cell(note)}`)
@@ -120,6 +122,17 @@ export function summaryMarkdown(results: VideoResult[], options: SummaryOptions,
   }
   return lines.join('\n') + '\n'
 }
+
+/** A title that is true of the run: "Published" only when this run published something. */
+function heading(results: VideoResult[], options: SummaryOptions): string {
+  if (options.dryRun) return '## DraftClip publish plan (dry run: nothing was sent)'
+  if (!options.problem && results.some(r => UPLOADED.includes(r.status))) return '## Published to TikTok with DraftClip'
+  if (results.some(r => r.status === Status.Unconfirmed)) return '## Nothing confirmed published to TikTok by this run'
+  return '## Nothing was published to TikTok by this run'
+}
+
+/** Taken by DraftClip in this run and not refused by TikTok. */
+const UPLOADED: readonly string[] = [Status.ProcessingUpload, Status.Processing, Status.PublishComplete, Status.SentToInbox]
 
 /** The content calendar, when there is one: what was published now, what is queued, what is scheduled when (UTC). */
 function calendarLines(results: VideoResult[]): { lines: string[]; bytes: number } {
@@ -165,19 +178,20 @@ function planRows(results: VideoResult[]): string[] {
             ? `wait: scheduled for ${utc(r.publish_at)}`
             : cell(r.error ?? r.status)
     rows.push(
-      `| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${megabytes(r.size)} | ${cell(r.privacy_level)} | ${cell(r.description)} | ${plan} |`
+      `| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${formatSize(r.size)} | ${cell(r.privacy_level)} | ${cell(r.description)} | ${plan} |`
     )
   }
   return rows
 }
 
-function resultRows(results: VideoResult[]): string[] {
+function resultRows(results: VideoResult[], stopReason: string | undefined): string[] {
   const rows = ['| | File | Size | Status | Publish ID | Post | Error |', '|---|---|---|---|---|---|---|']
   for (const r of results) {
     const post = r.post_id ? `[${cell(r.post_id)}](${postUrl(r.post_id)})` : ''
-    const error = r.error ?? (r.fail_reason ? r.fail_reason : '')
+    // The stop reason is said once, below the table.
+    const error = saidByStop(r.error, stopReason) ? 'why the run stopped: see below' : (r.error ?? (r.fail_reason ? r.fail_reason : ''))
     rows.push(
-      `| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${megabytes(r.size)} | ${cell(r.status)} | ${cell(r.publish_id ?? '')} | ${post} | ${cell(error)} |`
+      `| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${formatSize(r.size)} | ${cell(r.status)} | ${cell(r.publish_id ?? '')} | ${post} | ${cell(error)} |`
     )
   }
   return rows
@@ -193,10 +207,10 @@ export async function writeSummary(results: VideoResult[], options: SummaryOptio
   await core.summary.addRaw(scrub(markdown, secrets)).write()
 }
 
-/** Failures as annotations on the files, so they show on the run's page. */
-export function annotate(results: VideoResult[], secrets: string[]): void {
+/** Failures as annotations on the files, so they show on the run's page; one the stop reason already gives is not said again. */
+export function annotate(results: VideoResult[], secrets: string[], stopReason?: string): void {
   for (const r of results) {
-    if (r.status === Status.Unconfirmed || r.status === Status.Failed || r.status === Status.UploadFailed) {
+    if (ANNOTATED.includes(r.status) && !saidByStop(r.error, stopReason)) {
       core.error(safeLine(scrub(`${r.file}: ${r.status}: ${r.error ?? r.fail_reason ?? ''}`, secrets)), {
         file: r.file,
         title: `DraftClip: ${r.status}`

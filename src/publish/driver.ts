@@ -4,7 +4,7 @@ import type { PollBudget } from '../draftclip/poll-budget.js'
 import type { Timings } from '../draftclip/retry-policy.js'
 import { uploadVideo } from '../draftclip/upload.js'
 import { waitForVideo, type WaitOutcome } from '../draftclip/wait.js'
-import { megabytes } from '../sizes.js'
+import { formatSize } from '../sizes.js'
 import { ReadBuffers, readChunks } from '../videos/read.js'
 import type { Video } from '../videos/check.js'
 import type { Ledger } from './ledger.js'
@@ -163,10 +163,15 @@ export function planAll(
   logFor: (video: Video) => VideoLog
 ): void {
   board.admissions(settings.wait, now, settings.maxUploads).forEach((admission, i) => {
-    const step = planned(board.results[i], admission, board.ref(i))
+    let step = planned(board.results[i], admission, board.ref(i))
+    // A twin ends as the run ends it: by the planned result of the video it copies (always an earlier one).
+    if (admission.kind === 'twin') {
+      const held = twinDone(step.result, board.results[board.twins[i]!]).result
+      step = { result: held, log: held.status === Status.Skipped ? step.log : { level: 'info', line: `would not upload: ${held.error}` } }
+    }
     board.results[i] = step.result
     const r = step.result
-    logFor(board.videos[i]).info(`${step.log!.line}, ${megabytes(r.size)}, ${r.privacy_level}, caption: ${JSON.stringify(r.description)}`)
+    logFor(board.videos[i]).info(`${step.log!.line}, ${formatSize(r.size)}, ${r.privacy_level}, caption: ${JSON.stringify(r.description)}`)
   })
 }
 
@@ -238,7 +243,7 @@ async function publishOne(
     const halt = board.uploadsHalt(deps.signal)
     if (halt) return board.apply(i, notAttempted(board.results[i], halt.reason, queue && halt.quota === true))
     const video = board.videos[i]
-    log.info(`uploading (${megabytes(video.size)}, ${video.privacyLevel}${video.sidecar ? `, settings from ${video.sidecar}` : ''})`)
+    log.info(`uploading (${formatSize(video.size)}, ${video.privacyLevel}${video.sidecar ? `, settings from ${video.sidecar}` : ''})`)
     await board.apply(i, uploadStarting(board.results[i]))
     // This upload's read buffers, from the pool; back to it once the answer came (no byte of them is left to send).
     const ring = ReadBuffers.take()

@@ -190,7 +190,7 @@ export function admitted(r: VideoResult, admission: Admission, ref: LedgerRef | 
       }
     case 'unconfirmed': {
       const error = `an earlier run (${admission.entry.updated_at}) started uploading this video and never learned whether DraftClip took it, so it was not uploaded again.${hintFor(ref)}`
-      return { result: { ...r, status: Status.Unconfirmed, error }, log: { level: 'warn', line: error } }
+      return { result: { ...r, status: Status.Unconfirmed, error }, log: { level: 'info', line: error } }
     }
   }
 }
@@ -252,7 +252,7 @@ export function uploadEnded(r: VideoResult, outcome: UploadOutcome, ref: LedgerR
         `${outcome.reason}. DraftClip may have published it, so it was not sent again. ` +
         `Check the TikTok account (and DraftClip's dashboard) before publishing it again.${hintFor(ref)}`
       const result = { ...r, status: Status.Unconfirmed, publish_id: outcome.publishId ?? null, error }
-      return { result, ledger: { kind: 'record', entry: ledgerEntry(result) }, log: { level: 'warn', line: error } }
+      return { result, ledger: { kind: 'record', entry: ledgerEntry(result) }, log: { level: 'info', line: error } }
     }
     case 'stopped':
       // Every attempt so far was certainly refused: nothing stands in the way of a later run.
@@ -260,12 +260,15 @@ export function uploadEnded(r: VideoResult, outcome: UploadOutcome, ref: LedgerR
     default: {
       const result = { ...r, status: Status.UploadFailed, error: outcome.reason }
       // DraftClip certainly did not take it: a later run may try again.
-      const step: Step = { result, ledger: { kind: 'forget' }, log: { level: 'warn', line: outcome.reason } }
+      const step: Step = { result, ledger: { kind: 'forget' }, log: { level: 'info', line: outcome.reason } }
       if (outcome.kind === 'unauthorized') {
         step.halt = {
           scope: 'everything',
           reason: `DraftClip refused the API key (${outcome.reason}). Check the secret passed as 'api-key': it must be a current key from your DraftClip dashboard.`
         }
+      } else if (outcome.kind === 'untrusted') {
+        // Every request to this host fails the same way: polls too.
+        step.halt = { scope: 'everything', reason: `Nothing can reach DraftClip: ${outcome.reason}.` }
       } else if (outcome.kind === 'rate-limited') {
         step.halt = { scope: 'uploads', quota: true, reason: quotaReason(outcome.reason) }
         // Certainly not taken: in a queue it simply waits for a later run.
@@ -314,7 +317,7 @@ export function statusSeen(r: VideoResult, status: VideoStatus, earlier: boolean
   if (confirmed) step.log = { level: 'info', line: `DraftClip confirmed publish ID ${r.publish_id}: ${status.status}` }
   if (status.status === Status.Failed) {
     step.result = { ...step.result, error: step.result.error ?? `TikTok could not publish it: ${status.failReason ?? 'no reason given'}` }
-    step.log = { level: 'warn', line: step.result.error! }
+    step.log = { level: 'info', line: step.result.error! }
   }
   if (!earlier && status.status === Status.Failed && status.failReason === DAILY_CAP_REASON) {
     // The account's daily cap: the next uploads would be refused too. The ledger keeps FAILED, so a later run publishes it again.
@@ -358,7 +361,7 @@ export function waitEnded(r: VideoResult, outcome: WaitOutcome, waitSeconds: num
           ...r,
           error: `${r.error ?? ''} DraftClip's status endpoint does not know publish ID ${r.publish_id} (${outcome.reason}).`.trim()
         },
-        log: { level: 'warn', line: `DraftClip does not know publish ID ${r.publish_id} (${outcome.reason}); it stays UNCONFIRMED` }
+        log: { level: 'info', line: `DraftClip does not know publish ID ${r.publish_id} (${outcome.reason}); it stays UNCONFIRMED` }
       }
     case 'unauthorized':
       return {
@@ -368,6 +371,8 @@ export function waitEnded(r: VideoResult, outcome: WaitOutcome, waitSeconds: num
           reason: `DraftClip refused the API key while polling (${outcome.reason}). Check the secret passed as 'api-key'.`
         }
       }
+    case 'untrusted':
+      return { result: r, halt: { scope: 'everything', reason: `Nothing can reach DraftClip: ${outcome.reason}.` } }
     default:
       return { result: r }
   }
@@ -403,12 +408,27 @@ function ledgerEntry(r: VideoResult, status: string = r.status): Omit<LedgerEntr
 /** The statuses after which the step fails. */
 const FAILING: readonly string[] = [Status.NotAttempted, Status.UploadFailed, Status.Unconfirmed, Status.Failed, Status.Uploading]
 
+/**
+ * The statuses whose error is reported as an annotation on the video's file
+ * (report.ts). Said once: the video's log keeps it as a plain line, and the
+ * step's failure names the file and status only.
+ */
+export const ANNOTATED: readonly string[] = [Status.Unconfirmed, Status.Failed, Status.UploadFailed]
+
+/** Whether a video's error only repeats why the run stopped (then the stop reason alone says it). */
+export function saidByStop(error: string | null, stopReason: string | undefined): boolean {
+  return error !== null && stopReason !== undefined && (stopReason.includes(error) || error.includes(stopReason))
+}
+
 /** The reason the step fails, or undefined when every video ended well (a wait timeout is not a failure; a dry run plans only). */
 export function stepFailure(results: VideoResult[], stopReason: string | undefined, dryRun = false): string | undefined {
   if (dryRun) return stopReason
   const failed = results.filter(r => FAILING.includes(r.status))
   if (failed.length === 0 && !stopReason) return undefined
-  const lines = failed.map(r => `${r.file}: ${r.status}${r.error ? ` - ${r.error}` : ''}`)
+  const lines = failed.map(r => {
+    const said = !r.error || ANNOTATED.includes(r.status) || saidByStop(r.error, stopReason)
+    return `${r.file}: ${r.status}${said ? '' : ` - ${r.error}`}`
+  })
   const head = stopReason ?? `${failed.length} of ${results.length} video${results.length === 1 ? '' : 's'} did not publish`
   return [head, ...lines.map(l => `  - ${l}`)].join('\n')
 }

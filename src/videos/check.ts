@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
 import type { Inputs, PrivacyLevel } from '../inputs.js'
-import { MAX_VIDEO_BYTES, megabytes } from '../sizes.js'
+import { MAX_VIDEO_BYTES, formatSize } from '../sizes.js'
 import {
   captionProblem,
   fillCaption,
@@ -65,7 +65,7 @@ export function fileProblems(name: string, size: number, head: Buffer): string[]
   if (size === 0) return ['the file is empty']
   const problems: string[] = []
   if (size > MAX_VIDEO_BYTES) {
-    problems.push(`${megabytes(size)} is over DraftClip's limit of 500 MB (${MAX_VIDEO_BYTES.toLocaleString('en-US')} bytes)`)
+    problems.push(`${formatSize(size)} is over DraftClip's limit of 500 MB (${MAX_VIDEO_BYTES.toLocaleString('en-US')} bytes)`)
   }
   const container = containerProblem(ext, head)
   if (container) problems.push(container)

@@ -1,0 +1,70 @@
+/**
+ * Which Node does what, said the same way everywhere: the action runs on the
+ * runner's Node 24 (action.yml); the tool chain needs `engines` in package.json,
+ * which CI's oldest Node and the README's Development section must match; and
+ * every workflow the README shows uses actions that still run on a runner
+ * (Node 20 is gone from them: a node20 major of actions/cache fails there).
+ */
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from '@jest/globals'
+import { parse } from 'yaml'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const read = (file: string): string => fs.readFileSync(path.join(ROOT, file), 'utf8')
+const pkg = JSON.parse(read('package.json')) as { engines: { node: string } }
+const readme = read('README.md')
+
+/** The first major of each of GitHub's own actions that runs on node24. */
+const FIRST_NODE24_MAJOR: Record<string, number> = {
+  'actions/cache': 5,
+  'actions/cache/restore': 5,
+  'actions/cache/save': 5,
+  'actions/checkout': 5,
+  'actions/setup-node': 5
+}
+
+describe('which Node the tool chain needs, and which the action runs on', () => {
+  const engines = /^>=(\d+)\.(\d+)\.(\d+)$/.exec(pkg.engines.node)
+
+  it('engines names the oldest Node the tool chain runs on, as a version', () => {
+    expect(engines).not.toBeNull()
+  })
+
+  it("is CI's oldest Node", () => {
+    const ci = parse(read('.github/workflows/ci.yml')) as { jobs: { test: { strategy: { matrix: { node: number[] } } } } }
+    expect(Math.min(...ci.jobs.test.strategy.matrix.node)).toBe(Number(engines![1]))
+  })
+
+  it("is what the README's Development section says", () => {
+    const development = readme.slice(readme.indexOf('\n## Development'))
+    expect(development).toContain(`Node ${engines![1]}.${engines![2]}.${engines![3]} or newer`)
+  })
+
+  it('the action runs on node24', () => {
+    expect((parse(read('action.yml')) as { runs: { using: string } }).runs.using).toBe('node24')
+  })
+})
+
+describe("the README's and the repository's workflows use actions that run on node24", () => {
+  const files = [
+    'README.md',
+    ...fs
+      .readdirSync(path.join(ROOT, '.github/workflows'))
+      .filter(f => f.endsWith('.yml'))
+      .map(f => `.github/workflows/${f}`)
+  ]
+  const uses = files.flatMap(file =>
+    [...read(file).matchAll(/uses:\s*(actions\/[\w/-]+)@v(\d+)\b/g)].map(m => ({ file, action: m[1], major: Number(m[2]) }))
+  )
+
+  it('the quick start caches the ledger', () => {
+    expect(uses.filter(u => u.file === 'README.md' && u.action.startsWith('actions/cache')).length).toBeGreaterThan(0)
+  })
+
+  it.each(Object.keys(FIRST_NODE24_MAJOR))('%s: no major older than its first node24 one', action => {
+    const old = uses.filter(u => u.action === action && u.major < FIRST_NODE24_MAJOR[action])
+    expect(old).toEqual([])
+  })
+})
