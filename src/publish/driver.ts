@@ -248,7 +248,8 @@ async function publishOne(
         size: video.size,
         contentType: video.contentType,
         fields: uploadFields(video),
-        chunks: () => readChunks(video.path, video.size, ring)
+        // The bytes sent are the ones checked (and hashed for the ledger), or the upload stops before its last byte.
+        chunks: () => readChunks(video.path, video.size, ring, { shownAs: video.file, sha256: board.hashes[i], stamp: video.stamp })
       },
       {
         client: deps.client,
