@@ -36,8 +36,14 @@ const defaults: RunDeps = {
   exit: code => process.exit(code)
 }
 
-/** How long a cancelled job waits for the ledger writes under way (a publish id may be in one). */
-const CANCEL_GRACE_MS = 5000
+/**
+ * A cancelled job gets SIGINT, SIGTERM 7.5 s later and SIGKILL 2.5 s after
+ * that. Until SIGTERM (or this long), uploads whose body has left may still
+ * answer with their publish id.
+ */
+export const ANSWER_GRACE_MS = 7000
+/** Then how long the ledger writes under way get (a publish id may be in one), well inside SIGKILL's 2.5 s. */
+const LEDGER_GRACE_MS = 1500
 
 /**
  * The action: inputs -> videos -> ledger -> publish -> report. The one place
@@ -75,19 +81,27 @@ export async function run(env: Record<string, string | undefined> = process.env,
   }
 
   const cancel = new AbortController()
-  // A cancelled job gets SIGINT, then SIGTERM 7.5 s later: start nothing new, let the ledger
-  // finish the writes under way, then leave the outputs behind.
+  /** Aborted by SIGTERM (the runner's last word before SIGKILL) or the end of the run: the grace is over. */
+  const hurry = new AbortController()
+  let ended: () => void = () => undefined
+  const runEnded = new Promise<void>(resolve => (ended = resolve))
+  // A cancelled job: start nothing new, give uploads whose body has left until SIGTERM to answer (the
+  // run ends by itself once they have), let the ledger finish the writes under way, then leave the outputs behind.
   const onSignal = (signal: NodeJS.Signals): void => {
+    if (signal === 'SIGTERM') hurry.abort()
+    if (cancel.signal.aborted) return
     cancel.abort()
     report.stopReason = `The job was cancelled (${signal}).`
     log.error(`${report.stopReason} The outputs hold what was learned so far.`)
-    const settled = Promise.race([board?.ledger?.idle(), deps.clock.sleep(CANCEL_GRACE_MS)])
-    void settled
-      .then(() => {
-        board?.interruptAll('the job was cancelled')
-        return finish()
-      })
-      .finally(() => deps.exit(1))
+    void (async () => {
+      await Promise.race([runEnded, deps.clock.sleep(ANSWER_GRACE_MS, hurry.signal)])
+      hurry.abort()
+      const timer = new AbortController()
+      await Promise.race([board?.ledger?.idle(), deps.clock.sleep(LEDGER_GRACE_MS, timer.signal)])
+      timer.abort()
+      board?.interruptAll('the job was cancelled')
+      await finish()
+    })().finally(() => deps.exit(1))
   }
   if (deps.signals) {
     process.once('SIGINT', onSignal)
@@ -116,7 +130,7 @@ export async function run(env: Record<string, string | undefined> = process.env,
       const note = `${halt.reason} The videos not sent are QUEUED for a later run.`
       log.warning(note)
       report.notes.push(note)
-    } else report.stopReason = halt?.reason
+    } else report.stopReason ??= halt?.reason
     if (inputs.releaseNotes) await linkRelease(inputs, board, env, log, report)
 
     const failure = stepFailure(board.results, report.stopReason)
@@ -133,6 +147,7 @@ export async function run(env: Record<string, string | undefined> = process.env,
       process.removeListener('SIGTERM', onSignal)
     }
     await finish()
+    ended()
   }
 }
 

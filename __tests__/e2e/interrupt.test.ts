@@ -81,4 +81,42 @@ describe('a killed or cancelled runner (the bundle, as the runner starts it)', (
         .sort()
     ).toEqual(['PROCESSING_UPLOAD', 'UPLOADING'])
   })
+  it('a cancel (SIGINT) while an answer is on its way: the answer that comes before SIGTERM is kept, with its publish ID', async () => {
+    // The server takes the video, then answers 2 s later.
+    sandbox = await startSandbox({ apiKeys: [KEY], pollsToComplete: 1, uploadFaults: [{ type: 'delay', ms: 2000 }] })
+    const ws = workspace()
+    writeMp4(path.join(ws, 'v/a.mp4'))
+    writeMp4(path.join(ws, 'v/b.mp4'))
+    const started = startAction(ws, withLedger(sandbox.url))
+    const s = sandbox
+    await waitFor(() => s.uploads.length === 1)
+    started.child.kill('SIGINT')
+    const run = await started.done
+    expect(run.code).toBe(1)
+    expect(run.results.map(r => r.status)).toEqual(['PROCESSING_UPLOAD', 'NOT_ATTEMPTED'])
+    expect(run.results[0].publish_id).toBe(s.uploads[0].publishId)
+    expect(run.outputs['publish-ids']).toBe(JSON.stringify([s.uploads[0].publishId]))
+    expect(run.summary).toContain('The job was cancelled (SIGINT)')
+    expect(s.uploads).toHaveLength(1)
+    expect(ledgerEntries(ws).map(e => e.status)).toEqual(['PROCESSING_UPLOAD'])
+  })
+
+  it("a cancel whose answer does not come before the runner's SIGTERM: the outputs are written at once, the upload UNCONFIRMED", async () => {
+    sandbox = await startSandbox({ apiKeys: [KEY], uploadFaults: [{ type: 'delay', ms: 60_000 }] })
+    const ws = workspace()
+    writeMp4(path.join(ws, 'v/a.mp4'))
+    const started = startAction(ws, withLedger(sandbox.url))
+    const s = sandbox
+    await waitFor(() => s.uploads.length === 1)
+    started.child.kill('SIGINT')
+    await new Promise(r => setTimeout(r, 300))
+    const term = Date.now()
+    started.child.kill('SIGTERM')
+    const run = await started.done
+    // Well inside the 2.5 s the runner leaves before SIGKILL.
+    expect(Date.now() - term).toBeLessThan(2000)
+    expect(run.code).toBe(1)
+    expect(run.results.map(r => r.status)).toEqual(['UNCONFIRMED'])
+    expect(run.summary).toContain('The job was cancelled (SIGINT)')
+  })
 })

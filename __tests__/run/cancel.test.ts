@@ -2,6 +2,9 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { startSandbox, type Sandbox } from '../../sandbox/server.js'
+import type { Attempt, DraftClip } from '../../src/draftclip/client.js'
+import { ANSWER_GRACE_MS } from '../../src/main.js'
+import { FakeClock, settle } from '../unit/fake-clock.js'
 import { workspace, writeMp4 } from '../support/action.js'
 import { runInProcess } from '../support/in-process.js'
 
@@ -61,5 +64,102 @@ describe('a cancelled job', () => {
         .sort()
     ).toEqual(['PROCESSING_UPLOAD', 'UNCONFIRMED'])
     expect(process.listenerCount('SIGTERM')).toBe(0)
+  })
+})
+
+/** A DraftClip whose upload takes the whole body at once, then answers when the test says. */
+function lateAnswers(): { client: DraftClip; bodyLeft: Promise<void>; answer: () => void } {
+  let left: () => void = () => undefined
+  let answer: () => void = () => undefined
+  const bodyLeft = new Promise<void>(resolve => (left = resolve))
+  const answered = new Promise<void>(resolve => (answer = resolve))
+  const client: DraftClip = {
+    upload: async video => {
+      for await (const _ of video.chunks());
+      left()
+      await answered
+      const json = { success: true, data: { publish_id: 'v_pub_late', status: 'PROCESSING_UPLOAD' } }
+      return { kind: 'answer', httpStatus: 200, json, text: JSON.stringify(json), retryAfter: undefined, bodySent: true } satisfies Attempt
+    },
+    status: () => new Promise<Attempt>(() => undefined),
+    close: async () => undefined
+  }
+  return { client, bodyLeft, answer }
+}
+
+describe('a cancelled job, while an upload waits for its answer (fake clock)', () => {
+  async function start(): Promise<{
+    ws: string
+    clock: FakeClock
+    exits: number[]
+    answer: () => void
+    running: ReturnType<typeof runInProcess>
+  }> {
+    const ws = workspace()
+    writeMp4(path.join(ws, 'v', 'a.mp4'))
+    writeMp4(path.join(ws, 'v', 'b.mp4'))
+    const clock = new FakeClock(Date.parse('2026-12-03T12:00:00Z'))
+    const exits: number[] = []
+    const late = lateAnswers()
+    const running = runInProcess(
+      ws,
+      { 'api-key': 'ttapi_sandbox_key', videos: 'v/*.mp4', description: 'x', wait: 'false', ledger: 'ledger.json' },
+      { clock, deps: { signals: true, exit: code => void exits.push(code), client: () => late.client } }
+    )
+    await late.bodyLeft
+    process.emit('SIGINT', 'SIGINT')
+    await settle()
+    return { ws, clock, exits, answer: late.answer, running }
+  }
+
+  const ledgerOf = (ws: string): { status: string; publish_id: string | null }[] =>
+    Object.values(
+      (
+        JSON.parse(fs.readFileSync(path.join(ws, 'ledger.json'), 'utf8')) as {
+          videos: Record<string, { status: string; publish_id: string | null }>
+        }
+      ).videos
+    )
+
+  it('SIGINT: the answer that comes within the grace is kept (publish ID in outputs and ledger), nothing new starts, then it exits 1', async () => {
+    const { ws, clock, exits, answer, running } = await start()
+    await clock.advance(ANSWER_GRACE_MS - 1000)
+    await new Promise(r => setTimeout(r, 300))
+    expect(exits).toEqual([])
+    answer()
+    const run = await running
+    await until(() => exits.length === 1)
+    expect(exits).toEqual([1])
+    expect(run.results.map(r => r.status)).toEqual(['PROCESSING_UPLOAD', 'NOT_ATTEMPTED'])
+    expect(run.results[0].publish_id).toBe('v_pub_late')
+    expect(run.outputs['publish-ids']).toBe('["v_pub_late"]')
+    expect(run.summary).toContain('The job was cancelled (SIGINT).')
+    expect(ledgerOf(ws)).toEqual([expect.objectContaining({ status: 'PROCESSING_UPLOAD', publish_id: 'v_pub_late' })])
+    expect(process.listenerCount('SIGINT')).toBe(0)
+  })
+
+  it('SIGINT, then no answer: the grace ends, the upload is UNCONFIRMED, the outputs are written, exit 1', async () => {
+    const { exits, clock, answer, running } = await start()
+    await clock.advance(ANSWER_GRACE_MS - 1)
+    // Real time too, for the file writes an early exit would make.
+    await new Promise(r => setTimeout(r, 300))
+    expect(exits).toEqual([])
+    await clock.advance(2000)
+    await until(() => exits.length === 1)
+    answer()
+    const run = await running
+    expect(run.results.map(r => r.status)).toEqual(['UNCONFIRMED', 'NOT_ATTEMPTED'])
+  })
+
+  it("SIGINT, then the runner's SIGTERM: no more grace, the outputs are written at once", async () => {
+    const { exits, clock, answer, running } = await start()
+    await clock.advance(100)
+    process.emit('SIGTERM', 'SIGTERM')
+    await until(() => exits.length === 1)
+    expect(clock.now() - Date.parse('2026-12-03T12:00:00Z')).toBeLessThan(ANSWER_GRACE_MS)
+    answer()
+    const run = await running
+    expect(run.results.map(r => r.status)).toEqual(['UNCONFIRMED', 'NOT_ATTEMPTED'])
+    expect(run.summary).toContain('The job was cancelled (SIGINT).')
   })
 })
