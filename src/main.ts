@@ -4,7 +4,7 @@ import { realClock, type Clock } from './draftclip/clock.js'
 import { PollBudget } from './draftclip/poll-budget.js'
 import { DEFAULT_TIMINGS, type Timings } from './draftclip/retry-policy.js'
 import { logger, type Logger } from './github/log.js'
-import { annotate, setOutputs, writeSummary } from './github/report.js'
+import { annotate, scrubbedSummary, setOutputsOrLog, summaryProblem, writeSummary } from './github/report.js'
 import { loadRunInfo } from './github/run-context.js'
 import { Input, isLoopback, parseInputs, readInput, type Inputs } from './inputs.js'
 import { Board, planAll, publishAll } from './publish/driver.js'
@@ -71,12 +71,24 @@ export async function run(env: Record<string, string | undefined> = process.env,
     if (finished) return
     finished = true
     const results = board?.results ?? []
-    setOutputs(results, secrets)
+    const onRunner = env.GITHUB_ACTIONS === 'true'
+    // The runner's files may be unusable (unset, a folder gone): then the results go to the log, and the step says why.
+    const outputsProblem = setOutputsOrLog(results, secrets, line => log.info(line), onRunner)
+    if (outputsProblem) core.setFailed(outputsProblem)
     annotate(results, secrets)
-    try {
-      await writeSummary(results, report, secrets)
-    } catch (error) {
-      log.warning(`Could not write the job summary: ${(error as Error).message}`)
+    let summaryFailed: string | undefined
+    if (!process.env.GITHUB_STEP_SUMMARY) {
+      if (onRunner) summaryFailed = 'GITHUB_STEP_SUMMARY is not set, so there is no job summary. It follows in the log.'
+    } else {
+      try {
+        await writeSummary(results, report, secrets)
+      } catch (error) {
+        summaryFailed = summaryProblem(error)
+      }
+    }
+    if (summaryFailed) {
+      log.warning(summaryFailed)
+      for (const line of scrubbedSummary(results, report, secrets).trimEnd().split('\n')) log.info(line)
     }
   }
 
@@ -146,8 +158,11 @@ export async function run(env: Record<string, string | undefined> = process.env,
       process.removeListener('SIGINT', onSignal)
       process.removeListener('SIGTERM', onSignal)
     }
-    await finish()
-    ended()
+    try {
+      await finish()
+    } finally {
+      ended()
+    }
   }
 }
 
