@@ -41,9 +41,10 @@ export function setOutputs(results: VideoResult[], secrets: string[]): void {
 }
 
 /**
- * The outputs through GITHUB_OUTPUT; when it is unset or cannot be written, each
- * output goes to the log instead (`name=value` lines: nothing is lost) and the
- * problem is returned. Unset outside a runner is no problem.
+ * The outputs through GITHUB_OUTPUT; when it is unset on a runner or cannot be
+ * written, each output goes to the log instead (`name=value` lines: nothing is
+ * lost) and the problem is returned. Outside a runner (local-action), unset is
+ * normal: the toolkit prints them its own way.
  */
 export function setOutputsOrLog(
   results: VideoResult[],
@@ -52,20 +53,19 @@ export function setOutputsOrLog(
   onRunner: boolean
 ): string | undefined {
   const file = process.env.GITHUB_OUTPUT
-  let problem: string | undefined
-  if (!file) problem = onRunner ? 'GITHUB_OUTPUT is not set' : undefined
-  else {
+  let problem = 'GITHUB_OUTPUT is not set'
+  if (file || !onRunner) {
     try {
       setOutputs(results, secrets)
       return undefined
     } catch (error) {
-      const folder = path.dirname(file)
+      const folder = path.dirname(file ?? '')
       problem = `GITHUB_OUTPUT (${file}) cannot be written: ${fs.existsSync(folder) ? (error as Error).message : `its folder ${folder} does not exist`}`
     }
   }
-  info(problem ? "The step's outputs (written to the log instead):" : "The step's outputs (no GITHUB_OUTPUT outside a runner):")
+  info("The step's outputs, written to the log instead:")
   for (const [name, value] of Object.entries(buildOutputs(scrubResults(results, secrets)))) info(`${name}=${scrub(value, secrets)}`)
-  return problem && `${problem}, so later steps cannot read this step's outputs; they are in the log above.`
+  return `${problem}, so later steps cannot read this step's outputs; they are in the log above.`
 }
 
 const MARKS: Record<string, string> = {
