@@ -6,7 +6,7 @@ import type { Attempt, DraftClip } from '../../src/draftclip/client.js'
 import { ANSWER_GRACE_MS } from '../../src/main.js'
 import { FakeClock, settle } from '../unit/fake-clock.js'
 import { workspace, writeMp4 } from '../support/action.js'
-import { runInProcess } from '../support/in-process.js'
+import { runInProcess, TEST_TIMINGS } from '../support/in-process.js'
 
 /** main.ts's signal handler, from source: the runner's SIGTERM in the middle of an upload. */
 
@@ -161,5 +161,47 @@ describe('a cancelled job, while an upload waits for its answer (fake clock)', (
     const run = await running
     expect(run.results.map(r => r.status)).toEqual(['UNCONFIRMED', 'NOT_ATTEMPTED'])
     expect(run.summary).toContain('The job was cancelled (SIGINT).')
+  })
+})
+
+describe('a cancelled job, while an upload waits to try again (fake clock)', () => {
+  it('the wait ends at once: the video DraftClip refused is NOT_ATTEMPTED (never UNCONFIRMED), and the run ends without using the grace', async () => {
+    const ws = workspace()
+    writeMp4(path.join(ws, 'v', 'a.mp4'))
+    const clock = new FakeClock(Date.parse('2026-12-03T12:00:00Z'))
+    const exits: number[] = []
+    let attempts = 0
+    let refused: () => void = () => undefined
+    const first = new Promise<void>(resolve => (refused = resolve))
+    const busy: DraftClip = {
+      upload: async video => {
+        for await (const _ of video.chunks());
+        attempts++
+        refused()
+        const json = { error: 'Service busy' }
+        return { kind: 'answer', httpStatus: 503, json, text: JSON.stringify(json), retryAfter: '60', bodySent: true } satisfies Attempt
+      },
+      status: () => new Promise<Attempt>(() => undefined),
+      close: async () => undefined
+    }
+    const running = runInProcess(
+      ws,
+      { 'api-key': 'ttapi_sandbox_key', videos: 'v/*.mp4', description: 'x', wait: 'false', ledger: 'ledger.json', retries: '3' },
+      {
+        clock,
+        timings: { ...TEST_TIMINGS, maxDelayMs: 120_000 },
+        deps: { signals: true, exit: code => void exits.push(code), client: () => busy }
+      }
+    )
+    await first
+    await settle()
+    process.emit('SIGINT', 'SIGINT')
+    // No fake time passes: only a wait that the cancel ended lets the run finish.
+    await until(() => exits.length === 1, 3000)
+    const run = await running
+    expect(clock.now() - Date.parse('2026-12-03T12:00:00Z')).toBeLessThan(ANSWER_GRACE_MS)
+    expect(attempts).toBe(1)
+    expect(run.results.map(r => [r.status, r.error])).toEqual([['NOT_ATTEMPTED', 'not attempted: the job was cancelled']])
+    expect(fs.readFileSync(path.join(ws, 'ledger.json'), 'utf8')).not.toContain('"status"')
   })
 })

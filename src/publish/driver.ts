@@ -270,7 +270,8 @@ async function publishOne(
         timings: deps.timings,
         log: line => log.info(line),
         warn: line => log.warn(line),
-        stopped: () => board.uploadsStopped(deps.signal)
+        stopped: () => board.uploadsStopped(deps.signal),
+        signal: deps.signal
       }
     ).finally(() => ring.release())
     // The ledger learns the outcome before the slot goes to the next video.
