@@ -11,9 +11,18 @@ import { runInProcess, TEST_TIMINGS } from '../support/in-process.js'
 /** main.ts's signal handler, from source: the runner's SIGTERM in the middle of an upload. */
 
 let sandbox: Sandbox | undefined
+/** Workspaces of this file, removed after each test. */
+const folders: string[] = []
+function fresh(): string {
+  const ws = workspace()
+  folders.push(ws)
+  return ws
+}
+
 afterEach(async () => {
   await sandbox?.close()
   sandbox = undefined
+  for (const f of folders.splice(0)) fs.rmSync(f, { recursive: true, force: true })
 })
 
 async function until(condition: () => boolean, ms = 10_000): Promise<void> {
@@ -27,7 +36,7 @@ async function until(condition: () => boolean, ms = 10_000): Promise<void> {
 describe('a cancelled job', () => {
   it('starts nothing new, leaves the cut-off upload UNCONFIRMED in outputs, summary and ledger, then exits 1', async () => {
     sandbox = await startSandbox({ pollsToComplete: 1, uploadFaults: [null, { type: 'hang' }] })
-    const ws = workspace()
+    const ws = fresh()
     for (const name of ['a.mp4', 'b.mp4', 'c.mp4']) writeMp4(path.join(ws, 'v', name))
     const exits: number[] = []
     const running = runInProcess(
@@ -95,7 +104,7 @@ describe('a cancelled job, while an upload waits for its answer (fake clock)', (
     answer: () => void
     running: ReturnType<typeof runInProcess>
   }> {
-    const ws = workspace()
+    const ws = fresh()
     writeMp4(path.join(ws, 'v', 'a.mp4'))
     writeMp4(path.join(ws, 'v', 'b.mp4'))
     const clock = new FakeClock(Date.parse('2026-12-03T12:00:00Z'))
@@ -166,7 +175,7 @@ describe('a cancelled job, while an upload waits for its answer (fake clock)', (
 
 describe('a cancelled job, while an upload waits to try again (fake clock)', () => {
   it('the wait ends at once: the video DraftClip refused is NOT_ATTEMPTED (never UNCONFIRMED), and the run ends without using the grace', async () => {
-    const ws = workspace()
+    const ws = fresh()
     writeMp4(path.join(ws, 'v', 'a.mp4'))
     const clock = new FakeClock(Date.parse('2026-12-03T12:00:00Z'))
     const exits: number[] = []
