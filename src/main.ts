@@ -4,7 +4,7 @@ import { realClock, type Clock } from './draftclip/clock.js'
 import { PollBudget } from './draftclip/poll-budget.js'
 import { DEFAULT_TIMINGS, type Timings } from './draftclip/retry-policy.js'
 import { logger, type Logger } from './github/log.js'
-import { annotate, setOutputs, writeSummary } from './github/report.js'
+import { annotate, scrubbedSummary, setOutputsOrLog, summaryProblem, writeSummary } from './github/report.js'
 import { loadRunInfo } from './github/run-context.js'
 import { Input, isLoopback, parseInputs, readInput, type Inputs } from './inputs.js'
 import { Board, planAll, publishAll } from './publish/driver.js'
@@ -36,8 +36,14 @@ const defaults: RunDeps = {
   exit: code => process.exit(code)
 }
 
-/** How long a cancelled job waits for the ledger writes under way (a publish id may be in one). */
-const CANCEL_GRACE_MS = 5000
+/**
+ * A cancelled job gets SIGINT, SIGTERM 7.5 s later and SIGKILL 2.5 s after
+ * that. Until SIGTERM (or this long), uploads whose body has left may still
+ * answer with their publish id.
+ */
+export const ANSWER_GRACE_MS = 7000
+/** Then how long the ledger writes under way get (a publish id may be in one), well inside SIGKILL's 2.5 s. */
+const LEDGER_GRACE_MS = 1500
 
 /**
  * The action: inputs -> videos -> ledger -> publish -> report. The one place
@@ -65,29 +71,49 @@ export async function run(env: Record<string, string | undefined> = process.env,
     if (finished) return
     finished = true
     const results = board?.results ?? []
-    setOutputs(results, secrets)
+    const onRunner = env.GITHUB_ACTIONS === 'true'
+    // The runner's files may be unusable (unset, a folder gone): then the results go to the log, and the step says why.
+    const outputsProblem = setOutputsOrLog(results, secrets, line => log.info(line), onRunner)
+    if (outputsProblem) core.setFailed(outputsProblem)
     annotate(results, secrets, report.stopReason)
-    try {
-      await writeSummary(results, report, secrets)
-    } catch (error) {
-      log.warning(`Could not write the job summary: ${(error as Error).message}`)
+    let summaryFailed: string | undefined
+    if (!process.env.GITHUB_STEP_SUMMARY) {
+      if (onRunner) summaryFailed = 'GITHUB_STEP_SUMMARY is not set, so there is no job summary. It follows in the log.'
+    } else {
+      try {
+        await writeSummary(results, report, secrets)
+      } catch (error) {
+        summaryFailed = summaryProblem(error)
+      }
+    }
+    if (summaryFailed) {
+      log.warning(summaryFailed)
+      for (const line of scrubbedSummary(results, report, secrets).trimEnd().split('\n')) log.info(line)
     }
   }
 
   const cancel = new AbortController()
-  // A cancelled job gets SIGINT, then SIGTERM 7.5 s later: start nothing new, let the ledger
-  // finish the writes under way, then leave the outputs behind.
+  /** Aborted by SIGTERM (the runner's last word before SIGKILL) or the end of the run: the grace is over. */
+  const hurry = new AbortController()
+  let ended: () => void = () => undefined
+  const runEnded = new Promise<void>(resolve => (ended = resolve))
+  // A cancelled job: start nothing new, give uploads whose body has left until SIGTERM to answer (the
+  // run ends by itself once they have), let the ledger finish the writes under way, then leave the outputs behind.
   const onSignal = (signal: NodeJS.Signals): void => {
+    if (signal === 'SIGTERM') hurry.abort()
+    if (cancel.signal.aborted) return
     cancel.abort()
     report.stopReason = `The job was cancelled (${signal}).`
     log.error(`${report.stopReason} The outputs hold what was learned so far.`)
-    const settled = Promise.race([board?.ledger?.idle(), deps.clock.sleep(CANCEL_GRACE_MS)])
-    void settled
-      .then(() => {
-        board?.interruptAll('the job was cancelled')
-        return finish()
-      })
-      .finally(() => deps.exit(1))
+    void (async () => {
+      await Promise.race([runEnded, deps.clock.sleep(ANSWER_GRACE_MS, hurry.signal)])
+      hurry.abort()
+      const timer = new AbortController()
+      await Promise.race([board?.ledger?.idle(), deps.clock.sleep(LEDGER_GRACE_MS, timer.signal)])
+      timer.abort()
+      board?.interruptAll('the job was cancelled')
+      await finish()
+    })().finally(() => deps.exit(1))
   }
   if (deps.signals) {
     process.once('SIGINT', onSignal)
@@ -117,7 +143,7 @@ export async function run(env: Record<string, string | undefined> = process.env,
       const note = `${halt.reason} The videos not sent are QUEUED for a later run.`
       log.warning(note)
       report.notes.push(note)
-    } else report.stopReason = halt?.reason
+    } else report.stopReason ??= halt?.reason
     if (inputs.releaseNotes) await linkRelease(inputs, board, env, log, report)
 
     const failure = stepFailure(board.results, report.stopReason)
@@ -133,7 +159,11 @@ export async function run(env: Record<string, string | undefined> = process.env,
       process.removeListener('SIGINT', onSignal)
       process.removeListener('SIGTERM', onSignal)
     }
-    await finish()
+    try {
+      await finish()
+    } finally {
+      ended()
+    }
   }
 }
 

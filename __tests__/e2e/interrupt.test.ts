@@ -9,9 +9,18 @@ import { runAction, startAction, workspace, writeMp4 } from '../support/action.j
 const KEY = 'ttapi_CANARY_7f3a9c_do_not_leak'
 
 let sandbox: Sandbox | undefined
+/** Workspaces of this file, removed after each test. */
+const folders: string[] = []
+function fresh(): string {
+  const ws = workspace()
+  folders.push(ws)
+  return ws
+}
+
 afterEach(async () => {
   await sandbox?.close()
   sandbox = undefined
+  for (const f of folders.splice(0)) fs.rmSync(f, { recursive: true, force: true })
 })
 
 const withLedger = (url: string, more: Record<string, string> = {}): Record<string, string> => ({
@@ -41,7 +50,7 @@ async function waitFor(condition: () => boolean, ms = 10_000): Promise<void> {
 describe('a killed or cancelled runner (the bundle, as the runner starts it)', () => {
   it('a run killed mid-upload leaves an UPLOADING entry, and the next run does not upload blindly', async () => {
     sandbox = await startSandbox({ apiKeys: [KEY], uploadFaults: [{ type: 'hang' }] })
-    const ws = workspace()
+    const ws = fresh()
     writeMp4(path.join(ws, 'v/a.mp4'), 2 * 1024 * 1024)
     const inputs = withLedger(sandbox.url)
     const started = startAction(ws, inputs)
@@ -61,7 +70,7 @@ describe('a killed or cancelled runner (the bundle, as the runner starts it)', (
 
   it('a cancelled job (SIGTERM mid-upload) still writes its outputs and summary', async () => {
     sandbox = await startSandbox({ apiKeys: [KEY], pollsToComplete: 1, uploadFaults: [null, { type: 'hang' }] })
-    const ws = workspace()
+    const ws = fresh()
     writeMp4(path.join(ws, 'v/a.mp4'))
     writeMp4(path.join(ws, 'v/b.mp4'))
     const inputs = withLedger(sandbox.url, { wait: 'false' })
@@ -80,5 +89,43 @@ describe('a killed or cancelled runner (the bundle, as the runner starts it)', (
         .map(e => e.status)
         .sort()
     ).toEqual(['PROCESSING_UPLOAD', 'UPLOADING'])
+  })
+  it('a cancel (SIGINT) while an answer is on its way: the answer that comes before SIGTERM is kept, with its publish ID', async () => {
+    // The server takes the video, then answers 2 s later.
+    sandbox = await startSandbox({ apiKeys: [KEY], pollsToComplete: 1, uploadFaults: [{ type: 'delay', ms: 2000 }] })
+    const ws = fresh()
+    writeMp4(path.join(ws, 'v/a.mp4'))
+    writeMp4(path.join(ws, 'v/b.mp4'))
+    const started = startAction(ws, withLedger(sandbox.url))
+    const s = sandbox
+    await waitFor(() => s.uploads.length === 1)
+    started.child.kill('SIGINT')
+    const run = await started.done
+    expect(run.code).toBe(1)
+    expect(run.results.map(r => r.status)).toEqual(['PROCESSING_UPLOAD', 'NOT_ATTEMPTED'])
+    expect(run.results[0].publish_id).toBe(s.uploads[0].publishId)
+    expect(run.outputs['publish-ids']).toBe(JSON.stringify([s.uploads[0].publishId]))
+    expect(run.summary).toContain('The job was cancelled (SIGINT)')
+    expect(s.uploads).toHaveLength(1)
+    expect(ledgerEntries(ws).map(e => e.status)).toEqual(['PROCESSING_UPLOAD'])
+  })
+
+  it("a cancel whose answer does not come before the runner's SIGTERM: the outputs are written at once, the upload UNCONFIRMED", async () => {
+    sandbox = await startSandbox({ apiKeys: [KEY], uploadFaults: [{ type: 'delay', ms: 60_000 }] })
+    const ws = fresh()
+    writeMp4(path.join(ws, 'v/a.mp4'))
+    const started = startAction(ws, withLedger(sandbox.url))
+    const s = sandbox
+    await waitFor(() => s.uploads.length === 1)
+    started.child.kill('SIGINT')
+    await new Promise(r => setTimeout(r, 300))
+    const term = Date.now()
+    started.child.kill('SIGTERM')
+    const run = await started.done
+    // Well inside the 2.5 s the runner leaves before SIGKILL.
+    expect(Date.now() - term).toBeLessThan(2000)
+    expect(run.code).toBe(1)
+    expect(run.results.map(r => r.status)).toEqual(['UNCONFIRMED'])
+    expect(run.summary).toContain('The job was cancelled (SIGINT)')
   })
 })

@@ -8,6 +8,7 @@ import {
   initialResult,
   interrupted,
   isSettled,
+  ledgerUnwritable,
   notAttempted,
   planned,
   releaseEntryHint,
@@ -662,6 +663,23 @@ describe('interrupted', () => {
       expect(step.result).toBe(r)
     }
   )
+})
+
+describe('ledgerUnwritable', () => {
+  it('UPLOADING never reached the ledger, so nothing was sent: NOT_ATTEMPTED, the entry dropped, and uploads halt', () => {
+    const step = ledgerUnwritable(
+      result({ status: Status.Uploading }),
+      'The ledger l.json could not be written: the disk is full (ENOSPC).'
+    )
+    expect(step.result).toEqual(
+      result({ status: 'NOT_ATTEMPTED', error: 'not attempted: The ledger l.json could not be written: the disk is full (ENOSPC).' })
+    )
+    expect(step.ledger).toEqual({ kind: 'forget' })
+    expect(step.halt).toEqual({
+      scope: 'uploads',
+      reason: 'The ledger l.json could not be written: the disk is full (ENOSPC). No upload was started after that.'
+    })
+  })
 })
 
 describe('crashed', () => {

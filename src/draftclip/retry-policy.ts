@@ -63,6 +63,12 @@ export function judgeUpload(attempt: Attempt): UploadVerdict {
     if (attempt.bodySent) {
       return { kind: 'unconfirmed', reason: `the whole video was sent but no answer came (${attempt.code}: ${attempt.message})` }
     }
+    // Stopped before its last bytes (a body cut short is refused): another attempt would send a video nobody checked.
+    if (attempt.code === 'FILE_CHANGED')
+      return {
+        kind: 'rejected',
+        reason: `${attempt.message}; it was stopped before its last bytes, so DraftClip did not take it. Publish it in a run that starts once the file is final`
+      }
     // Refused on this side (a header undici will not send, the file gone or unreadable): nothing to retry.
     if (LOCAL_FAILURES.has(attempt.code)) return { kind: 'rejected', reason: `could not be sent: ${attempt.message}` }
     if (NEVER_CONNECTED.has(attempt.code)) {

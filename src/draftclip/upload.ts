@@ -24,6 +24,8 @@ export interface UploadContext {
   warn: (line: string) => void
   /** Why the run stopped, if it did: checked before every attempt. */
   stopped: () => string | undefined
+  /** Aborted when the job is cancelled: a wait between attempts ends at once (the next attempt is then stopped). */
+  signal?: AbortSignal
 }
 
 /** Uploads one video, retrying only while DraftClip certainly has not taken it. */
@@ -51,6 +53,6 @@ export async function uploadVideo(video: Omit<UploadRequest, 'onProgress'>, ctx:
     ctx.warn(
       `${verdict.reason}; DraftClip did not take it, so attempt ${attempt + 1} of ${ctx.retries + 1} starts in ${(delay / 1000).toFixed(1)} s`
     )
-    await ctx.clock.sleep(delay)
+    await ctx.clock.sleep(delay, ctx.signal)
   }
 }

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs'
+import * as path from 'node:path'
 import * as core from '@actions/core'
 import { postUrl } from '../draftclip/answers.js'
 import { nextPublishAt } from '../publish/calendar.js'
@@ -36,6 +38,34 @@ export function scrubResults(results: VideoResult[], secrets: string[]): VideoRe
 
 export function setOutputs(results: VideoResult[], secrets: string[]): void {
   for (const [name, value] of Object.entries(buildOutputs(scrubResults(results, secrets)))) core.setOutput(name, scrub(value, secrets))
+}
+
+/**
+ * The outputs through GITHUB_OUTPUT; when it is unset on a runner or cannot be
+ * written, each output goes to the log instead (`name=value` lines: nothing is
+ * lost) and the problem is returned. Outside a runner (local-action), unset is
+ * normal: the toolkit prints them its own way.
+ */
+export function setOutputsOrLog(
+  results: VideoResult[],
+  secrets: string[],
+  info: (line: string) => void,
+  onRunner: boolean
+): string | undefined {
+  const file = process.env.GITHUB_OUTPUT
+  let problem = 'GITHUB_OUTPUT is not set'
+  if (file || !onRunner) {
+    try {
+      setOutputs(results, secrets)
+      return undefined
+    } catch (error) {
+      const folder = path.dirname(file ?? '')
+      problem = `GITHUB_OUTPUT (${file}) cannot be written: ${fs.existsSync(folder) ? (error as Error).message : `its folder ${folder} does not exist`}`
+    }
+  }
+  info("The step's outputs, written to the log instead:")
+  for (const [name, value] of Object.entries(buildOutputs(scrubResults(results, secrets)))) info(`${name}=${scrub(value, secrets)}`)
+  return `${problem}, so later steps cannot read this step's outputs; they are in the log above.`
 }
 
 const MARKS: Record<string, string> = {
@@ -200,11 +230,24 @@ function resultRows(results: VideoResult[], stopReason: string | undefined): str
 export async function writeSummary(results: VideoResult[], options: SummaryOptions, secrets: string[]): Promise<void> {
   // Outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write it.
   if (!process.env.GITHUB_STEP_SUMMARY) return
+  await core.summary.addRaw(scrubbedSummary(results, options, secrets)).write()
+}
+
+/** The job summary's Markdown, every text scrubbed: what writeSummary writes, and what the log gets when it cannot. */
+export function scrubbedSummary(results: VideoResult[], options: SummaryOptions, secrets: string[]): string {
   const stopReason = options.stopReason && scrub(options.stopReason, secrets)
   const problem = options.problem && scrub(options.problem, secrets)
   const notes = options.notes?.map(n => scrub(n, secrets))
   const markdown = summaryMarkdown(scrubResults(results, secrets), { ...options, stopReason, problem, notes })
-  await core.summary.addRaw(scrub(markdown, secrets)).write()
+  return scrub(markdown, secrets)
+}
+
+/** Why the job summary cannot be written, in words (the toolkit's own message speaks of permissions). */
+export function summaryProblem(error: unknown): string {
+  const file = process.env.GITHUB_STEP_SUMMARY ?? ''
+  const folder = path.dirname(file)
+  const why = fs.existsSync(folder) ? (error as Error).message : `its folder ${folder} does not exist`
+  return `The job summary could not be written to GITHUB_STEP_SUMMARY (${file}): ${why}. It follows in the log.`
 }
 
 /** Failures as annotations on the files, so they show on the run's page; one the stop reason already gives is not said again. */

@@ -14,6 +14,7 @@ import {
   crashed,
   interrupted,
   isSettled,
+  ledgerUnwritable,
   notAttempted,
   planned,
   Status,
@@ -204,8 +205,14 @@ export async function publishAll(board: Board, settings: PublishSettings, deps: 
   const settled = await Promise.allSettled(tasks)
   const crash = settled.find(s => s.status === 'rejected')
   if (crash) throw crash.reason
-  await board.ledger?.settled()
-  return board.runHalt(deps.signal)
+  const halt = board.runHalt(deps.signal)
+  // A ledger that could not be written fails the run, beside whatever else stopped it (even a forgiven quota).
+  const problem = await board.ledger?.settled().then(
+    () => undefined,
+    (error: Error) => error.message
+  )
+  if (!problem || halt?.reason.includes(problem)) return halt
+  return halt ? { ...halt, quota: false, reason: `${halt.reason} ${problem}` } : { scope: 'uploads', reason: problem }
 }
 
 async function publishOne(
@@ -244,7 +251,12 @@ async function publishOne(
     if (halt) return board.apply(i, notAttempted(board.results[i], halt.reason, queue && halt.quota === true))
     const video = board.videos[i]
     log.info(`uploading (${formatSize(video.size)}, ${video.privacyLevel}${video.sidecar ? `, settings from ${video.sidecar}` : ''})`)
-    await board.apply(i, uploadStarting(board.results[i]))
+    try {
+      await board.apply(i, uploadStarting(board.results[i]))
+    } catch (error) {
+      // The ledger could not hold UPLOADING, and nothing left before it had to.
+      return await board.apply(i, ledgerUnwritable(board.results[i], (error as Error).message))
+    }
     // This upload's read buffers, from the pool; back to it once the answer came (no byte of them is left to send).
     const ring = ReadBuffers.take()
     const outcome = await uploadVideo(
@@ -253,7 +265,8 @@ async function publishOne(
         size: video.size,
         contentType: video.contentType,
         fields: uploadFields(video),
-        chunks: () => readChunks(video.path, video.size, ring)
+        // The bytes sent are the ones checked (and hashed for the ledger), or the upload stops before its last byte.
+        chunks: () => readChunks(video.path, video.size, ring, { shownAs: video.file, sha256: board.hashes[i], stamp: video.stamp })
       },
       {
         client: deps.client,
@@ -262,7 +275,8 @@ async function publishOne(
         timings: deps.timings,
         log: line => log.info(line),
         warn: line => log.warn(line),
-        stopped: () => board.uploadsStopped(deps.signal)
+        stopped: () => board.uploadsStopped(deps.signal),
+        signal: deps.signal
       }
     ).finally(() => ring.release())
     // The ledger learns the outcome before the slot goes to the next video.

@@ -28,6 +28,26 @@ export class LedgerError extends Error {
   }
 }
 
+/** A write of the ledger failed: names the ledger and the problem in words (a bare ENOSPC names neither). */
+export class LedgerWriteError extends Error {
+  constructor(shownAs: string, cause: unknown) {
+    const err = cause as NodeJS.ErrnoException
+    const problem = err.code ? `${WRITE_PROBLEMS[err.code] ?? err.message} (${err.code})` : err.message
+    super(`The ledger ${shownAs} could not be written: ${problem}; what it missed is in the outputs.`, { cause })
+    this.name = 'LedgerWriteError'
+  }
+}
+
+const WRITE_PROBLEMS: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'its file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'a folder is in its place',
+  ENOTDIR: 'a file is in the place of a folder on its path'
+}
+
 const SHA256 = /^[0-9a-f]{64}$/
 
 /** Parses and checks a ledger's text; a ledger we do not fully understand is never used or overwritten. */
@@ -167,7 +187,9 @@ export class Ledger {
       .then(() => {
         this.next = undefined
         this.unsynced = true
-        return this.writeAtomic(this.bytes())
+        return this.writeAtomic(this.bytes()).catch((error: unknown) => {
+          throw new LedgerWriteError(this.shownAs, error)
+        })
       })
     this.next = write
     this.writing = write
@@ -243,12 +265,19 @@ export class Ledger {
         await fs.writeFile(temp, bytes)
         break
       } catch (error) {
+        // A part written before the disk filled must not be left for a commit step to pick up.
+        await fs.rm(temp, { force: true }).catch(() => undefined)
         // The folder went away meanwhile: make it again, once.
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw error
         this.folder = undefined
       }
     }
-    await fs.rename(temp, this.file)
+    try {
+      await fs.rename(temp, this.file)
+    } catch (error) {
+      await fs.rm(temp, { force: true }).catch(() => undefined)
+      throw error
+    }
   }
 
   /** The ledger's bytes flushed to the disk once, when the run is done with it (its folder is not synced: a lost VM loses the step that commits it anyway). */
@@ -271,13 +300,10 @@ export class Ledger {
   /** Waits for every write, and throws the first that failed: a ledger that could not be written must fail the step. */
   async settled(): Promise<void> {
     await this.idle()
-    await this.sync().catch((error: Error) => (this.failure ??= error))
+    await this.sync().catch((error: Error) => (this.failure ??= new LedgerWriteError(this.shownAs, error)))
     const failure = this.failure
     this.failure = undefined
-    if (failure)
-      throw new Error(
-        `The ledger ${this.shownAs} could not be written (${(failure as NodeJS.ErrnoException).code ?? failure.message}); what it missed is in the outputs.`
-      )
+    if (failure) throw failure
   }
 }
 

@@ -288,6 +288,19 @@ export function notAttempted(r: VideoResult, reason: string, queued = false): St
   return { result, ledger: r.status === Status.Uploading ? { kind: 'forget' } : undefined }
 }
 
+/**
+ * The ledger could not record UPLOADING (a full disk, an unwritable file), so
+ * not a byte was sent: the video was not attempted, and no upload may start
+ * while the ledger cannot say one is under way.
+ */
+export function ledgerUnwritable(r: VideoResult, problem: string): Step {
+  return {
+    ...notAttempted(r, problem),
+    halt: { scope: 'uploads', reason: `${problem} No upload was started after that.` },
+    log: { level: 'warn', line: `not uploaded: ${problem}` }
+  }
+}
+
 /** TikTok's daily cap, as DraftClip passes it on. */
 export const DAILY_CAP_REASON = 'spam_risk_too_many_posts'
 

@@ -12,7 +12,7 @@ import {
   type RunVars
 } from './captions.js'
 import { workspacePath } from './find.js'
-import { readHead } from './read.js'
+import { readHead, type FileStamp } from './read.js'
 import { keyLine, parseSidecar, sidecarPathFor, type Sidecar } from './sidecar.js'
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -38,6 +38,8 @@ export interface Video {
   sidecar: string | undefined
   /** Its sidecar's publish_at: not published before this instant (milliseconds since the epoch). */
   publishAt: number | undefined
+  /** The file as the check saw it: its upload stops if it is another file or was modified since. */
+  stamp?: FileStamp
 }
 
 export interface FileProblem {
@@ -130,6 +132,7 @@ export async function checkVideos(
 interface FoundFile {
   path: string
   size: number
+  stamp: FileStamp
 }
 
 /** Each path checked as a file DraftClip takes; the same file reached twice (a link beside its target) is one video. */
@@ -168,7 +171,7 @@ async function statFiles(
       continue
     }
     seen.set(identity, shown(file))
-    found.push({ path: file, size: stat.size })
+    found.push({ path: file, size: stat.size, stamp: { ino: stat.ino, mtimeMs: stat.mtimeMs } })
   }
   return found
 }
@@ -288,6 +291,7 @@ function describeVideo(
     privacyLevel: sidecar?.privacy_level ?? settings.privacyLevel,
     title,
     sidecar: read ? shown(sidecarPathFor(file.path)) : undefined,
-    publishAt: sidecar?.publish_at
+    publishAt: sidecar?.publish_at,
+    stamp: file.stamp
   }
 }

@@ -69,6 +69,33 @@ export class ReadBuffers {
   }
 }
 
+/** Which file a path was when it was checked, and when that file was last written. */
+export interface FileStamp {
+  ino: number
+  mtimeMs: number
+}
+
+/** What an upload must still find before its last bytes leave: the file as it was checked. */
+export interface AsChecked {
+  /** The file as the logs name it. */
+  shownAs: string
+  /** The content's SHA-256, where the run hashed it (a ledger, a twin): the bytes sent are hashed on the way. */
+  sha256?: string
+  stamp?: FileStamp
+}
+
+/**
+ * The file changed between its check and the end of its read: what was read is
+ * not the video that was checked (nor what the ledger would record).
+ */
+export class FileChangedError extends Error {
+  readonly code = 'FILE_CHANGED'
+  constructor(shownAs: string, what: string) {
+    super(`${shownAs} changed during its upload (${what})`)
+    this.name = 'FileChangedError'
+  }
+}
+
 /**
  * The file's bytes, read into a small ring of reused buffers: a fresh buffer
  * per read (as fs streams do) leaves tens of MB of garbage between collections.
@@ -77,21 +104,36 @@ export class ReadBuffers {
  * high-water mark), so a buffer is long copied out when it comes round again.
  * A ring taken for an upload goes back only once the upload has its answer
  * (the server had every byte, or the socket was destroyed).
+ * With `asChecked`, the last chunk is held back (FileChangedError) unless the
+ * file is still the one checked: same size, same file, not written since, and
+ * the bytes read hash to the checked SHA-256. A body cut short is refused, so
+ * a changed file is never taken.
  */
-export async function* readChunks(file: string, size: number, shared?: ReadBuffers): AsyncGenerator<Chunk> {
+export async function* readChunks(file: string, size: number, shared?: ReadBuffers, asChecked?: AsChecked): AsyncGenerator<Chunk> {
   // A read of an earlier attempt may still be filling the shared ring (its socket was dropped mid-read): then a ring of its own.
   const ring = shared?.free() ? shared : ReadBuffers.own()
+  const changed = (what: string): FileChangedError => new FileChangedError(asChecked?.shownAs ?? file, what)
   ring.started()
   try {
     const handle = await fs.open(file, 'r')
     try {
+      const hash = asChecked?.sha256 ? createHash('sha256') : undefined
       let total = 0
       for (let n = 0; total < size; n++) {
         const buffer = ring.buffer(n, size)
         const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, size - total), total)
-        if (bytesRead === 0) throw new Error(`${file} shrank while it was being read (${total} of ${size} bytes)`)
+        if (bytesRead === 0) {
+          if (asChecked) throw changed(`it shrank to ${total} bytes; it had ${size} when it was checked`)
+          throw new Error(`${file} shrank while it was being read (${total} of ${size} bytes)`)
+        }
         total += bytesRead
-        yield { chunk: buffer.subarray(0, bytesRead), total }
+        const chunk = buffer.subarray(0, bytesRead)
+        hash?.update(chunk)
+        if (total === size && asChecked) {
+          const problem = await changeSinceCheck(handle, size, asChecked, hash?.digest('hex'))
+          if (problem) throw changed(problem)
+        }
+        yield { chunk, total }
       }
     } finally {
       await handle.close()
@@ -99,6 +141,22 @@ export async function* readChunks(file: string, size: number, shared?: ReadBuffe
   } finally {
     ring.ended()
   }
+}
+
+/** How the open file differs from the one checked, if it does. */
+async function changeSinceCheck(
+  handle: fs.FileHandle,
+  size: number,
+  asChecked: AsChecked,
+  sha256: string | undefined
+): Promise<string | undefined> {
+  const now = await handle.stat()
+  if (now.size !== size) return `it has ${now.size} bytes now; it had ${size} when it was checked`
+  const { stamp } = asChecked
+  if (stamp && now.ino !== stamp.ino) return 'another file took its place after it was checked'
+  if (stamp && now.mtimeMs !== stamp.mtimeMs) return 'it was written to after it was checked'
+  if (sha256 !== undefined && sha256 !== asChecked.sha256) return 'its content is not the content that was checked'
+  return undefined
 }
 
 /** The SHA-256 of a file's first `size` bytes, read through the same reused buffers as the upload. */
