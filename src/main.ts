@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { DraftClipClient, type ClientOptions, type DraftClip } from './draftclip/client.js'
+import { counting, DraftClipClient, type ClientOptions, type DraftClip, type RequestCount } from './draftclip/client.js'
 import { realClock, type Clock } from './draftclip/clock.js'
 import { PollBudget } from './draftclip/poll-budget.js'
 import { DEFAULT_TIMINGS, type Timings } from './draftclip/retry-policy.js'
@@ -53,6 +53,7 @@ export async function run(env: Record<string, string | undefined> = process.env,
   const log = logger(secrets, deps.clock.now)
 
   let board: Board | undefined
+  const requests: RequestCount = { upload: 0, status: 0 }
   const report = {
     dryRun: false,
     stopReason: undefined as string | undefined,
@@ -65,10 +66,10 @@ export async function run(env: Record<string, string | undefined> = process.env,
     if (finished) return
     finished = true
     const results = board?.results ?? []
-    setOutputs(results, secrets)
+    setOutputs(results, secrets, requests)
     annotate(results, secrets)
     try {
-      await writeSummary(results, report, secrets)
+      await writeSummary(results, { ...report, requests }, secrets)
     } catch (error) {
       log.warning(`Could not write the job summary: ${(error as Error).message}`)
     }
@@ -110,7 +111,7 @@ export async function run(env: Record<string, string | undefined> = process.env,
       log.info('Dry run: nothing was sent to DraftClip.')
       return
     }
-    const halt = await publish(board, inputs, env, deps, log, cancel.signal)
+    const halt = await publish(board, inputs, env, deps, log, cancel.signal, requests)
     if (halt?.quota && inputs.maxUploads !== undefined) {
       // A queue: what was not sent waits for a later run, and the step passes.
       const note = `${halt.reason} The videos not sent are QUEUED for a later run.`
@@ -162,7 +163,8 @@ async function publish(
   env: Record<string, string | undefined>,
   deps: RunDeps,
   log: Logger,
-  signal: AbortSignal
+  signal: AbortSignal,
+  requests: RequestCount
 ): Promise<Halt | undefined> {
   const client = deps.client({
     baseUrl: inputs.baseUrl,
@@ -175,7 +177,8 @@ async function publish(
   })
   try {
     return await publishAll(board, inputs, {
-      client,
+      // Counted where every request goes out: the `requests` output.
+      client: counting(client, requests),
       clock: deps.clock,
       budget: new PollBudget(inputs.maxPollsPerMinute, deps.clock),
       timings: deps.timings,

@@ -67,6 +67,10 @@ function context(
     budget: new PollBudget(60, clock),
     deadline: clock.now() + 300_000,
     intervalMs: 5_000,
+    // A fixed pace (the ceiling is the first gap) and a public video, as these tests were written for;
+    // the growing schedule and the privacy rule have their own tests below.
+    maxIntervalMs: 5_000,
+    privacyLevel: 'PUBLIC_TO_EVERYONE',
     requestMs: 60_000,
     log: line => lines.push(line),
     onStatus: async status => {

@@ -172,3 +172,25 @@ function noAnswer(error: unknown, bodySent: boolean, stalled: boolean, url: URL)
   const message = stalled ? 'the upload stalled: no bytes moved' : (err.cause?.message ?? err.message ?? String(error))
   return { kind: 'no-answer', code: stalled ? 'STALLED' : code, message, bodySent, stalled, origin: url.origin }
 }
+
+/** The DraftClip requests a run made: each one is a request of the account's monthly plan. */
+export interface RequestCount {
+  upload: number
+  status: number
+}
+
+/** `client`, counting into `count` every request it sends (retries and failed polls included). */
+export function counting(client: DraftClip, count: RequestCount): DraftClip {
+  return {
+    upload: video => {
+      count.upload++
+      return client.upload(video)
+    },
+    status: (publishId, timeoutMs, signal) => {
+      // A request whose run was already cancelled never leaves.
+      if (!signal?.aborted) count.status++
+      return client.status(publishId, timeoutMs, signal)
+    },
+    close: () => client.close()
+  }
+}
