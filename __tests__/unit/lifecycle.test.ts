@@ -627,7 +627,11 @@ describe('waitEnded', () => {
 
   it('timeout of a public video published without its post id: published, the post id comes after moderation; no warning', () => {
     const p = result({ status: 'PUBLISH_COMPLETE', publish_id: 'p', privacy_level: PUBLIC })
-    const step = waitEnded(p, { kind: 'timeout', status: seen({ status: 'PUBLISH_COMPLETE', isComplete: true }), lastProblem: undefined }, 300)
+    const step = waitEnded(
+      p,
+      { kind: 'timeout', status: seen({ status: 'PUBLISH_COMPLETE', isComplete: true }), lastProblem: undefined },
+      300
+    )
     expect(step).toEqual({
       result: p,
       log: {

@@ -129,7 +129,10 @@ export const PUBLIC = 'PUBLIC_TO_EVERYONE'
  * gives one for (only public posts get one, after moderation). The wait, the
  * driver and the ledger's admission all decide by this.
  */
-export function isSettled(status: { status: string; isComplete: boolean; postId: string | null | undefined }, privacyLevel: string): boolean {
+export function isSettled(
+  status: { status: string; isComplete: boolean; postId: string | null | undefined },
+  privacyLevel: string
+): boolean {
   if (!status.isComplete) return false
   return status.status !== 'PUBLISH_COMPLETE' || Boolean(status.postId) || privacyLevel !== PUBLIC
 }

@@ -45,7 +45,8 @@ export function scrubResults(results: VideoResult[], secrets: string[]): VideoRe
 }
 
 export function setOutputs(results: VideoResult[], secrets: string[], requests?: Requests): void {
-  for (const [name, value] of Object.entries(buildOutputs(scrubResults(results, secrets), requests))) core.setOutput(name, scrub(value, secrets))
+  for (const [name, value] of Object.entries(buildOutputs(scrubResults(results, secrets), requests)))
+    core.setOutput(name, scrub(value, secrets))
 }
 
 const MARKS: Record<string, string> = {
