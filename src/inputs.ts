@@ -163,7 +163,7 @@ export function parseInputs(env: Env): Inputs {
   const waitTimeoutMs = seconds(Input.WaitTimeout, 300, 1, 6 * 3600)
   const pollIntervalMs = seconds(Input.PollInterval, 5, 0.05, 3600)
   // poll-interval is the first and shortest gap: a ceiling below it is lifted to it.
-  const maxPollIntervalMs = Math.max(pollIntervalMs, seconds(Input.MaxPollInterval, 30, 0.05, 3600))
+  const maxPollIntervalMs = Math.max(pollIntervalMs, seconds(Input.MaxPollInterval, 20, 0.05, 3600))
   const ifNoFilesFound = oneOf(Input.IfNoFilesFound, NO_FILES_OPTIONS, 'error', s => s.toLowerCase())
   const retries = integer(Input.Retries, 3, 0, MAX_RETRIES)
   const concurrency = integer(Input.Concurrency, 1, 1, MAX_CONCURRENCY)

@@ -75,7 +75,7 @@ describe('parseInputs: defaults', () => {
     expect(inputs.wait).toBe(true)
     expect(inputs.waitTimeoutMs).toBe(300_000)
     expect(inputs.pollIntervalMs).toBe(5_000)
-    expect(inputs.maxPollIntervalMs).toBe(30_000)
+    expect(inputs.maxPollIntervalMs).toBe(20_000)
     expect(inputs.ifNoFilesFound).toBe('error')
     expect(inputs.baseUrl.href).toBe('https://drafttok.app/')
     expect(inputs.retries).toBe(3)

@@ -275,22 +275,32 @@ function timeline(clock: FakeClock, phases: [number, Attempt][]): DraftClip & { 
 }
 
 const BARE = statusAnswer('PUBLISH_COMPLETE', { is_complete: true })
-const SCHEDULE = { maxIntervalMs: 30_000 }
+const SCHEDULE = { maxIntervalMs: 20_000 }
 
-describe('waitForVideo: the schedule (5 s first, 1.5x while nothing changes, 30 s at most)', () => {
+describe('waitForVideo: the schedule (5 s first, doubling while nothing changes, 20 s at most)', () => {
   it('asks less and less often while the status stays the same', async () => {
     const clock = new FakeClock()
     const client = timeline(clock, [
       [0, statusAnswer('PROCESSING')],
-      [200_000, COMPLETE]
+      [205_000, COMPLETE]
     ])
     const { outcome, at } = await run(clock, context(clock, client, SCHEDULE))
     expect(outcome.kind).toBe('complete')
-    // 5 s; the first status is news, so 5 s again; then 7.5, 11.25, 16.875, 25.313 s, then every 30 s.
+    // 5 s; the first status is news, so 5 s again; then 10 s, then every 20 s.
     expect(client.calls.map(c => c.at)).toEqual([
-      5_000, 10_000, 17_500, 28_750, 45_625, 70_938, 100_938, 130_938, 160_938, 190_938, 220_938
+      5_000, 10_000, 20_000, 40_000, 60_000, 80_000, 100_000, 120_000, 140_000, 160_000, 180_000, 200_000, 220_000
     ])
-    expect(at).toBe(220_938)
+    expect(at).toBe(220_000)
+  })
+
+  it("an answer that repeats the status known before the wait (the upload's) is no news", async () => {
+    const clock = new FakeClock()
+    const client = timeline(clock, [
+      [0, statusAnswer('PROCESSING_UPLOAD')],
+      [50_000, COMPLETE]
+    ])
+    await run(clock, context(clock, client, { ...SCHEDULE, knownStatus: 'PROCESSING_UPLOAD' }))
+    expect(client.calls.map(c => c.at)).toEqual([5_000, 15_000, 35_000, 55_000])
   })
 
   it('a status that changed is asked about again after poll-interval', async () => {
@@ -305,13 +315,12 @@ describe('waitForVideo: the schedule (5 s first, 1.5x while nothing changes, 30 
     expect(client.calls.map(c => c.at)).toEqual([
       5_000,
       10_000,
-      17_500,
-      28_750,
-      45_625, // PROCESSING at 45.625 s: news
-      50_625,
-      58_125,
-      69_375,
-      86_250 // PUBLISH_COMPLETE with its post id
+      20_000,
+      40_000, // PROCESSING at 40 s: news
+      45_000,
+      55_000,
+      75_000,
+      95_000 // PUBLISH_COMPLETE with its post id
     ])
     expect(ctx.statuses.map(s => s.status)).toEqual(['PROCESSING_UPLOAD', 'PROCESSING', 'PUBLISH_COMPLETE'])
   })
@@ -325,7 +334,7 @@ describe('waitForVideo: the schedule (5 s first, 1.5x while nothing changes, 30 
       now(COMPLETE)
     ])
     await run(clock, context(clock, client, SCHEDULE))
-    expect(client.calls.map(c => c.at)).toEqual([5_000, 10_000, 17_500, 28_750])
+    expect(client.calls.map(c => c.at)).toEqual([5_000, 10_000, 20_000, 40_000])
   })
 
   it('Retry-After holds the next poll past the gap the schedule gives', async () => {
@@ -376,8 +385,9 @@ describe('waitForVideo: privacy (TikTok gives a post id only to public posts, af
     const ctx = context(clock, client, { ...SCHEDULE, privacyLevel: 'PUBLIC_TO_EVERYONE' })
     const { outcome, at } = await run(clock, ctx)
     expect(outcome).toMatchObject({ kind: 'complete', status: { postId: '7123456789012345678' } })
-    expect(client.calls.map(c => c.at)).toEqual([5_000, 10_000, 17_500, 28_750, 33_750, 41_250, 52_500, 69_375, 94_688])
-    expect(at).toBe(94_688)
+    // PUBLISH_COMPLETE is news at 20 s: 5 s, then doubling again, until the post id at 75 s.
+    expect(client.calls.map(c => c.at)).toEqual([5_000, 10_000, 20_000, 25_000, 35_000, 55_000, 75_000])
+    expect(at).toBe(75_000)
     expect(ctx.statuses.map(s => [s.status, s.postId])).toEqual([
       ['PROCESSING', undefined],
       ['PUBLISH_COMPLETE', undefined],

@@ -17,6 +17,8 @@ export interface WaitContext {
   maxIntervalMs: number
   /** The video's privacy level: only a public video gets a post ID to wait for. */
   privacyLevel: string
+  /** The status known before the wait (the upload's answer, the ledger's): an answer that repeats it is no news. */
+  knownStatus?: string
   /** Ceiling for one status request. */
   requestMs: number
   /** Ask at once rather than after one interval (confirming an earlier run's upload). */
@@ -57,6 +59,8 @@ export async function waitForVideo(publishId: string, ctx: WaitContext): Promise
   const pace = { firstMs: ctx.intervalMs, ceilingMs: ctx.maxIntervalMs }
   let gap: number | undefined
   let changed = false
+  /** The last status known, for the schedule: a change is asked about again soon. */
+  let known = ctx.knownStatus
   for (let polls = 1; ; polls++) {
     gap = nextGap(pace, gap, changed)
     changed = false
@@ -87,8 +91,9 @@ export async function waitForVideo(publishId: string, ctx: WaitContext): Promise
     }
     const status = verdict.status
     lastProblem = undefined
+    changed = status.status !== known || status.postId !== last?.postId
+    known = status.status
     if (status.status !== last?.status || status.postId !== last?.postId) {
-      changed = true
       ctx.log(`${status.status}${status.postId ? `, post ID ${status.postId}` : ''}${status.failReason ? `: ${status.failReason}` : ''}`)
       last = status
       await ctx.onStatus(status)

@@ -306,6 +306,7 @@ async function follow(
       intervalMs: settings.pollIntervalMs,
       maxIntervalMs: settings.maxPollIntervalMs,
       privacyLevel: board.results[i].privacy_level,
+      knownStatus: board.results[i].status,
       requestMs: deps.timings.statusRequestMs,
       askNow: untilKnown && how.earlier,
       untilKnown,
