@@ -1,4 +1,4 @@
-import { isFinalStatus, isSettled, PUBLIC, type VideoStatus } from '../draftclip/answers.js'
+import { isFinalStatus, isSettled, type VideoStatus } from '../draftclip/answers.js'
 import type { UploadOutcome } from '../draftclip/upload.js'
 import type { WaitOutcome } from '../draftclip/wait.js'
 import type { LedgerEntry } from './ledger.js'
@@ -349,8 +349,9 @@ export function waitEnded(r: VideoResult, outcome: WaitOutcome, waitSeconds: num
           }
         }
       }
-      if (outcome.status?.status === Status.PublishComplete && r.privacy_level === PUBLIC) {
-        // Normal for a public post: TikTok gives its post ID after moderation, sometimes hours later.
+      if (outcome.status?.status === Status.PublishComplete) {
+        // Only a public video's wait ends here (isSettled ends a private one at PUBLISH_COMPLETE), and that
+        // is normal: TikTok gives its post ID after moderation, sometimes hours later.
         return {
           result: r,
           log: {
