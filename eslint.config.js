@@ -23,7 +23,7 @@ export default defineConfig([
 
   // TypeScript, with type information from tsconfig.json (the same program tsc checks).
   {
-    files: ['src/**/*.ts', '__tests__/**/*.ts', 'sandbox/**/*.d.ts', 'bench/**/*.d.ts'],
+    files: ['src/**/*.ts', '__tests__/**/*.ts', 'sandbox/**/*.d.ts', 'bench/**/*.d.ts', 'bench/polling-model.ts'],
     extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: {

@@ -80,9 +80,10 @@ describe('README and action.yml describe the same contract', () => {
         'release-notes',
         'github-token',
         'max-polls-per-minute',
-        'max-uploads'
+        'max-uploads',
+        'max-poll-interval'
       ])
     )
-    expect(declared('outputs')).toEqual(['publish-ids', 'post-ids', 'results', 'publish-id', 'post-id', 'next-publish-at'])
+    expect(declared('outputs')).toEqual(['publish-ids', 'post-ids', 'results', 'publish-id', 'post-id', 'next-publish-at', 'requests'])
   })
 })

@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { inputDefaults, startAction } from '../sandbox/runner.js'
 import { findNode24, isMajor, nodeVersion } from './node24.js'
 import { startSink } from './sink.js'
@@ -36,8 +36,35 @@ const UPLOAD_DELAY_MS = 250
 const POLLS_TO_COMPLETE = 3
 const RUN_TIMEOUT_MS = 10 * 60 * 1000
 
-// The goals on the runtime (Node 24): issues 4, 9 and 10.
-const GOALS = { rssMb: 80, rssGrowth: 1.2, throughputVsCurl: 0.8, speedUp: 3.5, coldStart: 3, queueLedger: 2, queueRssMb: 120 }
+// The goals on the runtime (Node 24): issues 4, 9 and 10; the polling model's: issue 18.
+const GOALS = {
+  rssMb: 80,
+  rssGrowth: 1.2,
+  throughputVsCurl: 0.8,
+  speedUp: 3.5,
+  coldStart: 3,
+  queueLedger: 2,
+  queueRssMb: 120,
+  pollRequestsVsDoc: 1 / 3,
+  pollDelayMedianS: 10,
+  pollDelayP95S: 30,
+  privateRequestsAfterDone: 1
+}
+
+// The polling model (issue 18): 100 videos, half public; processing ends between 10 s and 10 min.
+const POLL_MODEL = {
+  videos: 100,
+  fromS: 10,
+  toS: 600,
+  /** PROCESSING_UPLOAD for this share of the processing time, then PROCESSING. */
+  uploadShare: 0.1,
+  /** A public video's post id comes this long after PUBLISH_COMPLETE: evenly spread, in an order unrelated to processing time. */
+  moderationFromS: 10,
+  moderationToS: 120,
+  /** Long enough for every video to end: the doc's client is not capped either. */
+  waitTimeoutS: 3600,
+  docIntervalS: 5
+}
 
 /**
  * Runs a command and reports its wall time, exit code and peak RSS. A plain
@@ -413,6 +440,8 @@ async function latency(sink) {
             description: CAPTION,
             wait: 'true',
             'poll-interval': '0.1',
+            // A fixed pace, as before the schedule grew its gaps: this scenario measures concurrency, not the schedule.
+            'max-poll-interval': '0.1',
             // The loopback sink has no rate limit: the run's shared poll budget must not be what is measured.
             'max-polls-per-minute': '600000',
             concurrency: String(concurrency),
@@ -496,6 +525,126 @@ async function coldStart(sink) {
   return cold
 }
 
+/**
+ * The action's waiting code, loaded in-process: src/draftclip/wait.ts and what
+ * it imports, with bench/polling-model.ts around it, transpiled file by file
+ * with the project's TypeScript into bench/.work/model/ (git-ignored) and
+ * imported from there. Sound because tsconfig.json has isolatedModules (each
+ * file compiles alone to what tsc and ncc make of it) and src/ imports by
+ * their .js names, so the transpiled tree runs as it is; only the files the
+ * model reaches are transpiled, which keeps --quick fast (ncc bundling the
+ * same entry took about 30 s here, type-checking included).
+ */
+async function loadPollingModel() {
+  const ts = (await import('typescript')).default
+  const out = path.join(ROOT, 'bench', '.work', 'model')
+  fs.rmSync(out, { recursive: true, force: true })
+  const todo = ['bench/polling-model.ts']
+  const done = new Set()
+  while (todo.length > 0) {
+    const rel = todo.pop()
+    if (done.has(rel)) continue
+    done.add(rel)
+    const text = fs.readFileSync(path.join(ROOT, rel), 'utf8')
+    for (const { fileName } of ts.preProcessFile(text, true, true).importedFiles) {
+      if (fileName.startsWith('.')) todo.push(path.posix.join(path.posix.dirname(rel), fileName).replace(/\.js$/, '.ts'))
+    }
+    const js = ts.transpileModule(text, {
+      fileName: rel,
+      compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 }
+    })
+    const target = path.join(out, rel.replace(/\.ts$/, '.js'))
+    fs.mkdirSync(path.dirname(target), { recursive: true })
+    fs.writeFileSync(target, js.outputText)
+  }
+  return import(pathToFileURL(path.join(out, 'bench', 'polling-model.js')).href)
+}
+
+/** The model's videos for a spread of processing times (`at(i)` in seconds, i from 0 to videos - 1). */
+function modelVideos(at) {
+  const n = POLL_MODEL.videos
+  const publics = Math.ceil(n / 2)
+  return Array.from({ length: n }, (_, i) => {
+    const doneMs = Math.round(at(i) * 1000)
+    const video = { doneMs, uploadedMs: Math.round(doneMs * POLL_MODEL.uploadShare), privacyLevel: 'SELF_ONLY' }
+    if (i % 2 === 1) return video
+    // Every other video is public; its moderation delay, from a shuffled even spread.
+    const j = ((i / 2) * 37) % publics
+    const moderationS = POLL_MODEL.moderationFromS + ((POLL_MODEL.moderationToS - POLL_MODEL.moderationFromS) * j) / (publics - 1)
+    return { ...video, privacyLevel: 'PUBLIC_TO_EVERYONE', postIdMs: doneMs + Math.round(moderationS * 1000) }
+  })
+}
+
+const SPREADS = [
+  {
+    key: 'even',
+    label: `evenly spread from ${POLL_MODEL.fromS} s to ${POLL_MODEL.toS / 60} min`,
+    at: i => POLL_MODEL.fromS + ((POLL_MODEL.toS - POLL_MODEL.fromS) * i) / (POLL_MODEL.videos - 1)
+  },
+  {
+    key: 'log',
+    label: `spread evenly on a log scale from ${POLL_MODEL.fromS} s to ${POLL_MODEL.toS / 60} min (half done by ${Math.round(POLL_MODEL.fromS * Math.sqrt(POLL_MODEL.toS / POLL_MODEL.fromS))} s)`,
+    at: i => POLL_MODEL.fromS * (POLL_MODEL.toS / POLL_MODEL.fromS) ** (i / (POLL_MODEL.videos - 1))
+  }
+]
+
+/** Every video of each spread through the doc's client and the action's wait, on a fake clock. */
+async function pollingModel() {
+  const model = await loadPollingModel()
+  const settings = {
+    pollIntervalMs: Number(defaults['poll-interval']) * 1000,
+    maxPollIntervalMs: Number(defaults['max-poll-interval']) * 1000,
+    maxPollsPerMinute: Number(defaults['max-polls-per-minute']),
+    waitTimeoutMs: POLL_MODEL.waitTimeoutS * 1000,
+    docIntervalMs: POLL_MODEL.docIntervalS * 1000
+  }
+  const started = performance.now()
+  const spreads = []
+  for (const spread of SPREADS) {
+    const videos = modelVideos(spread.at)
+    const doc = []
+    const act = []
+    for (const video of videos) {
+      doc.push({ video, ...(await model.docWait(video, settings)) })
+      act.push({ video, ...(await model.actionWait(video, settings)) })
+    }
+    const unfinished = act.find(r => r.ended !== 'complete')
+    if (unfinished) throw new Broke(`polling model: a wait ended '${unfinished.ended}' (processing ${unfinished.video.doneMs} ms)`)
+    spreads.push({ ...spread, doc, act })
+  }
+  progress(`polling model: ${SPREADS.length * POLL_MODEL.videos * 2} waits in ${((performance.now() - started) / 1000).toFixed(2)} s`)
+  return { settings, spreads }
+}
+
+/** Nearest-rank percentile. */
+function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]
+}
+
+const mean = values => values.reduce((a, b) => a + b, 0) / values.length
+
+/**
+ * One row's figures. "Knows": a private video's PUBLISH_COMPLETE, a public
+ * one's post id; the doc's client stops at is_complete, so for it a public
+ * video is known at PUBLISH_COMPLETE (its post id never is).
+ */
+function pollFigures(rows, doc) {
+  const delays = rows.map(r => (r.video.postIdMs !== undefined && !doc ? r.postIdDelayMs : r.completeDelayMs))
+  const privates = rows.filter(r => r.video.postIdMs === undefined)
+  return {
+    videos: rows.length,
+    requestsMean: mean(rows.map(r => r.requests)),
+    requestsP95: percentile(
+      rows.map(r => r.requests),
+      0.95
+    ),
+    delayMedianS: median(delays) / 1000,
+    delayP95S: percentile(delays, 0.95) / 1000,
+    privateAfterDone: privates.length === 0 ? null : Math.max(...privates.map(r => r.requestsAfterDone))
+  }
+}
+
 // ---- the report --------------------------------------------------------------
 
 /** The entry file and the chunks ncc split off beside it (dynamic imports). */
@@ -507,7 +656,7 @@ function bundleBytes(entry) {
     .reduce((sum, f) => sum + fs.statSync(path.join(dir, f)).size, 0)
 }
 
-function report(rows, lat, cold, queue) {
+function report(rows, lat, cold, queue, polling) {
   const out = []
   const p = line => out.push(line)
   const cpus = os.cpus()
@@ -597,7 +746,7 @@ function report(rows, lat, cold, queue) {
   const speedUps = lat.map(runs => median(runs[1].map(r => r.wallS)) / median(runs[4].map(r => r.wallS)))
   const speedUp = speedUps[0]
   p(
-    `## ${plan.latencyVideos} videos of ${SMALL_VIDEO / 1024} KiB, each upload answered after ${UPLOAD_DELAY_MS} ms, published on the ${ordinal(POLLS_TO_COMPLETE)} poll (wait=true, poll-interval=0.1; median of ${plan.latencyRuns} run${plan.latencyRuns === 1 ? '' : 's'})`
+    `## ${plan.latencyVideos} videos of ${SMALL_VIDEO / 1024} KiB, each upload answered after ${UPLOAD_DELAY_MS} ms, published on the ${ordinal(POLLS_TO_COMPLETE)} poll (wait=true, poll-interval=0.1, max-poll-interval=0.1; median of ${plan.latencyRuns} run${plan.latencyRuns === 1 ? '' : 's'})`
   )
   p('')
   p('| Concurrency | Wall | Action peak RSS |')
@@ -641,6 +790,46 @@ function report(rows, lat, cold, queue) {
   p(`With a ledger / without: ${ratio(queueRatio)}`)
   p('')
 
+  const { settings: ps } = polling
+  let pollGoal
+  for (const spread of polling.spreads) {
+    const judged = spread === polling.spreads[0]
+    p(
+      `## Polling: ${POLL_MODEL.videos} videos, processing ends ${spread.label}${judged ? '' : ' (for comparison; the goals are judged on the spread above)'}`
+    )
+    p('')
+    p(
+      `In-process, on a fake clock: the action's own wait (src/draftclip/wait.ts; poll-interval ${ps.pollIntervalMs / 1000} s, max-poll-interval ${ps.maxPollIntervalMs / 1000} s, max-polls-per-minute ${ps.maxPollsPerMinute}: action.yml's defaults; wait-timeout ${POLL_MODEL.waitTimeoutS} s so that every wait ends) against the doc's client (a request at once, then every ${POLL_MODEL.docIntervalS} s until \`is_complete\`). Each video is waited for alone, from the upload's answer: \`PROCESSING_UPLOAD\` for the first ${POLL_MODEL.uploadShare * 100}% of its processing time, then \`PROCESSING\`, then \`PUBLISH_COMPLETE\`. Every other video is public; its post ID comes ${POLL_MODEL.moderationFromS} s to ${POLL_MODEL.moderationToS / 60} min after \`PUBLISH_COMPLETE\` (moderation; evenly spread, shuffled). Delay: from the moment TikTok has it (a private video's \`PUBLISH_COMPLETE\`, a public one's post ID) to the request that sees it; the doc's client stops at \`is_complete\`, so for it a public video counts at \`PUBLISH_COMPLETE\` and its post ID is never learned.`
+    )
+    p('')
+    p(
+      '| Client | Videos | Status requests per video, mean | p95 | Delay, median | p95 | Private: requests from `PUBLISH_COMPLETE` on, at most |'
+    )
+    p('|---|--:|--:|--:|--:|--:|--:|')
+    const figures = {}
+    for (const [who, list, doc] of [
+      ["The doc's client", spread.doc, true],
+      ['The action', spread.act, false]
+    ]) {
+      for (const [which, filter] of [
+        ['all', () => true],
+        ['private', r => r.video.postIdMs === undefined],
+        ['public', r => r.video.postIdMs !== undefined]
+      ]) {
+        const f = pollFigures(list.filter(filter), doc)
+        figures[`${doc ? 'doc' : 'act'}-${which}`] = f
+        p(
+          `| ${who}, ${which === 'all' ? 'all' : `${which} only`} | ${f.videos} | ${f.requestsMean.toFixed(1)} | ${f.requestsP95} | ${f.delayMedianS.toFixed(1)} s | ${f.delayP95S.toFixed(1)} s | ${f.privateAfterDone ?? '-'} |`
+        )
+      }
+    }
+    const ratioAll = figures['act-all'].requestsMean / figures['doc-all'].requestsMean
+    p('')
+    p(`Status requests per video, the action / the doc's client: ${ratioAll.toFixed(3)}x (mean)`)
+    p('')
+    if (judged) pollGoal = { ratio: ratioAll, ...figures['act-all'] }
+  }
+
   const judge = (value, ok) => (value === null || !Number.isFinite(value) ? 'SKIP' : ok ? 'PASS' : 'MISS')
   p(nodes.length > 1 ? `## Goals (${main.label})` : '## Goals')
   p('')
@@ -670,6 +859,18 @@ function report(rows, lat, cold, queue) {
   const queuePeak = Math.max(queueRss.plain, queueRss.ledger)
   p(
     `| ${plan.queueVideos} videos: peak RSS ≤ ${GOALS.queueRssMb} MB | ${mb(queuePeak)} | ${judge(queuePeak, queuePeak / 1024 <= GOALS.queueRssMb)} |`
+  )
+  p(
+    `| Polling: status requests per video ≤ 1/3 of the doc's client's | ${pollGoal.ratio.toFixed(3)}x | ${judge(pollGoal.ratio, pollGoal.ratio <= GOALS.pollRequestsVsDoc)} |`
+  )
+  p(
+    `| Polling: delay to knowing, median ≤ ${GOALS.pollDelayMedianS} s | ${pollGoal.delayMedianS.toFixed(1)} s | ${judge(pollGoal.delayMedianS, pollGoal.delayMedianS <= GOALS.pollDelayMedianS)} |`
+  )
+  p(
+    `| Polling: delay to knowing, p95 ≤ ${GOALS.pollDelayP95S} s | ${pollGoal.delayP95S.toFixed(1)} s | ${judge(pollGoal.delayP95S, pollGoal.delayP95S <= GOALS.pollDelayP95S)} |`
+  )
+  p(
+    `| Polling: a private video's requests from \`PUBLISH_COMPLETE\` on ≤ ${GOALS.privateRequestsAfterDone} | ${pollGoal.privateAfterDone} | ${judge(pollGoal.privateAfterDone, pollGoal.privateAfterDone <= GOALS.privateRequestsAfterDone)} |`
   )
   p('')
   if (!python) p('RSS: not measured (python3 is missing); wall times are taken by this process around the spawn.')
@@ -711,13 +912,15 @@ try {
   progress(`the action runs on ${nodes.map(rt => `Node ${rt.version} (${rt.bin})`).join(' and on ')}`)
   if (!python) progress('python3 is missing: peak RSS will not be measured')
   if (!curl) progress('curl is missing: the curl columns are skipped')
+  // First: it needs neither the sink nor the bundle, and a broken model should fail fast.
+  const polling = await pollingModel()
   sink = await startSink()
   progress(`${quick ? 'quick' : 'full'} mode; sink at ${sink.url}; work files in ${tmp}`)
   const rows = await uploads(sink)
   const lat = await latency(sink)
   const cold = await coldStart(sink)
   const queue = await queueRuns(sink)
-  console.log(report(rows, lat, cold, queue))
+  console.log(report(rows, lat, cold, queue, polling))
 } catch (error) {
   progress(`BROKEN: ${error instanceof Error ? error.message : String(error)}`)
   exitCode = 1

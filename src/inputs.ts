@@ -10,6 +10,7 @@ export const Input = {
   Wait: 'wait',
   WaitTimeout: 'wait-timeout',
   PollInterval: 'poll-interval',
+  MaxPollInterval: 'max-poll-interval',
   IfNoFilesFound: 'if-no-files-found',
   BaseUrl: 'base-url',
   Retries: 'retries',
@@ -41,6 +42,8 @@ export interface Inputs {
   wait: boolean
   waitTimeoutMs: number
   pollIntervalMs: number
+  /** The longest gap between two status requests of a video; never below pollIntervalMs. */
+  maxPollIntervalMs: number
   ifNoFilesFound: NoFilesOption
   baseUrl: URL
   retries: number
@@ -159,6 +162,8 @@ export function parseInputs(env: Env): Inputs {
   const wait = bool(Input.Wait, true)
   const waitTimeoutMs = seconds(Input.WaitTimeout, 300, 1, 6 * 3600)
   const pollIntervalMs = seconds(Input.PollInterval, 5, 0.05, 3600)
+  // poll-interval is the first and shortest gap: a ceiling below it is lifted to it.
+  const maxPollIntervalMs = Math.max(pollIntervalMs, seconds(Input.MaxPollInterval, 20, 0.05, 3600))
   const ifNoFilesFound = oneOf(Input.IfNoFilesFound, NO_FILES_OPTIONS, 'error', s => s.toLowerCase())
   const retries = integer(Input.Retries, 3, 0, MAX_RETRIES)
   const concurrency = integer(Input.Concurrency, 1, 1, MAX_CONCURRENCY)
@@ -194,6 +199,7 @@ export function parseInputs(env: Env): Inputs {
     wait,
     waitTimeoutMs,
     pollIntervalMs,
+    maxPollIntervalMs,
     ifNoFilesFound,
     baseUrl: baseUrl as URL,
     retries,

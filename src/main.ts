@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { DraftClipClient, type ClientOptions, type DraftClip } from './draftclip/client.js'
+import { counting, DraftClipClient, type ClientOptions, type DraftClip, type RequestCount } from './draftclip/client.js'
 import { realClock, type Clock } from './draftclip/clock.js'
 import { PollBudget } from './draftclip/poll-budget.js'
 import { DEFAULT_TIMINGS, type Timings } from './draftclip/retry-policy.js'
@@ -59,6 +59,7 @@ export async function run(env: Record<string, string | undefined> = process.env,
   const log = logger(secrets, deps.clock.now)
 
   let board: Board | undefined
+  const requests: RequestCount = { upload: 0, status: 0 }
   const report = {
     dryRun: false,
     stopReason: undefined as string | undefined,
@@ -73,7 +74,7 @@ export async function run(env: Record<string, string | undefined> = process.env,
     const results = board?.results ?? []
     const onRunner = env.GITHUB_ACTIONS === 'true'
     // The runner's files may be unusable (unset, a folder gone): then the results go to the log, and the step says why.
-    const outputsProblem = setOutputsOrLog(results, secrets, line => log.info(line), onRunner)
+    const outputsProblem = setOutputsOrLog(results, secrets, line => log.info(line), onRunner, requests)
     if (outputsProblem) core.setFailed(outputsProblem)
     annotate(results, secrets, report.stopReason)
     let summaryFailed: string | undefined
@@ -81,14 +82,17 @@ export async function run(env: Record<string, string | undefined> = process.env,
       if (onRunner) summaryFailed = 'GITHUB_STEP_SUMMARY is not set, so there is no job summary. It follows in the log.'
     } else {
       try {
-        await writeSummary(results, report, secrets)
+        await writeSummary(results, { ...report, requests }, secrets)
       } catch (error) {
         summaryFailed = summaryProblem(error)
       }
     }
     if (summaryFailed) {
       log.warning(summaryFailed)
-      for (const line of scrubbedSummary(results, report, secrets).trimEnd().split('\n')) log.info(line)
+      for (const line of scrubbedSummary(results, { ...report, requests }, secrets)
+        .trimEnd()
+        .split('\n'))
+        log.info(line)
     }
   }
 
@@ -137,7 +141,7 @@ export async function run(env: Record<string, string | undefined> = process.env,
       log.info('Dry run: nothing was sent to DraftClip.')
       return
     }
-    const halt = await publish(board, inputs, env, deps, log, cancel.signal)
+    const halt = await publish(board, inputs, env, deps, log, cancel.signal, requests)
     if (halt?.quota && inputs.maxUploads !== undefined) {
       // A queue: what was not sent waits for a later run, and the step passes.
       const note = `${halt.reason} The videos not sent are QUEUED for a later run.`
@@ -193,7 +197,8 @@ async function publish(
   env: Record<string, string | undefined>,
   deps: RunDeps,
   log: Logger,
-  signal: AbortSignal
+  signal: AbortSignal,
+  requests: RequestCount
 ): Promise<Halt | undefined> {
   const client = deps.client({
     baseUrl: inputs.baseUrl,
@@ -206,7 +211,8 @@ async function publish(
   })
   try {
     return await publishAll(board, inputs, {
-      client,
+      // Counted where every request goes out: the `requests` output.
+      client: counting(client, requests),
       clock: deps.clock,
       budget: new PollBudget(inputs.maxPollsPerMinute, deps.clock),
       timings: deps.timings,

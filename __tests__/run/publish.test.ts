@@ -143,15 +143,30 @@ describe('publishing end to end (run() in-process, against the sandbox)', () => 
     expect(run.outputs['post-id']).toBe('')
   })
 
-  it('keeps polling a published video until its post id arrives', async () => {
+  it('keeps polling a published public video until its post id arrives', async () => {
     const s = await sandboxWith({ files: { 'late.mp4': { postIdDelay: 3 } } })
     const ws = workspace()
     writeMp4(path.join(ws, 'late.mp4'))
-    const run = await runInProcess(ws, { ...fast(s.url), videos: 'late.mp4', description: 'x' })
+    // Public: TikTok gives a post id only to public posts, after moderation.
+    const run = await runInProcess(ws, { ...fast(s.url), videos: 'late.mp4', description: 'x', 'privacy-level': 'PUBLIC_TO_EVERYONE' })
     expect(run.code).toBe(0)
     expect(run.outputs['post-id']).toMatch(/^\d{19}$/)
     // 1 processing poll, 3 complete polls without the id, then the one with it.
     expect(s.requests.filter(r => r.path === '/api/video_status.php')).toHaveLength(5)
+  })
+
+  it('a SELF_ONLY video is done at PUBLISH_COMPLETE: no post id awaited, no warning, no further poll', async () => {
+    const s = await sandboxWith({ files: { 'late.mp4': { postIdDelay: 3 } } })
+    const ws = workspace()
+    writeMp4(path.join(ws, 'late.mp4'))
+    const run = await runInProcess(ws, { ...fast(s.url), videos: 'late.mp4', description: 'x', 'privacy-level': 'SELF_ONLY' })
+    expect(run.code).toBe(0)
+    expect(run.results[0]).toMatchObject({ status: 'PUBLISH_COMPLETE', post_id: null, error: null })
+    expect(run.outputs['post-id']).toBe('')
+    expect(run.stdout).not.toContain('::warning')
+    // 1 processing poll, then the PUBLISH_COMPLETE one: the end.
+    expect(s.requests.filter(r => r.path === '/api/video_status.php')).toHaveLength(2)
+    expect(JSON.parse(run.outputs.requests)).toEqual({ upload: 1, status: 2 })
   })
 
   it('warns on a wait timeout, naming the video and its last status, without failing', async () => {

@@ -93,7 +93,7 @@ describe('a run against a host whose certificate the runner does not trust', () 
     const ws = workspace()
     const video = writeMp4(path.join(ws, 'v/a.mp4'))
     const hash = createHash('sha256').update(fs.readFileSync(video)).digest('hex')
-    // Published by an earlier run, its post id not known yet: this run asks DraftClip for it.
+    // Published by an earlier run, public and its post id not known yet: this run asks DraftClip for it.
     const entry = {
       file: 'v/a.mp4',
       status: 'PUBLISH_COMPLETE',
@@ -103,7 +103,12 @@ describe('a run against a host whose certificate the runner does not trust', () 
       updated_at: '2026-12-01T00:00:00.000Z'
     }
     fs.writeFileSync(path.join(ws, 'ledger.json'), JSON.stringify({ version: 1, videos: { [hash]: entry } }))
-    const run = await runInProcess(ws, { ...inputs(sandbox.url), ledger: 'ledger.json', 'wait-timeout': '30' })
+    const run = await runInProcess(ws, {
+      ...inputs(sandbox.url),
+      ledger: 'ledger.json',
+      'wait-timeout': '30',
+      'privacy-level': 'PUBLIC_TO_EVERYONE'
+    })
     expect(run.code).toBe(1)
     expect(run.results[0]).toMatchObject({ status: 'SKIPPED', publish_id: 'v_pub_earlier' })
     expect(sandbox.tlsClientErrors).toBe(1)

@@ -3,6 +3,7 @@ import * as path from 'node:path'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { startSandbox, type Fault, type Sandbox } from '../../sandbox/server.js'
 import type { DraftClip } from '../../src/draftclip/client.js'
+import { whenAborted } from '../../src/draftclip/clock.js'
 import { SECRET_RUN } from '../../src/secrets.js'
 import { everything, workspace, writeMp4 } from '../support/action.js'
 import { runInProcess } from '../support/in-process.js'
@@ -165,9 +166,15 @@ describe('the shared poll budget', () => {
       sleep: (ms: number, signal?: AbortSignal) =>
         new Promise<void>(resolve => {
           if (signal?.aborted) return resolve()
-          const timer = { at: now + ms, resolve }
-          timers.push(timer)
-          signal?.addEventListener('abort', () => resolve(), { once: true })
+          // The run's one signal, shared by twenty waits: one listener for all, as realClock does.
+          const forget = signal ? whenAborted(signal, resolve) : undefined
+          timers.push({
+            at: now + ms,
+            resolve: () => {
+              forget?.()
+              resolve()
+            }
+          })
         })
     }
     let stop = false

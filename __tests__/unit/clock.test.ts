@@ -52,6 +52,8 @@ describe('the run signal keeps one abort listener however many videos wait (Node
         budget,
         deadline: Date.now() + 300,
         intervalMs: 5,
+        maxIntervalMs: 5,
+        privacyLevel: 'PUBLIC_TO_EVERYONE',
         requestMs: 1000,
         log: () => undefined,
         onStatus: async () => undefined,

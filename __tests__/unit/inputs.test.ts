@@ -75,6 +75,7 @@ describe('parseInputs: defaults', () => {
     expect(inputs.wait).toBe(true)
     expect(inputs.waitTimeoutMs).toBe(300_000)
     expect(inputs.pollIntervalMs).toBe(5_000)
+    expect(inputs.maxPollIntervalMs).toBe(20_000)
     expect(inputs.ifNoFilesFound).toBe('error')
     expect(inputs.baseUrl.href).toBe('https://drafttok.app/')
     expect(inputs.retries).toBe(3)
@@ -193,6 +194,18 @@ describe('parseInputs: rejected values name their input', () => {
 
   it.each(['0', '0.01', '-5', '3601'])('rejects poll-interval %j', raw => {
     expect(oneProblem(env({ 'INPUT_POLL-INTERVAL': raw }), Input.PollInterval)).toContain(`got '${raw}'`)
+  })
+
+  it.each(['0', '-5', '3601', '1m'])('rejects max-poll-interval %j', raw => {
+    expect(oneProblem(env({ 'INPUT_MAX-POLL-INTERVAL': raw }), Input.MaxPollInterval)).toContain(`got '${raw}'`)
+  })
+
+  it('max-poll-interval is the ceiling of the gaps; one below poll-interval is lifted to it (the first gap is the shortest)', () => {
+    expect(parseInputs(env({ 'INPUT_MAX-POLL-INTERVAL': '120' })).maxPollIntervalMs).toBe(120_000)
+    const lifted = parseInputs(env({ 'INPUT_POLL-INTERVAL': '45', 'INPUT_MAX-POLL-INTERVAL': '10' }))
+    expect([lifted.pollIntervalMs, lifted.maxPollIntervalMs]).toEqual([45_000, 45_000])
+    const shortPolls = parseInputs(env({ 'INPUT_POLL-INTERVAL': '0.1', 'INPUT_MAX-POLL-INTERVAL': '0.1' }))
+    expect([shortPolls.pollIntervalMs, shortPolls.maxPollIntervalMs]).toEqual([100, 100])
   })
 
   it.each(['11', '-1', '1.5', 'three'])('rejects retries %j', raw => {

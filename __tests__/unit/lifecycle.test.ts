@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals'
-import type { VideoStatus } from '../../src/draftclip/answers.js'
+import { isFinalStatus, type VideoStatus } from '../../src/draftclip/answers.js'
 import type { LedgerEntry } from '../../src/publish/ledger.js'
 import {
   admit,
@@ -25,6 +25,7 @@ import {
 } from '../../src/publish/lifecycle.js'
 import type { Video } from '../../src/videos/check.js'
 
+const PUBLIC = 'PUBLIC_TO_EVERYONE'
 const H = 'a'.repeat(64)
 const REF: LedgerRef = { shownAs: '.draftclip/ledger.json', hash: H }
 const HINT = `If it is not on TikTok (check the account and DraftClip's dashboard), delete the entry "${H}" from .draftclip/ledger.json and run again.`
@@ -209,7 +210,10 @@ describe('initialResult', () => {
   })
 })
 
-describe('isSettled', () => {
+describe('isSettled: nothing more to learn', () => {
+  const settled = (status: string, postId: string | null, privacy: string): boolean =>
+    isSettled({ status, isComplete: isFinalStatus(status), postId }, privacy)
+
   it.each([
     ['SEND_TO_USER_INBOX', null, true],
     ['FAILED', null, true],
@@ -219,33 +223,49 @@ describe('isSettled', () => {
     ['PROCESSING_UPLOAD', null, false],
     ['UNCONFIRMED', null, false],
     ['SOMETHING_NEW', null, false]
-  ])('%s with post id %j -> %s', (status, postId, settled) => {
-    expect(isSettled(status, postId)).toBe(settled)
+  ])('a public video: %s with post id %j -> %s', (status, postId, expected) => {
+    expect(settled(status, postId, PUBLIC)).toBe(expected)
+  })
+
+  // TikTok gives a post ID only to public posts (after moderation): PUBLISH_COMPLETE is final for the others.
+  it.each([
+    ['SELF_ONLY', 'PUBLISH_COMPLETE', true],
+    ['MUTUAL_FOLLOW_FRIENDS', 'PUBLISH_COMPLETE', true],
+    ['SELF_ONLY', 'PROCESSING', false],
+    ['MUTUAL_FOLLOW_FRIENDS', 'PROCESSING_UPLOAD', false],
+    ['SELF_ONLY', 'FAILED', true]
+  ])('a %s video: %s without a post id -> %s', (privacy, status, expected) => {
+    expect(settled(status, null, privacy)).toBe(expected)
+  })
+
+  it('a status the doc does not name is final when DraftClip says is_complete', () => {
+    expect(isSettled({ status: 'SOMETHING_NEW', isComplete: true, postId: undefined }, PUBLIC)).toBe(true)
+    expect(isSettled({ status: 'SOMETHING_NEW', isComplete: false, postId: undefined }, 'SELF_ONLY')).toBe(false)
   })
 })
 
 describe('admit', () => {
   it('uploads a video with no entry', () => {
-    expect(admit(undefined, undefined, true)).toEqual({ kind: 'upload' })
-    expect(admit(undefined, undefined, false)).toEqual({ kind: 'upload' })
+    expect(admit(undefined, undefined, true, PUBLIC)).toEqual({ kind: 'upload' })
+    expect(admit(undefined, undefined, false, PUBLIC)).toEqual({ kind: 'upload' })
   })
 
   it('uploads again a video TikTok refused (FAILED), even with a publish id', () => {
-    expect(admit(entry({ status: 'FAILED', fail_reason: 'duration_check_failed' }), undefined, true)).toEqual({ kind: 'upload' })
+    expect(admit(entry({ status: 'FAILED', fail_reason: 'duration_check_failed' }), undefined, true, PUBLIC)).toEqual({ kind: 'upload' })
   })
 
   // Changed: UPLOADING/UNCONFIRMED with a publish id used to be skipped; now DraftClip is asked about the id.
   it.each([Status.Uploading, Status.Unconfirmed])('asks DraftClip to confirm a %s entry with a publish id', status => {
     const e = entry({ status, post_id: null })
-    expect(admit(e, undefined, true)).toEqual({ kind: 'confirm', entry: e })
-    expect(admit(e, undefined, false)).toEqual({ kind: 'confirm', entry: e })
+    expect(admit(e, undefined, true, PUBLIC)).toEqual({ kind: 'confirm', entry: e })
+    expect(admit(e, undefined, false, PUBLIC)).toEqual({ kind: 'confirm', entry: e })
   })
 
   it.each([Status.Uploading, Status.Unconfirmed, 'PROCESSING', 'PUBLISH_COMPLETE'])(
     'holds back a %s entry without a publish id as unconfirmed',
     status => {
       const e = entry({ status, publish_id: null, post_id: null })
-      expect(admit(e, undefined, true)).toEqual({ kind: 'unconfirmed', entry: e })
+      expect(admit(e, undefined, true, PUBLIC)).toEqual({ kind: 'unconfirmed', entry: e })
     }
   )
 
@@ -260,13 +280,22 @@ describe('admit', () => {
     ['SOMETHING_NEW', null, true, true]
   ])('skips a %s entry (post id %j, wait %s), following it: %s', (status, postId, wait, follow) => {
     const e = entry({ status, post_id: postId })
-    expect(admit(e, undefined, wait)).toEqual({ kind: 'skip', entry: e, follow })
+    expect(admit(e, undefined, wait, PUBLIC)).toEqual({ kind: 'skip', entry: e, follow })
+  })
+
+  it.each([
+    ['SELF_ONLY', false],
+    ['MUTUAL_FOLLOW_FRIENDS', false],
+    [PUBLIC, true]
+  ])("an earlier run's PUBLISH_COMPLETE entry without a post id, %s: followed %s", (privacy, follow) => {
+    const e = entry({ status: 'PUBLISH_COMPLETE', post_id: null })
+    expect(admit(e, undefined, true, privacy)).toEqual({ kind: 'skip', entry: e, follow })
   })
 
   it('a twin comes first, whatever its ledger entry says', () => {
-    expect(admit(undefined, 'videos/a.mp4', true)).toEqual({ kind: 'twin', of: 'videos/a.mp4' })
-    expect(admit(entry(), 'videos/a.mp4', true)).toEqual({ kind: 'twin', of: 'videos/a.mp4' })
-    expect(admit(entry({ status: Status.Unconfirmed, publish_id: null }), 'x.mp4', false)).toEqual({ kind: 'twin', of: 'x.mp4' })
+    expect(admit(undefined, 'videos/a.mp4', true, PUBLIC)).toEqual({ kind: 'twin', of: 'videos/a.mp4' })
+    expect(admit(entry(), 'videos/a.mp4', true, PUBLIC)).toEqual({ kind: 'twin', of: 'videos/a.mp4' })
+    expect(admit(entry({ status: Status.Unconfirmed, publish_id: null }), 'x.mp4', false, PUBLIC)).toEqual({ kind: 'twin', of: 'x.mp4' })
   })
 })
 
@@ -366,7 +395,7 @@ describe('planned (the dry run)', () => {
 
   it('takes the same admission as the run for the same entry', () => {
     const e = entry({ status: Status.Uploading, publish_id: 'p1', post_id: null })
-    const admission = admit(e, undefined, true)
+    const admission = admit(e, undefined, true, PUBLIC)
     expect(admission.kind).toBe('confirm')
     expect(planned(r, admission, REF).result).toMatchObject({ status: 'UNCONFIRMED', publish_id: 'p1' })
   })
@@ -603,6 +632,32 @@ describe('waitEnded', () => {
     expect(waitEnded(r, { kind: 'timeout', status: undefined, lastProblem: undefined }, 60).log?.line).toBe(
       'still not complete after 60 s: no status was read. It was uploaded (publish ID p); TikTok may still publish it.'
     )
+  })
+
+  it('timeout of a public video published without its post id: published, the post id comes after moderation; no warning', () => {
+    const p = result({ status: 'PUBLISH_COMPLETE', publish_id: 'p', privacy_level: PUBLIC })
+    const step = waitEnded(
+      p,
+      { kind: 'timeout', status: seen({ status: 'PUBLISH_COMPLETE', isComplete: true }), lastProblem: undefined },
+      300
+    )
+    expect(step).toEqual({
+      result: p,
+      log: {
+        level: 'info',
+        line: 'published (PUBLISH_COMPLETE, publish ID p); TikTok gives its post ID after moderation, which had not ended after 300 s. A later run with a ledger learns it.'
+      }
+    })
+    expect(step.log?.line).not.toContain('still not complete')
+  })
+
+  it('timeout of a public video still PROCESSING: still not complete', () => {
+    const p = result({ status: 'PROCESSING', publish_id: 'p', privacy_level: PUBLIC })
+    const step = waitEnded(p, { kind: 'timeout', status: seen({ status: 'PROCESSING' }), lastProblem: undefined }, 300)
+    expect(step.log).toEqual({
+      level: 'warn',
+      line: 'still not complete after 300 s: its last status was PROCESSING. It was uploaded (publish ID p); TikTok may still publish it.'
+    })
   })
 
   it('timeout of an UNCONFIRMED video: it stays UNCONFIRMED', () => {

@@ -1,7 +1,7 @@
 import { describe, it, expect } from '@jest/globals'
 import { postUrl } from '../../src/draftclip/answers.js'
 import { Status, type VideoResult } from '../../src/publish/lifecycle.js'
-import { buildOutputs, Output, scrubResults, SUMMARY_LIMIT_BYTES, summaryMarkdown } from '../../src/github/report.js'
+import { buildOutputs, Output, requestsLine, scrubResults, SUMMARY_LIMIT_BYTES, summaryMarkdown } from '../../src/github/report.js'
 
 const MiB = 1024 * 1024
 
@@ -66,15 +66,20 @@ describe('buildOutputs', () => {
     expect(out[Output.Results]).toContain('"post_id":"7123456789012345678"')
   })
 
-  it('names exactly the six outputs', () => {
+  it('names exactly the seven outputs', () => {
     expect(Object.keys(buildOutputs(results)).sort()).toEqual([
       'next-publish-at',
       'post-id',
       'post-ids',
       'publish-id',
       'publish-ids',
+      'requests',
       'results'
     ])
+  })
+
+  it('requests is the DraftClip requests of the run as JSON {"upload": N, "status": M}', () => {
+    expect(buildOutputs(results, { upload: 4, status: 17 })[Output.Requests]).toBe('{"upload":4,"status":17}')
   })
 
   it('an empty run gives empty arrays and empty strings', () => {
@@ -84,7 +89,8 @@ describe('buildOutputs', () => {
       results: '[]',
       'publish-id': '',
       'post-id': '',
-      'next-publish-at': ''
+      'next-publish-at': '',
+      requests: '{"upload":0,"status":0}'
     })
   })
 
@@ -175,6 +181,14 @@ describe('summaryMarkdown: a publishing run', () => {
 
   it('has no warning without a stop reason', () => {
     expect(md).not.toContain('[!WARNING]')
+  })
+
+  it("states the run's DraftClip requests in one line after the totals", () => {
+    const md2 = summaryMarkdown(results, { dryRun: false, requests: { upload: 6, status: 23 } })
+    expect(md2).toContain(
+      '\n**5 videos, 22.0 MB:** 2 PUBLISH_COMPLETE, 1 SEND_TO_USER_INBOX, 1 FAILED, 1 UNCONFIRMED\n\n**DraftClip requests:** 29 (6 upload requests, retries included; 23 status requests)\n'
+    )
+    expect(requestsLine({ upload: 1, status: 1 })).toBe('**DraftClip requests:** 2 (1 upload request, retries included; 1 status request)')
   })
 })
 

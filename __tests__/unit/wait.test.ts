@@ -67,6 +67,10 @@ function context(
     budget: new PollBudget(60, clock),
     deadline: clock.now() + 300_000,
     intervalMs: 5_000,
+    // A fixed pace (the ceiling is the first gap) and a public video, as these tests were written for;
+    // the growing schedule and the privacy rule have their own tests below.
+    maxIntervalMs: 5_000,
+    privacyLevel: 'PUBLIC_TO_EVERYONE',
     requestMs: 60_000,
     log: line => lines.push(line),
     onStatus: async status => {
@@ -257,5 +261,145 @@ describe('waitForVideo', () => {
     await clock.advance(0)
     expect(outcome).toEqual({ kind: 'stopped', reason: 'the job was cancelled', status: undefined })
     expect(clock.now()).toBe(6_000)
+  })
+})
+
+/** A DraftClip that answers by the time on the clock: each phase's status from its start (ms after 0). */
+function timeline(clock: FakeClock, phases: [number, Attempt][]): DraftClip & { calls: Call[] } {
+  return fakeClient(clock, [
+    async () => {
+      const now = clock.now()
+      return phases.filter(([from]) => from <= now).at(-1)![1]
+    }
+  ])
+}
+
+const BARE = statusAnswer('PUBLISH_COMPLETE', { is_complete: true })
+const SCHEDULE = { maxIntervalMs: 20_000 }
+
+describe('waitForVideo: the schedule (5 s first, doubling while nothing changes, 20 s at most)', () => {
+  it('asks less and less often while the status stays the same', async () => {
+    const clock = new FakeClock()
+    const client = timeline(clock, [
+      [0, statusAnswer('PROCESSING')],
+      [205_000, COMPLETE]
+    ])
+    const { outcome, at } = await run(clock, context(clock, client, SCHEDULE))
+    expect(outcome.kind).toBe('complete')
+    // 5 s; the first status is news, so 5 s again; then 10 s, then every 20 s.
+    expect(client.calls.map(c => c.at)).toEqual([
+      5_000, 10_000, 20_000, 40_000, 60_000, 80_000, 100_000, 120_000, 140_000, 160_000, 180_000, 200_000, 220_000
+    ])
+    expect(at).toBe(220_000)
+  })
+
+  it("an answer that repeats the status known before the wait (the upload's) is no news", async () => {
+    const clock = new FakeClock()
+    const client = timeline(clock, [
+      [0, statusAnswer('PROCESSING_UPLOAD')],
+      [50_000, COMPLETE]
+    ])
+    await run(clock, context(clock, client, { ...SCHEDULE, knownStatus: 'PROCESSING_UPLOAD' }))
+    expect(client.calls.map(c => c.at)).toEqual([5_000, 15_000, 35_000, 55_000])
+  })
+
+  it('a status that changed is asked about again after poll-interval', async () => {
+    const clock = new FakeClock()
+    const client = timeline(clock, [
+      [0, statusAnswer('PROCESSING_UPLOAD')],
+      [40_000, statusAnswer('PROCESSING')],
+      [80_000, COMPLETE]
+    ])
+    const ctx = context(clock, client, SCHEDULE)
+    await run(clock, ctx)
+    expect(client.calls.map(c => c.at)).toEqual([
+      5_000,
+      10_000,
+      20_000,
+      40_000, // PROCESSING at 40 s: news
+      45_000,
+      55_000,
+      75_000,
+      95_000 // PUBLISH_COMPLETE with its post id
+    ])
+    expect(ctx.statuses.map(s => s.status)).toEqual(['PROCESSING_UPLOAD', 'PROCESSING', 'PUBLISH_COMPLETE'])
+  })
+
+  it('failed requests do not reset the pace', async () => {
+    const clock = new FakeClock()
+    const client = fakeClient(clock, [
+      now(statusAnswer('PROCESSING')),
+      now(answer(503, { error: 'busy' })),
+      now(answer(503, { error: 'busy' })),
+      now(COMPLETE)
+    ])
+    await run(clock, context(clock, client, SCHEDULE))
+    expect(client.calls.map(c => c.at)).toEqual([5_000, 10_000, 20_000, 40_000])
+  })
+
+  it('Retry-After holds the next poll past the gap the schedule gives', async () => {
+    const clock = new FakeClock()
+    const client = fakeClient(clock, [now(answer(429, { error: 'slow down' }, '60')), now(COMPLETE)])
+    const ctx = context(clock, client, SCHEDULE)
+    await run(clock, ctx)
+    expect(client.calls.map(c => c.at)).toEqual([5_000, 65_000])
+  })
+})
+
+describe('waitForVideo: privacy (TikTok gives a post id only to public posts, after moderation)', () => {
+  it.each(['SELF_ONLY', 'MUTUAL_FOLLOW_FRIENDS'])(
+    'a %s video is done at PUBLISH_COMPLETE: no more polls, no post id awaited',
+    async privacy => {
+      const clock = new FakeClock()
+      const client = fakeClient(clock, [now(BARE)])
+      const ctx = context(clock, client, { ...SCHEDULE, privacyLevel: privacy })
+      const { outcome, at } = await run(clock, ctx)
+      expect(outcome).toMatchObject({ kind: 'complete', status: { status: 'PUBLISH_COMPLETE', postId: undefined } })
+      expect(at).toBe(5_000)
+      // Not one request after the one that saw it, however long the clock runs on.
+      await clock.advance(600_000)
+      expect(client.calls).toHaveLength(1)
+      expect(clock.pending()).toBe(0)
+      expect(ctx.statuses.map(s => s.status)).toEqual(['PUBLISH_COMPLETE'])
+    }
+  )
+
+  it('a private video still processing is polled until PUBLISH_COMPLETE, then not again', async () => {
+    const clock = new FakeClock()
+    const client = timeline(clock, [
+      [0, statusAnswer('PROCESSING')],
+      [60_000, BARE]
+    ])
+    const { outcome } = await run(clock, context(clock, client, { ...SCHEDULE, privacyLevel: 'SELF_ONLY' }))
+    expect(outcome.kind).toBe('complete')
+    expect(client.calls.filter(c => c.at >= 60_000)).toHaveLength(1)
+  })
+
+  it('a public video is polled after PUBLISH_COMPLETE until its post id, from the shortest gap again', async () => {
+    const clock = new FakeClock()
+    const client = timeline(clock, [
+      [0, statusAnswer('PROCESSING')],
+      [20_000, BARE],
+      [70_000, COMPLETE]
+    ])
+    const ctx = context(clock, client, { ...SCHEDULE, privacyLevel: 'PUBLIC_TO_EVERYONE' })
+    const { outcome, at } = await run(clock, ctx)
+    expect(outcome).toMatchObject({ kind: 'complete', status: { postId: '7123456789012345678' } })
+    // PUBLISH_COMPLETE is news at 20 s: 5 s, then doubling again, until the post id at 75 s.
+    expect(client.calls.map(c => c.at)).toEqual([5_000, 10_000, 20_000, 25_000, 35_000, 55_000, 75_000])
+    expect(at).toBe(75_000)
+    expect(ctx.statuses.map(s => [s.status, s.postId])).toEqual([
+      ['PROCESSING', undefined],
+      ['PUBLISH_COMPLETE', undefined],
+      ['PUBLISH_COMPLETE', '7123456789012345678']
+    ])
+  })
+
+  it('a public video whose post id does not come by the deadline ends in a timeout at PUBLISH_COMPLETE', async () => {
+    const clock = new FakeClock()
+    const client = fakeClient(clock, [now(BARE)])
+    const { outcome, at } = await run(clock, context(clock, client, { ...SCHEDULE, deadline: 120_000 }))
+    expect(outcome).toMatchObject({ kind: 'timeout', status: { status: 'PUBLISH_COMPLETE', postId: undefined } })
+    expect(at).toBe(120_000)
   })
 })

@@ -120,6 +120,28 @@ export function readStatus(json: unknown, publishId: string): VideoStatus | unde
   }
 }
 
+/** The one privacy level TikTok gives a post ID for (after moderation). */
+export const PUBLIC = 'PUBLIC_TO_EVERYONE'
+
+/**
+ * Whether there is nothing more to learn about a video: a final status, and
+ * for PUBLISH_COMPLETE either its post ID or a privacy level TikTok never
+ * gives one for (only public posts get one, after moderation). The wait, the
+ * driver and the ledger's admission all decide by this.
+ */
+export function isSettled(
+  status: { status: string; isComplete: boolean; postId: string | null | undefined },
+  privacyLevel: string
+): boolean {
+  if (!status.isComplete) return false
+  return status.status !== 'PUBLISH_COMPLETE' || Boolean(status.postId) || privacyLevel !== PUBLIC
+}
+
+/** Whether a status (as a ledger keeps it) is one of the doc's final ones. */
+export function isFinalStatus(status: string): boolean {
+  return (COMPLETE_STATUSES as readonly string[]).includes(status)
+}
+
 /** Whether a status answer names a publish id other than the one asked about. */
 export function aboutAnotherVideo(json: unknown, publishId: string): boolean {
   if (!isRecord(json) || !isRecord(json.data)) return false

@@ -196,3 +196,25 @@ function noAnswer(error: unknown, bodySent: boolean, stalled: boolean, url: URL)
   if (!stalled && CERTIFICATE_REFUSED.has(code)) answer.untrustedCertificate = true
   return answer
 }
+
+/** The DraftClip requests a run made: each one is a request of the account's monthly plan. */
+export interface RequestCount {
+  upload: number
+  status: number
+}
+
+/** `client`, counting into `count` every request it sends (retries and failed polls included). */
+export function counting(client: DraftClip, count: RequestCount): DraftClip {
+  return {
+    upload: video => {
+      count.upload++
+      return client.upload(video)
+    },
+    status: (publishId, timeoutMs, signal) => {
+      // A request whose run was already cancelled never leaves.
+      if (!signal?.aborted) count.status++
+      return client.status(publishId, timeoutMs, signal)
+    },
+    close: () => client.close()
+  }
+}

@@ -1,7 +1,8 @@
-import type { VideoStatus } from './answers.js'
+import { isSettled, type VideoStatus } from './answers.js'
 import type { DraftClip } from './client.js'
 import type { Clock } from './clock.js'
 import type { PollBudget } from './poll-budget.js'
+import { nextGap } from './poll-schedule.js'
 import { judgeStatus, parseRetryAfter } from './retry-policy.js'
 
 export interface WaitContext {
@@ -10,7 +11,14 @@ export interface WaitContext {
   budget: PollBudget
   /** When the wait ends, whatever happens (the clock's time): no request outlives it. */
   deadline: number
+  /** The first and shortest gap between two status requests (see poll-schedule.ts). */
   intervalMs: number
+  /** The longest gap: gaps grow up to it while the status stays the same. */
+  maxIntervalMs: number
+  /** The video's privacy level: only a public video gets a post ID to wait for. */
+  privacyLevel: string
+  /** The status known before the wait (the upload's answer, the ledger's): an answer that repeats it is no news. */
+  knownStatus?: string
   /** Ceiling for one status request. */
   requestMs: number
   /** Ask at once rather than after one interval (confirming an earlier run's upload). */
@@ -40,16 +48,25 @@ export type WaitOutcome =
   | { kind: 'stopped'; reason: string; status: VideoStatus | undefined }
 
 /**
- * Polls a video's status until it is complete. Failed polls are asked again
- * at the same pace until the deadline; a published video is polled on until
- * its post id appears, since TikTok often gives it a few polls later.
+ * Polls a video's status until there is nothing more to learn (isSettled):
+ * a public video is polled on after PUBLISH_COMPLETE until its post ID
+ * appears, which TikTok gives after moderation; a private one never gets one.
+ * The gaps follow poll-schedule.ts; failed polls are asked again until the
+ * deadline.
  */
 export async function waitForVideo(publishId: string, ctx: WaitContext): Promise<WaitOutcome> {
   const { clock } = ctx
   let last: VideoStatus | undefined
   let lastProblem: string | undefined
+  const pace = { firstMs: ctx.intervalMs, ceilingMs: ctx.maxIntervalMs }
+  let gap: number | undefined
+  let changed = false
+  /** The last status known, for the schedule: a change is asked about again soon. */
+  let known = ctx.knownStatus
   for (let polls = 1; ; polls++) {
-    const pause = polls === 1 && ctx.askNow ? 0 : ctx.intervalMs
+    gap = nextGap(pace, gap, changed)
+    changed = false
+    const pause = polls === 1 && ctx.askNow ? 0 : gap
     const timeout = (): WaitOutcome => ({ kind: 'timeout', status: last, lastProblem })
     if (clock.now() + pause >= ctx.deadline) {
       await clock.sleep(Math.max(0, ctx.deadline - clock.now()), ctx.signal)
@@ -77,13 +94,15 @@ export async function waitForVideo(publishId: string, ctx: WaitContext): Promise
     }
     const status = verdict.status
     lastProblem = undefined
+    changed = status.status !== known || status.postId !== last?.postId
+    known = status.status
     if (status.status !== last?.status || status.postId !== last?.postId) {
       ctx.log(`${status.status}${status.postId ? `, post ID ${status.postId}` : ''}${status.failReason ? `: ${status.failReason}` : ''}`)
       last = status
       await ctx.onStatus(status)
     }
     if (ctx.untilKnown) return { kind: 'known', status }
-    if (status.isComplete && (status.status !== 'PUBLISH_COMPLETE' || status.postId)) return { kind: 'complete', status }
+    if (isSettled(status, ctx.privacyLevel)) return { kind: 'complete', status }
   }
 }
 

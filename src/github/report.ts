@@ -15,10 +15,19 @@ export const Output = {
   Results: 'results',
   PublishId: 'publish-id',
   PostId: 'post-id',
-  NextPublishAt: 'next-publish-at'
+  NextPublishAt: 'next-publish-at',
+  Requests: 'requests'
 } as const
 
-export function buildOutputs(results: VideoResult[]): Record<string, string> {
+/** The DraftClip requests a run made, by kind: what the run cost of the account's monthly plan. */
+export interface Requests {
+  upload: number
+  status: number
+}
+
+const NO_REQUESTS: Requests = { upload: 0, status: 0 }
+
+export function buildOutputs(results: VideoResult[], requests: Requests = NO_REQUESTS): Record<string, string> {
   const publishIds = results.map(r => r.publish_id).filter((id): id is string => id !== null)
   const postIds = results.map(r => r.post_id).filter((id): id is string => id !== null)
   return {
@@ -27,7 +36,8 @@ export function buildOutputs(results: VideoResult[]): Record<string, string> {
     [Output.Results]: JSON.stringify(results),
     [Output.PublishId]: publishIds[0] ?? '',
     [Output.PostId]: postIds[0] ?? '',
-    [Output.NextPublishAt]: nextPublishAt(results) ?? ''
+    [Output.NextPublishAt]: nextPublishAt(results) ?? '',
+    [Output.Requests]: JSON.stringify({ upload: requests.upload, status: requests.status })
   }
 }
 
@@ -36,8 +46,9 @@ export function scrubResults(results: VideoResult[], secrets: string[]): VideoRe
   return results.map(r => scrubStrings(r, secrets))
 }
 
-export function setOutputs(results: VideoResult[], secrets: string[]): void {
-  for (const [name, value] of Object.entries(buildOutputs(scrubResults(results, secrets)))) core.setOutput(name, scrub(value, secrets))
+export function setOutputs(results: VideoResult[], secrets: string[], requests?: Requests): void {
+  for (const [name, value] of Object.entries(buildOutputs(scrubResults(results, secrets), requests)))
+    core.setOutput(name, scrub(value, secrets))
 }
 
 /**
@@ -50,13 +61,14 @@ export function setOutputsOrLog(
   results: VideoResult[],
   secrets: string[],
   info: (line: string) => void,
-  onRunner: boolean
+  onRunner: boolean,
+  requests?: Requests
 ): string | undefined {
   const file = process.env.GITHUB_OUTPUT
   let problem = 'GITHUB_OUTPUT is not set'
   if (file || !onRunner) {
     try {
-      setOutputs(results, secrets)
+      setOutputs(results, secrets, requests)
       return undefined
     } catch (error) {
       const folder = path.dirname(file ?? '')
@@ -64,7 +76,8 @@ export function setOutputsOrLog(
     }
   }
   info("The step's outputs, written to the log instead:")
-  for (const [name, value] of Object.entries(buildOutputs(scrubResults(results, secrets)))) info(`${name}=${scrub(value, secrets)}`)
+  for (const [name, value] of Object.entries(buildOutputs(scrubResults(results, secrets), requests)))
+    info(`${name}=${scrub(value, secrets)}`)
   return `${problem}, so later steps cannot read this step's outputs; they are in the log above.`
 }
 
@@ -98,6 +111,14 @@ export interface SummaryOptions {
   problem?: string
   /** Warnings about the run that did not fail it (the release notes could not be updated). */
   notes?: string[]
+  /** The DraftClip requests the run made, stated in one line. */
+  requests?: Requests
+}
+
+/** The run's cost in one line, for a user on a metered plan. */
+export function requestsLine(requests: Requests): string {
+  const n = (count: number, what: string): string => `${count} ${what} request${count === 1 ? '' : 's'}`
+  return `**DraftClip requests:** ${requests.upload + requests.status} (${n(requests.upload, 'upload')}, retries included; ${n(requests.status, 'status')})`
 }
 
 /** The job summary as Markdown: a heading, one row a video with a status mark, and the totals. */
@@ -140,6 +161,7 @@ export function summaryMarkdown(results: VideoResult[], options: SummaryOptions,
     `**${results.length} video${results.length === 1 ? '' : 's'}, ${formatSize(total)}:** ` +
       [...counts].map(([status, n]) => `${n} ${status}`).join(', ')
   )
+  if (options.requests) lines.push('', requestsLine(options.requests))
   for (const note of [options.stopReason, ...(options.notes ?? [])]) if (note) lines.push('', `> [!WARNING]\n> ${cell(note)}`)
   let room = limit - size
   for (const line of calendar.lines) {

@@ -45,6 +45,8 @@ export interface PublishSettings {
   wait: boolean
   waitTimeoutMs: number
   pollIntervalMs: number
+  /** The longest gap between two status requests of a video (poll-schedule.ts). */
+  maxPollIntervalMs: number
   /** At most this many new uploads (the workflow is a queue); undefined: no limit. */
   maxUploads: number | undefined
 }
@@ -95,7 +97,12 @@ export class Board {
     const admitted = this.videos.map((_, i) => {
       const hash = this.hashes[i]
       const twin = this.twins[i]
-      return admit(hash && this.ledger ? this.ledger.get(hash) : undefined, twin === undefined ? undefined : this.videos[twin].file, wait)
+      return admit(
+        hash && this.ledger ? this.ledger.get(hash) : undefined,
+        twin === undefined ? undefined : this.videos[twin].file,
+        wait,
+        this.videos[i].privacyLevel
+      )
     })
     return applyCalendar(admitted, this.videos, now, maxUploads)
   }
@@ -316,6 +323,9 @@ async function follow(
       budget: deps.budget,
       deadline,
       intervalMs: settings.pollIntervalMs,
+      maxIntervalMs: settings.maxPollIntervalMs,
+      privacyLevel: board.results[i].privacy_level,
+      knownStatus: board.results[i].status,
       requestMs: deps.timings.statusRequestMs,
       askNow: untilKnown && how.earlier,
       untilKnown,
@@ -328,12 +338,7 @@ async function follow(
   let outcome = await poll(how.confirm === true)
   if (outcome.kind === 'known') {
     const r = board.results[i]
-    if (
-      !settings.wait ||
-      isSettled(outcome.status.status, r.post_id) ||
-      (outcome.status.isComplete && outcome.status.status !== Status.PublishComplete)
-    )
-      return
+    if (!settings.wait || isSettled({ ...outcome.status, postId: outcome.status.postId ?? r.post_id }, r.privacy_level)) return
     outcome = await poll(false)
   }
   if (outcome.kind !== 'complete' && outcome.kind !== 'known') await board.apply(i, waitEnded(board.results[i], outcome, waitSeconds))

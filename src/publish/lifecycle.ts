@@ -1,4 +1,4 @@
-import type { VideoStatus } from '../draftclip/answers.js'
+import { isFinalStatus, isSettled, type VideoStatus } from '../draftclip/answers.js'
 import type { UploadOutcome } from '../draftclip/upload.js'
 import type { WaitOutcome } from '../draftclip/wait.js'
 import type { LedgerEntry } from './ledger.js'
@@ -87,8 +87,12 @@ export type Admission =
   /** Due, but max-uploads leaves it for a later run (see calendar.ts). */
   | { kind: 'queued'; reason: string }
 
-/** The one rule for a video's entry: the run, the dry run and the plan all call it. */
-export function admit(entry: LedgerEntry | undefined, twinOf: string | undefined, wait: boolean): Admission {
+/**
+ * The one rule for a video's entry: the run, the dry run and the plan all call
+ * it. `privacyLevel`: the video's, which says whether a PUBLISH_COMPLETE entry
+ * without a post ID still has one to learn (the ledger does not keep it).
+ */
+export function admit(entry: LedgerEntry | undefined, twinOf: string | undefined, wait: boolean, privacyLevel: string): Admission {
   if (twinOf !== undefined) return { kind: 'twin', of: twinOf }
   if (!entry) return { kind: 'upload' }
   // TikTok refused it: publishing it again is a new attempt, not a duplicate.
@@ -97,14 +101,15 @@ export function admit(entry: LedgerEntry | undefined, twinOf: string | undefined
     return entry.publish_id ? { kind: 'confirm', entry: { ...entry, publish_id: entry.publish_id } } : { kind: 'unconfirmed', entry }
   }
   // DraftClip took it (published, in the inbox, or still processing): never again.
-  if (entry.publish_id) return { kind: 'skip', entry, follow: wait && !isSettled(entry.status, entry.post_id) }
+  if (entry.publish_id) {
+    const settled = isSettled({ status: entry.status, isComplete: isFinalStatus(entry.status), postId: entry.post_id }, privacyLevel)
+    return { kind: 'skip', entry, follow: wait && !settled }
+  }
   return { kind: 'unconfirmed', entry }
 }
 
-/** A status after which there is nothing more to learn. */
-export function isSettled(status: string, postId: string | null): boolean {
-  return status === Status.SentToInbox || status === Status.Failed || (status === Status.PublishComplete && postId !== null)
-}
+/** The one rule for "nothing more to learn" (draftclip/answers.ts), here beside the lifecycle that uses it. */
+export { isSettled }
 
 export function initialResult(video: {
   file: string
@@ -357,6 +362,17 @@ export function waitEnded(r: VideoResult, outcome: WaitOutcome, waitSeconds: num
           log: {
             level: 'warn',
             line: `DraftClip did not confirm publish ID ${r.publish_id} within ${waitSeconds} s${problem}; it stays UNCONFIRMED`
+          }
+        }
+      }
+      if (outcome.status?.status === Status.PublishComplete) {
+        // Only a public video's wait ends here (isSettled ends a private one at PUBLISH_COMPLETE), and that
+        // is normal: TikTok gives its post ID after moderation, sometimes hours later.
+        return {
+          result: r,
+          log: {
+            level: 'info',
+            line: `published (PUBLISH_COMPLETE, publish ID ${r.publish_id}); TikTok gives its post ID after moderation, which had not ended after ${waitSeconds} s${problem}. A later run with a ledger learns it.`
           }
         }
       }
