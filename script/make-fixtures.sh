@@ -16,7 +16,10 @@ ff -f lavfi -i "$(src 360x640 30 2)" $h264 h264-moov-at-end.mp4
 ff -f lavfi -i "$(src 360x640 25 2)" -c:v libx265 -crf 51 -x265-params log-level=none -tag:v hvc1 -movflags +faststart hevc.mp4
 ff -f lavfi -i "$(src 360x640 25 2)" -c:v libvpx-vp9 -crf 63 -b:v 0 -movflags +faststart vp9.mp4
 # A phone held upright: coded 640x360, shown 360x640 through tkhd's matrix.
-ff -f lavfi -i "$(src 640x360 30 2)" $h264 -metadata:s:v:0 rotate=90 -movflags +faststart rotated.mp4
+# (ffmpeg 5 drops the rotate tag when it encodes, so it is set on a copy.)
+ff -f lavfi -i "$(src 640x360 30 2)" $h264 /tmp/draftclip-landscape-$$.mp4
+ff -i /tmp/draftclip-landscape-$$.mp4 -c copy -metadata:s:v:0 rotate=90 -movflags +faststart rotated.mp4
+rm -f /tmp/draftclip-landscape-$$.mp4
 ff -f lavfi -i "$(src 360x640 24 2)" $h264 -movflags +faststart clip.mov
 ff -f lavfi -i "$(src 360x640 25 2)" $h264 clip.avi
 ff -f lavfi -i "$tone" -c:a aac -b:a 8k -ac 1 -movflags +faststart audio-only.mp4
@@ -25,6 +28,10 @@ ff -f lavfi -i "$(src 100x100 30 2)" $h264 -movflags +faststart 100x100.mp4
 # Twelve minutes. At 24 fps its 17,280 frames' sample tables alone would be
 # hundreds of KB, so it has one frame a second: it breaks the fps rule too.
 ff -f lavfi -i "$(src 360x640 1 720)" $h264 -x264-params keyint=infinite -movflags +faststart 12min.mp4
+# The base of the tests' writeMp4/writeAvi (padded to any size): one frame, so
+# under 1 KB as an MP4 (its fps is still 24: one frame of 1/24 s).
+ff -f lavfi -i "$(src 360x360 24 0.0417)" $h264 -movflags +faststart tiny.mp4
+ff -f lavfi -i "$(src 360x360 24 0.0417)" $h264 tiny.avi
 # Refused codecs: a few frames (or one: its fps is still 24) is all a reader needs.
 ff -f lavfi -i "$(src 360x640 25 0.2)" -c:v mpeg4 -q:v 31 -movflags +faststart mpeg4-part2.mp4
 ff -f lavfi -i "$(src 360x640 24 0.0417)" -c:v mjpeg -q:v 31 -pix_fmt yuvj420p -movflags +faststart mjpeg.mov

@@ -7,6 +7,7 @@ import { waitForVideo, type WaitOutcome } from '../draftclip/wait.js'
 import { megabytes } from '../sizes.js'
 import { ReadBuffers, readChunks } from '../videos/read.js'
 import type { Video } from '../videos/check.js'
+import { mediaText } from '../videos/media.js'
 import type { Ledger } from './ledger.js'
 import {
   admit,
@@ -166,7 +167,10 @@ export function planAll(
     const step = planned(board.results[i], admission, board.ref(i))
     board.results[i] = step.result
     const r = step.result
-    logFor(board.videos[i]).info(`${step.log!.line}, ${megabytes(r.size)}, ${r.privacy_level}, caption: ${JSON.stringify(r.description)}`)
+    const media = r.media ? `; ${mediaText(r.media)}` : ''
+    logFor(board.videos[i]).info(
+      `${step.log!.line}, ${megabytes(r.size)}, ${r.privacy_level}, caption: ${JSON.stringify(r.description)}${media}`
+    )
   })
 }
 

@@ -12,6 +12,8 @@ import {
   type RunVars
 } from './captions.js'
 import { workspacePath } from './find.js'
+import { readMedia, type Media } from './media.js'
+import { isLfsPointer, judgeMedia, LFS_PROBLEM } from './media-rules.js'
 import { readHead } from './read.js'
 import { keyLine, parseSidecar, sidecarPathFor, type Sidecar } from './sidecar.js'
 
@@ -38,6 +40,8 @@ export interface Video {
   sidecar: string | undefined
   /** Its sidecar's publish_at: not published before this instant (milliseconds since the epoch). */
   publishAt: number | undefined
+  /** What its container says (media-check), or null when it was not read. */
+  media?: Media | null
 }
 
 export interface FileProblem {
@@ -75,6 +79,7 @@ export function fileProblems(name: string, size: number, head: Buffer): string[]
 function containerProblem(ext: string, head: Buffer): string | undefined {
   const at = (offset: number, text: string): boolean =>
     head.length >= offset + text.length && head.toString('latin1', offset, offset + text.length) === text
+  if (isLfsPointer(head)) return LFS_PROBLEM
   if (ext === '.avi') {
     return at(0, 'RIFF') && at(8, 'AVI ') ? undefined : "the content is not an AVI file (no 'RIFF....AVI ' header)"
   }
@@ -97,7 +102,8 @@ function statProblem(error: NodeJS.ErrnoException): string {
   }
 }
 
-export type VideoSettings = Pick<Inputs, 'description' | 'privacyLevel' | 'title' | 'workspace'>
+export type VideoSettings = Pick<Inputs, 'description' | 'privacyLevel' | 'title' | 'workspace'> &
+  Partial<Pick<Inputs, 'mediaCheck' | 'maxDuration'>>
 
 /** The workflow run's placeholders, loaded only when a caption uses one; `event` names the trigger for messages. */
 export interface RunInfo {
@@ -114,11 +120,13 @@ export async function checkVideos(
   paths: string[],
   settings: VideoSettings,
   loadRun: () => Promise<RunInfo>,
-  notice: (line: string) => void = () => undefined
+  notice: (line: string) => void = () => undefined,
+  warn: (problem: FileProblem) => void = () => undefined
 ): Promise<Video[]> {
   const problems: FileProblem[] = []
   const shown = (p: string): string => workspacePath(p, settings.workspace)
   const found = await statFiles(paths, shown, problems, notice)
+  await readAllMedia(found, settings, shown, problems, warn)
   const sidecars = await readSidecars(found, shown, problems)
   const templates = [settings.description, settings.title, ...[...sidecars.values()].flatMap(s => [s.sidecar.description, s.sidecar.title])]
   const run = templates.some(t => t !== undefined && usesRunPlaceholders(t)) ? await loadRun() : { vars: {}, event: '' }
@@ -130,6 +138,9 @@ export async function checkVideos(
 interface FoundFile {
   path: string
   size: number
+  /** Its container passed the first bytes' check: there is something to read. */
+  readable: boolean
+  media: Media | null
 }
 
 /** Each path checked as a file DraftClip takes; the same file reached twice (a link beside its target) is one video. */
@@ -159,8 +170,9 @@ async function statFiles(
       problems.push({ file: shown(file), problem: 'it is not a regular file' })
       continue
     }
-    const head = stat.size > 0 ? await readHead(file) : Buffer.alloc(0)
-    for (const problem of fileProblems(path.basename(file), stat.size, head)) problems.push({ file: shown(file), problem })
+    const head = stat.size > 0 ? await readHead(file, 64) : Buffer.alloc(0)
+    const own = fileProblems(path.basename(file), stat.size, head)
+    for (const problem of own) problems.push({ file: shown(file), problem })
     const identity = `${stat.dev}:${stat.ino}`
     const first = seen.get(identity)
     if (first) {
@@ -168,9 +180,50 @@ async function statFiles(
       continue
     }
     seen.set(identity, shown(file))
-    found.push({ path: file, size: stat.size })
+    found.push({ path: file, size: stat.size, readable: own.length === 0, media: null })
   }
   return found
+}
+
+/**
+ * Each video's container read and judged by TikTok's rules (media-rules.ts):
+ * under `error` a broken rule is a problem, under `warn` a warning, and `off`
+ * reads nothing. A file that passed its first bytes' check but cannot be
+ * judged is a problem too: never passed silently.
+ */
+async function readAllMedia(
+  found: FoundFile[],
+  settings: VideoSettings,
+  shown: (p: string) => string,
+  problems: FileProblem[],
+  warn: (problem: FileProblem) => void
+): Promise<void> {
+  const mode = settings.mediaCheck ?? 'off'
+  if (mode === 'off') return
+  for (const video of found) {
+    if (!video.readable) continue
+    const file = shown(video.path)
+    let reading
+    try {
+      reading = await readMedia(video.path, video.size, path.extname(video.path).toLowerCase() === '.avi' ? 'avi' : 'iso')
+    } catch (error) {
+      const problem = { file, problem: statProblem(error as NodeJS.ErrnoException) }
+      if (mode === 'error') problems.push(problem)
+      else warn(problem)
+      continue
+    }
+    if (reading.kind === 'video') video.media = reading.media
+    const judged = judgeMedia(reading, settings.maxDuration ?? Infinity)
+    for (const w of judged.warnings) warn({ file, problem: w.problem })
+    for (const p of judged.problems) {
+      if (mode === 'error') problems.push({ file, problem: p.problem })
+      else
+        warn({
+          file,
+          problem: `${p.problem}; it is uploaded anyway (media-check: warn), and TikTok will likely refuse it (${p.failReason})`
+        })
+    }
+  }
 }
 
 interface ReadSidecar {
@@ -288,6 +341,7 @@ function describeVideo(
     privacyLevel: sidecar?.privacy_level ?? settings.privacyLevel,
     title,
     sidecar: read ? shown(sidecarPathFor(file.path)) : undefined,
-    publishAt: sidecar?.publish_at
+    publishAt: sidecar?.publish_at,
+    media: file.media
   }
 }
