@@ -48,6 +48,8 @@ export interface SandboxOptions {
   statusFaults?: (Fault | null)[]
   /** Default '127.0.0.1'; the port is always a free one. */
   host?: string
+  /** The account's longest video in seconds, for TikTok's media check (sandbox/media.js); default 600. */
+  maxDuration?: number
 }
 
 export interface RequestLog {
@@ -74,6 +76,8 @@ export interface UploadRecord {
   fields: Record<string, string>
   /** The Authorization header as sent. */
   authorization: string
+  /** What TikTok's media check (sandbox/media.js) makes of it: a fail_reason, or null when it passes. */
+  mediaFailReason: string | null
 }
 
 export interface Sandbox {

@@ -5,6 +5,7 @@
 
 import http from 'node:http'
 import { createHash, randomBytes, randomInt } from 'node:crypto'
+import { MediaSniffer } from './media.js'
 import { MultipartParser, getBoundary } from './multipart.js'
 import { STATUSES } from './statuses.js'
 
@@ -292,7 +293,10 @@ export async function startSandbox(options = {}) {
     }
     uploads.push(record)
     takenByKey.set(key, (takenByKey.get(key) ?? 0) + 1)
-    const behaviour = { ...(files.get(video.filename) ?? {}) }
+    // TikTok's media check: a video that breaks a rule ends FAILED, unless a test scripted this file's end.
+    const failReason = video.media.failReason()
+    record.mediaFailReason = failReason
+    const behaviour = { ...(failReason ? { final: 'FAILED', failReason } : {}), ...(files.get(video.filename) ?? {}) }
     videos.set(publishId, {
       key,
       polls: 0,
@@ -326,6 +330,7 @@ export async function startSandbox(options = {}) {
             filename: phpBasename(filename),
             contentType: contentType ?? '',
             hash: createHash('sha256'),
+            media: new MediaSniffer(phpBasename(filename), { maxDuration: options.maxDuration }),
             size: 0,
             tooLarge: false
           }
@@ -339,7 +344,10 @@ export async function startSandbox(options = {}) {
         if (part.kind === 'video') {
           part.size += data.length
           if (part.size > maxUploadBytes) part.tooLarge = true
-          else part.hash.update(data)
+          else {
+            part.hash.update(data)
+            part.media.write(data)
+          }
         } else if (part.kind === 'field') {
           if (part.size + data.length > MAX_FIELD_BYTES) part.overflow = true
           else part.chunks.push(Buffer.from(data))
