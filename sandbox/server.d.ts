@@ -76,8 +76,6 @@ export interface UploadRecord {
   fields: Record<string, string>
   /** The Authorization header as sent. */
   authorization: string
-  /** What TikTok's media check (sandbox/media.js) makes of it: a fail_reason, or null when it passes. */
-  mediaFailReason: string | null
 }
 
 export interface Sandbox {

@@ -295,7 +295,6 @@ export async function startSandbox(options = {}) {
     takenByKey.set(key, (takenByKey.get(key) ?? 0) + 1)
     // TikTok's media check: a video that breaks a rule ends FAILED, unless a test scripted this file's end.
     const failReason = video.media.failReason()
-    record.mediaFailReason = failReason
     const behaviour = { ...(failReason ? { final: 'FAILED', failReason } : {}), ...(files.get(video.filename) ?? {}) }
     videos.set(publishId, {
       key,
