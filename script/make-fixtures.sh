@@ -43,4 +43,8 @@ head -c $((moov - 4)) /tmp/draftclip-cut-$$.mp4 > cut-no-moov.mp4
 rm -f /tmp/draftclip-cut-$$.mp4
 # What a checkout without `lfs: true` leaves under the video's name.
 printf 'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345678\n' > lfs-pointer.mp4
-ls -l
+
+# The samples in examples/videos, which `npm run local-action` publishes.
+cp h264-faststart.mp4 ../../../examples/videos/trailer.mp4
+cp clip.mov ../../../examples/videos/teaser.mov
+ls -l . ../../../examples/videos
