@@ -4,7 +4,9 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { codecName, mediaText, readContainer, readMedia, type ByteSource, type Media, type Reading } from '../../src/videos/media.js'
 import { clock, isLfsPointer, judgeMedia } from '../../src/videos/media-rules.js'
+import { checkVideos, VideoCheckError, type FileProblem, type RunInfo, type VideoSettings } from '../../src/videos/check.js'
 import { fixture, freeBox } from '../support/action.js'
+import { DEFAULT_MAX_DURATION_S, parseInputs } from '../../src/inputs.js'
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'draftclip-media-'))
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
@@ -268,5 +270,105 @@ describe("TikTok's rules, at their boundaries", () => {
   it('knows a Git LFS pointer by its first line', async () => {
     expect(isLfsPointer(fs.readFileSync(fixture('lfs-pointer.mp4')))).toBe(true)
     expect(isLfsPointer(fs.readFileSync(fixture('tiny.mp4')))).toBe(false)
+  })
+})
+
+describe('checkVideos with media-check', () => {
+  const copy = (...names: string[]): string[] => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'ws-'))
+    return names.map(name => {
+      fs.copyFileSync(fixture(name), path.join(dir, name))
+      return path.join(dir, name)
+    })
+  }
+  const settings = (mediaCheck: 'error' | 'warn' | 'off', maxDuration = 600): VideoSettings => ({
+    description: 'caption',
+    privacyLevel: 'SELF_ONLY',
+    title: undefined,
+    workspace: tmp,
+    mediaCheck,
+    maxDuration
+  })
+  const noRun = async (): Promise<RunInfo> => ({ vars: {}, event: '' })
+
+  it('error: lists every broken rule of every file, and refuses them all', async () => {
+    const paths = copy('5fps.mp4', '100x100.mp4', 'clip.mov')
+    const error = await checkVideos(paths, settings('error'), noRun).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(VideoCheckError)
+    expect((error as VideoCheckError).problems.map(p => [path.basename(p.file), p.problem])).toEqual([
+      ['5fps.mp4', 'its frame rate is 5 fps: TikTok takes 23 to 60 fps'],
+      ['100x100.mp4', 'its picture is 100x100 px: TikTok takes a width and a height each from 360 to 4096 px']
+    ])
+  })
+
+  it('warn: each broken rule is a warning naming the file, and the videos go on with their media', async () => {
+    const warnings: FileProblem[] = []
+    const paths = copy('5fps.mp4', 'clip.avi')
+    const videos = await checkVideos(paths, settings('warn'), noRun, undefined, w => warnings.push(w))
+    expect(videos.map(v => v.media?.fps)).toEqual([5, 25])
+    expect(warnings.map(w => path.basename(w.file))).toEqual(['5fps.mp4', 'clip.avi'])
+    expect(warnings[0].problem).toBe(
+      'its frame rate is 5 fps: TikTok takes 23 to 60 fps; it is uploaded anyway (media-check: warn), and TikTok will likely refuse it (frame_rate_check_failed)'
+    )
+    expect(warnings[1].problem).toContain('AVI is a container DraftClip takes')
+  })
+
+  it('error: AVI is a warning, not a refusal', async () => {
+    const warnings: FileProblem[] = []
+    const videos = await checkVideos(copy('clip.avi'), settings('error'), noRun, undefined, w => warnings.push(w))
+    expect(videos[0].media).toMatchObject({ codec: 'h264', fps: 25 })
+    expect(warnings).toHaveLength(1)
+  })
+
+  it('off: nothing is read and media is null', async () => {
+    const videos = await checkVideos(copy('5fps.mp4'), settings('off'), noRun)
+    expect(videos[0].media).toBeNull()
+  })
+
+  it('max-duration: exactly passes, a shorter ceiling refuses', async () => {
+    const paths = copy('clip.mov')
+    expect((await checkVideos(paths, settings('error', 2), noRun))[0].media?.duration).toBe(2)
+    await expect(checkVideos(paths, settings('error', 1.999), noRun)).rejects.toThrow('it lasts 0:02 (2 s), over max-duration 1.999 s')
+  })
+
+  it('a Git LFS pointer is named as one, whatever media-check is', async () => {
+    for (const mode of ['error', 'off'] as const) {
+      await expect(checkVideos(copy('lfs-pointer.mp4'), settings(mode), noRun)).rejects.toThrow(
+        'lfs-pointer.mp4: it is a Git LFS pointer, not the video: check the repository out with `lfs: true`'
+      )
+    }
+  })
+})
+
+describe('the media-check and max-duration inputs', () => {
+  const env = (over: Record<string, string> = {}): Record<string, string> => ({
+    'INPUT_API-KEY': 'ttapi_x',
+    INPUT_VIDEOS: '*.mp4',
+    GITHUB_WORKSPACE: tmp,
+    ...over
+  })
+
+  it('default to error and 600 s', () => {
+    expect(parseInputs(env())).toMatchObject({ mediaCheck: 'error', maxDuration: DEFAULT_MAX_DURATION_S })
+    expect(DEFAULT_MAX_DURATION_S).toBe(600)
+  })
+
+  it('take warn, off (any case) and seconds with decimals', () => {
+    expect(parseInputs(env({ 'INPUT_MEDIA-CHECK': 'WARN', 'INPUT_MAX-DURATION': '180' }))).toMatchObject({
+      mediaCheck: 'warn',
+      maxDuration: 180
+    })
+    expect(parseInputs(env({ 'INPUT_MEDIA-CHECK': 'off', 'INPUT_MAX-DURATION': '299.5' }))).toMatchObject({
+      mediaCheck: 'off',
+      maxDuration: 299.5
+    })
+  })
+
+  it.each([
+    ['INPUT_MEDIA-CHECK', 'strict', "Input 'media-check' must be one of error, warn, off, got 'strict'."],
+    ['INPUT_MAX-DURATION', '0', "Input 'max-duration' must be a number of seconds from 1 to 3600, got '0'."],
+    ['INPUT_MAX-DURATION', '10m', "Input 'max-duration' must be a number of seconds from 1 to 3600, got '10m'."]
+  ])('refuses %s=%s', (name, value, message) => {
+    expect(() => parseInputs(env({ [name]: value }))).toThrow(message)
   })
 })
