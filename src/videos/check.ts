@@ -1,6 +1,6 @@
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
-import type { Inputs, PrivacyLevel } from '../inputs.js'
+import type { Inputs, MediaCheck, PrivacyLevel } from '../inputs.js'
 import { MAX_VIDEO_BYTES, megabytes } from '../sizes.js'
 import {
   captionProblem,
@@ -12,9 +12,8 @@ import {
   type RunVars
 } from './captions.js'
 import { workspacePath } from './find.js'
-import { readMedia, type Media } from './media.js'
+import { inspectFile, type Media, type Reading } from './media.js'
 import { isLfsPointer, judgeMedia, LFS_PROBLEM } from './media-rules.js'
-import { readHead } from './read.js'
 import { keyLine, parseSidecar, sidecarPathFor, type Sidecar } from './sidecar.js'
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -125,8 +124,8 @@ export async function checkVideos(
 ): Promise<Video[]> {
   const problems: FileProblem[] = []
   const shown = (p: string): string => workspacePath(p, settings.workspace)
-  const found = await statFiles(paths, shown, problems, notice)
-  await readAllMedia(found, settings, shown, problems, warn)
+  const found = await statFiles(paths, shown, problems, notice, settings.mediaCheck ?? 'off')
+  judgeAllMedia(found, settings, shown, problems, warn)
   const sidecars = await readSidecars(found, shown, problems)
   const templates = [settings.description, settings.title, ...[...sidecars.values()].flatMap(s => [s.sidecar.description, s.sidecar.title])]
   const run = templates.some(t => t !== undefined && usesRunPlaceholders(t)) ? await loadRun() : { vars: {}, event: '' }
@@ -138,8 +137,8 @@ export async function checkVideos(
 interface FoundFile {
   path: string
   size: number
-  /** Its container passed the first bytes' check: there is something to read. */
-  readable: boolean
+  /** What its container says; undefined when it was not read (media-check: off, or its first bytes are wrong). */
+  reading: Reading | undefined
   media: Media | null
 }
 
@@ -148,7 +147,8 @@ async function statFiles(
   paths: string[],
   shown: (p: string) => string,
   problems: FileProblem[],
-  notice: (line: string) => void
+  notice: (line: string) => void,
+  mediaCheck: MediaCheck
 ): Promise<FoundFile[]> {
   const found: FoundFile[] = []
   const seen = new Map<string, string>()
@@ -170,9 +170,20 @@ async function statFiles(
       problems.push({ file: shown(file), problem: 'it is not a regular file' })
       continue
     }
-    const head = stat.size > 0 ? await readHead(file, 64) : Buffer.alloc(0)
-    const own = fileProblems(path.basename(file), stat.size, head)
-    for (const problem of own) problems.push({ file: shown(file), problem })
+    const name = path.basename(file)
+    const container = path.extname(name).toLowerCase() === '.avi' ? 'avi' : 'iso'
+    // The container is read only when its first bytes pass (and media-check is on).
+    const readIf = (head: Buffer): 'avi' | 'iso' | undefined =>
+      mediaCheck !== 'off' && fileProblems(name, stat.size, head).length === 0 ? container : undefined
+    let head: Buffer = Buffer.alloc(0)
+    let reading: Reading | undefined
+    try {
+      if (stat.size > 0) ({ head, reading } = await inspectFile(file, stat.size, 64, readIf))
+    } catch (error) {
+      problems.push({ file: shown(file), problem: statProblem(error as NodeJS.ErrnoException) })
+      continue
+    }
+    for (const problem of fileProblems(name, stat.size, head)) problems.push({ file: shown(file), problem })
     const identity = `${stat.dev}:${stat.ino}`
     const first = seen.get(identity)
     if (first) {
@@ -180,38 +191,29 @@ async function statFiles(
       continue
     }
     seen.set(identity, shown(file))
-    found.push({ path: file, size: stat.size, readable: own.length === 0, media: null })
+    found.push({ path: file, size: stat.size, reading, media: null })
   }
   return found
 }
 
 /**
- * Each video's container read and judged by TikTok's rules (media-rules.ts):
- * under `error` a broken rule is a problem, under `warn` a warning, and `off`
- * reads nothing. A file that passed its first bytes' check but cannot be
- * judged is a problem too: never passed silently.
+ * Each video's container (statFiles read it) judged by TikTok's rules
+ * (media-rules.ts): under `error` a broken rule is a problem, under `warn` a
+ * warning; `off` read nothing. A file that passed its first bytes' check but
+ * cannot be judged is a problem too: never passed silently.
  */
-async function readAllMedia(
+function judgeAllMedia(
   found: FoundFile[],
   settings: VideoSettings,
   shown: (p: string) => string,
   problems: FileProblem[],
   warn: (problem: FileProblem) => void
-): Promise<void> {
+): void {
   const mode = settings.mediaCheck ?? 'off'
-  if (mode === 'off') return
   for (const video of found) {
-    if (!video.readable) continue
+    const reading = video.reading
+    if (!reading) continue
     const file = shown(video.path)
-    let reading
-    try {
-      reading = await readMedia(video.path, video.size, path.extname(video.path).toLowerCase() === '.avi' ? 'avi' : 'iso')
-    } catch (error) {
-      const problem = { file, problem: statProblem(error as NodeJS.ErrnoException) }
-      if (mode === 'error') problems.push(problem)
-      else warn(problem)
-      continue
-    }
     if (reading.kind === 'video') video.media = reading.media
     const judged = judgeMedia(reading, settings.maxDuration ?? Infinity)
     for (const w of judged.warnings) warn({ file, problem: w.problem })

@@ -45,9 +45,26 @@ const FIRST_READ_BYTES = 64 * 1024
 
 /** Reads a file's container; never throws for what is in the file, only for a file that cannot be read. */
 export async function readMedia(file: string, size: number, container: Container): Promise<Reading> {
+  return (await inspectFile(file, size, 0, () => container)).reading!
+}
+
+/**
+ * A file's first `headBytes`, and its container read when `containerFor(head)`
+ * names one: one open and, for most files, one read (2,000 videos are checked
+ * one after another).
+ */
+export async function inspectFile(
+  file: string,
+  size: number,
+  headBytes: number,
+  containerFor: (head: Buffer) => Container | undefined
+): Promise<{ head: Buffer; reading: Reading | undefined }> {
   const handle = await fs.open(file, 'r')
   try {
-    return await readContainer(fileSource(handle, size), container)
+    const source = fileSource(handle, size)
+    const head = await source.read(0, headBytes)
+    const container = containerFor(head)
+    return { head, reading: container ? await readContainer(source, container) : undefined }
   } finally {
     await handle.close()
   }
