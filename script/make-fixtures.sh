@@ -36,6 +36,8 @@ ff -f lavfi -i "$(src 360x360 24 0.0417)" $h264 tiny.avi
 ff -f lavfi -i "$(src 360x640 25 0.2)" -c:v mpeg4 -q:v 31 -movflags +faststart mpeg4-part2.mp4
 ff -f lavfi -i "$(src 360x640 24 0.0417)" -c:v mjpeg -q:v 31 -pix_fmt yuvj420p -movflags +faststart mjpeg.mov
 ff -f lavfi -i "$(src 360x640 24 0.0417)" -c:v prores_ks -profile:v 0 -qscale:v 31 -movflags +faststart prores.mov
+# A fragmented MP4 (frames in moof boxes, none in moov): judged unreadable, with how to remux it.
+ff -f lavfi -i "$(src 360x640 30 1)" $h264 -movflags frag_keyframe+empty_moov fragmented.mp4
 # An unfinished render or a cut download: everything before the moov at the end.
 ff -f lavfi -i "$(src 360x640 30 2)" $h264 /tmp/draftclip-cut-$$.mp4
 moov=$(grep -obUaP 'moov' /tmp/draftclip-cut-$$.mp4 | tail -1 | cut -d: -f1)

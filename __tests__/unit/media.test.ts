@@ -372,3 +372,12 @@ describe('the media-check and max-duration inputs', () => {
     expect(() => parseInputs(env({ [name]: value }))).toThrow(message)
   })
 })
+
+describe('a fragmented MP4', () => {
+  it('cannot be judged from its moov, and the reason says how to remux it', async () => {
+    expect(await read('fragmented.mp4')).toMatchObject({
+      kind: 'unreadable',
+      why: expect.stringContaining('a fragmented MP4: remux it with ffmpeg -i in.mp4 -c copy -movflags +faststart out.mp4')
+    })
+  })
+})

@@ -200,7 +200,11 @@ function parseMoov(buf: Buffer): Reading {
     const video = tracks.find(t => t.handler === 'vide')
     if (!video) return { kind: 'no-video', container: 'iso', audio }
     if (video.timescale === 0 || video.duration === 0 || video.frames === 0) {
-      return { kind: 'unreadable', container: 'iso', why: 'its video track has no timing (a fragmented or empty track)' }
+      return {
+        kind: 'unreadable',
+        container: 'iso',
+        why: "its video track has no frames or timing in 'moov' (an empty track, or a fragmented MP4: remux it with ffmpeg -i in.mp4 -c copy -movflags +faststart out.mp4)"
+      }
     }
     const trackSeconds = video.duration / video.timescale
     let width = Math.round(video.width) || video.entryWidth
