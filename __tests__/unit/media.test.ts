@@ -119,10 +119,12 @@ describe('reading the container of real ffmpeg videos', () => {
     const moovAt = bytes.indexOf('moov') - 4
     const file = path.join(tmp, 'big.mp4')
     const mdatBytes = 500 * 1024 * 1024
-    // ftyp, a sparse 500 MB `free` box standing for the media data, then the real moov (its chunk offsets are not followed).
+    // ftyp, a sparse 500 MB mdat (zeros, never written), then the real moov (its chunk offsets are not followed).
+    const mdat = freeBox(mdatBytes)
+    mdat.write('mdat', 4, 'latin1')
     const fd = fs.openSync(file, 'w')
     fs.writeSync(fd, bytes.subarray(0, 32))
-    fs.writeSync(fd, freeBox(mdatBytes), 0, 8, 32)
+    fs.writeSync(fd, mdat, 0, 8, 32)
     fs.writeSync(fd, bytes.subarray(moovAt), 0, bytes.length - moovAt, 32 + mdatBytes)
     fs.closeSync(fd)
     const size = fs.statSync(file).size
