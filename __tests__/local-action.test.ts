@@ -16,6 +16,8 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { readMedia } from '../src/videos/media.js'
+import { judgeMedia } from '../src/videos/media-rules.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const EXAMPLE = fs.readFileSync(path.join(ROOT, '.env.example'), 'utf8')
@@ -114,14 +116,13 @@ describe('the samples in examples/', () => {
   it.each([
     ['trailer.mp4', 'isom'],
     ['teaser.mov', 'qt  ']
-  ])('%s is small and starts with an ISO-BMFF ftyp box (%s)', (name, brand) => {
+  ])('%s is small, starts with an ISO-BMFF ftyp box (%s), and is a real video TikTok takes', async (name, brand) => {
     const bytes = fs.readFileSync(path.join(dir, name))
     expect(bytes.length).toBeLessThan(16 * 1024)
     expect(bytes.toString('latin1', 4, 12)).toBe(`ftyp${brand}`)
-    const ftypSize = bytes.readUInt32BE(0)
-    // The next box (mdat) runs exactly to the end of the file.
-    expect(bytes.toString('latin1', ftypSize + 4, ftypSize + 8)).toBe('mdat')
-    expect(ftypSize + bytes.readUInt32BE(ftypSize)).toBe(bytes.length)
+    const reading = await readMedia(path.join(dir, name), bytes.length, 'iso')
+    expect(reading).toMatchObject({ kind: 'video', media: { width: 360, height: 640, codec: 'h264' } })
+    expect(judgeMedia(reading, 600).problems).toEqual([])
   })
 
   it('has one sidecar, with only the keys a sidecar may have', () => {

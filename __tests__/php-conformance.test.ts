@@ -23,6 +23,7 @@ import { acceptedUpload } from '../src/draftclip/answers.js'
 import { DraftClipClient, type UploadRequest } from '../src/draftclip/client.js'
 import { multipartFrame } from '../src/draftclip/multipart.js'
 import { readChunks } from '../src/videos/read.js'
+import { fixture, freeBox } from './support/action.js'
 
 const PHP_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'php')
 const ROUTER = path.join(PHP_DIR, 'router.php')
@@ -198,16 +199,11 @@ function writeFile(dir: string, name: string, pieces: Iterable<Buffer>): TestFil
   return { path: file, size, sha256: hash.digest('hex') }
 }
 
-/** An ISO-BMFF `ftyp` box, as an MP4 starts. */
-function ftypBox(): Buffer {
-  const brands = ['isom', 'iso2', 'avc1', 'mp41']
-  const box = Buffer.alloc(16 + 4 * brands.length)
-  box.writeUInt32BE(box.length, 0)
-  box.write('ftyp', 4, 'latin1')
-  box.write('isom', 8, 'latin1')
-  box.writeUInt32BE(0x200, 12)
-  brands.forEach((brand, i) => box.write(brand, 16 + 4 * i, 'latin1'))
-  return box
+const TINY_MP4 = fs.readFileSync(fixture('tiny.mp4'))
+
+/** A real video (an ffmpeg fixture) and the header of a `free` box holding the `rest` bytes that follow it. */
+function videoStart(rest: number): Buffer {
+  return Buffer.concat([TINY_MP4, freeBox(rest + 8)])
 }
 
 /** The boundary the client uses, read from the head of an (empty) frame. */
@@ -325,7 +321,7 @@ describe("DraftClipClient.upload against PHP's multipart parser (php -S)", () =>
   }
 
   it('(a) a small MP4 with description, privacy_level and title', async () => {
-    const file = writeFile(tmp, 'a.mp4', [ftypBox(), randomBytes(200 * 1024 + 7)])
+    const file = writeFile(tmp, 'a.mp4', [videoStart(200 * 1024 + 7), randomBytes(200 * 1024 + 7)])
     const seen = await conform(file, 'a.mp4', {
       description: 'First clip #draftclip',
       privacy_level: 'SELF_ONLY',
@@ -348,14 +344,14 @@ describe("DraftClipClient.upload against PHP's multipart parser (php -S)", () =>
     caption += 'x'.repeat(2200 - caption.length)
     expect(caption.length).toBe(2200)
 
-    const file = writeFile(tmp, 'b.mp4', [ftypBox(), randomBytes(64 * 1024)])
+    const file = writeFile(tmp, 'b.mp4', [videoStart(64 * 1024), randomBytes(64 * 1024)])
     const seen = await conform(file, 'b.mp4', { description: caption, privacy_level: 'PUBLIC_TO_EVERYONE', title: 'Ünïcödé "title" 🎬' })
     expect(seen.post.description).toContain('\r\n\r\n')
     expect(seen.post.description.length).toBe(2200)
   })
 
   it('(c) a file name with spaces, double quotes and unicode', async () => {
-    const file = writeFile(tmp, 'c.mp4', [ftypBox(), randomBytes(10_000)])
+    const file = writeFile(tmp, 'c.mp4', [videoStart(10_000), randomBytes(10_000)])
     const name = 'my "best" clip é.mp4'
     const seen = await conform(file, name, { description: 'named', privacy_level: 'SELF_ONLY' })
     // The client escapes " as %22 (WHATWG HTML); PHP does not decode it: the name DraftClip sees.
@@ -365,7 +361,7 @@ describe("DraftClipClient.upload against PHP's multipart parser (php -S)", () =>
   })
 
   it("(c') more file-name characters: ; ' = % emoji stay as they are", async () => {
-    const file = writeFile(tmp, 'c2.mp4', [ftypBox(), randomBytes(1000)])
+    const file = writeFile(tmp, 'c2.mp4', [videoStart(1000), randomBytes(1000)])
     const name = "it's; a=b 100% 🎬 clip (1).mp4"
     const seen = await conform(file, name, { description: 'named again', privacy_level: 'SELF_ONLY' })
     expect(seen.video!.name).toBe(name)
@@ -374,7 +370,7 @@ describe("DraftClipClient.upload against PHP's multipart parser (php -S)", () =>
   it("(c'') a backslash in a file name: PHP keeps only what follows it (its IE-era basename())", async () => {
     // Legal in a Linux file name. PHP's rfc1867.c strips everything up to the last
     // "\" or "/" in the name ($_FILES[...]['full_path'] keeps it). The bytes are unharmed.
-    const file = writeFile(tmp, 'c3.mp4', [ftypBox(), randomBytes(1000)])
+    const file = writeFile(tmp, 'c3.mp4', [videoStart(1000), randomBytes(1000)])
     const seen = await conform(file, 'season\\episode 1.mp4', { description: 'backslash', privacy_level: 'SELF_ONLY' })
     expect(seen.video!.name).toBe('episode 1.mp4')
     expect(seen.video!.full_path).toBe('season\\episode 1.mp4')
@@ -442,7 +438,7 @@ describe("DraftClipClient.upload against PHP's multipart parser (php -S)", () =>
         `\r\n--${seenBefore}\r\nContent-Disposition: form-data; name="description"\r\n\r\nINJECTED\r\n--${seenBefore}--\r\n`,
       'latin1'
     )
-    const file = writeFile(tmp, 'g.mp4', [ftypBox(), randomBytes(4096), forged, randomBytes(4096)])
+    const file = writeFile(tmp, 'g.mp4', [videoStart(8192 + forged.length), randomBytes(4096), forged, randomBytes(4096)])
     const seen = await conform(file, 'g.mp4', { description: 'the real caption', privacy_level: 'SELF_ONLY' })
     expect(seen.post.privacy_level).toBe('SELF_ONLY')
     expect(clientBoundary()).not.toBe(seenBefore)
@@ -450,8 +446,9 @@ describe("DraftClipClient.upload against PHP's multipart parser (php -S)", () =>
 
   it('(e) a 64 MiB file of random bytes, streamed from disk', async () => {
     const pieces = function* (): Generator<Buffer> {
-      yield ftypBox()
-      for (let i = 0; i < 64; i++) yield randomBytes(i === 0 ? MIB - 32 : MIB)
+      const start = videoStart(64 * MIB - TINY_MP4.length - 8)
+      yield start
+      for (let i = 0; i < 64; i++) yield randomBytes(i === 0 ? MIB - start.length : MIB)
     }
     const file = writeFile(tmp, 'e.mp4', pieces())
     expect(file.size).toBe(64 * MIB)

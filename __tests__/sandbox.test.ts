@@ -1,5 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll, jest } from '@jest/globals'
+import * as fs from 'node:fs'
 import http from 'node:http'
+import * as path from 'node:path'
 import { once } from 'node:events'
 import { createHash, randomBytes } from 'node:crypto'
 import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server.js'
@@ -7,10 +9,8 @@ import { MultipartParser, MultipartError, getBoundary, parseContentDisposition }
 import { parseGithubOutput, actionInputDefaults } from '../sandbox/outputs.js'
 import { parseServeArgs } from '../sandbox/serve-options.js'
 import { spawn } from 'node:child_process'
-import * as fs from 'node:fs'
 import net from 'node:net'
-import * as path from 'node:path'
-import { ROOT, workspace, writeMp4 } from './support/action.js'
+import { FIXTURES, freeBox, ROOT, workspace, writeMp4 } from './support/action.js'
 import { runInProcess } from './support/in-process.js'
 
 const KEY = 'ttapi_sandbox_key'
@@ -18,6 +18,13 @@ const AUTH = { authorization: `Bearer ${KEY}` }
 const MIB = 1024 * 1024
 
 // ---------- helpers ----------
+
+const TINY_MP4 = fs.readFileSync(path.join(FIXTURES, 'tiny.mp4'))
+
+/** A real video (TikTok's media check in the sandbox passes it) of `size` bytes: an ffmpeg fixture and a `free` box of random bytes. */
+function realVideo(size: number): Buffer {
+  return Buffer.concat([TINY_MP4, freeBox(size - TINY_MP4.length), randomBytes(size - TINY_MP4.length - 8)])
+}
 
 interface Part {
   name?: string
@@ -68,7 +75,7 @@ function uploadBody(f: UploadForm = {}): { body: Buffer; contentType: string } {
       name: 'video',
       filename: f.filename ?? 'clip.mp4',
       contentType: f.contentType ?? 'video/mp4',
-      value: f.video ?? randomBytes(4096)
+      value: f.video ?? realVideo(4096)
     })
   }
   parts.push(...(f.extra ?? []))
@@ -429,7 +436,7 @@ describe('sandbox server', () => {
 
     it('answers 401 for a missing, unknown or malformed key, after draining the body', async () => {
       const before = sb.uploads.length
-      const big = randomBytes(2 * MIB)
+      const big = realVideo(2 * MIB)
       for (const headers of [{}, { authorization: 'Bearer ttapi_wrong' }, { authorization: KEY }] as Record<string, string>[]) {
         const res = await upload(sb, { video: big }, headers)
         expect(res.status).toBe(401)
@@ -459,7 +466,7 @@ describe('sandbox server', () => {
 
   describe('upload', () => {
     it('takes a valid upload with the documented answer and records it', async () => {
-      const video = randomBytes(300_000)
+      const video = realVideo(300_000)
       const form = new FormData()
       form.append('title', 'My Video')
       form.append('description', 'Launch day 🚀 see https://example.com/a #launch')
@@ -553,7 +560,7 @@ describe('sandbox server', () => {
 
     it('sees a chunked body without Content-Length as empty, like PHP-FPM', async () => {
       const before = sb.uploads.length
-      const { body, contentType } = uploadBody({ video: randomBytes(50_000) })
+      const { body, contentType } = uploadBody({ video: realVideo(50_000) })
       const res = await request(sb.url, '/api/upload.php', {
         method: 'POST',
         headers: { ...AUTH, 'content-type': contentType },
@@ -571,28 +578,28 @@ describe('sandbox server', () => {
 
     it('enforces maxUploadBytes on the video part', async () => {
       const small = await fresh({ maxUploadBytes: 1000 })
-      const ok = await upload(small, { video: randomBytes(1000) })
+      const ok = await upload(small, { video: realVideo(1000) })
       expect(ok.status).toBe(200)
-      const over = await upload(small, { video: randomBytes(1001) })
+      const over = await upload(small, { video: realVideo(1001) })
       expect(over.status).toBe(400)
       expect(over.json).toEqual({ error: 'File too large. Maximum size is 1000 bytes' })
       // A Content-Length far over the limit is refused after draining.
-      const huge = await upload(small, { video: randomBytes(MIB + 2000) })
+      const huge = await upload(small, { video: realVideo(MIB + 2000) })
       expect(huge.status).toBe(400)
       expect(huge.json.error).toMatch(/^File too large/)
       const log = small.requests[small.requests.length - 1]
       expect(log.bytesReceived).toBe(log.contentLength)
       expect(small.uploads).toHaveLength(1)
       const mib = await fresh({ maxUploadBytes: 2 * MIB })
-      expect((await upload(mib, { video: randomBytes(2 * MIB + 1) })).json).toEqual({
+      expect((await upload(mib, { video: realVideo(2 * MIB + 1) })).json).toEqual({
         error: 'File too large. Maximum size is 2MB'
       })
     })
 
     it('handles several uploads in flight at once', async () => {
-      const videos = Array.from({ length: 6 }, (_, i) => ({ name: `par-${i}.mp4`, data: randomBytes(200_000 + i * 150_000) }))
+      const videos = Array.from({ length: 6 }, (_, i) => ({ name: `par-${i}.mp4`, data: realVideo(200_000 + i * 150_000) }))
       // A slow client holds its connection open half-sent while the others finish.
-      const slowVideo = randomBytes(600_000)
+      const slowVideo = realVideo(600_000)
       const slow = uploadBody({ video: slowVideo, filename: 'slow.mp4' })
       let slowDone = false
       let slowReqEnd = (): void => undefined
@@ -772,7 +779,7 @@ describe('sandbox server', () => {
     it('respond: answers exactly the given status, body and headers; nothing taken', async () => {
       const before = sb.uploads.length
       sb.addFaults('upload', [{ type: 'respond', status: 429, body: '{"error":"Quota exceeded"}', headers: { 'Retry-After': '7' } }])
-      const res = await upload(sb, { video: randomBytes(500_000) })
+      const res = await upload(sb, { video: realVideo(500_000) })
       expect(res.status).toBe(429)
       expect(res.headers['retry-after']).toBe('7')
       expect(res.headers['content-type']).toBe('application/json')
@@ -787,7 +794,7 @@ describe('sandbox server', () => {
     it('reset-before-body: resets the connection mid-body; nothing taken', async () => {
       const before = sb.uploads.length
       sb.addFaults('upload', [{ type: 'reset-before-body', afterBytes: 64 * 1024 }])
-      await expect(upload(sb, { video: randomBytes(4 * MIB) })).rejects.toThrow()
+      await expect(upload(sb, { video: realVideo(4 * MIB) })).rejects.toThrow()
       const log = sb.requests[sb.requests.length - 1]
       expect(log.status).toBeNull()
       expect(log.bytesReceived).toBeGreaterThanOrEqual(64 * 1024)
@@ -798,7 +805,7 @@ describe('sandbox server', () => {
     it('reset-after-body: takes the upload, then resets without answering', async () => {
       const before = sb.uploads.length
       sb.addFaults('upload', [{ type: 'reset-after-body' }])
-      const video = randomBytes(200_000)
+      const video = realVideo(200_000)
       await expect(upload(sb, { video, filename: 'lost-answer.mp4' })).rejects.toThrow()
       expect(sb.uploads.length).toBe(before + 1)
       expect(sb.uploads[before]).toMatchObject({ filename: 'lost-answer.mp4', sha256: sha256(video) })

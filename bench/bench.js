@@ -293,14 +293,20 @@ async function runAction(runtime, workspace, inputs) {
   return { ...run, outputs: result.outputs }
 }
 
-/** An MP4 as far as a header check can tell: an ftyp box, then random data, written 1 MiB at a time. */
+/** A real video made by ffmpeg (script/make-fixtures.sh): every bench video is one, so the action's media check reads what it would on a runner. */
+const TINY_MP4 = fs.readFileSync(path.join(ROOT, '__tests__/fixtures/videos/tiny.mp4'))
+
+/** The real video, then a `free` box of random data up to `bytes`, written 1 MiB at a time. */
 function writeVideo(file, bytes) {
-  const ftyp = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom'), Buffer.from([0, 0, 2, 0]), Buffer.from('isomiso2')])
+  const free = Buffer.alloc(8)
+  free.writeUInt32BE(bytes - TINY_MP4.length, 0)
+  free.write('free', 4, 'latin1')
+  const head = Buffer.concat([TINY_MP4, free])
   const chunk = randomBytes(Math.min(bytes, MIB))
   const fd = fs.openSync(file, 'w')
   try {
-    fs.writeSync(fd, ftyp)
-    let left = bytes - ftyp.length
+    fs.writeSync(fd, head)
+    let left = bytes - head.length
     for (let i = 0; left > 0; i++) {
       chunk.writeUInt32LE(i, 0)
       const n = Math.min(left, chunk.length)

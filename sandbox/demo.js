@@ -14,26 +14,20 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const entry = path.join(root, 'dist', 'index.js')
 const API_KEY = 'ttapi_sandbox_key'
 
-function box(type, payload) {
-  const header = Buffer.alloc(8)
-  header.writeUInt32BE(8 + payload.length, 0)
-  header.write(type, 4, 'latin1')
-  return Buffer.concat([header, payload])
-}
-
-// An ISO-BMFF file: ftyp box then an mdat box of filler.
-function isoMedia(major, minor, compatible, mdatBytes) {
-  const ftyp = Buffer.alloc(8 + 4 * compatible.length)
-  ftyp.write(major, 0, 'latin1')
-  ftyp.writeUInt32BE(minor, 4)
-  compatible.forEach((brand, k) => ftyp.write(brand, 8 + 4 * k, 'latin1'))
-  return Buffer.concat([box('ftyp', ftyp), box('mdat', randomBytes(mdatBytes))])
+// Real videos (examples/videos, made by ffmpeg: script/make-fixtures.sh), each
+// grown by a `free` box of random bytes so the three differ and look their size.
+async function sample(name, freeBytes) {
+  const video = await fs.readFile(path.join(root, 'examples', 'videos', name))
+  const free = Buffer.alloc(8)
+  free.writeUInt32BE(8 + freeBytes, 0)
+  free.write('free', 4, 'latin1')
+  return Buffer.concat([video, free, randomBytes(freeBytes)])
 }
 
 const SAMPLES = {
-  'release/trailer.mp4': () => isoMedia('isom', 0x200, ['isom', 'iso2'], 48 * 1024),
-  'release/teaser.mov': () => isoMedia('qt  ', 0x20050300, ['qt  '], 32 * 1024),
-  'release/behind-the-scenes.mp4': () => isoMedia('isom', 0x200, ['isom', 'iso2', 'mp41'], 64 * 1024)
+  'release/trailer.mp4': () => sample('trailer.mp4', 48 * 1024),
+  'release/teaser.mov': () => sample('teaser.mov', 32 * 1024),
+  'release/behind-the-scenes.mp4': () => sample('trailer.mp4', 64 * 1024)
 }
 
 const INPUTS = {
@@ -122,7 +116,7 @@ async function main() {
   for (const [name, make] of Object.entries(SAMPLES)) {
     const file = path.join(workspace, name)
     await fs.mkdir(path.dirname(file), { recursive: true })
-    await fs.writeFile(file, make())
+    await fs.writeFile(file, await make())
   }
   for (const file of Object.values(files)) await fs.writeFile(file, '')
   await fs.writeFile(files.event, '{}\n')

@@ -52,6 +52,8 @@ export interface SandboxOptions {
   contentEncoding?: 'gzip' | 'deflate' | 'br'
   /** Serve HTTPS with this key and certificate (PEM); url then begins https://. */
   tls?: { key: string; cert: string }
+  /** The account's longest video in seconds, for TikTok's media check (sandbox/media.js); default 600. */
+  maxDuration?: number
 }
 
 export interface RequestLog {

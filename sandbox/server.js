@@ -7,6 +7,7 @@ import http from 'node:http'
 import https from 'node:https'
 import zlib from 'node:zlib'
 import { createHash, randomBytes, randomInt } from 'node:crypto'
+import { MediaSniffer } from './media.js'
 import { MultipartParser, getBoundary } from './multipart.js'
 import { STATUSES } from './statuses.js'
 
@@ -309,8 +310,14 @@ export async function startSandbox(options = {}) {
     }
     uploads.push(record)
     takenByKey.set(key, (takenByKey.get(key) ?? 0) + 1)
-    // '*' scripts every video; a file's own behaviour overrides it.
-    const behaviour = { ...(files.get('*') ?? {}), ...(files.get(video.filename) ?? {}) }
+    // '*' scripts every video; a file's own behaviour overrides it. TikTok's media check: a video that breaks
+    // a rule ends FAILED, unless a test scripted its end.
+    const failReason = video.media.failReason()
+    const behaviour = {
+      ...(failReason ? { final: 'FAILED', failReason } : {}),
+      ...(files.get('*') ?? {}),
+      ...(files.get(video.filename) ?? {})
+    }
     videos.set(publishId, {
       key,
       polls: 0,
@@ -344,6 +351,7 @@ export async function startSandbox(options = {}) {
             filename: phpBasename(filename),
             contentType: contentType ?? '',
             hash: createHash('sha256'),
+            media: new MediaSniffer(phpBasename(filename), { maxDuration: options.maxDuration }),
             size: 0,
             tooLarge: false
           }
@@ -357,7 +365,10 @@ export async function startSandbox(options = {}) {
         if (part.kind === 'video') {
           part.size += data.length
           if (part.size > maxUploadBytes) part.tooLarge = true
-          else part.hash.update(data)
+          else {
+            part.hash.update(data)
+            part.media.write(data)
+          }
         } else if (part.kind === 'field') {
           if (part.size + data.length > MAX_FIELD_BYTES) part.overflow = true
           else part.chunks.push(Buffer.from(data))

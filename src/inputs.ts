@@ -21,7 +21,9 @@ export const Input = {
   GithubToken: 'github-token',
   ResponseTimeout: 'response-timeout',
   MaxPollsPerMinute: 'max-polls-per-minute',
-  MaxUploads: 'max-uploads'
+  MaxUploads: 'max-uploads',
+  MediaCheck: 'media-check',
+  MaxDuration: 'max-duration'
 } as const
 
 export const PRIVACY_LEVELS = ['SELF_ONLY', 'MUTUAL_FOLLOW_FRIENDS', 'PUBLIC_TO_EVERYONE'] as const
@@ -29,6 +31,11 @@ export type PrivacyLevel = (typeof PRIVACY_LEVELS)[number]
 
 export const NO_FILES_OPTIONS = ['error', 'warn', 'ignore'] as const
 export type NoFilesOption = (typeof NO_FILES_OPTIONS)[number]
+
+export const MEDIA_CHECK_OPTIONS = ['error', 'warn', 'off'] as const
+export type MediaCheck = (typeof MEDIA_CHECK_OPTIONS)[number]
+/** TikTok's API ceiling, in seconds (many accounts may post only 180 or 300). */
+export const DEFAULT_MAX_DURATION_S = 600
 
 export const MAX_CONCURRENCY = 8
 export const MAX_RETRIES = 10
@@ -56,6 +63,10 @@ export interface Inputs {
   maxPollsPerMinute: number
   /** At most this many new uploads in the run (a queue); undefined: no limit. */
   maxUploads: number | undefined
+  /** What TikTok's media rules do to a video that breaks them: refuse it, warn, or nothing (not read). */
+  mediaCheck: MediaCheck
+  /** Seconds. */
+  maxDuration: number
   workspace: string
 }
 
@@ -172,6 +183,8 @@ export function parseInputs(env: Env): Inputs {
   const maxPollsPerMinute = integer(Input.MaxPollsPerMinute, 30, 1)
   const maxUploads = get(Input.MaxUploads) === '' ? undefined : integer(Input.MaxUploads, 0, 0)
   const githubToken = get(Input.GithubToken) || undefined
+  const mediaCheck = oneOf(Input.MediaCheck, MEDIA_CHECK_OPTIONS, 'error', s => s.toLowerCase())
+  const maxDuration = seconds(Input.MaxDuration, DEFAULT_MAX_DURATION_S, 1, 3600) / 1000
 
   const baseUrl = parseBaseUrl(get(Input.BaseUrl) || 'https://drafttok.app', problems)
 
@@ -211,6 +224,8 @@ export function parseInputs(env: Env): Inputs {
     responseTimeoutMs,
     maxPollsPerMinute,
     maxUploads,
+    mediaCheck,
+    maxDuration,
     workspace
   }
 }

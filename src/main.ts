@@ -177,7 +177,8 @@ async function findAndCheck(inputs: Inputs, env: Record<string, string | undefin
     paths,
     inputs,
     () => deps.loadRunInfo(env),
-    line => log.info(line)
+    line => log.info(line),
+    p => log.warning(`${p.file}: ${p.problem}`, p.file)
   )
 }
 

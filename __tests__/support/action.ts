@@ -75,28 +75,40 @@ export function runAction(ws: string, inputs: Record<string, string>, env: Recor
   return startAction(ws, inputs, env).done
 }
 
-/** An MP4 as far as any check can tell from its head: an ftyp box, then an mdat box of noise. */
-export function writeMp4(file: string, size = 4096, brand = 'isom'): string {
+/** The small real videos script/make-fixtures.sh makes with ffmpeg. */
+export const FIXTURES = path.join(ROOT, '__tests__/fixtures/videos')
+
+export function fixture(name: string): string {
+  return path.join(FIXTURES, name)
+}
+
+/**
+ * A real video (a committed ffmpeg fixture) grown to `size` bytes by one
+ * padding chunk (`pad` writes its header), so each file is as big as a test
+ * needs and has content of its own: the padding starts with the file's name
+ * and size, and every 64 KiB of it differs from the last, so a chunk sent
+ * twice or out of order changes the hash.
+ */
+function writePadded(file: string, base: Buffer, size: number, pad: (bytes: number) => Buffer): string {
   fs.mkdirSync(path.dirname(file), { recursive: true })
-  const ftyp = Buffer.concat([
-    Buffer.from([0, 0, 0, 0x18]),
-    Buffer.from(`ftyp${brand}`),
-    Buffer.from([0, 0, 2, 0]),
-    Buffer.from('isomiso2')
-  ])
+  const header = pad(size - base.length)
+  if (size < base.length + header.length + 16) {
+    throw new Error(`${path.basename(file)}: a real video needs at least ${base.length + header.length + 16} bytes, asked for ${size}`)
+  }
   const fd = fs.openSync(file, 'w')
   try {
-    fs.writeSync(fd, ftyp)
-    let left = size - ftyp.length
+    fs.writeSync(fd, base)
+    fs.writeSync(fd, header)
+    let left = size - base.length - header.length
     const chunk = Buffer.alloc(Math.min(left, 1 << 20))
     for (let i = 0; i < chunk.length; i++) chunk[i] = (i * 31 + size) & 0xff
-    // Distinct content per file, so the ledger's hashes differ.
-    chunk.write(path.basename(file), 0)
+    chunk.write(`${path.basename(file)}:${size}`, 0)
+    let at = base.length + header.length
     while (left > 0) {
       const n = Math.min(left, chunk.length)
-      // Every 64 KiB differs from the last, so a chunk sent twice or out of order changes the hash.
-      for (let at = 65536; at + 8 <= n; at += 65536) chunk.writeDoubleBE(size - left + at, at)
+      for (let k = 65536; k + 8 <= n; k += 65536) chunk.writeDoubleBE(at + k, k)
       fs.writeSync(fd, chunk, 0, n)
+      at += n
       left -= n
     }
   } finally {
@@ -105,15 +117,43 @@ export function writeMp4(file: string, size = 4096, brand = 'isom'): string {
   return file
 }
 
-export function writeAvi(file: string, size = 4096): string {
-  fs.mkdirSync(path.dirname(file), { recursive: true })
-  const body = Buffer.alloc(size)
-  body.write('RIFF', 0, 'latin1')
-  body.writeUInt32LE(size - 8, 4)
-  body.write('AVI LIST', 8, 'latin1')
-  body.write(path.basename(file), 16)
-  fs.writeFileSync(file, body)
-  return file
+/**
+ * A real MP4 (or with brand 'qt  ', or a .mov name, a QuickTime MOV) that
+ * passes every media rule, padded with a `free` box to `size` bytes.
+ */
+export function writeMp4(file: string, size = 4096, brand = 'isom'): string {
+  const mov = brand === 'qt  ' || path.extname(file).toLowerCase() === '.mov'
+  const base = fs.readFileSync(fixture(mov ? 'clip.mov' : 'tiny.mp4'))
+  return writePadded(file, base, size, bytes => freeBox(bytes))
+}
+
+/** The header of a `free` box `bytes` long, with a 64-bit size when it needs one. */
+export function freeBox(bytes: number): Buffer {
+  if (bytes < 2 ** 32) {
+    const header = Buffer.alloc(8)
+    header.writeUInt32BE(bytes, 0)
+    header.write('free', 4, 'latin1')
+    return header
+  }
+  const header = Buffer.alloc(16)
+  header.writeUInt32BE(1, 0)
+  header.write('free', 4, 'latin1')
+  header.writeBigUInt64BE(BigInt(bytes), 8)
+  return header
+}
+
+/** A real AVI (H.264) that passes every media rule, padded with a `JUNK` chunk to `size` bytes. */
+export function writeAvi(file: string, size = 8192): string {
+  const base = Buffer.from(fs.readFileSync(fixture('tiny.avi')))
+  const padded = size - base.length
+  // The RIFF chunk grows by the JUNK chunk (even-sized, as RIFF wants).
+  base.writeUInt32LE(base.readUInt32LE(4) + padded, 4)
+  return writePadded(file, base, size, bytes => {
+    const header = Buffer.alloc(8)
+    header.write('JUNK', 0, 'latin1')
+    header.writeUInt32LE(bytes - 8, 4)
+    return header
+  })
 }
 
 export function outputsOf(run: ActionRun): { publishIds: string[]; postIds: string[] } {

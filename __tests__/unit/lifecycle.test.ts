@@ -189,7 +189,8 @@ describe('initialResult', () => {
       description: 'caption 2',
       privacy_level: 'PUBLIC_TO_EVERYONE',
       sha256: null,
-      publish_at: null
+      publish_at: null,
+      media: null
     })
   })
 

@@ -7,6 +7,7 @@ import { ANNOTATED, saidByStop, Status, type VideoResult } from '../publish/life
 import { scrub, scrubStrings } from '../secrets.js'
 import { safeLine } from './log.js'
 import { formatSize } from '../sizes.js'
+import { mediaText } from '../videos/media.js'
 
 /** Every output of action.yml, named once. */
 export const Output = {
@@ -218,8 +219,15 @@ function utc(iso: string): string {
   return iso.replace('T', ' ').replace(/:\d{2}\.\d{3}Z$/, ' UTC')
 }
 
+/** A last column with each video's duration, size and fps, when any was read (media-check). */
+function mediaColumn(results: VideoResult[]): { head: string; rule: string; cell: (r: VideoResult) => string } {
+  if (!results.some(r => r.media)) return { head: '', rule: '', cell: () => '' }
+  return { head: ' Media |', rule: '---|', cell: r => ` ${r.media ? cell(mediaText(r.media)) : ''} |` }
+}
+
 function planRows(results: VideoResult[]): string[] {
-  const rows = ['| | File | Size | Privacy | Caption as it will be sent | Plan |', '|---|---|---|---|---|---|']
+  const media = mediaColumn(results)
+  const rows = [`| | File | Size | Privacy | Caption as it will be sent | Plan |${media.head}`, `|---|---|---|---|---|---|${media.rule}`]
   for (const r of results) {
     const plan =
       r.status === Status.DryRun
@@ -230,20 +238,21 @@ function planRows(results: VideoResult[]): string[] {
             ? `wait: scheduled for ${utc(r.publish_at)}`
             : cell(r.error ?? r.status)
     rows.push(
-      `| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${formatSize(r.size)} | ${cell(r.privacy_level)} | ${cell(r.description)} | ${plan} |`
+      `| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${formatSize(r.size)} | ${cell(r.privacy_level)} | ${cell(r.description)} | ${plan} |${media.cell(r)}`
     )
   }
   return rows
 }
 
 function resultRows(results: VideoResult[], stopReason: string | undefined): string[] {
-  const rows = ['| | File | Size | Status | Publish ID | Post | Error |', '|---|---|---|---|---|---|---|']
+  const media = mediaColumn(results)
+  const rows = [`| | File | Size | Status | Publish ID | Post | Error |${media.head}`, `|---|---|---|---|---|---|---|${media.rule}`]
   for (const r of results) {
     const post = r.post_id ? `[${cell(r.post_id)}](${postUrl(r.post_id)})` : ''
     // The stop reason is said once, below the table.
     const error = saidByStop(r.error, stopReason) ? 'why the run stopped: see below' : (r.error ?? (r.fail_reason ? r.fail_reason : ''))
     rows.push(
-      `| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${formatSize(r.size)} | ${cell(r.status)} | ${cell(r.publish_id ?? '')} | ${post} | ${cell(error)} |`
+      `| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${formatSize(r.size)} | ${cell(r.status)} | ${cell(r.publish_id ?? '')} | ${post} | ${cell(error)} |${media.cell(r)}`
     )
   }
   return rows

@@ -7,6 +7,7 @@ import { waitForVideo, type WaitOutcome } from '../draftclip/wait.js'
 import { formatSize } from '../sizes.js'
 import { ReadBuffers, readChunks } from '../videos/read.js'
 import type { Video } from '../videos/check.js'
+import { mediaText } from '../videos/media.js'
 import type { Ledger } from './ledger.js'
 import {
   admit,
@@ -179,7 +180,10 @@ export function planAll(
     }
     board.results[i] = step.result
     const r = step.result
-    logFor(board.videos[i]).info(`${step.log!.line}, ${formatSize(r.size)}, ${r.privacy_level}, caption: ${JSON.stringify(r.description)}`)
+    const media = r.media ? `; ${mediaText(r.media)}` : ''
+    logFor(board.videos[i]).info(
+      `${step.log!.line}, ${formatSize(r.size)}, ${r.privacy_level}, caption: ${JSON.stringify(r.description)}${media}`
+    )
   })
 }
 

@@ -1,6 +1,7 @@
 import { isFinalStatus, isSettled, type VideoStatus } from '../draftclip/answers.js'
 import type { UploadOutcome } from '../draftclip/upload.js'
 import type { WaitOutcome } from '../draftclip/wait.js'
+import type { Media } from '../videos/media.js'
 import type { LedgerEntry } from './ledger.js'
 
 /**
@@ -51,6 +52,8 @@ export interface VideoResult {
   sha256: string | null
   /** When the video may be published (its sidecar's publish_at), ISO 8601 in UTC. */
   publish_at: string | null
+  /** What its container says (duration, display size, fps, codec, audio); null when it was not read (media-check: off). initialResult always sets it. */
+  media?: Media | null
 }
 
 /** What the ledger must learn from a step: an entry written (before the step counts as done), or dropped. */
@@ -118,6 +121,7 @@ export function initialResult(video: {
   privacyLevel: string
   sha256?: string
   publishAt?: number
+  media?: Media | null
 }): VideoResult {
   return {
     file: video.file,
@@ -130,7 +134,8 @@ export function initialResult(video: {
     description: video.description,
     privacy_level: video.privacyLevel,
     sha256: video.sha256 ?? null,
-    publish_at: video.publishAt === undefined ? null : new Date(video.publishAt).toISOString()
+    publish_at: video.publishAt === undefined ? null : new Date(video.publishAt).toISOString(),
+    media: video.media ?? null
   }
 }
 

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
-import type { Inputs, PrivacyLevel } from '../inputs.js'
+import type { Inputs, MediaCheck, PrivacyLevel } from '../inputs.js'
 import { MAX_VIDEO_BYTES, formatSize } from '../sizes.js'
 import {
   captionProblem,
@@ -12,7 +12,9 @@ import {
   type RunVars
 } from './captions.js'
 import { workspacePath } from './find.js'
-import { readHead, type FileStamp } from './read.js'
+import type { FileStamp } from './read.js'
+import { inspectFile, type Media, type Reading } from './media.js'
+import { isLfsPointer, judgeMedia, LFS_PROBLEM } from './media-rules.js'
 import { keyLine, parseSidecar, sidecarPathFor, type Sidecar } from './sidecar.js'
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -40,6 +42,8 @@ export interface Video {
   publishAt: number | undefined
   /** The file as the check saw it: its upload stops if it is another file or was modified since. */
   stamp?: FileStamp
+  /** What its container says (media-check), or null when it was not read. */
+  media?: Media | null
 }
 
 export interface FileProblem {
@@ -77,6 +81,7 @@ export function fileProblems(name: string, size: number, head: Buffer): string[]
 function containerProblem(ext: string, head: Buffer): string | undefined {
   const at = (offset: number, text: string): boolean =>
     head.length >= offset + text.length && head.toString('latin1', offset, offset + text.length) === text
+  if (isLfsPointer(head)) return LFS_PROBLEM
   if (ext === '.avi') {
     return at(0, 'RIFF') && at(8, 'AVI ') ? undefined : "the content is not an AVI file (no 'RIFF....AVI ' header)"
   }
@@ -99,7 +104,8 @@ function statProblem(error: NodeJS.ErrnoException): string {
   }
 }
 
-export type VideoSettings = Pick<Inputs, 'description' | 'privacyLevel' | 'title' | 'workspace'>
+export type VideoSettings = Pick<Inputs, 'description' | 'privacyLevel' | 'title' | 'workspace'> &
+  Partial<Pick<Inputs, 'mediaCheck' | 'maxDuration'>>
 
 /** The workflow run's placeholders, loaded only when a caption uses one; `event` names the trigger for messages. */
 export interface RunInfo {
@@ -116,11 +122,13 @@ export async function checkVideos(
   paths: string[],
   settings: VideoSettings,
   loadRun: () => Promise<RunInfo>,
-  notice: (line: string) => void = () => undefined
+  notice: (line: string) => void = () => undefined,
+  warn: (problem: FileProblem) => void = () => undefined
 ): Promise<Video[]> {
   const problems: FileProblem[] = []
   const shown = (p: string): string => workspacePath(p, settings.workspace)
-  const found = await statFiles(paths, shown, problems, notice)
+  const found = await statFiles(paths, shown, problems, notice, settings.mediaCheck ?? 'off')
+  judgeAllMedia(found, settings, shown, problems, warn)
   const sidecars = await readSidecars(found, shown, problems)
   const templates = [settings.description, settings.title, ...[...sidecars.values()].flatMap(s => [s.sidecar.description, s.sidecar.title])]
   const run = templates.some(t => t !== undefined && usesRunPlaceholders(t)) ? await loadRun() : { vars: {}, event: '' }
@@ -133,6 +141,9 @@ interface FoundFile {
   path: string
   size: number
   stamp: FileStamp
+  /** What its container says; undefined when it was not read (media-check: off, or its first bytes are wrong). */
+  reading: Reading | undefined
+  media: Media | null
 }
 
 /** Each path checked as a file DraftClip takes; the same file reached twice (a link beside its target) is one video. */
@@ -140,7 +151,8 @@ async function statFiles(
   paths: string[],
   shown: (p: string) => string,
   problems: FileProblem[],
-  notice: (line: string) => void
+  notice: (line: string) => void,
+  mediaCheck: MediaCheck
 ): Promise<FoundFile[]> {
   const found: FoundFile[] = []
   const seen = new Map<string, string>()
@@ -162,8 +174,20 @@ async function statFiles(
       problems.push({ file: shown(file), problem: 'it is not a regular file' })
       continue
     }
-    const head = stat.size > 0 ? await readHead(file) : Buffer.alloc(0)
-    for (const problem of fileProblems(path.basename(file), stat.size, head)) problems.push({ file: shown(file), problem })
+    const name = path.basename(file)
+    const container = path.extname(name).toLowerCase() === '.avi' ? 'avi' : 'iso'
+    // The container is read only when its first bytes pass (and media-check is on).
+    const readIf = (head: Buffer): 'avi' | 'iso' | undefined =>
+      mediaCheck !== 'off' && fileProblems(name, stat.size, head).length === 0 ? container : undefined
+    let head: Buffer = Buffer.alloc(0)
+    let reading: Reading | undefined
+    try {
+      if (stat.size > 0) ({ head, reading } = await inspectFile(file, stat.size, 64, readIf))
+    } catch (error) {
+      problems.push({ file: shown(file), problem: statProblem(error as NodeJS.ErrnoException) })
+      continue
+    }
+    for (const problem of fileProblems(name, stat.size, head)) problems.push({ file: shown(file), problem })
     const identity = `${stat.dev}:${stat.ino}`
     const first = seen.get(identity)
     if (first) {
@@ -171,9 +195,41 @@ async function statFiles(
       continue
     }
     seen.set(identity, shown(file))
-    found.push({ path: file, size: stat.size, stamp: { ino: stat.ino, mtimeMs: stat.mtimeMs } })
+    found.push({ path: file, size: stat.size, stamp: { ino: stat.ino, mtimeMs: stat.mtimeMs }, reading, media: null })
   }
   return found
+}
+
+/**
+ * Each video's container (statFiles read it) judged by TikTok's rules
+ * (media-rules.ts): under `error` a broken rule is a problem, under `warn` a
+ * warning; `off` read nothing. A file that passed its first bytes' check but
+ * cannot be judged is a problem too: never passed silently.
+ */
+function judgeAllMedia(
+  found: FoundFile[],
+  settings: VideoSettings,
+  shown: (p: string) => string,
+  problems: FileProblem[],
+  warn: (problem: FileProblem) => void
+): void {
+  const mode = settings.mediaCheck ?? 'off'
+  for (const video of found) {
+    const reading = video.reading
+    if (!reading) continue
+    const file = shown(video.path)
+    if (reading.kind === 'video') video.media = reading.media
+    const judged = judgeMedia(reading, settings.maxDuration ?? Infinity)
+    for (const w of judged.warnings) warn({ file, problem: w.problem })
+    for (const p of judged.problems) {
+      if (mode === 'error') problems.push({ file, problem: p.problem })
+      else
+        warn({
+          file,
+          problem: `${p.problem}; it is uploaded anyway (media-check: warn), and TikTok will likely refuse it (${p.failReason})`
+        })
+    }
+  }
 }
 
 interface ReadSidecar {
@@ -292,6 +348,7 @@ function describeVideo(
     title,
     sidecar: read ? shown(sidecarPathFor(file.path)) : undefined,
     publishAt: sidecar?.publish_at,
-    stamp: file.stamp
+    stamp: file.stamp,
+    media: file.media
   }
 }

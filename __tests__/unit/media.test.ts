@@ -1,0 +1,385 @@
+import { describe, it, expect, afterAll } from '@jest/globals'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { codecName, mediaText, readContainer, readMedia, type ByteSource, type Media, type Reading } from '../../src/videos/media.js'
+import { clock, isLfsPointer, judgeMedia } from '../../src/videos/media-rules.js'
+import { checkVideos, VideoCheckError, type FileProblem, type RunInfo, type VideoSettings } from '../../src/videos/check.js'
+import { fixture, freeBox } from '../support/action.js'
+import { DEFAULT_MAX_DURATION_S, parseInputs } from '../../src/inputs.js'
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'draftclip-media-'))
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
+
+const read = (name: string): Promise<Reading> =>
+  readMedia(fixture(name), fs.statSync(fixture(name)).size, name.endsWith('.avi') ? 'avi' : 'iso')
+
+/** A source over a buffer that counts the bytes asked of it. */
+function counted(bytes: Buffer, size = bytes.length): ByteSource & { bytesRead: number } {
+  const source = {
+    size,
+    bytesRead: 0,
+    read: async (offset: number, length: number) => {
+      const out = Buffer.alloc(Math.max(0, Math.min(length, size - offset)))
+      bytes.copy(out, 0, Math.min(offset, bytes.length), Math.min(offset + out.length, bytes.length))
+      source.bytesRead += out.length
+      return out
+    }
+  }
+  return source
+}
+
+const video = (over: Partial<Media> = {}): Reading => ({
+  kind: 'video',
+  container: 'iso',
+  media: { duration: 30, width: 1080, height: 1920, fps: 30, codec: 'h264', audio: true, ...over }
+})
+const problems = (reading: Reading, maxDuration = 600): string[] => judgeMedia(reading, maxDuration).problems.map(p => p.failReason)
+
+describe('reading the container of real ffmpeg videos', () => {
+  it.each([
+    ['h264-faststart.mp4', { duration: 2, width: 360, height: 640, fps: 30, codec: 'h264', audio: true }],
+    ['h264-moov-at-end.mp4', { duration: 2, width: 360, height: 640, fps: 30, codec: 'h264', audio: false }],
+    ['hevc.mp4', { duration: 2, width: 360, height: 640, fps: 25, codec: 'hevc', audio: false }],
+    ['vp9.mp4', { duration: 2, width: 360, height: 640, fps: 25, codec: 'vp9', audio: false }],
+    // Coded 640x360, turned a quarter by tkhd's matrix: shown upright.
+    ['rotated.mp4', { duration: 2, width: 360, height: 640, fps: 30, codec: 'h264', audio: false }],
+    ['clip.mov', { duration: 2, width: 360, height: 640, fps: 24, codec: 'h264', audio: false }],
+    ['5fps.mp4', { duration: 2, width: 360, height: 640, fps: 5, codec: 'h264', audio: false }],
+    ['100x100.mp4', { duration: 2, width: 100, height: 100, fps: 30, codec: 'h264', audio: false }],
+    ['12min.mp4', { duration: 720, width: 360, height: 640, fps: 1, codec: 'h264', audio: false }],
+    ['mpeg4-part2.mp4', { duration: 0.2, width: 360, height: 640, fps: 25, codec: 'mpeg4', audio: false }],
+    ['prores.mov', { width: 360, height: 640, fps: 24, codec: 'prores' }],
+    ['mjpeg.mov', { width: 360, height: 640, fps: 24, codec: 'mjpeg' }]
+  ])('%s', async (name, media) => {
+    const reading = await read(name)
+    expect(reading).toMatchObject({ kind: 'video', container: 'iso', media })
+  })
+
+  it('reads an AVI from its hdrl list', async () => {
+    expect(await read('clip.avi')).toEqual({
+      kind: 'video',
+      container: 'avi',
+      media: { duration: 2, width: 360, height: 640, fps: 25, codec: 'h264', audio: false }
+    })
+  })
+
+  it('an audio-only file has no video track', async () => {
+    expect(await read('audio-only.mp4')).toEqual({ kind: 'no-video', container: 'iso', audio: true })
+  })
+
+  it('a cut file (no moov) is unreadable, and says why', async () => {
+    expect(await read('cut-no-moov.mp4')).toMatchObject({ kind: 'unreadable', why: expect.stringContaining("no 'moov' box") })
+  })
+
+  it('a moov cut short, or one that overruns itself, is damaged', async () => {
+    const bytes = fs.readFileSync(fixture('h264-faststart.mp4'))
+    const moovAt = bytes.indexOf('moov') - 4
+    const cut = await readContainer(counted(bytes.subarray(0, moovAt + 200)), 'iso')
+    expect(cut).toMatchObject({ kind: 'unreadable', why: expect.stringContaining('cut short') })
+    const broken = Buffer.from(bytes)
+    // The first child of moov (mvhd) claims more than moov holds.
+    broken.writeUInt32BE(0x7fffffff, moovAt + 8)
+    expect(await readContainer(counted(broken), 'iso')).toMatchObject({
+      kind: 'unreadable',
+      why: expect.stringContaining('does not parse')
+    })
+  })
+
+  it('a box header that does not parse is unreadable, not a crash', async () => {
+    const bytes = Buffer.concat([fs.readFileSync(fixture('tiny.mp4')).subarray(0, 32), Buffer.from([0, 0, 0, 3, 0x66, 0x72, 0x65, 0x65])])
+    const ftypEnd = bytes.readUInt32BE(0)
+    const junk = Buffer.concat([bytes.subarray(0, ftypEnd), Buffer.from([0, 0, 0, 3, 0x66, 0x72, 0x65, 0x65])])
+    expect(await readContainer(counted(junk), 'iso')).toMatchObject({ kind: 'unreadable' })
+  })
+
+  it('an AVI without its hdrl list, or with no video stream, is judged', async () => {
+    expect(await readContainer(counted(Buffer.from('RIFF\x10\0\0\0AVI JUNK\0\0\0\0', 'latin1')), 'avi')).toMatchObject({
+      kind: 'unreadable'
+    })
+    const avi = Buffer.from(fs.readFileSync(fixture('clip.avi')))
+    // Its one stream made an audio stream.
+    avi.write('auds', avi.indexOf('vids'), 'latin1')
+    expect(await readContainer(counted(avi), 'avi')).toEqual({ kind: 'no-video', container: 'avi', audio: true })
+  })
+
+  it('finds a moov after a 64-bit mdat size', async () => {
+    const bytes = fs.readFileSync(fixture('h264-moov-at-end.mp4'))
+    const mdatAt = bytes.indexOf('mdat') - 4
+    const large = Buffer.alloc(16)
+    large.writeUInt32BE(1, 0)
+    large.write('mdat', 4, 'latin1')
+    large.writeBigUInt64BE(BigInt(bytes.readUInt32BE(mdatAt) + 8), 8)
+    const rewritten = Buffer.concat([bytes.subarray(0, mdatAt), large, bytes.subarray(mdatAt + 8)])
+    expect(await readContainer(counted(rewritten), 'iso')).toMatchObject({ kind: 'video', media: { fps: 30, width: 360, height: 640 } })
+  })
+
+  it('judges a 500 MB video whose moov comes after a sparse mdat reading well under 1 MB of it', async () => {
+    const bytes = fs.readFileSync(fixture('h264-moov-at-end.mp4'))
+    const moovAt = bytes.indexOf('moov') - 4
+    const file = path.join(tmp, 'big.mp4')
+    const mdatBytes = 500 * 1024 * 1024
+    // ftyp, a sparse 500 MB mdat (zeros, never written), then the real moov (its chunk offsets are not followed).
+    const mdat = freeBox(mdatBytes)
+    mdat.write('mdat', 4, 'latin1')
+    const fd = fs.openSync(file, 'w')
+    fs.writeSync(fd, bytes.subarray(0, 32))
+    fs.writeSync(fd, mdat, 0, 8, 32)
+    fs.writeSync(fd, bytes.subarray(moovAt), 0, bytes.length - moovAt, 32 + mdatBytes)
+    fs.closeSync(fd)
+    const size = fs.statSync(file).size
+    expect(size).toBeGreaterThan(mdatBytes)
+    const handle = await fs.promises.open(file, 'r')
+    let bytesRead = 0
+    const spy: Pick<fs.promises.FileHandle, 'read'> = {
+      read: (async (buffer: Buffer, offset: number, length: number, position: number) => {
+        const r = await handle.read(buffer, offset, length, position)
+        bytesRead += r.bytesRead
+        return r
+      }) as fs.promises.FileHandle['read']
+    }
+    const { fileSource } = await import('../../src/videos/media.js')
+    try {
+      const reading = await readContainer(fileSource(spy as fs.promises.FileHandle, size), 'iso')
+      expect(reading).toMatchObject({ kind: 'video', media: { duration: 2, fps: 30, width: 360, height: 640 } })
+    } finally {
+      await handle.close()
+    }
+    expect(bytesRead).toBeLessThan(100 * 1024)
+  })
+
+  it('reads a faststart file in one read of its first 64 KiB', async () => {
+    const bytes = fs.readFileSync(fixture('h264-faststart.mp4'))
+    let reads = 0
+    const handle = {
+      read: async (buffer: Buffer, offset: number, length: number, position: number) => {
+        reads++
+        const n = Math.max(0, Math.min(length, bytes.length - position))
+        bytes.copy(buffer, offset, position, position + n)
+        return { bytesRead: n, buffer }
+      }
+    }
+    const { fileSource } = await import('../../src/videos/media.js')
+    expect(await readContainer(fileSource(handle as unknown as fs.promises.FileHandle, bytes.length), 'iso')).toMatchObject({
+      kind: 'video'
+    })
+    expect(reads).toBe(1)
+  })
+
+  it('names codecs by their short names', () => {
+    expect(['avc1', 'avc3', 'hvc1', 'hev1', 'vp08', 'vp09', 'av01', 'mp4v', 'apch', 'jpeg', 'H264', 'XVID', 'MJPG'].map(codecName)).toEqual(
+      ['h264', 'h264', 'hevc', 'hevc', 'vp8', 'vp9', 'av1', 'mpeg4', 'prores', 'mjpeg', 'h264', 'mpeg4', 'mjpeg']
+    )
+    expect(codecName('wmv3')).toBe('wmv3')
+    expect(codecName('\0\0\0\0')).toBe('unknown')
+  })
+
+  it('describes media in one line', () => {
+    expect(mediaText({ duration: 2, width: 360, height: 640, fps: 29.97, codec: 'h264', audio: false })).toBe(
+      '2 s, 360x640 px, 29.97 fps, h264, no audio'
+    )
+    expect(clock(720.5)).toBe('12:00')
+    expect(clock(59.9)).toBe('0:59')
+  })
+})
+
+describe("TikTok's rules, at their boundaries", () => {
+  it('passes a video inside every rule', () => {
+    expect(judgeMedia(video(), 600)).toEqual({ problems: [], warnings: [] })
+  })
+
+  it.each([
+    [22.99, ['frame_rate_check_failed']],
+    [23, []],
+    [60, []],
+    [60.01, ['frame_rate_check_failed']],
+    [29.97, []],
+    [5, ['frame_rate_check_failed']]
+  ])('%s fps', (fps, expected) => {
+    expect(problems(video({ fps }))).toEqual(expected)
+  })
+
+  it('names the measured frame rate and the rule', () => {
+    expect(judgeMedia(video({ fps: 22.99 }), 600).problems[0].problem).toBe('its frame rate is 22.99 fps: TikTok takes 23 to 60 fps')
+  })
+
+  it.each([
+    [359, 640, ['picture_size_check_failed']],
+    [360, 640, []],
+    [360, 4096, []],
+    [360, 4097, ['picture_size_check_failed']],
+    [4096, 4096, []],
+    [4097, 1080, ['picture_size_check_failed']],
+    [640, 359, ['picture_size_check_failed']]
+  ])('%sx%s px', (width, height, expected) => {
+    expect(problems(video({ width, height }))).toEqual(expected)
+  })
+
+  it('passes exactly max-duration, and refuses a millisecond more', () => {
+    expect(problems(video({ duration: 600 }), 600)).toEqual([])
+    expect(problems(video({ duration: 600.001 }), 600)).toEqual(['duration_check_failed'])
+    expect(problems(video({ duration: 180 }), 180)).toEqual([])
+    expect(judgeMedia(video({ duration: 720 }), 600).problems[0].problem).toBe('it lasts 12:00 (720 s), over max-duration 600 s')
+  })
+
+  it.each(['h264', 'hevc', 'vp8', 'vp9'])('takes %s', codec => {
+    expect(problems(video({ codec }))).toEqual([])
+  })
+
+  it.each([
+    ['mpeg4', 'mpeg4 (MPEG-4 Part 2)'],
+    ['prores', 'prores (ProRes)'],
+    ['mjpeg', 'mjpeg (Motion JPEG)'],
+    ['av1', 'av1 (AV1)'],
+    ['wmv3', 'wmv3']
+  ])('refuses %s', (codec, shown) => {
+    expect(judgeMedia(video({ codec }), 600).problems).toEqual([
+      { problem: `its video codec is ${shown}: TikTok takes H.264, H.265/HEVC, VP8 or VP9`, failReason: 'file_format_check_failed' }
+    ])
+  })
+
+  it('lists every broken rule of one video', () => {
+    expect(problems(video({ codec: 'mpeg4', duration: 700, fps: 5, width: 100, height: 100 }))).toEqual([
+      'file_format_check_failed',
+      'duration_check_failed',
+      'frame_rate_check_failed',
+      'picture_size_check_failed'
+    ])
+  })
+
+  it('refuses a file with no video track, or one that cannot be read', () => {
+    expect(judgeMedia({ kind: 'no-video', container: 'iso', audio: true }, 600).problems[0].problem).toBe(
+      'it has no video track (audio only): TikTok takes only videos'
+    )
+    expect(judgeMedia({ kind: 'unreadable', container: 'iso', why: "it has no 'moov' box" }, 600).problems[0].problem).toBe(
+      "it is incomplete or damaged: it has no 'moov' box"
+    )
+  })
+
+  it('warns about AVI, and judges it by the other rules', () => {
+    const avi: Reading = {
+      kind: 'video',
+      container: 'avi',
+      media: { duration: 2, width: 360, height: 640, fps: 25, codec: 'h264', audio: false }
+    }
+    const judged = judgeMedia(avi, 600)
+    expect(judged.problems).toEqual([])
+    expect(judged.warnings).toHaveLength(1)
+    expect(judged.warnings[0].problem).toContain('AVI')
+    expect(problems({ ...avi, media: { ...(avi as { media: Media }).media, fps: 5 } })).toEqual(['frame_rate_check_failed'])
+  })
+
+  it('knows a Git LFS pointer by its first line', async () => {
+    expect(isLfsPointer(fs.readFileSync(fixture('lfs-pointer.mp4')))).toBe(true)
+    expect(isLfsPointer(fs.readFileSync(fixture('tiny.mp4')))).toBe(false)
+  })
+})
+
+describe('checkVideos with media-check', () => {
+  const copy = (...names: string[]): string[] => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'ws-'))
+    return names.map(name => {
+      fs.copyFileSync(fixture(name), path.join(dir, name))
+      return path.join(dir, name)
+    })
+  }
+  const settings = (mediaCheck: 'error' | 'warn' | 'off', maxDuration = 600): VideoSettings => ({
+    description: 'caption',
+    privacyLevel: 'SELF_ONLY',
+    title: undefined,
+    workspace: tmp,
+    mediaCheck,
+    maxDuration
+  })
+  const noRun = async (): Promise<RunInfo> => ({ vars: {}, event: '' })
+
+  it('error: lists every broken rule of every file, and refuses them all', async () => {
+    const paths = copy('5fps.mp4', '100x100.mp4', 'clip.mov')
+    const error = await checkVideos(paths, settings('error'), noRun).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(VideoCheckError)
+    expect((error as VideoCheckError).problems.map(p => [path.basename(p.file), p.problem])).toEqual([
+      ['5fps.mp4', 'its frame rate is 5 fps: TikTok takes 23 to 60 fps'],
+      ['100x100.mp4', 'its picture is 100x100 px: TikTok takes a width and a height each from 360 to 4096 px']
+    ])
+  })
+
+  it('warn: each broken rule is a warning naming the file, and the videos go on with their media', async () => {
+    const warnings: FileProblem[] = []
+    const paths = copy('5fps.mp4', 'clip.avi')
+    const videos = await checkVideos(paths, settings('warn'), noRun, undefined, w => warnings.push(w))
+    expect(videos.map(v => v.media?.fps)).toEqual([5, 25])
+    expect(warnings.map(w => path.basename(w.file))).toEqual(['5fps.mp4', 'clip.avi'])
+    expect(warnings[0].problem).toBe(
+      'its frame rate is 5 fps: TikTok takes 23 to 60 fps; it is uploaded anyway (media-check: warn), and TikTok will likely refuse it (frame_rate_check_failed)'
+    )
+    expect(warnings[1].problem).toContain('AVI is a container DraftClip takes')
+  })
+
+  it('error: AVI is a warning, not a refusal', async () => {
+    const warnings: FileProblem[] = []
+    const videos = await checkVideos(copy('clip.avi'), settings('error'), noRun, undefined, w => warnings.push(w))
+    expect(videos[0].media).toMatchObject({ codec: 'h264', fps: 25 })
+    expect(warnings).toHaveLength(1)
+  })
+
+  it('off: nothing is read and media is null', async () => {
+    const videos = await checkVideos(copy('5fps.mp4'), settings('off'), noRun)
+    expect(videos[0].media).toBeNull()
+  })
+
+  it('max-duration: exactly passes, a shorter ceiling refuses', async () => {
+    const paths = copy('clip.mov')
+    expect((await checkVideos(paths, settings('error', 2), noRun))[0].media?.duration).toBe(2)
+    await expect(checkVideos(paths, settings('error', 1.999), noRun)).rejects.toThrow('it lasts 0:02 (2 s), over max-duration 1.999 s')
+  })
+
+  it('a Git LFS pointer is named as one, whatever media-check is', async () => {
+    for (const mode of ['error', 'off'] as const) {
+      await expect(checkVideos(copy('lfs-pointer.mp4'), settings(mode), noRun)).rejects.toThrow(
+        'lfs-pointer.mp4: it is a Git LFS pointer, not the video: check the repository out with `lfs: true`'
+      )
+    }
+  })
+})
+
+describe('the media-check and max-duration inputs', () => {
+  const env = (over: Record<string, string> = {}): Record<string, string> => ({
+    'INPUT_API-KEY': 'ttapi_x',
+    INPUT_VIDEOS: '*.mp4',
+    GITHUB_WORKSPACE: tmp,
+    ...over
+  })
+
+  it('default to error and 600 s', () => {
+    expect(parseInputs(env())).toMatchObject({ mediaCheck: 'error', maxDuration: DEFAULT_MAX_DURATION_S })
+    expect(DEFAULT_MAX_DURATION_S).toBe(600)
+  })
+
+  it('take warn, off (any case) and seconds with decimals', () => {
+    expect(parseInputs(env({ 'INPUT_MEDIA-CHECK': 'WARN', 'INPUT_MAX-DURATION': '180' }))).toMatchObject({
+      mediaCheck: 'warn',
+      maxDuration: 180
+    })
+    expect(parseInputs(env({ 'INPUT_MEDIA-CHECK': 'off', 'INPUT_MAX-DURATION': '299.5' }))).toMatchObject({
+      mediaCheck: 'off',
+      maxDuration: 299.5
+    })
+  })
+
+  it.each([
+    ['INPUT_MEDIA-CHECK', 'strict', "Input 'media-check' must be one of error, warn, off, got 'strict'."],
+    ['INPUT_MAX-DURATION', '0', "Input 'max-duration' must be a number of seconds from 1 to 3600, got '0'."],
+    ['INPUT_MAX-DURATION', '10m', "Input 'max-duration' must be a number of seconds from 1 to 3600, got '10m'."]
+  ])('refuses %s=%s', (name, value, message) => {
+    expect(() => parseInputs(env({ [name]: value }))).toThrow(message)
+  })
+})
+
+describe('a fragmented MP4', () => {
+  it('cannot be judged from its moov, and the reason says how to remux it', async () => {
+    expect(await read('fragmented.mp4')).toMatchObject({
+      kind: 'unreadable',
+      why: expect.stringContaining('a fragmented MP4: remux it with ffmpeg -i in.mp4 -c copy -movflags +faststart out.mp4')
+    })
+  })
+})

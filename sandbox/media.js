@@ -1,0 +1,185 @@
+// TikTok's media check, as the sandbox plays it: a video that breaks a rule
+// (one the action lets through with media-check off or warn) ends FAILED with
+// the fail_reason TikTok gives, so a local run shows the real consequence.
+//
+// Plain JS of its own, not the action's src/videos/media.ts: it reads the
+// upload as it streams by (keeping only the moov box, or an AVI's first
+// 64 KiB), so it is a second reading of the same bytes by other code.
+
+const TIKTOK = { minFps: 23, maxFps: 60, minSide: 360, maxSide: 4096, maxDuration: 600 }
+const CODECS = new Set(['avc1', 'avc3', 'hvc1', 'hev1', 'vp08', 'vp09'])
+const AVI_CODECS = new Set(['h264', 'x264', 'avc1', 'hevc', 'h265', 'hvc1', 'vp80', 'vp90'])
+const MAX_KEPT = 32 * 1024 * 1024
+const AVI_HEAD = 64 * 1024
+
+/** Watches one upload's bytes; `failReason()` then says what TikTok would refuse it for, or null. */
+export class MediaSniffer {
+  constructor(filename, { maxDuration = TIKTOK.maxDuration } = {}) {
+    this.avi = /\.avi$/i.test(filename)
+    this.maxDuration = maxDuration
+    this.seen = 0
+    // ISO-BMFF: where the next top-level box starts, its header bytes so far, and the moov when it passes.
+    this.next = 0
+    this.header = Buffer.alloc(0)
+    this.moov = null
+    this.head = []
+    this.headBytes = 0
+  }
+
+  write(chunk) {
+    if (this.avi) {
+      if (this.headBytes < AVI_HEAD) {
+        this.head.push(Buffer.from(chunk.subarray(0, AVI_HEAD - this.headBytes)))
+        this.headBytes += Math.min(chunk.length, AVI_HEAD - this.headBytes)
+      }
+      this.seen += chunk.length
+      return
+    }
+    let at = 0
+    while (at < chunk.length) {
+      const abs = this.seen + at
+      if (this.moov && !this.moov.done) {
+        const take = Math.min(chunk.length - at, this.moov.end - abs)
+        if (this.moov.end - this.moov.start <= MAX_KEPT) this.moov.parts.push(Buffer.from(chunk.subarray(at, at + take)))
+        at += take
+        if (abs + take >= this.moov.end) this.moov.done = true
+        continue
+      }
+      if (abs < this.next) {
+        at += Math.min(chunk.length - at, this.next - abs)
+        continue
+      }
+      // A box header, maybe split across chunks: 8 bytes, or 16 with a 64-bit size.
+      const want = this.header.length >= 8 && this.header.readUInt32BE(0) === 1 ? 16 : 8
+      const take = Math.min(chunk.length - at, want - this.header.length)
+      this.header = Buffer.concat([this.header, chunk.subarray(at, at + take)])
+      at += take
+      if (this.header.length < want) continue
+      if (want === 8 && this.header.readUInt32BE(0) === 1) continue
+      const start = this.seen + at - this.header.length
+      const small = this.header.readUInt32BE(0)
+      const size = small === 1 ? Number(this.header.readBigUInt64BE(8)) : small === 0 ? Infinity : small
+      const type = this.header.toString('latin1', 4, 8)
+      if (size < this.header.length) {
+        this.next = Infinity
+      } else {
+        this.next = start + size
+        if (type === 'moov' && !this.moov) this.moov = { start, end: start + size, parts: [this.header], done: false }
+      }
+      this.header = Buffer.alloc(0)
+    }
+    this.seen += chunk.length
+  }
+
+  /** What TikTok's check would make of the whole upload. */
+  reading() {
+    if (this.avi) return readAvi(Buffer.concat(this.head))
+    if (!this.moov || !this.moov.done || this.moov.end - this.moov.start > MAX_KEPT) return { format: 'no readable moov' }
+    try {
+      return readMoov(Buffer.concat(this.moov.parts))
+    } catch (err) {
+      return { format: `moov does not parse: ${err.message}` }
+    }
+  }
+
+  failReason() {
+    const r = this.reading()
+    if (r.format) return 'file_format_check_failed'
+    if (r.duration > this.maxDuration) return 'duration_check_failed'
+    const fps = Math.round(r.fps * 100) / 100
+    if (!(fps >= TIKTOK.minFps && fps <= TIKTOK.maxFps)) return 'frame_rate_check_failed'
+    const outside = side => !(side >= TIKTOK.minSide && side <= TIKTOK.maxSide)
+    if (outside(r.width) || outside(r.height)) return 'picture_size_check_failed'
+    return null
+  }
+}
+
+function boxes(buf, from, to) {
+  const out = []
+  for (let at = from; at + 8 <= to;) {
+    let size = buf.readUInt32BE(at)
+    let body = at + 8
+    if (size === 1) {
+      size = Number(buf.readBigUInt64BE(at + 8))
+      body = at + 16
+    } else if (size === 0) size = to - at
+    if (size < 8 || at + size > to) throw new Error(`box at ${at} overruns`)
+    out.push({ type: buf.toString('latin1', at + 4, at + 8), at, body, end: at + size })
+    at += size
+  }
+  return out
+}
+
+const find = (buf, parent, type) => boxes(buf, parent.body, parent.end).find(b => b.type === type)
+
+function readMoov(buf) {
+  const moov = { body: boxes(buf, 0, buf.length)[0].body, end: buf.length }
+  let movie = 0
+  let video = null
+  for (const box of boxes(buf, moov.body, moov.end)) {
+    if (box.type === 'mvhd') {
+      const v1 = buf[box.body] === 1
+      movie = v1
+        ? Number(buf.readBigUInt64BE(box.body + 24)) / buf.readUInt32BE(box.body + 20)
+        : buf.readUInt32BE(box.body + 16) / buf.readUInt32BE(box.body + 12)
+    }
+    if (box.type !== 'trak' || video) continue
+    const mdia = find(buf, box, 'mdia')
+    const hdlr = mdia && find(buf, mdia, 'hdlr')
+    if (!hdlr || buf.toString('latin1', hdlr.body + 8, hdlr.body + 12) !== 'vide') continue
+    const tkhd = find(buf, box, 'tkhd')
+    const matrix = tkhd.body + (buf[tkhd.body] === 1 ? 52 : 40)
+    const turned = buf.readInt32BE(matrix) === 0 && buf.readInt32BE(matrix + 4) !== 0
+    const w = Math.round(buf.readUInt32BE(matrix + 36) / 65536)
+    const h = Math.round(buf.readUInt32BE(matrix + 40) / 65536)
+    const mdhd = find(buf, mdia, 'mdhd')
+    const v1 = buf[mdhd.body] === 1
+    const timescale = buf.readUInt32BE(mdhd.body + (v1 ? 20 : 12))
+    const duration = v1 ? Number(buf.readBigUInt64BE(mdhd.body + 24)) : buf.readUInt32BE(mdhd.body + 16)
+    const stbl = find(buf, find(buf, mdia, 'minf'), 'stbl')
+    const stsd = find(buf, stbl, 'stsd')
+    const stts = find(buf, stbl, 'stts')
+    let frames = 0
+    for (let i = 0, n = buf.readUInt32BE(stts.body + 4); i < n; i++) frames += buf.readUInt32BE(stts.body + 8 + i * 8)
+    video = {
+      codec: buf.toString('latin1', stsd.body + 12, stsd.body + 16),
+      width: turned ? h : w,
+      height: turned ? w : h,
+      seconds: duration / timescale,
+      frames
+    }
+  }
+  if (!video) return { format: 'no video track' }
+  if (!CODECS.has(video.codec)) return { format: `codec ${video.codec}` }
+  return { duration: movie || video.seconds, fps: video.frames / video.seconds, width: video.width, height: video.height }
+}
+
+function readAvi(buf) {
+  if (buf.length < 24 || buf.toString('latin1', 0, 4) !== 'RIFF' || buf.toString('latin1', 20, 24) !== 'hdrl')
+    return { format: 'not an AVI' }
+  const end = Math.min(buf.length, 20 + buf.readUInt32LE(16))
+  let stream = null
+  for (let at = 24; at + 8 <= end;) {
+    const id = buf.toString('latin1', at, at + 4)
+    const size = buf.readUInt32LE(at + 4)
+    if (id === 'LIST' && buf.toString('latin1', at + 8, at + 12) === 'strl' && !stream) {
+      const strh = at + 20
+      const strf = strh + buf.readUInt32LE(strh - 4) + 8
+      if (buf.toString('latin1', strh, strh + 4) === 'vids') {
+        stream = {
+          scale: buf.readUInt32LE(strh + 20),
+          rate: buf.readUInt32LE(strh + 24),
+          length: buf.readUInt32LE(strh + 32),
+          width: buf.readInt32LE(strf + 4),
+          height: Math.abs(buf.readInt32LE(strf + 8)),
+          codec: buf.toString('latin1', strf + 16, strf + 20).toLowerCase()
+        }
+      }
+    }
+    at += 8 + size + (size & 1)
+  }
+  if (!stream) return { format: 'no video stream' }
+  if (!AVI_CODECS.has(stream.codec)) return { format: `codec ${stream.codec}` }
+  const fps = stream.rate / stream.scale
+  return { duration: stream.length / fps, fps, width: stream.width, height: stream.height }
+}
