@@ -231,6 +231,7 @@ export const DEFAULT_BRANCH_LEDGER = '.draftclip/ledger.json'
 /** Git's rules for a branch name, the ones a typo meets (git check-ref-format). */
 function isBranchName(name: string): boolean {
   return (
+    // eslint-disable-next-line no-control-regex -- git refuses control characters in a ref
     !/[\x00-\x20\x7f~^:?*[\\]/.test(name) && !/(^|\/)\.|\.\.|\/\/|@\{|\.lock(\/|$)/.test(name) && !/^[-/]|[/.]$/.test(name) && name !== '@'
   )
 }

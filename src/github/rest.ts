@@ -102,7 +102,7 @@ export class GitHubRest {
         continue
       }
       const text = await answer.body.text()
-      let json: unknown = undefined
+      let json: unknown
       try {
         json = text === '' ? undefined : JSON.parse(text)
       } catch {
