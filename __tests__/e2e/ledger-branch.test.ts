@@ -177,6 +177,30 @@ describe('the ledger on a branch', () => {
     expect(run.stdout).toContain('could not be reached')
   }, 30000)
 
+  it('a write failing after uploads began stops new uploads, keeps trying, and the outputs and summary hold what was learned', async () => {
+    sandbox = await startSandbox({ pollsToComplete: 1 })
+    github = await startGitHub()
+    github.commitFile('draftclip-ledger', LEDGER, '{"version":1,"videos":{}}')
+    let puts = 0
+    // The first commit (the first video's UPLOADING entry) goes through; from then on the token may not write.
+    github.onWrite(({ method }) => {
+      if (method === 'PUT' && ++puts === 1) github!.permissions.contents = 'read'
+    })
+    const ws = videos(3)
+    const run = await runAction(ws, inputs({ wait: 'false' }), env('450'))
+    expect(run.code).toBe(1)
+    expect(sandbox.uploads).toHaveLength(1)
+    expect(statuses(run)).toEqual(['PROCESSING_UPLOAD', 'NOT_ATTEMPTED', 'NOT_ATTEMPTED'])
+    expect(run.results[0].publish_id).toBe(sandbox.uploads[0].publishId)
+    expect(JSON.parse(run.outputs['publish-ids'])).toEqual([sandbox.uploads[0].publishId])
+    expect(String(run.results[1].error)).toContain('permissions: contents: write')
+    expect(run.summary).toContain('could not be written')
+    // It kept trying: the publish ID's write, the next claim, and once more at the end.
+    expect(github.requests.filter(r => r.method === 'PUT' && r.status === 403).length).toBeGreaterThanOrEqual(2)
+    // The branch still has the UPLOADING entry, so no later run uploads it blindly.
+    expect(Object.values(ledger().videos).map(e => e.status)).toEqual(['UPLOADING'])
+  })
+
   it('waits out a secondary rate limit as told (retry-after), and drops no write', async () => {
     sandbox = await startSandbox({ pollsToComplete: 1 })
     github = await startGitHub({
