@@ -1,3 +1,6 @@
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import type { Clock } from '../../src/draftclip/clock.js'
 import { BranchStore, runState } from '../../src/github/ledger-branch.js'
@@ -208,5 +211,21 @@ describe('runState', () => {
     expect(await runState(rest, github.repository, 'local-1')).toBe('unknown')
     github.permissions.actions = false
     expect(await runState(rest, github.repository, '7')).toBe('unknown')
+  })
+})
+
+describe('a claim on the file ledger', () => {
+  it('that could not be written is no claim: the entry does not stay UPLOADING for a later write to record', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'draftclip-claim-'))
+    try {
+      const ledger = await Ledger.load(path.join(dir, 'sub', 'ledger.json'), 'ledger.json')
+      // Its folder's name taken by a file: every write fails.
+      fs.writeFileSync(path.join(dir, 'sub'), '')
+      await expect(ledger.claim(H('a'), entry('a.mp4'))).rejects.toThrow()
+      expect(ledger.get(H('a'))).toBeUndefined()
+      await expect(ledger.settled()).rejects.toThrow(/could not be written/)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -204,8 +204,19 @@ export class Ledger {
    * send nothing); rejects when it could not be written (nothing was recorded).
    */
   claim(hash: string, entry: Omit<LedgerEntry, 'updated_at'>): Promise<{ entry: LedgerEntry | undefined } | undefined> {
-    if (!this.store) return this.record(hash, entry).then(() => undefined)
     const base = JSON.stringify(this.data.videos[hash] ?? null)
+    if (!this.store) {
+      const claimed = this.data.videos[hash]
+      return this.record(hash, entry).then(
+        () => undefined,
+        (error: Error) => {
+          // Not on disk, so no claim: a later write must not record an upload that never began.
+          if (this.data.videos[hash] !== claimed && this.data.videos[hash]?.status === 'UPLOADING')
+            this.restore(hash, JSON.parse(base) as LedgerEntry | null)
+          throw error
+        }
+      )
+    }
     const claimed = new Promise<{ entry: LedgerEntry | undefined } | undefined>((resolve, reject) => {
       void this.record(hash, entry).catch(() => undefined)
       this.claims.set(hash, { version: this.unsaved.get(hash)!, base, resolve, reject })
