@@ -184,6 +184,14 @@ describe('a Ledger on a branch', () => {
     expect(github.requests.some(r => r.path.includes('/git/blobs/'))).toBe(true)
   })
 
+  it('an entry dropped (the upload was certainly refused) leaves the branch, and the commit names its file', async () => {
+    const { ledger } = await open()
+    await ledger.claim(H('a'), entry('v/a.mp4'))
+    await ledger.forget(H('a'))
+    expect(stored().videos).toEqual({})
+    expect(github!.history(BRANCH)[0].message).toBe('draftclip-publish: v/a.mp4 entry removed (run 42, attempt 1)')
+  })
+
   it('keeps the DraftClip key out of commit messages and the file', async () => {
     const { ledger } = await open()
     await ledger.claim(H('a'), entry(`v/${KEY}.mp4`))

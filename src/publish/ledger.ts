@@ -113,6 +113,7 @@ export class Ledger {
   private readonly unsaved = new Map<string, number>()
   private version = 0
   private readonly claims = new Map<string, Claim>()
+  private readonly dropped = new Map<string, string>()
 
   private constructor(
     /** The file written: the target when the ledger is a symbolic link, so the link keeps pointing at it. */
@@ -225,6 +226,7 @@ export class Ledger {
   }
 
   forget(hash: string): Promise<void> {
+    if (this.store && this.data.videos[hash]) this.dropped.set(hash, this.data.videos[hash].file)
     delete this.data.videos[hash]
     this.changed(hash, false)
     return this.flush()
@@ -240,8 +242,16 @@ export class Ledger {
       if (this.unsaved.size === 0) return
       await store.ready?.()
       const carried = new Map(this.unsaved)
+      // An entry dropped (DraftClip certainly did not take the video) is named by its file in the commit message.
       const entries = [...carried.keys()].map(
-        hash => this.data.videos[hash] ?? { file: hash, status: 'released', publish_id: null, post_id: null, updated_at: '' }
+        hash =>
+          this.data.videos[hash] ?? {
+            file: this.dropped.get(hash) ?? hash,
+            status: 'entry removed',
+            publish_id: null,
+            post_id: null,
+            updated_at: ''
+          }
       )
       let stored: boolean
       try {
