@@ -120,6 +120,17 @@ describe('a Ledger on a branch', () => {
     expect(store.commits).toBe(1)
   })
 
+  it('an entry another writer only re-serialized (its keys in another order) is no lost claim', async () => {
+    github = await startGitHub()
+    const failed = { file: 'a.mp4', status: 'FAILED', publish_id: 'p1', post_id: null, fail_reason: 'internal', updated_at: 'x' }
+    const reversed = Object.fromEntries(Object.entries(failed).reverse())
+    github.commitFile(BRANCH, PATH, JSON.stringify({ version: 1, videos: { [H('a')]: reversed } }))
+    const { ledger } = await open()
+    github.commitFile(BRANCH, PATH, JSON.stringify({ version: 1, videos: { [H('a')]: failed, [H('b')]: { ...failed, file: 'b.mp4' } } }))
+    await expect(ledger.claim(H('a'), entry('a.mp4'))).resolves.toBeUndefined()
+    expect(stored().videos[H('a')].status).toBe('UPLOADING')
+  })
+
   it('two runs creating the branch at once: the second finds the ref taken (422), reads it, and merges', async () => {
     github = await startGitHub()
     const { ledger } = await open()

@@ -297,7 +297,7 @@ export class Ledger {
     for (const hash of this.unsaved.keys()) {
       const claim = this.claims.get(hash)
       const stored = theirs.videos[hash]
-      if (claim && JSON.stringify(stored ?? null) !== claim.base) {
+      if (claim && canonical(stored) !== canonical(JSON.parse(claim.base) as LedgerEntry | null)) {
         this.claims.delete(hash)
         this.unsaved.delete(hash)
         claim.resolve({ entry: stored })
@@ -478,6 +478,11 @@ async function linkTarget(file: string): Promise<string> {
   } catch {
     return file
   }
+}
+
+/** An entry's content whatever the order of its keys (a hand edit, or our rewrite of one), to see whether another writer changed it. */
+function canonical(entry: LedgerEntry | null | undefined): string {
+  return JSON.stringify(entry ? Object.fromEntries(Object.entries(entry).sort(([a], [b]) => (a < b ? -1 : 1))) : null)
 }
 
 /** Keys sharing their first two characters, sorted, and their entries' text (made anew after a change) and its UTF-8 length. */
