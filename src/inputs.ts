@@ -23,7 +23,8 @@ export const Input = {
   MaxPollsPerMinute: 'max-polls-per-minute',
   MaxUploads: 'max-uploads',
   MediaCheck: 'media-check',
-  MaxDuration: 'max-duration'
+  MaxDuration: 'max-duration',
+  LedgerBranch: 'ledger-branch'
 } as const
 
 export const PRIVACY_LEVELS = ['SELF_ONLY', 'MUTUAL_FOLLOW_FRIENDS', 'PUBLIC_TO_EVERYONE'] as const
@@ -55,6 +56,9 @@ export interface Inputs {
   baseUrl: URL
   retries: number
   ledger: string | undefined
+  /** The branch that holds the ledger (then `ledger` is undefined and `ledgerPath` is the file's path on it). */
+  ledgerBranch: string | undefined
+  ledgerPath: string | undefined
   concurrency: number
   dryRun: boolean
   releaseNotes: boolean
@@ -190,9 +194,19 @@ export function parseInputs(env: Env): Inputs {
 
   const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd())
   const ledgerRaw = get(Input.Ledger)
-  const ledger = ledgerRaw === '' ? undefined : path.resolve(workspace, ledgerRaw)
+  const ledgerBranch = get(Input.LedgerBranch) || undefined
+  const ledger = ledgerRaw === '' || ledgerBranch ? undefined : path.resolve(workspace, ledgerRaw)
+  const ledgerPath = ledgerBranch ? branchPath(ledgerRaw || DEFAULT_BRANCH_LEDGER, problems) : undefined
+  if (ledgerBranch) {
+    if (!isBranchName(ledgerBranch)) problems.push(`Input '${Input.LedgerBranch}' is not a valid branch name: '${ledgerBranch}'.`)
+    if (!githubToken) problems.push(`Input '${Input.LedgerBranch}' needs '${Input.GithubToken}' (its default is \${{ github.token }}).`)
+    if (!/^[^/\s]+\/[^/\s]+$/.test(env.GITHUB_REPOSITORY ?? ''))
+      problems.push(
+        `Input '${Input.LedgerBranch}' needs GITHUB_REPOSITORY (owner/name), which the runner sets; it is '${env.GITHUB_REPOSITORY ?? ''}'.`
+      )
+  }
 
-  if (maxUploads !== undefined && ledger === undefined) {
+  if (maxUploads !== undefined && ledger === undefined && ledgerBranch === undefined) {
     problems.push(
       `Input '${Input.MaxUploads}' needs '${Input.Ledger}': a queue is drained over several runs, and without a ledger every run would publish the same videos again.`
     )
@@ -217,6 +231,8 @@ export function parseInputs(env: Env): Inputs {
     baseUrl: baseUrl as URL,
     retries,
     ledger,
+    ledgerBranch,
+    ledgerPath,
     concurrency,
     dryRun,
     releaseNotes,
@@ -228,6 +244,28 @@ export function parseInputs(env: Env): Inputs {
     maxDuration,
     workspace
   }
+}
+
+/** Where a branch ledger is kept on its branch when the `ledger` input is empty. */
+export const DEFAULT_BRANCH_LEDGER = '.draftclip/ledger.json'
+
+/** Git's rules for a branch name, the ones a typo meets (git check-ref-format). */
+function isBranchName(name: string): boolean {
+  return (
+    // eslint-disable-next-line no-control-regex -- git refuses control characters in a ref
+    !/[\x00-\x20\x7f~^:?*[\\]/.test(name) && !/(^|\/)\.|\.\.|\/\/|@\{|\.lock(\/|$)/.test(name) && !/^[-/]|[/.]$/.test(name) && name !== '@'
+  )
+}
+
+/** The ledger's path on its branch: relative, inside the repository, '/'-separated. */
+function branchPath(raw: string, problems: string[]): string {
+  const parts = raw.replace(/\\/g, '/').replace(/^\.\//, '').split('/')
+  if (raw.startsWith('/') || parts.some(p => p === '' || p === '.' || p === '..' || p === '.git')) {
+    problems.push(
+      `Input '${Input.Ledger}' with '${Input.LedgerBranch}' is the file's path on that branch, relative and inside it, e.g. ${DEFAULT_BRANCH_LEDGER}; got '${raw}'.`
+    )
+  }
+  return parts.join('/')
 }
 
 function parseBaseUrl(raw: string, problems: string[]): URL | undefined {

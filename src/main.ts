@@ -8,6 +8,8 @@ import { annotate, scrubbedSummary, setOutputsOrLog, summaryProblem, writeSummar
 import { loadRunInfo } from './github/run-context.js'
 import { Input, isLoopback, parseInputs, readInput, type Inputs } from './inputs.js'
 import { Board, planAll, publishAll } from './publish/driver.js'
+import type { BranchStore } from './github/ledger-branch.js'
+import type { GitHubRest } from './github/rest.js'
 import { Ledger } from './publish/ledger.js'
 import { initialResult, stepFailure, type Halt } from './publish/lifecycle.js'
 import { pathsToHash } from './publish/twins.js'
@@ -15,6 +17,7 @@ import { scrub } from './secrets.js'
 import { checkVideos, VideoCheckError, type RunInfo, type Video } from './videos/check.js'
 import { findVideoPaths, workspacePath } from './videos/find.js'
 import { hashFile } from './videos/read.js'
+import type { RunRef, RunState } from './publish/lifecycle.js'
 
 /** What varies between a runner and a test: time, the transport, the run's context, the process. */
 export interface RunDeps {
@@ -22,6 +25,8 @@ export interface RunDeps {
   timings: Timings
   client: (options: ClientOptions) => DraftClip
   loadRunInfo: (env: Record<string, string | undefined>) => Promise<RunInfo>
+  /** Where GitHub's REST API is talked to (the branch ledger); default GITHUB_API_URL. */
+  githubApiUrl?: string
   /** Listen for the runner's SIGINT/SIGTERM (off in tests that run several runs in one process). */
   signals: boolean
   exit: (code: number) => void
@@ -56,7 +61,14 @@ export async function run(env: Record<string, string | undefined> = process.env,
   const apiKey = readInput(env, Input.ApiKey)
   if (apiKey) core.setSecret(apiKey)
   const secrets = [apiKey]
+  // The GitHub token goes to GitHub only; masked like the key (the runner masks github.token, not every token).
+  const githubToken = readInput(env, Input.LedgerBranch) ? readInput(env, Input.GithubToken) : ''
+  if (githubToken) {
+    core.setSecret(githubToken)
+    secrets.push(githubToken)
+  }
   const log = logger(secrets, deps.clock.now)
+  let github: GitHubSide | undefined
 
   let board: Board | undefined
   const requests: RequestCount = { upload: 0, status: 0 }
@@ -135,13 +147,14 @@ export async function run(env: Record<string, string | undefined> = process.env,
     // Found, not "to publish": the ledger, twins and the calendar decide that, and each video's line says it.
     log.info(`${videos.length} video${videos.length === 1 ? '' : 's'} found: ${videos.map(v => v.file).join(', ')}`)
 
-    board = await prepareBoard(videos, inputs, secrets)
+    github = inputs.ledgerBranch ? await openBranchLedger(inputs, env, deps, log, [apiKey]) : undefined
+    board = await prepareBoard(videos, inputs, secrets, github)
     if (inputs.dryRun) {
       planAll(board, inputs, deps.clock.now(), video => log.video(video))
       log.info('Dry run: nothing was sent to DraftClip.')
       return
     }
-    const halt = await publish(board, inputs, env, deps, log, cancel.signal, requests)
+    const halt = await publish(board, inputs, env, deps, log, cancel.signal, requests, github?.runState)
     if (halt?.quota && inputs.maxUploads !== undefined) {
       // A queue: what was not sent waits for a later run, and the step passes.
       const note = `${halt.reason} The videos not sent are QUEUED for a later run.`
@@ -163,12 +176,48 @@ export async function run(env: Record<string, string | undefined> = process.env,
       process.removeListener('SIGINT', onSignal)
       process.removeListener('SIGTERM', onSignal)
     }
+    if (github) {
+      log.info(
+        `Ledger on GitHub: ${github.rest.requests} request${github.rest.requests === 1 ? '' : 's'}, ${github.store.commits} commit${github.store.commits === 1 ? '' : 's'}.`
+      )
+      await github.rest.close()
+    }
     try {
       await finish()
     } finally {
       ended()
     }
   }
+}
+
+/** The branch ledger's parts: the REST client, the store, and how to ask about another run. */
+interface GitHubSide {
+  rest: GitHubRest
+  store: BranchStore
+  run: RunRef
+  runState: (id: string) => Promise<RunState>
+}
+
+/** The branch ledger, before any upload: a token that may not read it, or an unreachable API, fails the step here. */
+async function openBranchLedger(
+  inputs: Inputs,
+  env: Record<string, string | undefined>,
+  deps: RunDeps,
+  log: Logger,
+  secrets: string[]
+): Promise<GitHubSide> {
+  const { GitHubRest } = await import('./github/rest.js')
+  const { BranchStore, runState } = await import('./github/ledger-branch.js')
+  const repository = env.GITHUB_REPOSITORY!
+  const rest = new GitHubRest({
+    apiUrl: deps.githubApiUrl ?? (env.GITHUB_API_URL || 'https://api.github.com'),
+    token: inputs.githubToken!,
+    clock: deps.clock,
+    log: line => log.info(line)
+  })
+  const run: RunRef = { id: env.GITHUB_RUN_ID || `local-${process.pid}`, attempt: Number(env.GITHUB_RUN_ATTEMPT) || 1 }
+  const store = new BranchStore({ rest, repository, branch: inputs.ledgerBranch!, path: inputs.ledgerPath!, run, secrets })
+  return { rest, store, run, runState: id => runState(rest, repository, id) }
 }
 
 async function findAndCheck(inputs: Inputs, env: Record<string, string | undefined>, deps: RunDeps, log: Logger): Promise<Video[]> {
@@ -183,13 +232,23 @@ async function findAndCheck(inputs: Inputs, env: Record<string, string | undefin
 }
 
 /** The board of the run: each video's starting result, with its content hash where the ledger or its twins need one. */
-async function prepareBoard(videos: Video[], inputs: Inputs, secrets: string[]): Promise<Board> {
-  const ledger = inputs.ledger ? await Ledger.load(inputs.ledger, workspacePath(inputs.ledger, inputs.workspace), secrets) : undefined
+async function prepareBoard(videos: Video[], inputs: Inputs, secrets: string[], github: GitHubSide | undefined): Promise<Board> {
+  const ledger = github
+    ? await Ledger.open(github.store, secrets, github.run)
+    : inputs.ledger
+      ? await Ledger.load(inputs.ledger, workspacePath(inputs.ledger, inputs.workspace), secrets)
+      : undefined
   const toHash = new Set(pathsToHash(videos, ledger !== undefined))
   const hashes: (string | undefined)[] = []
   for (const video of videos) hashes.push(toHash.has(video.path) ? await hashFile(video.path, video.size) : undefined)
   const results = videos.map((v, i) => initialResult({ ...v, sha256: hashes[i] }))
-  return new Board(videos, hashes, ledger, results)
+  const board = new Board(videos, hashes, ledger, results)
+  if (github) {
+    board.self = github.run
+    // Whether the runs that left upload entries are still going, before anything is decided.
+    await board.learnRuns(github.runState)
+  }
+  return board
 }
 
 async function publish(
@@ -199,7 +258,8 @@ async function publish(
   deps: RunDeps,
   log: Logger,
   signal: AbortSignal,
-  requests: RequestCount
+  requests: RequestCount,
+  runState?: (id: string) => Promise<RunState>
 ): Promise<Halt | undefined> {
   const client = deps.client({
     baseUrl: inputs.baseUrl,
@@ -219,7 +279,8 @@ async function publish(
       timings: deps.timings,
       ledger: board.ledger,
       logFor: video => log.video(video),
-      signal
+      signal,
+      runState
     })
   } finally {
     await client.close()

@@ -12,6 +12,7 @@ import type { Ledger } from './ledger.js'
 import {
   admit,
   admitted,
+  busyWith,
   crashed,
   interrupted,
   isSettled,
@@ -22,11 +23,14 @@ import {
   statusSeen,
   twinDone,
   uploadEnded,
+  runToAsk,
   uploadStarting,
   waitEnded,
   type Admission,
   type Halt,
   type LedgerRef,
+  type RunRef,
+  type RunState,
   type Step,
   type VideoResult
 } from './lifecycle.js'
@@ -61,6 +65,8 @@ export interface PublishDeps {
   logFor(video: Video): VideoLog
   /** Aborted when the job is cancelled: no new upload or poll starts, and waits end at once. */
   signal?: AbortSignal
+  /** Asks GitHub whether a run is still going (a branch ledger shared by runs at once). */
+  runState?: (id: string) => Promise<RunState>
 }
 
 const CANCELLED: Halt = { scope: 'everything', reason: 'the job was cancelled' }
@@ -76,6 +82,9 @@ export class Board {
   private logs: VideoLog[] = []
   /** For each video, the earlier video with the same content, if any. */
   readonly twins: (number | undefined)[]
+  /** This run, when the ledger records runs (a branch), and what GitHub said of the other runs its entries name. */
+  self: RunRef | undefined
+  readonly runStates = new Map<string, RunState>()
 
   constructor(
     readonly videos: Video[],
@@ -96,16 +105,56 @@ export class Board {
   /** How each video enters the run: its ledger entry and its twins by the lifecycle's one rule, then the calendar. */
   admissions(wait: boolean, now: number, maxUploads: number | undefined): Admission[] {
     const admitted = this.videos.map((_, i) => {
-      const hash = this.hashes[i]
       const twin = this.twins[i]
-      return admit(
-        hash && this.ledger ? this.ledger.get(hash) : undefined,
-        twin === undefined ? undefined : this.videos[twin].file,
-        wait,
-        this.videos[i].privacyLevel
-      )
+      return this.admitOne(i, twin === undefined ? undefined : this.videos[twin].file, wait, now)
     })
     return applyCalendar(admitted, this.videos, now, maxUploads)
+  }
+
+  private admitOne(i: number, twinOf: string | undefined, wait: boolean, now: number): Admission {
+    const hash = this.hashes[i]
+    const entry = hash && this.ledger ? this.ledger.get(hash) : undefined
+    const run = runToAsk(entry, this.self)
+    const busy = busyWith(entry, this.self, run === undefined ? undefined : this.runStates.get(run), now)
+    return admit(entry, twinOf, wait, this.videos[i].privacyLevel, busy)
+  }
+
+  /** Asks about every other run whose upload entry this run's videos meet, once each. */
+  async learnRuns(ask: ((id: string) => Promise<RunState>) | undefined): Promise<void> {
+    if (!ask) return
+    for (let i = 0; i < this.videos.length; i++) {
+      const hash = this.hashes[i]
+      const run = runToAsk(hash && this.ledger ? this.ledger.get(hash) : undefined, this.self)
+      if (run !== undefined && !this.runStates.has(run)) this.runStates.set(run, await ask(run))
+    }
+  }
+
+  /**
+   * The UPLOADING entry, stored before the first byte. Undefined: it is, go on.
+   * Otherwise the video is not sent: another run's entry got there first (decide
+   * again with it), or the ledger could not be written (every upload stops).
+   */
+  async claim(i: number, deps: Pick<PublishDeps, 'runState' | 'clock'>, wait: boolean): Promise<Admission | 'refused' | undefined> {
+    const before = this.results[i]
+    const step = uploadStarting(before)
+    const hash = this.hashes[i]
+    if (!this.ledger || !hash || !step.ledger || step.ledger.kind !== 'record') {
+      await this.apply(i, step)
+      return undefined
+    }
+    // The result says UPLOADING only once the entry is stored: a video never sent is never UNCONFIRMED.
+    try {
+      const lost = await this.ledger.claim(hash, step.ledger.entry)
+      if (!lost) {
+        this.results[i] = step.result
+        return undefined
+      }
+    } catch (error) {
+      await this.apply(i, ledgerUnwritable(before, (error as Error).message))
+      return 'refused'
+    }
+    await this.learnRuns(deps.runState)
+    return this.admitOne(i, undefined, wait, deps.clock.now())
   }
 
   /** Each video's log lines go to its own VideoLog from now on. */
@@ -238,6 +287,8 @@ async function publishOne(
 ): Promise<void> {
   await board.apply(i, admitted(board.results[i], admission, board.ref(i)))
   switch (admission.kind) {
+    case 'busy':
+      return
     case 'twin': {
       const original = board.twins[i]!
       await finished[original]
@@ -256,18 +307,21 @@ async function publishOne(
   }
 
   await slots.acquire()
+  let released = false
   try {
     const queue = settings.maxUploads !== undefined
     const halt = board.uploadsHalt(deps.signal)
     if (halt) return board.apply(i, notAttempted(board.results[i], halt.reason, queue && halt.quota === true))
     const video = board.videos[i]
-    log.info(`uploading (${formatSize(video.size)}, ${video.privacyLevel}${video.sidecar ? `, settings from ${video.sidecar}` : ''})`)
-    try {
-      await board.apply(i, uploadStarting(board.results[i]))
-    } catch (error) {
-      // The ledger could not hold UPLOADING, and nothing left before it had to.
-      return await board.apply(i, ledgerUnwritable(board.results[i], (error as Error).message))
+    const again = await board.claim(i, deps, settings.wait)
+    if (again === 'refused') return
+    if (again) {
+      // Another run's entry arrived first (a merge): this video is decided anew, and not sent by this claim.
+      slots.release()
+      released = true
+      return publishOne(i, again, board, settings, deps, slots, log, finished)
     }
+    log.info(`uploading (${formatSize(video.size)}, ${video.privacyLevel}${video.sidecar ? `, settings from ${video.sidecar}` : ''})`)
     // This upload's read buffers, from the pool; back to it once the answer came (no byte of them is left to send).
     const ring = ReadBuffers.take()
     const outcome = await uploadVideo(
@@ -293,7 +347,7 @@ async function publishOne(
     // The ledger learns the outcome before the slot goes to the next video.
     await board.apply(i, uploadEnded(board.results[i], outcome, board.ref(i), queue, board.uploadsHalt()?.quota === true))
   } finally {
-    slots.release()
+    if (!released) slots.release()
   }
   const r = board.results[i]
   if (!settings.wait || r.publish_id === null) return

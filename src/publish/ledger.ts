@@ -14,6 +14,9 @@ export interface LedgerEntry {
   post_id: string | null
   fail_reason?: string | null
   updated_at: string
+  /** The workflow run that wrote it (GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT), where the ledger knows its run (a branch ledger). */
+  run_id?: string
+  run_attempt?: number
 }
 
 export interface LedgerData {
@@ -75,6 +78,35 @@ export function parseLedger(text: string, file: string): LedgerData {
   return data as unknown as LedgerData
 }
 
+/**
+ * Where a ledger lives, when not in a file of the workspace (the built-in store,
+ * Ledger.load): a branch of the repository (ledger-branch.ts). The Ledger keeps
+ * the format and the batching; a store reads and writes whole documents.
+ */
+export interface LedgerStore {
+  /** How messages name it: the path, and where it is. */
+  readonly shownAs: string
+  /** The stored text; undefined when there is no ledger yet. */
+  read(): Promise<string | undefined>
+  /**
+   * Stores the whole document, carrying the entries named (`changed`: their files and statuses,
+   * for the commit message). False: the stored ledger moved since the last read or write (a
+   * refused compare-and-swap); the Ledger reads it, merges, and writes again.
+   */
+  write(bytes: Uint8Array, changed: LedgerEntry[]): Promise<boolean>
+  /** Resolves when the store may take the next write (a pace); changes made meanwhile join it. */
+  ready?(): Promise<void>
+}
+
+/** An UPLOADING entry waiting for a write: held once stored, lost when a merge finds another writer's entry there first. */
+interface Claim {
+  version: number
+  /** The entry as stored when the claim was made (JSON), to see whether another writer changed it since. */
+  base: string
+  resolve: (theirs: { entry: LedgerEntry | undefined } | undefined) => void
+  reject: (error: Error) => void
+}
+
 export class Ledger {
   /** The write on disk now, and whether another must follow it (changes made meanwhile). */
   private writing: Promise<void> | undefined
@@ -97,13 +129,29 @@ export class Ledger {
   /** The first write that failed since the last idle(), so a write nobody awaited still fails the run. */
   private failure: Error | undefined
 
+  /** A store's changes not stored yet, each with a version that moves on every change (a write carries the versions it saw). */
+  private readonly unsaved = new Map<string, number>()
+  private version = 0
+  private readonly claims = new Map<string, Claim>()
+  private readonly dropped = new Map<string, string>()
+
   private constructor(
     /** The file written: the target when the ledger is a symbolic link, so the link keeps pointing at it. */
     readonly file: string,
     readonly shownAs: string,
-    private readonly data: LedgerData,
-    private readonly secrets: readonly string[]
+    private data: LedgerData,
+    private readonly secrets: readonly string[],
+    /** Set for a ledger kept elsewhere than in a file (a branch); its entries then name the run that wrote them. */
+    private readonly store?: LedgerStore,
+    private readonly run?: { id: string; attempt: number }
   ) {}
+
+  /** Reads a ledger from a store (a branch); none stored yet is an empty ledger. */
+  static async open(store: LedgerStore, secrets: readonly string[] = [], run?: { id: string; attempt: number }): Promise<Ledger> {
+    const text = await store.read()
+    const data = text === undefined ? { version: 1 as const, videos: {} } : parseLedger(text, store.shownAs)
+    return new Ledger(store.shownAs, store.shownAs, data, secrets, store, run)
+  }
 
   /** Reads the ledger; a missing file is an empty ledger, an unreadable or corrupt one is an error. */
   static async load(file: string, shownAs: string, secrets: readonly string[] = []): Promise<Ledger> {
@@ -138,24 +186,161 @@ export class Ledger {
    */
   record(hash: string, entry: Omit<LedgerEntry, 'updated_at'>): Promise<void> {
     const clean = scrubStrings(entry, this.secrets)
+    const before = this.data.videos[hash]
     this.data.videos[hash] = {
-      ...this.data.videos[hash],
+      ...before,
       ...clean,
-      updated_at: new Date().toISOString()
+      updated_at: new Date().toISOString(),
+      ...(this.run ? { run_id: this.run.id, run_attempt: this.run.attempt } : {})
     }
     this.changed(hash, true)
+    // A store's commit costs a request of GitHub's content-creation limit: a status that only moved on
+    // (the publish id already stored) rides with the next write, or is written LAZY_MS later at most.
+    if (
+      this.store &&
+      before &&
+      before.publish_id === (clean.publish_id ?? null) &&
+      clean.status !== 'UPLOADING' &&
+      clean.status !== 'UNCONFIRMED'
+    ) {
+      return this.later()
+    }
     return this.flush()
   }
 
+  private lazy: Promise<void> | undefined
+
+  private later(): Promise<void> {
+    this.lazy ??= new Promise<void>(resolve => setTimeout(resolve, LAZY_MS).unref()).then(() => {
+      this.lazy = undefined
+      return this.flush()
+    })
+    return this.lazy
+  }
+
+  /**
+   * Records the UPLOADING entry that must be stored before a video's first byte
+   * leaves. Resolves undefined once it is stored; with the other writer's entry
+   * when a merge found the video taken by another run meanwhile (decide again,
+   * send nothing); rejects when it could not be written (nothing was recorded).
+   */
+  claim(hash: string, entry: Omit<LedgerEntry, 'updated_at'>): Promise<{ entry: LedgerEntry | undefined } | undefined> {
+    const base = JSON.stringify(this.data.videos[hash] ?? null)
+    if (!this.store) {
+      const claimed = this.data.videos[hash]
+      return this.record(hash, entry).then(
+        () => undefined,
+        (error: Error) => {
+          // Not on disk, so no claim: a later write must not record an upload that never began.
+          if (this.data.videos[hash] !== claimed && this.data.videos[hash]?.status === 'UPLOADING')
+            this.restore(hash, JSON.parse(base) as LedgerEntry | null)
+          throw error
+        }
+      )
+    }
+    const claimed = new Promise<{ entry: LedgerEntry | undefined } | undefined>((resolve, reject) => {
+      void this.record(hash, entry).catch(() => undefined)
+      this.claims.set(hash, { version: this.unsaved.get(hash)!, base, resolve, reject })
+    })
+    return claimed
+  }
+
   forget(hash: string): Promise<void> {
+    if (this.store && this.data.videos[hash]) this.dropped.set(hash, this.data.videos[hash].file)
     delete this.data.videos[hash]
     this.changed(hash, false)
     return this.flush()
   }
 
+  /**
+   * A store's write: the document as it is now, again after each merge with
+   * what another writer stored meanwhile, until the store takes it. Nothing to
+   * carry: no write (a commit costs a request and the secondary rate limit).
+   */
+  private async writeToStore(store: LedgerStore): Promise<void> {
+    for (;;) {
+      if (this.unsaved.size === 0) return
+      await store.ready?.()
+      const carried = new Map(this.unsaved)
+      // An entry dropped (DraftClip certainly did not take the video) is named by its file in the commit message.
+      const entries = [...carried.keys()].map(
+        hash =>
+          this.data.videos[hash] ?? {
+            file: this.dropped.get(hash) ?? hash,
+            status: 'entry removed',
+            publish_id: null,
+            post_id: null,
+            updated_at: ''
+          }
+      )
+      let stored: boolean
+      try {
+        stored = await store.write(this.bytes(), entries)
+      } catch (error) {
+        // A claim not stored is no claim: the video is not sent, and the entry goes back to what is stored.
+        for (const [hash, version] of carried) {
+          const claim = this.claims.get(hash)
+          if (!claim || claim.version !== version) continue
+          this.claims.delete(hash)
+          this.restore(hash, JSON.parse(claim.base) as LedgerEntry | null)
+          this.unsaved.delete(hash)
+          claim.reject(new LedgerWriteError(this.shownAs, error))
+        }
+        throw error
+      }
+      if (stored) {
+        for (const [hash, version] of carried) {
+          if (this.unsaved.get(hash) === version) this.unsaved.delete(hash)
+          const claim = this.claims.get(hash)
+          if (claim && claim.version === version) {
+            this.claims.delete(hash)
+            claim.resolve(undefined)
+          }
+        }
+        // Everything learned is stored: an earlier failed write no longer fails the run.
+        if (this.unsaved.size === 0) this.failure = undefined
+        return
+      }
+      const text = await store.read()
+      this.merge(text === undefined ? { version: 1, videos: {} } : parseLedger(text, store.shownAs))
+    }
+  }
+
+  /**
+   * Another writer's ledger, merged entry by entry: theirs wherever this run has
+   * nothing unsaved; ours where we do, except a claim on an entry they changed
+   * since we read it: that video is theirs now, and its claim is lost.
+   */
+  private merge(theirs: LedgerData): void {
+    const ours = this.data.videos
+    const videos: Record<string, LedgerEntry> = { ...theirs.videos }
+    for (const hash of this.unsaved.keys()) {
+      const claim = this.claims.get(hash)
+      const stored = theirs.videos[hash]
+      if (claim && canonical(stored) !== canonical(JSON.parse(claim.base) as LedgerEntry | null)) {
+        this.claims.delete(hash)
+        this.unsaved.delete(hash)
+        claim.resolve({ entry: stored })
+        continue
+      }
+      if (ours[hash]) videos[hash] = ours[hash]
+      else delete videos[hash]
+    }
+    this.data = { ...this.data, videos }
+    this.serialized.clear()
+    this.buckets = undefined
+  }
+
+  private restore(hash: string, entry: LedgerEntry | null): void {
+    if (entry) this.data.videos[hash] = entry
+    else delete this.data.videos[hash]
+    this.changed(hash, entry !== null)
+  }
+
   /** An entry set or gone: its text and its bucket's bytes are made anew on the next write. */
   private changed(hash: string, present: boolean): void {
     this.serialized.delete(hash)
+    if (this.store) this.unsaved.set(hash, ++this.version)
     if (!this.buckets) return
     const bucket = this.bucket(hash)
     bucket.text = undefined
@@ -186,10 +371,12 @@ export class Ledger {
       .then(() => new Promise(resolve => setImmediate(resolve)))
       .then(() => {
         this.next = undefined
-        this.unsynced = true
-        return this.writeAtomic(this.bytes()).catch((error: unknown) => {
+        const failed = (error: unknown): never => {
           throw new LedgerWriteError(this.shownAs, error)
-        })
+        }
+        if (this.store) return this.writeToStore(this.store).catch(failed)
+        this.unsynced = true
+        return this.writeAtomic(this.bytes()).catch(failed)
       })
     this.next = write
     this.writing = write
@@ -292,14 +479,17 @@ export class Ledger {
     }
   }
 
-  /** Settles when every write asked for so far has finished (or failed). */
+  /** Settles when every write asked for so far has finished (or failed); a store's changes held back are written now. */
   async idle(): Promise<void> {
+    if (this.store && this.unsaved.size > 0 && !this.writing) void this.flush().catch(() => undefined)
     while (this.writing) await this.writing.catch(() => undefined)
   }
 
   /** Waits for every write, and throws the first that failed: a ledger that could not be written must fail the step. */
   async settled(): Promise<void> {
     await this.idle()
+    // A store's write that failed left its changes unsaved: one more try before the run reports them lost.
+    if (this.store && this.unsaved.size > 0) await this.flush().catch(() => undefined)
     await this.sync().catch((error: Error) => (this.failure ??= new LedgerWriteError(this.shownAs, error)))
     const failure = this.failure
     this.failure = undefined
@@ -317,6 +507,11 @@ async function linkTarget(file: string): Promise<string> {
   }
 }
 
+/** An entry's content whatever the order of its keys (a hand edit, or our rewrite of one), to see whether another writer changed it. */
+function canonical(entry: LedgerEntry | null | undefined): string {
+  return JSON.stringify(entry ? Object.fromEntries(Object.entries(entry).sort(([a], [b]) => (a < b ? -1 : 1))) : null)
+}
+
 /** Keys sharing their first two characters, sorted, and their entries' text (made anew after a change) and its UTF-8 length. */
 interface Bucket {
   keys: string[]
@@ -324,7 +519,10 @@ interface Bucket {
   bytes: number
 }
 
-const ENTRY_KEYS = ['file', 'status', 'publish_id', 'post_id', 'fail_reason', 'updated_at']
+/** How long a store's change that needs no haste (a status after the publish id) may wait for company. */
+const LAZY_MS = 10_000
+
+const ENTRY_KEYS = ['file', 'status', 'publish_id', 'post_id', 'fail_reason', 'updated_at', 'run_id', 'run_attempt']
 
 /** A stable key order keeps diffs small when the ledger is committed back; keys added by hand are kept, after ours. */
 function first<T extends object>(value: T, keys: string[]): T {

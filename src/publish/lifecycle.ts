@@ -89,15 +89,25 @@ export type Admission =
   | { kind: 'scheduled'; at: number }
   /** Due, but max-uploads leaves it for a later run (see calendar.ts). */
   | { kind: 'queued'; reason: string }
+  /** Another run, still going, is uploading it (a branch ledger shared by runs at once): not this run's to send. */
+  | { kind: 'busy'; run: string; note: string }
 
 /**
  * The one rule for a video's entry: the run, the dry run and the plan all call
  * it. `privacyLevel`: the video's, which says whether a PUBLISH_COMPLETE entry
  * without a post ID still has one to learn (the ledger does not keep it).
+ * `busy`: see busyWith.
  */
-export function admit(entry: LedgerEntry | undefined, twinOf: string | undefined, wait: boolean, privacyLevel: string): Admission {
+export function admit(
+  entry: LedgerEntry | undefined,
+  twinOf: string | undefined,
+  wait: boolean,
+  privacyLevel: string,
+  busy?: Busy
+): Admission {
   if (twinOf !== undefined) return { kind: 'twin', of: twinOf }
   if (!entry) return { kind: 'upload' }
+  if (busy) return { kind: 'busy', ...busy }
   // TikTok refused it: publishing it again is a new attempt, not a duplicate.
   if (entry.status === Status.Failed) return { kind: 'upload' }
   if (entry.status === Status.Uploading || entry.status === Status.Unconfirmed) {
@@ -113,6 +123,56 @@ export function admit(entry: LedgerEntry | undefined, twinOf: string | undefined
 
 /** The one rule for "nothing more to learn" (draftclip/answers.ts), here beside the lifecycle that uses it. */
 export { isSettled }
+
+/** The workflow run that writes a ledger entry: GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT. */
+export interface RunRef {
+  id: string
+  attempt: number
+}
+
+/** What GitHub says of a run: `unknown` when the token may not ask (no `actions: read`) or GitHub would not say. */
+export type RunState = 'in_progress' | 'completed' | 'unknown'
+
+/** GitHub ends a job after 6 hours: an upload entry older than that belongs to no run still going. */
+export const JOB_LIMIT_MS = 6 * 3600 * 1000
+
+/** Another run's upload under way, as the ledger shows it. */
+export interface Busy {
+  run: string
+  note: string
+}
+
+/**
+ * The run to ask GitHub about before admitting a video: the writer of an UPLOADING entry,
+ * when that is another run. An earlier attempt of this run is not asked about: attempts never overlap.
+ */
+export function runToAsk(entry: LedgerEntry | undefined, self: RunRef | undefined): string | undefined {
+  if (!entry || !self || entry.status !== Status.Uploading || typeof entry.run_id !== 'string' || entry.run_id === '') return undefined
+  return entry.run_id === self.id ? undefined : entry.run_id
+}
+
+/**
+ * Whether another run is (or may still be) uploading the video: then this run leaves it alone
+ * (SKIPPED), where a finished run's UPLOADING entry is UNCONFIRMED as ever.
+ */
+export function busyWith(
+  entry: LedgerEntry | undefined,
+  self: RunRef | undefined,
+  state: RunState | undefined,
+  now: number
+): Busy | undefined {
+  const run = runToAsk(entry, self)
+  if (run === undefined || state === undefined || state === 'completed') return undefined
+  if (state === 'in_progress') return { run, note: `run ${run} (still in progress) is uploading it; this run left it to that one` }
+  const age = now - Date.parse(entry!.updated_at)
+  if (!(age >= 0 && age < JOB_LIMIT_MS)) return undefined
+  return {
+    run,
+    note:
+      `run ${run} started uploading it ${Math.max(1, Math.round(age / 60000))} min ago and may still be at it: ` +
+      `this job may not ask GitHub about runs (grant 'actions: read'), so an upload younger than GitHub's 6-hour job limit counts as in progress`
+  }
+}
 
 export function initialResult(video: {
   file: string
@@ -198,6 +258,8 @@ export function admitted(r: VideoResult, admission: Admission, ref: LedgerRef | 
         result: { ...r, status: Status.Queued, error: `queued: ${admission.reason}` },
         log: { level: 'info', line: `queued: ${admission.reason}` }
       }
+    case 'busy':
+      return { result: { ...r, status: Status.Skipped, error: admission.note }, log: { level: 'info', line: `skipped: ${admission.note}` } }
     case 'unconfirmed': {
       const error = `an earlier run (${admission.entry.updated_at}) started uploading this video and never learned whether DraftClip took it, so it was not uploaded again.${hintFor(ref)}`
       return { result: { ...r, status: Status.Unconfirmed, error }, log: { level: 'info', line: error } }
@@ -215,7 +277,8 @@ export function planned(r: VideoResult, admission: Admission, ref: LedgerRef | u
     confirm: 'would ask DraftClip about the unconfirmed publish ID in the ledger, and not upload',
     unconfirmed: 'would not upload (an earlier upload is unconfirmed)',
     scheduled: `would wait: scheduled for ${admission.kind === 'scheduled' ? new Date(admission.at).toISOString() : ''}`,
-    queued: `would leave it queued (${admission.kind === 'queued' ? admission.reason : ''})`
+    queued: `would leave it queued (${admission.kind === 'queued' ? admission.reason : ''})`,
+    busy: `would skip (${admission.kind === 'busy' ? admission.note : ''})`
   }
   const result = admission.kind === 'upload' ? { ...step.result, status: Status.DryRun } : step.result
   return { result, log: { level: 'info', line: verb[admission.kind] } }

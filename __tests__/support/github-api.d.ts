@@ -1,0 +1,67 @@
+// Types for github-api.js, the GitHub REST API stand-in.
+
+export interface StandInOptions {
+  /** The token it accepts (Bearer); default 'ghs_standin_token'. */
+  token?: string
+  /** owner/name; default 'acme/rocket'. */
+  repository?: string
+  /** contents: 'write' (default), 'read' or 'none'; actions: may GET /actions/runs (default true). */
+  permissions?: { contents?: 'write' | 'read' | 'none'; actions?: boolean }
+  /** Workflow runs by id and their status. */
+  runs?: Record<string, 'queued' | 'in_progress' | 'completed'>
+  /** Branches that refuse every write (a rule: 409 on the contents API, 422 on a ref). */
+  protectedBranches?: string[]
+  /** One consumed per writing request (not GET), in arrival order; null = normal. */
+  faults?: (Fault | null)[]
+  /** Runs before a writing request is handled (e.g. another run commits first). */
+  beforeWrite?: WriteHook
+  /** Files larger than this come without content from the contents API (GitHub: 1 MB). */
+  contentLimit?: number
+}
+
+export interface Fault {
+  status: number
+  body: unknown
+  headers?: Record<string, string>
+}
+
+export type WriteHook = (request: { method: string; path: string; body: Record<string, unknown> }) => void | Promise<void>
+
+export interface Logged {
+  method: string
+  path: string
+  query: Record<string, string>
+  headers: Record<string, string | string[] | undefined>
+  body: string
+  status: number
+}
+
+export interface Commit {
+  sha: string
+  tree: string
+  parents: string[]
+  message: string
+}
+
+export interface GitHubStandIn {
+  url: string
+  token: string
+  repository: string
+  requests: Logged[]
+  permissions: { contents: 'write' | 'read' | 'none'; actions: boolean }
+  runs: Map<string, string>
+  protectedBranches: Set<string>
+  addFaults(list: (Fault | null)[]): void
+  onWrite(hook: WriteHook | undefined): void
+  /** Commits one file on a branch (made if missing), as another writer would; returns the file's new sha. */
+  commitFile(branch: string, path: string, content: string, message?: string): string
+  /** The branch's commits, newest first (first parents). */
+  history(branch: string): Commit[]
+  branches(): string[]
+  file(branch: string, path: string): string | undefined
+  treeOf(branch: string): Record<string, string> | undefined
+  close(): Promise<void>
+}
+
+export function blobSha(bytes: Uint8Array): string
+export function startGitHub(options?: StandInOptions): Promise<GitHubStandIn>

@@ -1,0 +1,71 @@
+// node bench/ledger-branch.js [--action=path/to/index.js] [--sizes=1,10,100] [--concurrency=1]
+//
+// What the branch ledger costs GitHub: the requests and commits of one run of
+// 1, 10 and 100 videos (a new branch, wait on), with the action run as the
+// runner runs it (sandbox/runner.js, on Node 24 as bench/node24.js finds it)
+// against the DraftClip sandbox and the GitHub stand-in of the tests
+// (__tests__/support/github-api.js), both on 127.0.0.1. Prints Markdown.
+// Counts, not times: the stand-in answers at once, and commits are paced at
+// about 80 a minute as on GitHub, so 100 videos take a minute or two.
+
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startGitHub } from '../__tests__/support/github-api.js'
+import { startSandbox } from '../sandbox/server.js'
+import { startAction } from '../sandbox/runner.js'
+import { findNode24 } from './node24.js'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const arg = (name, fallback) => process.argv.find(a => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback
+const action = path.resolve(arg('action', path.join(ROOT, 'dist', 'index.js')))
+const sizes = arg('sizes', '1,10,100').split(',').map(Number)
+const concurrency = arg('concurrency', '1')
+
+const node = process.env.DRAFTCLIP_BENCH_NODE || findNode24().path
+const rows = []
+for (const n of sizes) {
+  const sandbox = await startSandbox({ pollsToComplete: 1 })
+  const github = await startGitHub({ runs: { 1000: 'in_progress' } })
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'draftclip-bench-ledger-'))
+  try {
+    fs.mkdirSync(path.join(ws, 'videos'))
+    for (let i = 0; i < n; i++) {
+      // An MP4 as far as the action's checks can tell: an ftyp box and distinct bytes.
+      const bytes = Buffer.alloc(4096)
+      bytes.write('\0\0\0\x18ftypisom\0\0\x02\0isomiso2', 'latin1')
+      bytes.write(`video ${i}`, 64)
+      fs.writeFileSync(path.join(ws, 'videos', `v${String(i).padStart(3, '0')}.mp4`), bytes)
+    }
+    process.stderr.write(`${n} videos...\n`)
+    const { done } = startAction({
+      node,
+      entry: action,
+      workspace: ws,
+      inputs: {
+        'api-key': 'ttapi_sandbox_key',
+        'base-url': sandbox.url,
+        videos: 'videos/*.mp4',
+        description: 'bench {index}',
+        'poll-interval': '0.05',
+        'max-polls-per-minute': '600000',
+        concurrency,
+        'ledger-branch': 'draftclip-ledger',
+        'github-token': github.token
+      },
+      env: { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: github.repository, GITHUB_RUN_ID: '1000', GITHUB_RUN_ATTEMPT: '1' }
+    })
+    const run = await done
+    if (run.code !== 0 || sandbox.uploads.length !== n) throw new Error(`the run of ${n} failed (exit ${run.code}):\n${run.stdout}`)
+    const writes = github.requests.filter(r => r.method !== 'GET').length
+    rows.push(`| ${n} | ${github.requests.length} | ${writes} | ${github.history('draftclip-ledger').length} |`)
+  } finally {
+    await sandbox.close()
+    await github.close()
+    fs.rmSync(ws, { recursive: true, force: true })
+  }
+}
+console.log(`#### The branch ledger: GitHub requests and commits of one run (new branch, wait on, concurrency ${concurrency})\n`)
+console.log('| videos | requests | of which writes | commits |\n|---|---|---|---|')
+console.log(rows.join('\n'))

@@ -1,0 +1,186 @@
+import type { LedgerEntry, LedgerStore } from '../publish/ledger.js'
+import type { RunRef, RunState } from '../publish/lifecycle.js'
+import { scrub } from '../secrets.js'
+import type { GitHubAnswer, GitHubRest } from './rest.js'
+
+/**
+ * The ledger as a file on a branch of the workflow's repository, through
+ * GitHub's REST API. Every write is a commit made with a compare-and-swap: the
+ * contents API with the file's blob sha (409 when it moved), or, for the
+ * branch's first commit, creating the ref (422 when another run made it
+ * first). A refused swap is reported as such; the Ledger re-reads and merges.
+ *
+ * A missing branch starts as an orphan holding only the ledger: no copy of the
+ * code or the workflows (a push of workflow files needs a permission the
+ * token lacks), a history that is the ledger's alone, and it works whatever
+ * the default branch is.
+ */
+
+/** 80 content-creating requests a minute, GitHub's secondary limit, with room for the ref's creation. */
+const WRITE_SPACING_MS = 800
+
+export class LedgerBranchError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'LedgerBranchError'
+  }
+}
+
+export interface BranchLedgerOptions {
+  rest: GitHubRest
+  /** owner/name: GITHUB_REPOSITORY. */
+  repository: string
+  branch: string
+  /** The file's path on the branch. */
+  path: string
+  run: RunRef
+  /** Never in a commit message (file names are the user's, and could hold anything). */
+  secrets: readonly string[]
+}
+
+export class BranchStore implements LedgerStore {
+  readonly shownAs: string
+  /** The file's blob sha as last read or written; undefined when it is not there. */
+  private sha: string | undefined
+  private branchExists = true
+  /** Commits made, for the log and the benchmark. */
+  commits = 0
+  /** When the last commit was sent: GitHub allows about 80 content-creating requests a minute. */
+  private lastWrite = -Infinity
+
+  constructor(private readonly options: BranchLedgerOptions) {
+    this.shownAs = `${options.path} on branch '${options.branch}'`
+  }
+
+  private get repo(): string {
+    return `/repos/${this.options.repository.split('/').map(encodeURIComponent).join('/')}`
+  }
+
+  private get filePath(): string {
+    return this.options.path.split('/').map(encodeURIComponent).join('/')
+  }
+
+  async read(): Promise<string | undefined> {
+    const { rest, branch } = this.options
+    const answer = await rest.call('GET', `${this.repo}/contents/${this.filePath}?ref=${encodeURIComponent(branch)}`)
+    if (answer.status === 200) {
+      const file = answer.json as { type?: string; sha?: string; content?: string; encoding?: string }
+      if (file?.type !== 'file' || typeof file.sha !== 'string') throw new LedgerBranchError(`${this.shownAs} is not a file.`)
+      this.sha = file.sha
+      this.branchExists = true
+      // Over 1 MB the contents API leaves the content out; the blob has it (up to 100 MB).
+      if (file.encoding === 'base64' && typeof file.content === 'string') return Buffer.from(file.content, 'base64').toString('utf8')
+      const blob = await rest.call('GET', `${this.repo}/git/blobs/${file.sha}`)
+      if (blob.status !== 200) throw this.refused('read', blob)
+      return Buffer.from((blob.json as { content: string }).content, 'base64').toString('utf8')
+    }
+    if (answer.status !== 404) throw this.refused('read', answer)
+    this.sha = undefined
+    // Is it the file that is missing, or the branch?
+    const ref = await rest.call('GET', `${this.repo}/git/ref/heads/${encodeURIComponent(branch)}`)
+    if (ref.status === 200) this.branchExists = true
+    else if (ref.status === 404) this.branchExists = false
+    else throw this.refused('read', ref)
+    return undefined
+  }
+
+  /** Paced under GitHub's secondary limit; what is learned meanwhile shares the next commit. */
+  async ready(): Promise<void> {
+    const { clock } = this.options.rest
+    const wait = this.lastWrite + WRITE_SPACING_MS - clock.now()
+    if (wait > 0) await clock.sleep(wait)
+  }
+
+  async write(bytes: Uint8Array, changed: LedgerEntry[]): Promise<boolean> {
+    this.lastWrite = this.options.rest.clock.now()
+    const message = this.message(changed)
+    return this.branchExists ? this.update(bytes, message) : this.create(bytes, message)
+  }
+
+  /** A commit of the file on the branch, if the file is still the one we last saw. */
+  private async update(bytes: Uint8Array, message: string): Promise<boolean> {
+    const { rest, branch } = this.options
+    const sent = this.sha
+    const answer = await rest.call('PUT', `${this.repo}/contents/${this.filePath}`, {
+      message,
+      content: Buffer.from(bytes).toString('base64'),
+      branch,
+      ...(sent ? { sha: sent } : {})
+    })
+    if (answer.status === 200 || answer.status === 201) {
+      this.sha = (answer.json as { content?: { sha?: string } }).content?.sha
+      this.commits++
+      return true
+    }
+    if (answer.status === 409 || answer.status === 422 || answer.status === 404) {
+      // Stale only if the file (or the branch) really moved; otherwise the branch refuses us (a rule, a protection).
+      const before = { sha: sent, exists: this.branchExists }
+      await this.read()
+      if (this.sha !== before.sha || this.branchExists !== before.exists) return false
+    }
+    throw this.refused('write', answer)
+  }
+
+  /** The branch's first commit: an orphan holding only the ledger; the ref's creation is the swap. */
+  private async create(bytes: Uint8Array, message: string): Promise<boolean> {
+    const { rest, branch, path } = this.options
+    const blob = await rest.call('POST', `${this.repo}/git/blobs`, { content: Buffer.from(bytes).toString('base64'), encoding: 'base64' })
+    if (blob.status !== 201) throw this.refused('write', blob)
+    const blobSha = (blob.json as { sha: string }).sha
+    const tree = await rest.call('POST', `${this.repo}/git/trees`, { tree: [{ path, mode: '100644', type: 'blob', sha: blobSha }] })
+    if (tree.status !== 201) throw this.refused('write', tree)
+    const commit = await rest.call('POST', `${this.repo}/git/commits`, { message, tree: (tree.json as { sha: string }).sha, parents: [] })
+    if (commit.status !== 201) throw this.refused('write', commit)
+    const ref = await rest.call('POST', `${this.repo}/git/refs`, { ref: `refs/heads/${branch}`, sha: (commit.json as { sha: string }).sha })
+    if (ref.status === 201) {
+      this.branchExists = true
+      this.sha = blobSha
+      this.commits++
+      return true
+    }
+    if (ref.status === 422) {
+      // Another run made the branch first: read it, merge.
+      await this.read()
+      if (this.branchExists) return false
+    }
+    throw this.refused('write', ref)
+  }
+
+  /** Names the videos and the run: someone reading the branch's history sees who wrote what. */
+  private message(changed: LedgerEntry[]): string {
+    const { run } = this.options
+    const names = changed.map(e => `${e.file} ${e.status}`)
+    const head = `draftclip-publish: ${names.length === 1 ? names[0] : `${names.length} videos`} (run ${run.id}, attempt ${run.attempt})`
+    const body = names.length === 1 ? '' : `\n\n${names.map(n => `- ${n}`).join('\n')}`
+    return scrub(head + body, this.options.secrets).replace(/\r/g, '')
+  }
+
+  /** An answer that is no compare-and-swap: what the user must change, named. */
+  private refused(what: 'read' | 'write', answer: GitHubAnswer): LedgerBranchError {
+    const { repository, branch } = this.options
+    const said = `${answer.status} ${scrub(answer.message, this.options.secrets).slice(0, 200)}`
+    if (answer.status === 401)
+      return new LedgerBranchError(
+        `GitHub refused the token ('github-token') while trying to ${what} ${this.shownAs} of ${repository} (${said}).`
+      )
+    if (answer.status === 403 || (what === 'read' && answer.status === 404))
+      return new LedgerBranchError(
+        `GitHub refused to ${what} ${this.shownAs} of ${repository} (${said}): the job needs 'permissions: contents: write' for 'ledger-branch'.`
+      )
+    if (what === 'write')
+      return new LedgerBranchError(
+        `GitHub refused a commit to the branch '${branch}' of ${repository} (${said}): is it protected? 'ledger-branch' needs a branch the workflow's token may push to.`
+      )
+    return new LedgerBranchError(`GitHub could not ${what} ${this.shownAs} of ${repository} (${said}).`)
+  }
+}
+
+/** Asks GitHub whether a run is still going: GET /actions/runs/{id}, which needs `actions: read`. */
+export async function runState(rest: GitHubRest, repository: string, id: string): Promise<RunState> {
+  if (!/^\d+$/.test(id)) return 'unknown'
+  const answer = await rest.call('GET', `/repos/${repository.split('/').map(encodeURIComponent).join('/')}/actions/runs/${id}`)
+  if (answer.status === 200) return (answer.json as { status?: string }).status === 'completed' ? 'completed' : 'in_progress'
+  // A run GitHub does not know (deleted) is not running.
+  if (answer.status === 404) return 'completed'
+  return 'unknown'
+}
