@@ -24,7 +24,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 for (const flag of ['--liftoff-only', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering', '--semi-space-growth-factor=1']) {
     (0,node_v8__WEBPACK_IMPORTED_MODULE_0__.setFlagsFromString)(flag);
 }
-const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(377), __nccwpck_require__.e(798)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8798));
+const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(377), __nccwpck_require__.e(93)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7093));
 await run();
 
 __webpack_async_result__();
@@ -144,6 +144,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
 /***/ 1455:
 /***/ ((module) => {
 
@@ -211,13 +218,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers");
-
-/***/ }),
-
-/***/ 8500:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 
 /***/ }),
 

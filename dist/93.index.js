@@ -1,11 +1,13 @@
-export const id = 798;
-export const ids = [798];
+export const id = 93;
+export const ids = [93];
 export const modules = {
 
 /***/ 3874:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $T: () => (/* binding */ isFinalStatus),
+/* harmony export */   Is: () => (/* binding */ isSettled),
 /* harmony export */   KI: () => (/* binding */ postUrl),
 /* harmony export */   OG: () => (/* binding */ parseBody),
 /* harmony export */   ig: () => (/* binding */ serverError),
@@ -15,7 +17,7 @@ export const modules = {
 /* harmony export */   wZ: () => (/* binding */ aboutAnotherVideo),
 /* harmony export */   zh: () => (/* binding */ acceptedUpload)
 /* harmony export */ });
-/* unused harmony exports quoteNumericIds, COMPLETE_STATUSES */
+/* unused harmony exports quoteNumericIds, COMPLETE_STATUSES, PUBLIC */
 /**
  * What DraftClip's answers say, read defensively: the documented shapes, the
  * shapes TikTok's own API uses, and ids sent as JSON numbers (more digits than
@@ -116,6 +118,23 @@ function readStatus(json, publishId) {
         description: typeof data.status_description === 'string' && data.status_description !== '' ? data.status_description : undefined
     };
 }
+/** The one privacy level TikTok gives a post ID for (after moderation). */
+const PUBLIC = 'PUBLIC_TO_EVERYONE';
+/**
+ * Whether there is nothing more to learn about a video: a final status, and
+ * for PUBLISH_COMPLETE either its post ID or a privacy level TikTok never
+ * gives one for (only public posts get one, after moderation). The wait, the
+ * driver and the ledger's admission all decide by this.
+ */
+function isSettled(status, privacyLevel) {
+    if (!status.isComplete)
+        return false;
+    return status.status !== 'PUBLISH_COMPLETE' || Boolean(status.postId) || privacyLevel !== PUBLIC;
+}
+/** Whether a status (as a ledger keeps it) is one of the doc's final ones. */
+function isFinalStatus(status) {
+    return COMPLETE_STATUSES.includes(status);
+}
 /** Whether a status answer names a publish id other than the one asked about. */
 function aboutAnotherVideo(json, publishId) {
     if (!isRecord(json) || !isRecord(json.data))
@@ -131,7 +150,7 @@ function postIdOf(value) {
 
 /***/ }),
 
-/***/ 8798:
+/***/ 7093:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -140,12 +159,104 @@ __webpack_require__.d(__webpack_exports__, {
   run: () => (/* binding */ run)
 });
 
+// UNUSED EXPORTS: ANSWER_GRACE_MS
+
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
 var core = __webpack_require__(6421);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __webpack_require__(6752);
 // EXTERNAL MODULE: ./src/draftclip/answers.ts
 var answers = __webpack_require__(3874);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __webpack_require__(8522);
+;// CONCATENATED MODULE: ./src/draftclip/body.ts
+
+/**
+ * An answer's body as text, decoded as the server encoded it: undici's
+ * `request` hands over the bytes on the wire, and a proxy or PHP's
+ * zlib.output_compression may gzip an answer nobody asked to be compressed.
+ * At most `limit` decoded bytes are kept (a huge answer, or a small gzip that
+ * inflates to gigabytes); what was decoded before a cut or corrupt stream is
+ * kept too, since a publish id may be in it.
+ */
+async function readBody(body, contentEncoding, limit) {
+    const kept = [];
+    let size = 0;
+    const keep = (chunk) => {
+        if (size < limit)
+            kept.push(chunk.subarray(0, limit - size));
+        size += chunk.length;
+    };
+    const codings = (Array.isArray(contentEncoding) ? contentEncoding.join(',') : (contentEncoding ?? ''))
+        .split(',')
+        .map(c => c.trim().toLowerCase())
+        .filter(c => c !== '' && c !== 'identity');
+    const unknown = codings.find(c => !DECODERS.includes(c));
+    if (codings.length === 0 || unknown) {
+        for await (const chunk of body)
+            keep(chunk);
+        if (unknown)
+            return { text: '', encoding: unknown, undecodable: true };
+        return { text: Buffer.concat(kept).toString('utf8'), encoding: undefined, undecodable: false };
+    }
+    // Codings are listed in the order they were applied: undo the last first.
+    let first;
+    let last;
+    let ended = Promise.resolve();
+    let broken = false;
+    const start = (head) => {
+        const stages = [...codings].reverse().map((coding, i) => decoder(coding, i === 0 ? head : undefined));
+        for (let i = 0; i + 1 < stages.length; i++)
+            stages[i].pipe(stages[i + 1]);
+        first = stages[0];
+        last = stages[stages.length - 1];
+        const out = last;
+        out.on('data', (chunk) => {
+            keep(chunk);
+            // Enough is decoded: stop inflating (a bomb must not cost the rest).
+            if (size >= limit)
+                for (const stage of stages)
+                    stage.destroy();
+        });
+        ended = new Promise(resolve => {
+            out.once('end', resolve);
+            out.once('close', resolve);
+            for (const stage of stages)
+                stage.once('error', () => {
+                    broken = true;
+                    resolve();
+                });
+        });
+    };
+    for await (const chunk of body) {
+        if (!first)
+            start(chunk);
+        // The rest of the body is still read (the connection stays usable), just not decoded.
+        if (first && !first.destroyed && size < limit && !first.write(chunk)) {
+            await new Promise(resolve => {
+                first.once('drain', resolve);
+                first.once('close', resolve);
+            });
+        }
+    }
+    if (first && !first.destroyed)
+        first.end();
+    await ended;
+    return { text: Buffer.concat(kept).toString('utf8'), encoding: codings.join(', '), undecodable: broken && size === 0 };
+}
+const DECODERS = ['gzip', 'x-gzip', 'deflate', 'br'];
+function decoder(coding, head) {
+    // Truncated input is common (a cut answer): flush what there is rather than hold it back.
+    const options = { finishFlush: external_node_zlib_.constants.Z_SYNC_FLUSH };
+    if (coding === 'br')
+        return external_node_zlib_.createBrotliDecompress({ finishFlush: external_node_zlib_.constants.BROTLI_OPERATION_FLUSH });
+    if (coding === 'deflate') {
+        // "deflate" should be zlib-wrapped, but servers send raw deflate too (as browsers and undici's fetch accept).
+        return head && (head[0] & 0x0f) !== 0x08 ? external_node_zlib_.createInflateRaw(options) : external_node_zlib_.createInflate(options);
+    }
+    return external_node_zlib_.createGunzip(options);
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./src/draftclip/multipart.ts
@@ -183,6 +294,7 @@ function escapeQuoted(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/draftclip/client.ts
+
 
 
 
@@ -271,14 +383,9 @@ class DraftClipClient {
     }
 }
 async function readAnswer(response) {
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of response.body) {
-        if (size < MAX_ANSWER_BYTES)
-            chunks.push(chunk.subarray(0, MAX_ANSWER_BYTES - size));
-        size += chunk.length;
-    }
-    const text = Buffer.concat(chunks).toString('utf8');
+    const body = await readBody(response.body, response.headers['content-encoding'], MAX_ANSWER_BYTES);
+    // Not JSON, and said so: the message shows why instead of compressed bytes.
+    const text = body.undecodable ? `(an answer encoded as ${body.encoding} that could not be decoded)` : body.text;
     const retryAfter = response.headers['retry-after'];
     return {
         kind: 'answer',
@@ -288,28 +395,104 @@ async function readAnswer(response) {
         retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter
     };
 }
+/**
+ * OpenSSL's verdicts on a certificate chain, as Node reports them (and Node's own for a
+ * name the certificate does not cover): the runner refused the host's certificate.
+ */
+const CERTIFICATE_REFUSED = new Set([
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'CERT_REVOKED',
+    'CERT_UNTRUSTED',
+    'CERT_REJECTED',
+    'CERT_SIGNATURE_FAILURE',
+    'CERT_CHAIN_TOO_LONG',
+    'INVALID_CA',
+    'INVALID_PURPOSE',
+    'HOSTNAME_MISMATCH',
+    'ERR_TLS_CERT_ALTNAME_INVALID'
+]);
 function noAnswer(error, bodySent, stalled, url) {
     const err = error;
     const code = err.cause?.code ?? err.code ?? 'UNKNOWN';
     const message = stalled ? 'the upload stalled: no bytes moved' : (err.cause?.message ?? err.message ?? String(error));
-    return { kind: 'no-answer', code: stalled ? 'STALLED' : code, message, bodySent, stalled, origin: url.origin };
+    const answer = { kind: 'no-answer', code: stalled ? 'STALLED' : code, message, bodySent, stalled, origin: url.origin };
+    if (!stalled && CERTIFICATE_REFUSED.has(code))
+        answer.untrustedCertificate = true;
+    return answer;
+}
+/** `client`, counting into `count` every request it sends (retries and failed polls included). */
+function counting(client, count) {
+    return {
+        upload: video => {
+            count.upload++;
+            return client.upload(video);
+        },
+        status: (publishId, timeoutMs, signal) => {
+            // A request whose run was already cancelled never leaves.
+            if (!signal?.aborted)
+                count.status++;
+            return client.status(publishId, timeoutMs, signal);
+        },
+        close: () => client.close()
+    };
 }
 
-// EXTERNAL MODULE: external "node:timers/promises"
-var promises_ = __webpack_require__(8500);
 ;// CONCATENATED MODULE: ./src/draftclip/clock.ts
-
+/** The callbacks waiting on each signal, behind the one listener that signal gets from here. */
+const waiting = new WeakMap();
+/**
+ * Calls `onAbort` once when `signal` aborts; the returned function forgets it.
+ * Every waiting video shares the run's one signal: a listener per sleep (Node 20
+ * warns past 10) would pile up. Here a signal gets one listener, removed as
+ * soon as nothing waits on it.
+ */
+function whenAborted(signal, onAbort) {
+    let waiters = waiting.get(signal);
+    if (!waiters) {
+        const callbacks = new Set();
+        const fire = () => {
+            waiting.delete(signal);
+            for (const callback of callbacks)
+                callback();
+        };
+        waiters = { callbacks, fire };
+        waiting.set(signal, waiters);
+        signal.addEventListener('abort', fire, { once: true });
+    }
+    const mine = waiters;
+    const { callbacks, fire } = mine;
+    callbacks.add(onAbort);
+    return () => {
+        if (!callbacks.delete(onAbort) || callbacks.size > 0 || waiting.get(signal) !== mine)
+            return;
+        waiting.delete(signal);
+        signal.removeEventListener('abort', fire);
+    };
+}
 const realClock = {
     now: () => Date.now(),
-    sleep: async (ms, signal) => {
+    sleep: (ms, signal) => new Promise(resolve => {
         if (signal?.aborted)
-            return;
-        await (0,promises_.setTimeout)(ms, undefined, { signal }).catch(() => undefined);
-    },
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            forget?.();
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        const forget = signal ? whenAborted(signal, done) : undefined;
+    }),
     random: () => Math.random()
 };
 
 ;// CONCATENATED MODULE: ./src/draftclip/poll-budget.ts
+
 /**
  * The run's status requests share one budget: at most `perMinute` a minute,
  * spaced evenly, taken in turn by the videos that wait (first come, first
@@ -335,15 +518,18 @@ class PollBudget {
             const turn = { deadline, granted: resolve, done: false, giveUp };
             this.queue.push(turn);
             const stop = () => {
+                giveUp.abort();
                 if (turn.done)
                     return;
                 turn.done = true;
                 resolve(false);
             };
-            signal?.addEventListener('abort', stop, { once: true });
+            // Forgotten once the turn ends, whichever way: a listener left per poll would pile up on the run's signal.
+            const forget = signal ? whenAborted(signal, stop) : undefined;
             void this.clock
-                .sleep(Math.max(0, deadline - this.clock.now()), AbortSignal.any([giveUp.signal, ...(signal ? [signal] : [])]))
-                .then(stop);
+                .sleep(Math.max(0, deadline - this.clock.now()), giveUp.signal)
+                .then(stop)
+                .finally(forget);
             void this.pump();
         });
     }
@@ -406,10 +592,19 @@ const NEVER_CONNECTED = new Set([
 const LOCAL_FAILURES = new Set(['UND_ERR_INVALID_ARG', 'ENOENT', 'EACCES', 'EISDIR', 'EPERM']);
 function judgeUpload(attempt) {
     if (attempt.kind === 'no-answer') {
+        // The handshake came before any byte of the request: certainly not taken, and permanent until the runner trusts the CA.
+        if (attempt.untrustedCertificate)
+            return { kind: 'untrusted', reason: untrustedReason(attempt) };
         // Whatever the error, once the whole body left, the server may have it.
         if (attempt.bodySent) {
             return { kind: 'unconfirmed', reason: `the whole video was sent but no answer came (${attempt.code}: ${attempt.message})` };
         }
+        // Stopped before its last bytes (a body cut short is refused): another attempt would send a video nobody checked.
+        if (attempt.code === 'FILE_CHANGED')
+            return {
+                kind: 'rejected',
+                reason: `${attempt.message}; it was stopped before its last bytes, so DraftClip did not take it. Publish it in a run that starts once the file is final`
+            };
         // Refused on this side (a header undici will not send, the file gone or unreadable): nothing to retry.
         if (LOCAL_FAILURES.has(attempt.code))
             return { kind: 'rejected', reason: `could not be sent: ${attempt.message}` };
@@ -475,10 +670,19 @@ function judgeUpload(attempt) {
     // 502, 504, a 5xx page from a proxy: the server behind it may have published.
     return { kind: 'unconfirmed', reason };
 }
-/** Status requests are GETs: anything but a readable status, an unknown id or a 401 is worth asking again. */
+/** What to say when the runner refused the host's certificate, and how to let it trust a private CA. */
+function untrustedReason(attempt) {
+    return (`this runner does not trust the TLS certificate of ${attempt.origin} (${attempt.code}: ${attempt.message}), so nothing was sent. ` +
+        'If a proxy inspects HTTPS on this runner, or the host uses a private CA, give Node that CA: set NODE_EXTRA_CA_CERTS ' +
+        "to the path of its PEM file in the job's env. Check the base-url's host name too");
+}
+/** Status requests are GETs: anything but a readable status, an unknown id, a 401 or a refused certificate is worth asking again. */
 function judgeStatus(attempt, publishId) {
-    if (attempt.kind === 'no-answer')
+    if (attempt.kind === 'no-answer') {
+        if (attempt.untrustedCertificate)
+            return { kind: 'untrusted', reason: untrustedReason(attempt) };
         return { kind: 'transient', reason: `no answer (${attempt.code})`, retryAfter: undefined };
+    }
     const said = (0,answers/* serverError */.ig)(attempt.json);
     const reason = `HTTP ${attempt.httpStatus}${said ? `: ${oneLine(said)}` : attempt.json === undefined ? ' (not JSON)' : ''}`;
     if (attempt.httpStatus === 401)
@@ -528,54 +732,8 @@ function oneLine(text) {
     return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
 }
 
-;// CONCATENATED MODULE: ./src/secrets.ts
-/**
- * The API key must never leave the process except in the Authorization header.
- * core.setSecret masks it whole in the log; scrub() guards everything the
- * action writes (log lines, outputs, summary, annotations, ledger), and also
- * hides any part of it: an echo cut short (by us or by the server) must not
- * leave the key's first characters behind.
- */
-/** A run of this many characters of a secret is hidden wherever it appears. */
-const SECRET_RUN = 8;
-/** A copy of a record with every string field scrubbed (results, ledger entries). */
-function scrubStrings(record, secrets) {
-    const clean = { ...record };
-    for (const [key, value] of Object.entries(clean))
-        if (typeof value === 'string')
-            clean[key] = scrub(value, secrets);
-    return clean;
-}
-function scrub(text, secrets) {
-    const hidden = [];
-    for (const secret of secrets) {
-        if (!secret || secret.length < 4)
-            continue;
-        const run = Math.min(SECRET_RUN, secret.length);
-        for (let i = 0; i + run <= secret.length; i++) {
-            const piece = secret.slice(i, i + run);
-            for (let at = text.indexOf(piece); at >= 0; at = text.indexOf(piece, at + 1))
-                hidden.push([at, at + run]);
-        }
-    }
-    if (hidden.length === 0)
-        return text;
-    hidden.sort((a, b) => a[0] - b[0]);
-    let out = '';
-    let from = 0;
-    let end = -1;
-    for (const [start, stop] of hidden) {
-        if (start > end) {
-            if (end >= 0)
-                out += '***';
-            out += text.slice(from, start);
-        }
-        end = Math.max(end, stop);
-        from = end;
-    }
-    return out + '***' + text.slice(from);
-}
-
+// EXTERNAL MODULE: ./src/secrets.ts
+var src_secrets = __webpack_require__(7194);
 ;// CONCATENATED MODULE: ./src/github/log.ts
 
 
@@ -590,12 +748,12 @@ function safeLine(text) {
     return /^\s*::/.test(one) ? `› ${one}` : one;
 }
 function logger(secrets, now = Date.now) {
-    const clean = (line) => safeLine(scrub(line, secrets));
+    const clean = (line) => safeLine((0,src_secrets/* scrub */._I)(line, secrets));
     return {
         info: line => core/* info */.pq(clean(line)),
         // Annotations are commands of their own (@actions/core escapes their text); one line each all the same.
         warning: (line, file) => core/* warning */.$e(clean(line), file ? { file } : {}),
-        error: (line, file, title) => core/* error */.z3(scrub(line, secrets), { file, title }),
+        error: (line, file, title) => core/* error */.z3((0,src_secrets/* scrub */._I)(line, secrets), { file, title }),
         video: video => videoLog(video, clean, now)
     };
 }
@@ -619,7 +777,12 @@ function videoLog(video, clean, now) {
     };
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
 ;// CONCATENATED MODULE: ./src/publish/lifecycle.ts
+
 /**
  * A video's life, in one place: its statuses, and pure functions that say what
  * moves it from one to the next and what the ledger must learn on the way. The
@@ -649,12 +812,19 @@ const Status = {
     /** Due, but left for a later run: max-uploads was reached, or the account's quota is spent. */
     Queued: 'QUEUED'
 };
-/** The one rule for a video's entry: the run, the dry run and the plan all call it. */
-function admit(entry, twinOf, wait) {
+/**
+ * The one rule for a video's entry: the run, the dry run and the plan all call
+ * it. `privacyLevel`: the video's, which says whether a PUBLISH_COMPLETE entry
+ * without a post ID still has one to learn (the ledger does not keep it).
+ * `busy`: see busyWith.
+ */
+function admit(entry, twinOf, wait, privacyLevel, busy) {
     if (twinOf !== undefined)
         return { kind: 'twin', of: twinOf };
     if (!entry)
         return { kind: 'upload' };
+    if (busy)
+        return { kind: 'busy', ...busy };
     // TikTok refused it: publishing it again is a new attempt, not a duplicate.
     if (entry.status === Status.Failed)
         return { kind: 'upload' };
@@ -662,13 +832,43 @@ function admit(entry, twinOf, wait) {
         return entry.publish_id ? { kind: 'confirm', entry: { ...entry, publish_id: entry.publish_id } } : { kind: 'unconfirmed', entry };
     }
     // DraftClip took it (published, in the inbox, or still processing): never again.
-    if (entry.publish_id)
-        return { kind: 'skip', entry, follow: wait && !isSettled(entry.status, entry.post_id) };
+    if (entry.publish_id) {
+        const settled = (0,answers/* isSettled */.Is)({ status: entry.status, isComplete: (0,answers/* isFinalStatus */.$T)(entry.status), postId: entry.post_id }, privacyLevel);
+        return { kind: 'skip', entry, follow: wait && !settled };
+    }
     return { kind: 'unconfirmed', entry };
 }
-/** A status after which there is nothing more to learn. */
-function isSettled(status, postId) {
-    return status === Status.SentToInbox || status === Status.Failed || (status === Status.PublishComplete && postId !== null);
+/** The one rule for "nothing more to learn" (draftclip/answers.ts), here beside the lifecycle that uses it. */
+
+/** GitHub ends a job after 6 hours: an upload entry older than that belongs to no run still going. */
+const JOB_LIMIT_MS = 6 * 3600 * 1000;
+/**
+ * The run to ask GitHub about before admitting a video: the writer of an UPLOADING entry,
+ * when that is another run. An earlier attempt of this run is not asked about: attempts never overlap.
+ */
+function runToAsk(entry, self) {
+    if (!entry || !self || entry.status !== Status.Uploading || typeof entry.run_id !== 'string' || entry.run_id === '')
+        return undefined;
+    return entry.run_id === self.id ? undefined : entry.run_id;
+}
+/**
+ * Whether another run is (or may still be) uploading the video: then this run leaves it alone
+ * (SKIPPED), where a finished run's UPLOADING entry is UNCONFIRMED as ever.
+ */
+function busyWith(entry, self, state, now) {
+    const run = runToAsk(entry, self);
+    if (run === undefined || state === undefined || state === 'completed')
+        return undefined;
+    if (state === 'in_progress')
+        return { run, note: `run ${run} (still in progress) is uploading it; this run left it to that one` };
+    const age = now - Date.parse(entry.updated_at);
+    if (!(age >= 0 && age < JOB_LIMIT_MS))
+        return undefined;
+    return {
+        run,
+        note: `run ${run} started uploading it ${Math.max(1, Math.round(age / 60000))} min ago and may still be at it: ` +
+            `this job may not ask GitHub about runs (grant 'actions: read'), so an upload younger than GitHub's 6-hour job limit counts as in progress`
+    };
 }
 function initialResult(video) {
     return {
@@ -682,7 +882,8 @@ function initialResult(video) {
         description: video.description,
         privacy_level: video.privacyLevel,
         sha256: video.sha256 ?? null,
-        publish_at: video.publishAt === undefined ? null : new Date(video.publishAt).toISOString()
+        publish_at: video.publishAt === undefined ? null : new Date(video.publishAt).toISOString(),
+        media: video.media ?? null
     };
 }
 /** The sentence that tells a user how to let a later run publish a video the ledger holds back. */
@@ -736,9 +937,11 @@ function admitted(r, admission, ref) {
                 result: { ...r, status: Status.Queued, error: `queued: ${admission.reason}` },
                 log: { level: 'info', line: `queued: ${admission.reason}` }
             };
+        case 'busy':
+            return { result: { ...r, status: Status.Skipped, error: admission.note }, log: { level: 'info', line: `skipped: ${admission.note}` } };
         case 'unconfirmed': {
             const error = `an earlier run (${admission.entry.updated_at}) started uploading this video and never learned whether DraftClip took it, so it was not uploaded again.${hintFor(ref)}`;
-            return { result: { ...r, status: Status.Unconfirmed, error }, log: { level: 'warn', line: error } };
+            return { result: { ...r, status: Status.Unconfirmed, error }, log: { level: 'info', line: error } };
         }
     }
 }
@@ -752,7 +955,8 @@ function planned(r, admission, ref) {
         confirm: 'would ask DraftClip about the unconfirmed publish ID in the ledger, and not upload',
         unconfirmed: 'would not upload (an earlier upload is unconfirmed)',
         scheduled: `would wait: scheduled for ${admission.kind === 'scheduled' ? new Date(admission.at).toISOString() : ''}`,
-        queued: `would leave it queued (${admission.kind === 'queued' ? admission.reason : ''})`
+        queued: `would leave it queued (${admission.kind === 'queued' ? admission.reason : ''})`,
+        busy: `would skip (${admission.kind === 'busy' ? admission.note : ''})`
     };
     const result = admission.kind === 'upload' ? { ...step.result, status: Status.DryRun } : step.result;
     return { result, log: { level: 'info', line: verb[admission.kind] } };
@@ -795,7 +999,7 @@ function uploadEnded(r, outcome, ref, queue = false, quotaSpent = false) {
             const error = `${outcome.reason}. DraftClip may have published it, so it was not sent again. ` +
                 `Check the TikTok account (and DraftClip's dashboard) before publishing it again.${hintFor(ref)}`;
             const result = { ...r, status: Status.Unconfirmed, publish_id: outcome.publishId ?? null, error };
-            return { result, ledger: { kind: 'record', entry: ledgerEntry(result) }, log: { level: 'warn', line: error } };
+            return { result, ledger: { kind: 'record', entry: ledgerEntry(result) }, log: { level: 'info', line: error } };
         }
         case 'stopped':
             // Every attempt so far was certainly refused: nothing stands in the way of a later run.
@@ -803,12 +1007,16 @@ function uploadEnded(r, outcome, ref, queue = false, quotaSpent = false) {
         default: {
             const result = { ...r, status: Status.UploadFailed, error: outcome.reason };
             // DraftClip certainly did not take it: a later run may try again.
-            const step = { result, ledger: { kind: 'forget' }, log: { level: 'warn', line: outcome.reason } };
+            const step = { result, ledger: { kind: 'forget' }, log: { level: 'info', line: outcome.reason } };
             if (outcome.kind === 'unauthorized') {
                 step.halt = {
                     scope: 'everything',
                     reason: `DraftClip refused the API key (${outcome.reason}). Check the secret passed as 'api-key': it must be a current key from your DraftClip dashboard.`
                 };
+            }
+            else if (outcome.kind === 'untrusted') {
+                // Every request to this host fails the same way: polls too.
+                step.halt = { scope: 'everything', reason: `Nothing can reach DraftClip: ${outcome.reason}.` };
             }
             else if (outcome.kind === 'rate-limited') {
                 step.halt = { scope: 'uploads', quota: true, reason: quotaReason(outcome.reason) };
@@ -827,6 +1035,18 @@ function notAttempted(r, reason, queued = false) {
         : { ...r, status: Status.NotAttempted, error: `not attempted: ${reason}` };
     // Every attempt so far was certainly refused: nothing stands in the way of a later run.
     return { result, ledger: r.status === Status.Uploading ? { kind: 'forget' } : undefined };
+}
+/**
+ * The ledger could not record UPLOADING (a full disk, an unwritable file), so
+ * not a byte was sent: the video was not attempted, and no upload may start
+ * while the ledger cannot say one is under way.
+ */
+function ledgerUnwritable(r, problem) {
+    return {
+        ...notAttempted(r, problem),
+        halt: { scope: 'uploads', reason: `${problem} No upload was started after that.` },
+        log: { level: 'warn', line: `not uploaded: ${problem}` }
+    };
 }
 /** TikTok's daily cap, as DraftClip passes it on. */
 const DAILY_CAP_REASON = 'spam_risk_too_many_posts';
@@ -859,7 +1079,7 @@ function statusSeen(r, status, earlier, queue = false) {
         step.log = { level: 'info', line: `DraftClip confirmed publish ID ${r.publish_id}: ${status.status}` };
     if (status.status === Status.Failed) {
         step.result = { ...step.result, error: step.result.error ?? `TikTok could not publish it: ${status.failReason ?? 'no reason given'}` };
-        step.log = { level: 'warn', line: step.result.error };
+        step.log = { level: 'info', line: step.result.error };
     }
     if (!earlier && status.status === Status.Failed && status.failReason === DAILY_CAP_REASON) {
         // The account's daily cap: the next uploads would be refused too. The ledger keeps FAILED, so a later run publishes it again.
@@ -888,6 +1108,17 @@ function waitEnded(r, outcome, waitSeconds) {
                     }
                 };
             }
+            if (outcome.status?.status === Status.PublishComplete) {
+                // Only a public video's wait ends here (isSettled ends a private one at PUBLISH_COMPLETE), and that
+                // is normal: TikTok gives its post ID after moderation, sometimes hours later.
+                return {
+                    result: r,
+                    log: {
+                        level: 'info',
+                        line: `published (PUBLISH_COMPLETE, publish ID ${r.publish_id}); TikTok gives its post ID after moderation, which had not ended after ${waitSeconds} s${problem}. A later run with a ledger learns it.`
+                    }
+                };
+            }
             return {
                 result: r,
                 log: {
@@ -902,7 +1133,7 @@ function waitEnded(r, outcome, waitSeconds) {
                     ...r,
                     error: `${r.error ?? ''} DraftClip's status endpoint does not know publish ID ${r.publish_id} (${outcome.reason}).`.trim()
                 },
-                log: { level: 'warn', line: `DraftClip does not know publish ID ${r.publish_id} (${outcome.reason}); it stays UNCONFIRMED` }
+                log: { level: 'info', line: `DraftClip does not know publish ID ${r.publish_id} (${outcome.reason}); it stays UNCONFIRMED` }
             };
         case 'unauthorized':
             return {
@@ -912,6 +1143,8 @@ function waitEnded(r, outcome, waitSeconds) {
                     reason: `DraftClip refused the API key while polling (${outcome.reason}). Check the secret passed as 'api-key'.`
                 }
             };
+        case 'untrusted':
+            return { result: r, halt: { scope: 'everything', reason: `Nothing can reach DraftClip: ${outcome.reason}.` } };
         default:
             return { result: r };
     }
@@ -944,6 +1177,16 @@ function ledgerEntry(r, status = r.status) {
 }
 /** The statuses after which the step fails. */
 const FAILING = [Status.NotAttempted, Status.UploadFailed, Status.Unconfirmed, Status.Failed, Status.Uploading];
+/**
+ * The statuses whose error is reported as an annotation on the video's file
+ * (report.ts). Said once: the video's log keeps it as a plain line, and the
+ * step's failure names the file and status only.
+ */
+const ANNOTATED = [Status.Unconfirmed, Status.Failed, Status.UploadFailed];
+/** Whether a video's error only repeats why the run stopped (then the stop reason alone says it). */
+function saidByStop(error, stopReason) {
+    return error !== null && stopReason !== undefined && (stopReason.includes(error) || error.includes(stopReason));
+}
 /** The reason the step fails, or undefined when every video ended well (a wait timeout is not a failure; a dry run plans only). */
 function stepFailure(results, stopReason, dryRun = false) {
     if (dryRun)
@@ -951,7 +1194,10 @@ function stepFailure(results, stopReason, dryRun = false) {
     const failed = results.filter(r => FAILING.includes(r.status));
     if (failed.length === 0 && !stopReason)
         return undefined;
-    const lines = failed.map(r => `${r.file}: ${r.status}${r.error ? ` - ${r.error}` : ''}`);
+    const lines = failed.map(r => {
+        const said = !r.error || ANNOTATED.includes(r.status) || saidByStop(r.error, stopReason);
+        return `${r.file}: ${r.status}${said ? '' : ` - ${r.error}`}`;
+    });
     const head = stopReason ?? `${failed.length} of ${results.length} video${results.length === 1 ? '' : 's'} did not publish`;
     return [head, ...lines.map(l => `  - ${l}`)].join('\n');
 }
@@ -994,13 +1240,405 @@ function nextPublishAt(results) {
 ;// CONCATENATED MODULE: ./src/sizes.ts
 /** DraftClip's limit, "500MB", in PHP's units (upload_max_filesize=500M). */
 const MAX_VIDEO_BYTES = 500 * 1024 * 1024;
-/** Sizes as the log and the summary show them: megabytes (MiB), two decimals below one. */
-function megabytes(bytes) {
-    const mb = bytes / (1024 * 1024);
-    return `${mb.toFixed(mb < 1 ? 2 : 1)} MB`;
+const UNITS = ['KB', 'MB', 'GB', 'TB'];
+/**
+ * A size as a person reads it in the log and the summary: bytes below 1 KB,
+ * then KB, MB, GB with one decimal (powers of 1024, as PHP counts its 500M).
+ */
+function formatSize(bytes) {
+    if (Math.round(bytes) < 1024)
+        return `${Math.round(bytes)} byte${Math.round(bytes) === 1 ? '' : 's'}`;
+    let value = bytes / 1024;
+    let unit = 0;
+    // 1023.96 KB would print as "1024.0 KB": move up once the rounded figure reaches 1024.
+    while (Number(value.toFixed(1)) >= 1024 && unit < UNITS.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return `${value.toFixed(1)} ${UNITS[unit]}`;
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+;// CONCATENATED MODULE: ./src/videos/media.ts
+
+/** A moov or hdrl larger than this is not metadata we will hold in memory (a 10-minute 60 fps video's is under 1 MB). */
+const MAX_METADATA_BYTES = 32 * 1024 * 1024;
+/** The walk gives up after this many top-level boxes (a fragmented file has a pair per fragment). */
+const MAX_TOP_BOXES = 100_000;
+/** One read at the start serves a faststart file's header and moov at once. */
+const FIRST_READ_BYTES = 64 * 1024;
+/** Reads a file's container; never throws for what is in the file, only for a file that cannot be read. */
+async function readMedia(file, size, container) {
+    return (await inspectFile(file, size, 0, () => container)).reading;
+}
+/**
+ * A file's first `headBytes`, and its container read when `containerFor(head)`
+ * names one: one open and, for most files, one read (2,000 videos are checked
+ * one after another).
+ */
+async function inspectFile(file, size, headBytes, containerFor) {
+    const handle = await promises_.open(file, 'r');
+    try {
+        const source = fileSource(handle, size);
+        const head = await source.read(0, headBytes);
+        const container = containerFor(head);
+        return { head, reading: container ? await readContainer(source, container) : undefined };
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** A source over an open file whose first 64 KiB are read once and served from memory. */
+function fileSource(handle, size) {
+    let first;
+    const readAt = async (offset, length) => {
+        const buffer = Buffer.allocUnsafe(Math.max(0, Math.min(length, size - offset)));
+        let done = 0;
+        while (done < buffer.length) {
+            const { bytesRead } = await handle.read(buffer, done, buffer.length - done, offset + done);
+            if (bytesRead === 0)
+                break;
+            done += bytesRead;
+        }
+        return buffer.subarray(0, done);
+    };
+    return {
+        size,
+        read: async (offset, length) => {
+            if (offset + length <= FIRST_READ_BYTES) {
+                first ??= readAt(0, FIRST_READ_BYTES);
+                return (await first).subarray(offset, offset + length);
+            }
+            return readAt(offset, length);
+        }
+    };
+}
+async function readContainer(source, container) {
+    return container === 'avi' ? readAvi(source) : readIso(source);
+}
+/** The box header at `at` in `buf` (0-based in it), or undefined when it does not parse. */
+function boxAt(buf, at, limit) {
+    if (at + 8 > buf.length)
+        return undefined;
+    let size = buf.readUInt32BE(at);
+    const type = buf.toString('latin1', at + 4, at + 8);
+    let body = at + 8;
+    if (size === 1) {
+        if (at + 16 > buf.length)
+            return undefined;
+        size = Number(buf.readBigUInt64BE(at + 8));
+        body = at + 16;
+    }
+    else if (size === 0) {
+        size = limit - at;
+    }
+    if (size < body - at)
+        return undefined;
+    return { type, start: at, body, end: at + size };
+}
+async function readIso(source) {
+    const unreadable = (why) => ({ kind: 'unreadable', container: 'iso', why });
+    let at = 0;
+    for (let n = 0; n < MAX_TOP_BOXES && at < source.size; n++) {
+        const head = await source.read(at, 16);
+        const box = boxAt(head, 0, source.size - at);
+        if (!box)
+            return unreadable(`a box header at byte ${at} does not parse`);
+        const end = at + box.end;
+        if (box.type === 'moov') {
+            if (end > source.size)
+                return unreadable(`its 'moov' box is cut short (the file ends at byte ${source.size} of ${end})`);
+            if (box.end > MAX_METADATA_BYTES)
+                return unreadable(`its 'moov' box is ${box.end} bytes, more than metadata ever needs`);
+            const moov = await source.read(at, box.end);
+            return parseMoov(moov.subarray(box.body, box.end));
+        }
+        if (end > source.size)
+            break;
+        at = end;
+    }
+    return unreadable("it has no 'moov' box (the metadata an unfinished render or a cut download lacks)");
+}
+/** The children of a box payload, as headers into `buf`. */
+function* children(buf, from = 0, to = buf.length) {
+    let at = from;
+    while (at + 8 <= to) {
+        const box = boxAt(buf, at, to);
+        if (!box || box.end > to)
+            throw new Damaged(`the '${buf.toString('latin1', at + 4, at + 8)}' box overruns its parent`);
+        yield box;
+        if (box.end <= at)
+            return;
+        at = box.end;
+    }
+}
+function child(buf, parent, type) {
+    for (const box of children(buf, parent.body, parent.end))
+        if (box.type === type)
+            return box;
+    return undefined;
+}
+class Damaged extends Error {
+}
+function parseMoov(buf) {
+    const whole = { type: 'moov', start: 0, body: 0, end: buf.length };
+    try {
+        let movieDuration = 0;
+        const tracks = [];
+        for (const box of children(buf, whole.body, whole.end)) {
+            if (box.type === 'mvhd') {
+                // version 0: 32-bit times, timescale at 12; version 1: 64-bit, timescale at 20.
+                const v1 = need(buf, box, box.body, 32)[box.body] === 1;
+                movieDuration = v1
+                    ? num64(buf, box.body + 24) / buf.readUInt32BE(box.body + 20)
+                    : buf.readUInt32BE(box.body + 16) / buf.readUInt32BE(box.body + 12);
+            }
+            else if (box.type === 'trak') {
+                tracks.push(parseTrak(buf, box));
+            }
+        }
+        const audio = tracks.some(t => t.handler === 'soun');
+        const video = tracks.find(t => t.handler === 'vide');
+        if (!video)
+            return { kind: 'no-video', container: 'iso', audio };
+        if (video.timescale === 0 || video.duration === 0 || video.frames === 0) {
+            return {
+                kind: 'unreadable',
+                container: 'iso',
+                why: "its video track has no frames or timing in 'moov' (an empty track, or a fragmented MP4: remux it with ffmpeg -i in.mp4 -c copy -movflags +faststart out.mp4)"
+            };
+        }
+        const trackSeconds = video.duration / video.timescale;
+        let width = Math.round(video.width) || video.entryWidth;
+        let height = Math.round(video.height) || video.entryHeight;
+        if (video.quarterTurn)
+            [width, height] = [height, width];
+        return {
+            kind: 'video',
+            container: 'iso',
+            media: {
+                duration: round(Number.isFinite(movieDuration) && movieDuration > 0 ? movieDuration : trackSeconds, 3),
+                width,
+                height,
+                fps: round(video.frames / trackSeconds, 3),
+                codec: codecName(video.entry),
+                audio
+            }
+        };
+    }
+    catch (error) {
+        if (error instanceof Damaged || error instanceof RangeError)
+            return { kind: 'unreadable', container: 'iso', why: `its 'moov' box does not parse (${error.message})` };
+        throw error;
+    }
+}
+function parseTrak(buf, trak) {
+    const track = {
+        handler: '',
+        width: 0,
+        height: 0,
+        quarterTurn: false,
+        timescale: 0,
+        duration: 0,
+        frames: 0,
+        entry: '',
+        entryWidth: 0,
+        entryHeight: 0
+    };
+    const tkhd = child(buf, trak, 'tkhd');
+    if (tkhd) {
+        // version 0: 32-bit times (matrix at 40), version 1: 64-bit (matrix at 52); width and height follow the matrix.
+        const matrix = tkhd.body + (need(buf, tkhd, tkhd.body, 1)[tkhd.body] === 1 ? 52 : 40);
+        need(buf, tkhd, matrix, 44);
+        const a = buf.readInt32BE(matrix);
+        const b = buf.readInt32BE(matrix + 4);
+        track.quarterTurn = a === 0 && b !== 0;
+        track.width = buf.readUInt32BE(matrix + 36) / 65536;
+        track.height = buf.readUInt32BE(matrix + 40) / 65536;
+    }
+    const mdia = child(buf, trak, 'mdia');
+    if (!mdia)
+        return track;
+    const mdhd = child(buf, mdia, 'mdhd');
+    if (mdhd) {
+        if (need(buf, mdhd, mdhd.body, 1)[mdhd.body] === 1) {
+            need(buf, mdhd, mdhd.body, 32);
+            track.timescale = buf.readUInt32BE(mdhd.body + 20);
+            track.duration = num64(buf, mdhd.body + 24);
+        }
+        else {
+            need(buf, mdhd, mdhd.body, 20);
+            track.timescale = buf.readUInt32BE(mdhd.body + 12);
+            track.duration = buf.readUInt32BE(mdhd.body + 16);
+        }
+    }
+    const hdlr = child(buf, mdia, 'hdlr');
+    if (hdlr)
+        track.handler = need(buf, hdlr, hdlr.body, 12).toString('latin1', hdlr.body + 8, hdlr.body + 12);
+    const stbl = (() => {
+        const minf = child(buf, mdia, 'minf');
+        return minf && child(buf, minf, 'stbl');
+    })();
+    if (!stbl)
+        return track;
+    const stsd = child(buf, stbl, 'stsd');
+    if (stsd && need(buf, stsd, stsd.body, 8).readUInt32BE(stsd.body + 4) > 0) {
+        const entry = boxAt(buf, stsd.body + 8, stsd.end);
+        if (entry) {
+            track.entry = entry.type;
+            // A visual sample entry: 6 reserved, 2 index, 16 pre-defined, then width and height.
+            if (track.handler === 'vide' && entry.body + 28 <= entry.end) {
+                track.entryWidth = buf.readUInt16BE(entry.body + 24);
+                track.entryHeight = buf.readUInt16BE(entry.body + 26);
+            }
+        }
+    }
+    const stts = child(buf, stbl, 'stts');
+    if (stts) {
+        const count = need(buf, stts, stts.body, 8).readUInt32BE(stts.body + 4);
+        need(buf, stts, stts.body + 8, count * 8);
+        for (let i = 0; i < count; i++)
+            track.frames += buf.readUInt32BE(stts.body + 8 + i * 8);
+    }
+    return track;
+}
+/** The box's bytes from `at` are there, or it is damaged. */
+function need(buf, box, at, bytes) {
+    if (at + bytes > box.end)
+        throw new Damaged(`its '${box.type}' box is too short`);
+    return buf;
+}
+function num64(buf, at) {
+    return Number(buf.readBigUInt64BE(at));
+}
+const CODECS = {
+    avc1: 'h264',
+    avc2: 'h264',
+    avc3: 'h264',
+    avc4: 'h264',
+    hvc1: 'hevc',
+    hev1: 'hevc',
+    dvh1: 'hevc',
+    dvhe: 'hevc',
+    vp08: 'vp8',
+    vp09: 'vp9',
+    av01: 'av1',
+    mp4v: 'mpeg4',
+    apcn: 'prores',
+    apch: 'prores',
+    apcs: 'prores',
+    apco: 'prores',
+    ap4h: 'prores',
+    ap4x: 'prores',
+    jpeg: 'mjpeg',
+    mjpa: 'mjpeg',
+    mjpb: 'mjpeg',
+    s263: 'h263',
+    h263: 'h263',
+    // AVI's BITMAPINFOHEADER biCompression (matched in lower case)
+    h264: 'h264',
+    x264: 'h264',
+    hevc: 'hevc',
+    h265: 'hevc',
+    xvid: 'mpeg4',
+    divx: 'mpeg4',
+    dx50: 'mpeg4',
+    fmp4: 'mpeg4',
+    mjpg: 'mjpeg',
+    vp80: 'vp8',
+    vp90: 'vp9'
+};
+/** The short name of a sample entry or fourcc; an unknown one keeps its own name, printable. */
+function codecName(fourcc) {
+    const key = fourcc.toLowerCase();
+    return CODECS[key] ?? (key.replace(/[^\x21-\x7e]/g, '').trim() || 'unknown');
+}
+function round(value, digits) {
+    const scale = 10 ** digits;
+    return Math.round(value * scale) / scale;
+}
+// ---------------------------------------------------------------- AVI
+async function readAvi(source) {
+    const unreadable = (why) => ({ kind: 'unreadable', container: 'avi', why });
+    const head = await source.read(0, 24);
+    if (head.length < 24 || head.toString('latin1', 12, 16) !== 'LIST' || head.toString('latin1', 20, 24) !== 'hdrl') {
+        return unreadable("its header list ('LIST hdrl') is not where an AVI has it");
+    }
+    const size = head.readUInt32LE(16);
+    if (size > MAX_METADATA_BYTES || 20 + size > source.size)
+        return unreadable("its header list ('hdrl') is cut short or damaged");
+    const hdrl = await source.read(24, size - 4);
+    let frameUs = 0;
+    let streamFrames = 0;
+    let rate = 0;
+    let scale = 0;
+    let width = 0;
+    let height = 0;
+    let codec = '';
+    let video = false;
+    let audio = false;
+    for (const [id, body] of riffChunks(hdrl)) {
+        if (id === 'avih' && body.length >= 40) {
+            frameUs = body.readUInt32LE(0);
+            width = body.readUInt32LE(32);
+            height = body.readUInt32LE(36);
+        }
+        else if (id === 'LIST' && body.toString('latin1', 0, 4) === 'strl') {
+            let type = '';
+            for (const [sid, sbody] of riffChunks(body.subarray(4))) {
+                if (sid === 'strh' && sbody.length >= 36) {
+                    type = sbody.toString('latin1', 0, 4);
+                    if (type === 'auds')
+                        audio = true;
+                    if (type === 'vids' && !video) {
+                        video = true;
+                        codec = sbody.toString('latin1', 4, 8);
+                        scale = sbody.readUInt32LE(20);
+                        rate = sbody.readUInt32LE(24);
+                        streamFrames = sbody.readUInt32LE(32);
+                    }
+                }
+                else if (sid === 'strf' && type === 'vids' && sbody.length >= 20) {
+                    width = sbody.readInt32LE(4) || width;
+                    height = Math.abs(sbody.readInt32LE(8)) || height;
+                    // biCompression names the codec; strh's fccHandler is often a tool's own name.
+                    codec = sbody.toString('latin1', 16, 20);
+                    type = '';
+                }
+            }
+        }
+    }
+    if (!video)
+        return { kind: 'no-video', container: 'avi', audio };
+    const fps = scale > 0 && rate > 0 ? rate / scale : frameUs > 0 ? 1e6 / frameUs : 0;
+    if (fps === 0 || streamFrames === 0)
+        return unreadable('its video stream has no frame rate or length');
+    return {
+        kind: 'video',
+        container: 'avi',
+        media: { duration: round(streamFrames / fps, 3), width, height, fps: round(fps, 3), codec: codecName(codec), audio }
+    };
+}
+/** The chunks of a RIFF list body: id and payload (padded to even sizes, as RIFF pads them). */
+function* riffChunks(buf) {
+    let at = 0;
+    while (at + 8 <= buf.length) {
+        const id = buf.toString('latin1', at, at + 4);
+        const size = buf.readUInt32LE(at + 4);
+        yield [id, buf.subarray(at + 8, Math.min(buf.length, at + 8 + size))];
+        at += 8 + size + (size & 1);
+    }
+}
+/** One line for the log and the summary: "2 s, 360x640 px, 30 fps, h264". */
+function mediaText(media) {
+    return `${media.duration} s, ${media.width}x${media.height} px, ${media.fps} fps, ${media.codec}${media.audio ? '' : ', no audio'}`;
 }
 
 ;// CONCATENATED MODULE: ./src/github/report.ts
+
+
+
 
 
 
@@ -1015,9 +1653,11 @@ const Output = {
     Results: 'results',
     PublishId: 'publish-id',
     PostId: 'post-id',
-    NextPublishAt: 'next-publish-at'
+    NextPublishAt: 'next-publish-at',
+    Requests: 'requests'
 };
-function buildOutputs(results) {
+const NO_REQUESTS = { upload: 0, status: 0 };
+function buildOutputs(results, requests = NO_REQUESTS) {
     const publishIds = results.map(r => r.publish_id).filter((id) => id !== null);
     const postIds = results.map(r => r.post_id).filter((id) => id !== null);
     return {
@@ -1026,16 +1666,41 @@ function buildOutputs(results) {
         [Output.Results]: JSON.stringify(results),
         [Output.PublishId]: publishIds[0] ?? '',
         [Output.PostId]: postIds[0] ?? '',
-        [Output.NextPublishAt]: nextPublishAt(results) ?? ''
+        [Output.NextPublishAt]: nextPublishAt(results) ?? '',
+        [Output.Requests]: JSON.stringify({ upload: requests.upload, status: requests.status })
     };
 }
 /** Results with every text scrubbed before it is escaped into JSON or Markdown (where a key could hide). */
 function scrubResults(results, secrets) {
-    return results.map(r => scrubStrings(r, secrets));
+    return results.map(r => (0,src_secrets/* scrubStrings */.aV)(r, secrets));
 }
-function setOutputs(results, secrets) {
-    for (const [name, value] of Object.entries(buildOutputs(scrubResults(results, secrets))))
-        core/* setOutput */.uH(name, scrub(value, secrets));
+function setOutputs(results, secrets, requests) {
+    for (const [name, value] of Object.entries(buildOutputs(scrubResults(results, secrets), requests)))
+        core/* setOutput */.uH(name, (0,src_secrets/* scrub */._I)(value, secrets));
+}
+/**
+ * The outputs through GITHUB_OUTPUT; when it is unset on a runner or cannot be
+ * written, each output goes to the log instead (`name=value` lines: nothing is
+ * lost) and the problem is returned. Outside a runner (local-action), unset is
+ * normal: the toolkit prints them its own way.
+ */
+function setOutputsOrLog(results, secrets, info, onRunner, requests) {
+    const file = process.env.GITHUB_OUTPUT;
+    let problem = 'GITHUB_OUTPUT is not set';
+    if (file || !onRunner) {
+        try {
+            setOutputs(results, secrets, requests);
+            return undefined;
+        }
+        catch (error) {
+            const folder = external_node_path_.dirname(file ?? '');
+            problem = `GITHUB_OUTPUT (${file}) cannot be written: ${external_node_fs_.existsSync(folder) ? error.message : `its folder ${folder} does not exist`}`;
+        }
+    }
+    info("The step's outputs, written to the log instead:");
+    for (const [name, value] of Object.entries(buildOutputs(scrubResults(results, secrets), requests)))
+        info(`${name}=${(0,src_secrets/* scrub */._I)(value, secrets)}`);
+    return `${problem}, so later steps cannot read this step's outputs; they are in the log above.`;
 }
 const MARKS = {
     PUBLISH_COMPLETE: '✅',
@@ -1057,19 +1722,26 @@ function cell(text) {
 }
 /** GitHub drops a step summary over 1 MiB whole: rows stop well before, with a note. */
 const SUMMARY_LIMIT_BYTES = 1000 * 1024;
+/** The run's cost in one line, for a user on a metered plan. */
+function requestsLine(requests) {
+    const n = (count, what) => `${count} ${what} request${count === 1 ? '' : 's'}`;
+    return `**DraftClip requests:** ${requests.upload + requests.status} (${n(requests.upload, 'upload')}, retries included; ${n(requests.status, 'status')})`;
+}
 /** The job summary as Markdown: a heading, one row a video with a status mark, and the totals. */
 function summaryMarkdown(results, options, limit = SUMMARY_LIMIT_BYTES) {
     const lines = [];
-    lines.push(options.dryRun ? '## DraftClip publish plan (dry run: nothing was sent)' : '## Published to TikTok with DraftClip', '');
+    lines.push(heading(results, options), '');
     if (options.problem) {
-        lines.push('> [!CAUTION]', '> Nothing was published:', ...options.problem.split(/\r?\n/).map(l => `> ${cell(l)}`), '');
+        // The heading of a real run already says nothing was published.
+        const intro = options.dryRun ? ['> Nothing was published:'] : [];
+        lines.push('> [!CAUTION]', ...intro, ...options.problem.split(/\r?\n/).map(l => `> ${cell(l)}`), '');
     }
     if (results.length === 0) {
         if (!options.problem)
             lines.push('No videos matched the patterns.');
         return lines.join('\n') + '\n';
     }
-    const rows = options.dryRun ? planRows(results) : resultRows(results);
+    const rows = options.dryRun ? planRows(results) : resultRows(results, options.stopReason);
     const calendar = calendarLines(results);
     let size = Buffer.byteLength(lines.join('\n')) + 4096;
     let shown = 0;
@@ -1090,8 +1762,10 @@ function summaryMarkdown(results, options, limit = SUMMARY_LIMIT_BYTES) {
     for (const r of results)
         counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
     const total = results.reduce((sum, r) => sum + r.size, 0);
-    lines.push('', `**${results.length} video${results.length === 1 ? '' : 's'}, ${megabytes(total)}:** ` +
+    lines.push('', `**${results.length} video${results.length === 1 ? '' : 's'}, ${formatSize(total)}:** ` +
         [...counts].map(([status, n]) => `${n} ${status}`).join(', '));
+    if (options.requests)
+        lines.push('', requestsLine(options.requests));
     for (const note of [options.stopReason, ...(options.notes ?? [])])
         if (note)
             lines.push('', `> [!WARNING]\n> ${cell(note)}`);
@@ -1106,6 +1780,18 @@ function summaryMarkdown(results, options, limit = SUMMARY_LIMIT_BYTES) {
     }
     return lines.join('\n') + '\n';
 }
+/** A title that is true of the run: "Published" only when this run published something. */
+function heading(results, options) {
+    if (options.dryRun)
+        return '## DraftClip publish plan (dry run: nothing was sent)';
+    if (!options.problem && results.some(r => UPLOADED.includes(r.status)))
+        return '## Published to TikTok with DraftClip';
+    if (results.some(r => r.status === Status.Unconfirmed))
+        return '## Nothing confirmed published to TikTok by this run';
+    return '## Nothing was published to TikTok by this run';
+}
+/** Taken by DraftClip in this run and not refused by TikTok. */
+const UPLOADED = [Status.ProcessingUpload, Status.Processing, Status.PublishComplete, Status.SentToInbox];
 /** The content calendar, when there is one: what was published now, what is queued, what is scheduled when (UTC). */
 function calendarLines(results) {
     const scheduled = results
@@ -1137,8 +1823,15 @@ const PUBLISHED_NOW = [
 function utc(iso) {
     return iso.replace('T', ' ').replace(/:\d{2}\.\d{3}Z$/, ' UTC');
 }
+/** A last column with each video's duration, size and fps, when any was read (media-check). */
+function mediaColumn(results) {
+    if (!results.some(r => r.media))
+        return { head: '', rule: '', cell: () => '' };
+    return { head: ' Media |', rule: '---|', cell: r => ` ${r.media ? cell(mediaText(r.media)) : ''} |` };
+}
 function planRows(results) {
-    const rows = ['| | File | Size | Privacy | Caption as it will be sent | Plan |', '|---|---|---|---|---|---|'];
+    const media = mediaColumn(results);
+    const rows = [`| | File | Size | Privacy | Caption as it will be sent | Plan |${media.head}`, `|---|---|---|---|---|---|${media.rule}`];
     for (const r of results) {
         const plan = r.status === Status.DryRun
             ? 'upload'
@@ -1147,16 +1840,18 @@ function planRows(results) {
                 : r.status === Status.Scheduled && r.publish_at
                     ? `wait: scheduled for ${utc(r.publish_at)}`
                     : cell(r.error ?? r.status);
-        rows.push(`| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${megabytes(r.size)} | ${cell(r.privacy_level)} | ${cell(r.description)} | ${plan} |`);
+        rows.push(`| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${formatSize(r.size)} | ${cell(r.privacy_level)} | ${cell(r.description)} | ${plan} |${media.cell(r)}`);
     }
     return rows;
 }
-function resultRows(results) {
-    const rows = ['| | File | Size | Status | Publish ID | Post | Error |', '|---|---|---|---|---|---|---|'];
+function resultRows(results, stopReason) {
+    const media = mediaColumn(results);
+    const rows = [`| | File | Size | Status | Publish ID | Post | Error |${media.head}`, `|---|---|---|---|---|---|---|${media.rule}`];
     for (const r of results) {
         const post = r.post_id ? `[${cell(r.post_id)}](${(0,answers/* postUrl */.KI)(r.post_id)})` : '';
-        const error = r.error ?? (r.fail_reason ? r.fail_reason : '');
-        rows.push(`| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${megabytes(r.size)} | ${cell(r.status)} | ${cell(r.publish_id ?? '')} | ${post} | ${cell(error)} |`);
+        // The stop reason is said once, below the table.
+        const error = saidByStop(r.error, stopReason) ? 'why the run stopped: see below' : (r.error ?? (r.fail_reason ? r.fail_reason : ''));
+        rows.push(`| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${formatSize(r.size)} | ${cell(r.status)} | ${cell(r.publish_id ?? '')} | ${post} | ${cell(error)} |${media.cell(r)}`);
     }
     return rows;
 }
@@ -1164,17 +1859,28 @@ async function writeSummary(results, options, secrets) {
     // Outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write it.
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    const stopReason = options.stopReason && scrub(options.stopReason, secrets);
-    const problem = options.problem && scrub(options.problem, secrets);
-    const notes = options.notes?.map(n => scrub(n, secrets));
-    const markdown = summaryMarkdown(scrubResults(results, secrets), { ...options, stopReason, problem, notes });
-    await core/* summary */.z.addRaw(scrub(markdown, secrets)).write();
+    await core/* summary */.z.addRaw(scrubbedSummary(results, options, secrets)).write();
 }
-/** Failures as annotations on the files, so they show on the run's page. */
-function annotate(results, secrets) {
+/** The job summary's Markdown, every text scrubbed: what writeSummary writes, and what the log gets when it cannot. */
+function scrubbedSummary(results, options, secrets) {
+    const stopReason = options.stopReason && (0,src_secrets/* scrub */._I)(options.stopReason, secrets);
+    const problem = options.problem && (0,src_secrets/* scrub */._I)(options.problem, secrets);
+    const notes = options.notes?.map(n => (0,src_secrets/* scrub */._I)(n, secrets));
+    const markdown = summaryMarkdown(scrubResults(results, secrets), { ...options, stopReason, problem, notes });
+    return (0,src_secrets/* scrub */._I)(markdown, secrets);
+}
+/** Why the job summary cannot be written, in words (the toolkit's own message speaks of permissions). */
+function summaryProblem(error) {
+    const file = process.env.GITHUB_STEP_SUMMARY ?? '';
+    const folder = external_node_path_.dirname(file);
+    const why = external_node_fs_.existsSync(folder) ? error.message : `its folder ${folder} does not exist`;
+    return `The job summary could not be written to GITHUB_STEP_SUMMARY (${file}): ${why}. It follows in the log.`;
+}
+/** Failures as annotations on the files, so they show on the run's page; one the stop reason already gives is not said again. */
+function annotate(results, secrets, stopReason) {
     for (const r of results) {
-        if (r.status === Status.Unconfirmed || r.status === Status.Failed || r.status === Status.UploadFailed) {
-            core/* error */.z3(safeLine(scrub(`${r.file}: ${r.status}: ${r.error ?? r.fail_reason ?? ''}`, secrets)), {
+        if (ANNOTATED.includes(r.status) && !saidByStop(r.error, stopReason)) {
+            core/* error */.z3(safeLine((0,src_secrets/* scrub */._I)(`${r.file}: ${r.status}: ${r.error ?? r.fail_reason ?? ''}`, secrets)), {
                 file: r.file,
                 title: `DraftClip: ${r.status}`
             });
@@ -1222,8 +1928,6 @@ async function loadRunInfo(env) {
     return { vars: runVars(ctx), event: ctx.eventName };
 }
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
 /** Every input of action.yml, named once. */
@@ -1236,6 +1940,7 @@ const Input = {
     Wait: 'wait',
     WaitTimeout: 'wait-timeout',
     PollInterval: 'poll-interval',
+    MaxPollInterval: 'max-poll-interval',
     IfNoFilesFound: 'if-no-files-found',
     BaseUrl: 'base-url',
     Retries: 'retries',
@@ -1246,10 +1951,16 @@ const Input = {
     GithubToken: 'github-token',
     ResponseTimeout: 'response-timeout',
     MaxPollsPerMinute: 'max-polls-per-minute',
-    MaxUploads: 'max-uploads'
+    MaxUploads: 'max-uploads',
+    MediaCheck: 'media-check',
+    MaxDuration: 'max-duration',
+    LedgerBranch: 'ledger-branch'
 };
 const PRIVACY_LEVELS = ['SELF_ONLY', 'MUTUAL_FOLLOW_FRIENDS', 'PUBLIC_TO_EVERYONE'];
 const NO_FILES_OPTIONS = ['error', 'warn', 'ignore'];
+const MEDIA_CHECK_OPTIONS = ['error', 'warn', 'off'];
+/** TikTok's API ceiling, in seconds (many accounts may post only 180 or 300). */
+const DEFAULT_MAX_DURATION_S = 600;
 const MAX_CONCURRENCY = 8;
 const MAX_RETRIES = 10;
 class InputError extends Error {
@@ -1350,6 +2061,8 @@ function parseInputs(env) {
     const wait = bool(Input.Wait, true);
     const waitTimeoutMs = seconds(Input.WaitTimeout, 300, 1, 6 * 3600);
     const pollIntervalMs = seconds(Input.PollInterval, 5, 0.05, 3600);
+    // poll-interval is the first and shortest gap: a ceiling below it is lifted to it.
+    const maxPollIntervalMs = Math.max(pollIntervalMs, seconds(Input.MaxPollInterval, 20, 0.05, 3600));
     const ifNoFilesFound = oneOf(Input.IfNoFilesFound, NO_FILES_OPTIONS, 'error', s => s.toLowerCase());
     const retries = integer(Input.Retries, 3, 0, MAX_RETRIES);
     const concurrency = integer(Input.Concurrency, 1, 1, MAX_CONCURRENCY);
@@ -1358,11 +2071,23 @@ function parseInputs(env) {
     const maxPollsPerMinute = integer(Input.MaxPollsPerMinute, 30, 1);
     const maxUploads = get(Input.MaxUploads) === '' ? undefined : integer(Input.MaxUploads, 0, 0);
     const githubToken = get(Input.GithubToken) || undefined;
+    const mediaCheck = oneOf(Input.MediaCheck, MEDIA_CHECK_OPTIONS, 'error', s => s.toLowerCase());
+    const maxDuration = seconds(Input.MaxDuration, DEFAULT_MAX_DURATION_S, 1, 3600) / 1000;
     const baseUrl = parseBaseUrl(get(Input.BaseUrl) || 'https://drafttok.app', problems);
     const workspace = external_node_path_.resolve(env.GITHUB_WORKSPACE || process.cwd());
     const ledgerRaw = get(Input.Ledger);
-    const ledger = ledgerRaw === '' ? undefined : external_node_path_.resolve(workspace, ledgerRaw);
-    if (maxUploads !== undefined && ledger === undefined) {
+    const ledgerBranch = get(Input.LedgerBranch) || undefined;
+    const ledger = ledgerRaw === '' || ledgerBranch ? undefined : external_node_path_.resolve(workspace, ledgerRaw);
+    const ledgerPath = ledgerBranch ? branchPath(ledgerRaw || DEFAULT_BRANCH_LEDGER, problems) : undefined;
+    if (ledgerBranch) {
+        if (!isBranchName(ledgerBranch))
+            problems.push(`Input '${Input.LedgerBranch}' is not a valid branch name: '${ledgerBranch}'.`);
+        if (!githubToken)
+            problems.push(`Input '${Input.LedgerBranch}' needs '${Input.GithubToken}' (its default is \${{ github.token }}).`);
+        if (!/^[^/\s]+\/[^/\s]+$/.test(env.GITHUB_REPOSITORY ?? ''))
+            problems.push(`Input '${Input.LedgerBranch}' needs GITHUB_REPOSITORY (owner/name), which the runner sets; it is '${env.GITHUB_REPOSITORY ?? ''}'.`);
+    }
+    if (maxUploads !== undefined && ledger === undefined && ledgerBranch === undefined) {
         problems.push(`Input '${Input.MaxUploads}' needs '${Input.Ledger}': a queue is drained over several runs, and without a ledger every run would publish the same videos again.`);
     }
     if (releaseNotes && !githubToken) {
@@ -1379,10 +2104,13 @@ function parseInputs(env) {
         wait,
         waitTimeoutMs,
         pollIntervalMs,
+        maxPollIntervalMs,
         ifNoFilesFound,
         baseUrl: baseUrl,
         retries,
         ledger,
+        ledgerBranch,
+        ledgerPath,
         concurrency,
         dryRun,
         releaseNotes,
@@ -1390,8 +2118,26 @@ function parseInputs(env) {
         responseTimeoutMs,
         maxPollsPerMinute,
         maxUploads,
+        mediaCheck,
+        maxDuration,
         workspace
     };
+}
+/** Where a branch ledger is kept on its branch when the `ledger` input is empty. */
+const DEFAULT_BRANCH_LEDGER = '.draftclip/ledger.json';
+/** Git's rules for a branch name, the ones a typo meets (git check-ref-format). */
+function isBranchName(name) {
+    return (
+    // eslint-disable-next-line no-control-regex -- git refuses control characters in a ref
+    !/[\x00-\x20\x7f~^:?*[\\]/.test(name) && !/(^|\/)\.|\.\.|\/\/|@\{|\.lock(\/|$)/.test(name) && !/^[-/]|[/.]$/.test(name) && name !== '@');
+}
+/** The ledger's path on its branch: relative, inside the repository, '/'-separated. */
+function branchPath(raw, problems) {
+    const parts = raw.replace(/\\/g, '/').replace(/^\.\//, '').split('/');
+    if (raw.startsWith('/') || parts.some(p => p === '' || p === '.' || p === '..' || p === '.git')) {
+        problems.push(`Input '${Input.Ledger}' with '${Input.LedgerBranch}' is the file's path on that branch, relative and inside it, e.g. ${DEFAULT_BRANCH_LEDGER}; got '${raw}'.`);
+    }
+    return parts.join('/');
 }
 function parseBaseUrl(raw, problems) {
     let url;
@@ -1437,7 +2183,7 @@ function progressLine(total, start, sent, now) {
     const percent = Math.floor((sent / total) * 100);
     const seconds = Math.max((now - start.at) / 1000, 0.001);
     const rate = (sent - start.bytes) / seconds;
-    return `${percent}% (${megabytes(sent)} of ${megabytes(total)}) at ${megabytes(rate)}/s`;
+    return `${percent}% (${formatSize(sent)} of ${formatSize(total)}) at ${formatSize(rate)}/s`;
 }
 /** Tracks one upload and returns a line when one is due. */
 function progressTracker(total, now) {
@@ -1479,23 +2225,62 @@ async function uploadVideo(video, ctx) {
         }
         const delay = retryDelayMs(attempt, verdict.retryAfter, ctx.clock.now(), ctx.clock.random(), ctx.timings);
         ctx.warn(`${verdict.reason}; DraftClip did not take it, so attempt ${attempt + 1} of ${ctx.retries + 1} starts in ${(delay / 1000).toFixed(1)} s`);
-        await ctx.clock.sleep(delay);
+        await ctx.clock.sleep(delay, ctx.signal);
     }
+}
+
+;// CONCATENATED MODULE: ./src/draftclip/poll-schedule.ts
+/**
+ * When to ask about a video again. Every status request is one of the
+ * DraftClip plan's requests (the free plan has 1,000 a month), and TikTok
+ * takes from seconds to many minutes: so the first gap is the shortest, each
+ * gap while nothing changes is GROWTH times the one before, up to a ceiling,
+ * and a status that changed is asked about again after the shortest gap (the
+ * next one, a post ID after PUBLISH_COMPLETE, often follows soon).
+ *
+ * Tuned by `npm run bench` (the polling model): doubling up to 20 s keeps the
+ * delay to knowing under 10 s (median) and 30 s (95th percentile) at under a
+ * third of the doc's every-5-s requests. A 60 s ceiling misses the 95th
+ * percentile (a video done just after a poll waits up to a whole gap), and at
+ * 25-30 s the median hovers at 10-12 s.
+ */
+const GROWTH = 2;
+/**
+ * The gap before the next status request. `previousMs`: the gap before the
+ * request just made (undefined before the first); `changed`: that request
+ * saw a status unlike the last one seen. A failed request changes nothing:
+ * the pace goes on growing, which is also gentler on a server in trouble.
+ */
+function nextGap(pace, previousMs, changed) {
+    if (previousMs === undefined || changed)
+        return pace.firstMs;
+    return Math.round(Math.min(Math.max(pace.ceilingMs, pace.firstMs), Math.max(pace.firstMs, previousMs * GROWTH)));
 }
 
 ;// CONCATENATED MODULE: ./src/draftclip/wait.ts
 
+
+
 /**
- * Polls a video's status until it is complete. Failed polls are asked again
- * at the same pace until the deadline; a published video is polled on until
- * its post id appears, since TikTok often gives it a few polls later.
+ * Polls a video's status until there is nothing more to learn (isSettled):
+ * a public video is polled on after PUBLISH_COMPLETE until its post ID
+ * appears, which TikTok gives after moderation; a private one never gets one.
+ * The gaps follow poll-schedule.ts; failed polls are asked again until the
+ * deadline.
  */
 async function waitForVideo(publishId, ctx) {
     const { clock } = ctx;
     let last;
     let lastProblem;
+    const pace = { firstMs: ctx.intervalMs, ceilingMs: ctx.maxIntervalMs };
+    let gap;
+    let changed = false;
+    /** The last status known, for the schedule: a change is asked about again soon. */
+    let known = ctx.knownStatus;
     for (let polls = 1;; polls++) {
-        const pause = polls === 1 && ctx.askNow ? 0 : ctx.intervalMs;
+        gap = nextGap(pace, gap, changed);
+        changed = false;
+        const pause = polls === 1 && ctx.askNow ? 0 : gap;
         const timeout = () => ({ kind: 'timeout', status: last, lastProblem });
         if (clock.now() + pause >= ctx.deadline) {
             await clock.sleep(Math.max(0, ctx.deadline - clock.now()), ctx.signal);
@@ -1513,6 +2298,8 @@ async function waitForVideo(publishId, ctx) {
         const verdict = judgeStatus(attempt, publishId);
         if (verdict.kind === 'unauthorized')
             return { kind: 'unauthorized', reason: verdict.reason, status: last };
+        if (verdict.kind === 'untrusted')
+            return { kind: 'untrusted', reason: verdict.reason, status: last };
         if (verdict.kind === 'unknown' && ctx.untilKnown)
             return { kind: 'unknown', reason: verdict.reason };
         if (verdict.kind !== 'status') {
@@ -1525,6 +2312,8 @@ async function waitForVideo(publishId, ctx) {
         }
         const status = verdict.status;
         lastProblem = undefined;
+        changed = status.status !== known || status.postId !== last?.postId;
+        known = status.status;
         if (status.status !== last?.status || status.postId !== last?.postId) {
             ctx.log(`${status.status}${status.postId ? `, post ID ${status.postId}` : ''}${status.failReason ? `: ${status.failReason}` : ''}`);
             last = status;
@@ -1532,7 +2321,7 @@ async function waitForVideo(publishId, ctx) {
         }
         if (ctx.untilKnown)
             return { kind: 'known', status };
-        if (status.isComplete && (status.status !== 'PUBLISH_COMPLETE' || status.postId))
+        if ((0,answers/* isSettled */.Is)(status, ctx.privacyLevel))
             return { kind: 'complete', status };
     }
 }
@@ -1540,8 +2329,6 @@ function stopped(ctx, last) {
     return { kind: 'stopped', reason: ctx.stopped() ?? 'the run stopped', status: last };
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var external_node_fs_promises_ = __webpack_require__(1455);
 ;// CONCATENATED MODULE: ./src/videos/read.ts
 
 
@@ -1601,6 +2388,17 @@ class ReadBuffers {
     }
 }
 /**
+ * The file changed between its check and the end of its read: what was read is
+ * not the video that was checked (nor what the ledger would record).
+ */
+class FileChangedError extends Error {
+    code = 'FILE_CHANGED';
+    constructor(shownAs, what) {
+        super(`${shownAs} changed during its upload (${what})`);
+        this.name = 'FileChangedError';
+    }
+}
+/**
  * The file's bytes, read into a small ring of reused buffers: a fresh buffer
  * per read (as fs streams do) leaves tens of MB of garbage between collections.
  * Reuse is safe because undici asks for the next chunk only once the socket
@@ -1608,22 +2406,38 @@ class ReadBuffers {
  * high-water mark), so a buffer is long copied out when it comes round again.
  * A ring taken for an upload goes back only once the upload has its answer
  * (the server had every byte, or the socket was destroyed).
+ * With `asChecked`, the last chunk is held back (FileChangedError) unless the
+ * file is still the one checked: same size, same file, not written since, and
+ * the bytes read hash to the checked SHA-256. A body cut short is refused, so
+ * a changed file is never taken.
  */
-async function* readChunks(file, size, shared) {
+async function* readChunks(file, size, shared, asChecked) {
     // A read of an earlier attempt may still be filling the shared ring (its socket was dropped mid-read): then a ring of its own.
     const ring = shared?.free() ? shared : ReadBuffers.own();
+    const changed = (what) => new FileChangedError(asChecked?.shownAs ?? file, what);
     ring.started();
     try {
-        const handle = await external_node_fs_promises_.open(file, 'r');
+        const handle = await promises_.open(file, 'r');
         try {
+            const hash = asChecked?.sha256 ? (0,external_node_crypto_.createHash)('sha256') : undefined;
             let total = 0;
             for (let n = 0; total < size; n++) {
                 const buffer = ring.buffer(n, size);
                 const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, size - total), total);
-                if (bytesRead === 0)
+                if (bytesRead === 0) {
+                    if (asChecked)
+                        throw changed(`it shrank to ${total} bytes; it had ${size} when it was checked`);
                     throw new Error(`${file} shrank while it was being read (${total} of ${size} bytes)`);
+                }
                 total += bytesRead;
-                yield { chunk: buffer.subarray(0, bytesRead), total };
+                const chunk = buffer.subarray(0, bytesRead);
+                hash?.update(chunk);
+                if (total === size && asChecked) {
+                    const problem = await changeSinceCheck(handle, size, asChecked, hash?.digest('hex'));
+                    if (problem)
+                        throw changed(problem);
+                }
+                yield { chunk, total };
             }
         }
         finally {
@@ -1633,6 +2447,20 @@ async function* readChunks(file, size, shared) {
     finally {
         ring.ended();
     }
+}
+/** How the open file differs from the one checked, if it does. */
+async function changeSinceCheck(handle, size, asChecked, sha256) {
+    const now = await handle.stat();
+    if (now.size !== size)
+        return `it has ${now.size} bytes now; it had ${size} when it was checked`;
+    const { stamp } = asChecked;
+    if (stamp && now.ino !== stamp.ino)
+        return 'another file took its place after it was checked';
+    if (stamp && now.mtimeMs !== stamp.mtimeMs)
+        return 'it was written to after it was checked';
+    if (sha256 !== undefined && sha256 !== asChecked.sha256)
+        return 'its content is not the content that was checked';
+    return undefined;
 }
 /** The SHA-256 of a file's first `size` bytes, read through the same reused buffers as the upload. */
 async function hashFile(file, size) {
@@ -1650,7 +2478,7 @@ async function hashFile(file, size) {
 }
 /** The first bytes of a file, enough to tell its container. */
 async function readHead(file, bytes = 12) {
-    const handle = await external_node_fs_promises_.open(file, 'r');
+    const handle = await fs.open(file, 'r');
     try {
         const buffer = Buffer.alloc(bytes);
         const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
@@ -1697,6 +2525,7 @@ function twinIndexes(hashes) {
 
 
 
+
 const CANCELLED = { scope: 'everything', reason: 'the job was cancelled' };
 /**
  * The videos of a run, their results, and the one way to change them: apply
@@ -1712,6 +2541,9 @@ class Board {
     logs = [];
     /** For each video, the earlier video with the same content, if any. */
     twins;
+    /** This run, when the ledger records runs (a branch), and what GitHub said of the other runs its entries name. */
+    self;
+    runStates = new Map();
     constructor(videos, 
     /** Content hashes by video, where known (a ledger, or files of equal size). */
     hashes, ledger, initial) {
@@ -1728,11 +2560,56 @@ class Board {
     /** How each video enters the run: its ledger entry and its twins by the lifecycle's one rule, then the calendar. */
     admissions(wait, now, maxUploads) {
         const admitted = this.videos.map((_, i) => {
-            const hash = this.hashes[i];
             const twin = this.twins[i];
-            return admit(hash && this.ledger ? this.ledger.get(hash) : undefined, twin === undefined ? undefined : this.videos[twin].file, wait);
+            return this.admitOne(i, twin === undefined ? undefined : this.videos[twin].file, wait, now);
         });
         return applyCalendar(admitted, this.videos, now, maxUploads);
+    }
+    admitOne(i, twinOf, wait, now) {
+        const hash = this.hashes[i];
+        const entry = hash && this.ledger ? this.ledger.get(hash) : undefined;
+        const run = runToAsk(entry, this.self);
+        const busy = busyWith(entry, this.self, run === undefined ? undefined : this.runStates.get(run), now);
+        return admit(entry, twinOf, wait, this.videos[i].privacyLevel, busy);
+    }
+    /** Asks about every other run whose upload entry this run's videos meet, once each. */
+    async learnRuns(ask) {
+        if (!ask)
+            return;
+        for (let i = 0; i < this.videos.length; i++) {
+            const hash = this.hashes[i];
+            const run = runToAsk(hash && this.ledger ? this.ledger.get(hash) : undefined, this.self);
+            if (run !== undefined && !this.runStates.has(run))
+                this.runStates.set(run, await ask(run));
+        }
+    }
+    /**
+     * The UPLOADING entry, stored before the first byte. Undefined: it is, go on.
+     * Otherwise the video is not sent: another run's entry got there first (decide
+     * again with it), or the ledger could not be written (every upload stops).
+     */
+    async claim(i, deps, wait) {
+        const before = this.results[i];
+        const step = uploadStarting(before);
+        const hash = this.hashes[i];
+        if (!this.ledger || !hash || !step.ledger || step.ledger.kind !== 'record') {
+            await this.apply(i, step);
+            return undefined;
+        }
+        // The result says UPLOADING only once the entry is stored: a video never sent is never UNCONFIRMED.
+        try {
+            const lost = await this.ledger.claim(hash, step.ledger.entry);
+            if (!lost) {
+                this.results[i] = step.result;
+                return undefined;
+            }
+        }
+        catch (error) {
+            await this.apply(i, ledgerUnwritable(before, error.message));
+            return 'refused';
+        }
+        await this.learnRuns(deps.runState);
+        return this.admitOne(i, undefined, wait, deps.clock.now());
     }
     /** Each video's log lines go to its own VideoLog from now on. */
     useLogs(logFor) {
@@ -1789,10 +2666,16 @@ class Board {
 /** The dry run: every video through the same admission as the real run, nothing sent. */
 function planAll(board, settings, now, logFor) {
     board.admissions(settings.wait, now, settings.maxUploads).forEach((admission, i) => {
-        const step = planned(board.results[i], admission, board.ref(i));
+        let step = planned(board.results[i], admission, board.ref(i));
+        // A twin ends as the run ends it: by the planned result of the video it copies (always an earlier one).
+        if (admission.kind === 'twin') {
+            const held = twinDone(step.result, board.results[board.twins[i]]).result;
+            step = { result: held, log: held.status === Status.Skipped ? step.log : { level: 'info', line: `would not upload: ${held.error}` } };
+        }
         board.results[i] = step.result;
         const r = step.result;
-        logFor(board.videos[i]).info(`${step.log.line}, ${megabytes(r.size)}, ${r.privacy_level}, caption: ${JSON.stringify(r.description)}`);
+        const media = r.media ? `; ${mediaText(r.media)}` : '';
+        logFor(board.videos[i]).info(`${step.log.line}, ${formatSize(r.size)}, ${r.privacy_level}, caption: ${JSON.stringify(r.description)}${media}`);
     });
 }
 /**
@@ -1825,12 +2708,18 @@ async function publishAll(board, settings, deps) {
     const crash = settled.find(s => s.status === 'rejected');
     if (crash)
         throw crash.reason;
-    await board.ledger?.settled();
-    return board.runHalt(deps.signal);
+    const halt = board.runHalt(deps.signal);
+    // A ledger that could not be written fails the run, beside whatever else stopped it (even a forgiven quota).
+    const problem = await board.ledger?.settled().then(() => undefined, (error) => error.message);
+    if (!problem || halt?.reason.includes(problem))
+        return halt;
+    return halt ? { ...halt, quota: false, reason: `${halt.reason} ${problem}` } : { scope: 'uploads', reason: problem };
 }
 async function publishOne(i, admission, board, settings, deps, slots, log, finished) {
     await board.apply(i, admitted(board.results[i], admission, board.ref(i)));
     switch (admission.kind) {
+        case 'busy':
+            return;
         case 'twin': {
             const original = board.twins[i];
             await finished[original];
@@ -1848,14 +2737,23 @@ async function publishOne(i, admission, board, settings, deps, slots, log, finis
             break;
     }
     await slots.acquire();
+    let released = false;
     try {
         const queue = settings.maxUploads !== undefined;
         const halt = board.uploadsHalt(deps.signal);
         if (halt)
             return board.apply(i, notAttempted(board.results[i], halt.reason, queue && halt.quota === true));
         const video = board.videos[i];
-        log.info(`uploading (${megabytes(video.size)}, ${video.privacyLevel}${video.sidecar ? `, settings from ${video.sidecar}` : ''})`);
-        await board.apply(i, uploadStarting(board.results[i]));
+        const again = await board.claim(i, deps, settings.wait);
+        if (again === 'refused')
+            return;
+        if (again) {
+            // Another run's entry arrived first (a merge): this video is decided anew, and not sent by this claim.
+            slots.release();
+            released = true;
+            return publishOne(i, again, board, settings, deps, slots, log, finished);
+        }
+        log.info(`uploading (${formatSize(video.size)}, ${video.privacyLevel}${video.sidecar ? `, settings from ${video.sidecar}` : ''})`);
         // This upload's read buffers, from the pool; back to it once the answer came (no byte of them is left to send).
         const ring = ReadBuffers.take();
         const outcome = await uploadVideo({
@@ -1863,7 +2761,8 @@ async function publishOne(i, admission, board, settings, deps, slots, log, finis
             size: video.size,
             contentType: video.contentType,
             fields: uploadFields(video),
-            chunks: () => readChunks(video.path, video.size, ring)
+            // The bytes sent are the ones checked (and hashed for the ledger), or the upload stops before its last byte.
+            chunks: () => readChunks(video.path, video.size, ring, { shownAs: video.file, sha256: board.hashes[i], stamp: video.stamp })
         }, {
             client: deps.client,
             clock: deps.clock,
@@ -1871,13 +2770,15 @@ async function publishOne(i, admission, board, settings, deps, slots, log, finis
             timings: deps.timings,
             log: line => log.info(line),
             warn: line => log.warn(line),
-            stopped: () => board.uploadsStopped(deps.signal)
+            stopped: () => board.uploadsStopped(deps.signal),
+            signal: deps.signal
         }).finally(() => ring.release());
         // The ledger learns the outcome before the slot goes to the next video.
         await board.apply(i, uploadEnded(board.results[i], outcome, board.ref(i), queue, board.uploadsHalt()?.quota === true));
     }
     finally {
-        slots.release();
+        if (!released)
+            slots.release();
     }
     const r = board.results[i];
     if (!settings.wait || r.publish_id === null)
@@ -1905,6 +2806,9 @@ async function follow(i, board, settings, deps, how) {
         budget: deps.budget,
         deadline,
         intervalMs: settings.pollIntervalMs,
+        maxIntervalMs: settings.maxPollIntervalMs,
+        privacyLevel: board.results[i].privacy_level,
+        knownStatus: board.results[i].status,
         requestMs: deps.timings.statusRequestMs,
         askNow: untilKnown && how.earlier,
         untilKnown,
@@ -1917,9 +2821,7 @@ async function follow(i, board, settings, deps, how) {
     let outcome = await poll(how.confirm === true);
     if (outcome.kind === 'known') {
         const r = board.results[i];
-        if (!settings.wait ||
-            isSettled(outcome.status.status, r.post_id) ||
-            (outcome.status.isComplete && outcome.status.status !== Status.PublishComplete))
+        if (!settings.wait || (0,answers/* isSettled */.Is)({ ...outcome.status, postId: outcome.status.postId ?? r.post_id }, r.privacy_level))
             return;
         outcome = await poll(false);
     }
@@ -1957,6 +2859,24 @@ class LedgerError extends Error {
         this.name = 'LedgerError';
     }
 }
+/** A write of the ledger failed: names the ledger and the problem in words (a bare ENOSPC names neither). */
+class LedgerWriteError extends Error {
+    constructor(shownAs, cause) {
+        const err = cause;
+        const problem = err.code ? `${WRITE_PROBLEMS[err.code] ?? err.message} (${err.code})` : err.message;
+        super(`The ledger ${shownAs} could not be written: ${problem}; what it missed is in the outputs.`, { cause });
+        this.name = 'LedgerWriteError';
+    }
+}
+const WRITE_PROBLEMS = {
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is used up',
+    EROFS: 'its file system is read-only',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EISDIR: 'a folder is in its place',
+    ENOTDIR: 'a file is in the place of a folder on its path'
+};
 const SHA256 = /^[0-9a-f]{64}$/;
 /** Parses and checks a ledger's text; a ledger we do not fully understand is never used or overwritten. */
 function parseLedger(text, file) {
@@ -1989,6 +2909,8 @@ class Ledger {
     shownAs;
     data;
     secrets;
+    store;
+    run;
     /** The write on disk now, and whether another must follow it (changes made meanwhile). */
     writing;
     next;
@@ -2009,19 +2931,34 @@ class Ledger {
     unsynced = false;
     /** The first write that failed since the last idle(), so a write nobody awaited still fails the run. */
     failure;
+    /** A store's changes not stored yet, each with a version that moves on every change (a write carries the versions it saw). */
+    unsaved = new Map();
+    version = 0;
+    claims = new Map();
+    dropped = new Map();
     constructor(
     /** The file written: the target when the ledger is a symbolic link, so the link keeps pointing at it. */
-    file, shownAs, data, secrets) {
+    file, shownAs, data, secrets, 
+    /** Set for a ledger kept elsewhere than in a file (a branch); its entries then name the run that wrote them. */
+    store, run) {
         this.file = file;
         this.shownAs = shownAs;
         this.data = data;
         this.secrets = secrets;
+        this.store = store;
+        this.run = run;
+    }
+    /** Reads a ledger from a store (a branch); none stored yet is an empty ledger. */
+    static async open(store, secrets = [], run) {
+        const text = await store.read();
+        const data = text === undefined ? { version: 1, videos: {} } : parseLedger(text, store.shownAs);
+        return new Ledger(store.shownAs, store.shownAs, data, secrets, store, run);
     }
     /** Reads the ledger; a missing file is an empty ledger, an unreadable or corrupt one is an error. */
     static async load(file, shownAs, secrets = []) {
         let target;
         try {
-            target = await external_node_fs_promises_.realpath(file);
+            target = await promises_.realpath(file);
         }
         catch (error) {
             const code = error.code;
@@ -2033,7 +2970,7 @@ class Ledger {
         }
         let text;
         try {
-            text = await external_node_fs_promises_.readFile(target, 'utf8');
+            text = await promises_.readFile(target, 'utf8');
         }
         catch (error) {
             const code = error.code;
@@ -2052,23 +2989,157 @@ class Ledger {
      * do not cost a thousand rewrites of the whole file.
      */
     record(hash, entry) {
-        const clean = scrubStrings(entry, this.secrets);
+        const clean = (0,src_secrets/* scrubStrings */.aV)(entry, this.secrets);
+        const before = this.data.videos[hash];
         this.data.videos[hash] = {
-            ...this.data.videos[hash],
+            ...before,
             ...clean,
-            updated_at: new Date().toISOString()
+            updated_at: new Date().toISOString(),
+            ...(this.run ? { run_id: this.run.id, run_attempt: this.run.attempt } : {})
         };
         this.changed(hash, true);
+        // A store's commit costs a request of GitHub's content-creation limit: a status that only moved on
+        // (the publish id already stored) rides with the next write, or is written LAZY_MS later at most.
+        if (this.store &&
+            before &&
+            before.publish_id === (clean.publish_id ?? null) &&
+            clean.status !== 'UPLOADING' &&
+            clean.status !== 'UNCONFIRMED') {
+            return this.later();
+        }
         return this.flush();
     }
+    lazy;
+    later() {
+        this.lazy ??= new Promise(resolve => setTimeout(resolve, LAZY_MS).unref()).then(() => {
+            this.lazy = undefined;
+            return this.flush();
+        });
+        return this.lazy;
+    }
+    /**
+     * Records the UPLOADING entry that must be stored before a video's first byte
+     * leaves. Resolves undefined once it is stored; with the other writer's entry
+     * when a merge found the video taken by another run meanwhile (decide again,
+     * send nothing); rejects when it could not be written (nothing was recorded).
+     */
+    claim(hash, entry) {
+        const base = JSON.stringify(this.data.videos[hash] ?? null);
+        if (!this.store) {
+            const claimed = this.data.videos[hash];
+            return this.record(hash, entry).then(() => undefined, (error) => {
+                // Not on disk, so no claim: a later write must not record an upload that never began.
+                if (this.data.videos[hash] !== claimed && this.data.videos[hash]?.status === 'UPLOADING')
+                    this.restore(hash, JSON.parse(base));
+                throw error;
+            });
+        }
+        const claimed = new Promise((resolve, reject) => {
+            void this.record(hash, entry).catch(() => undefined);
+            this.claims.set(hash, { version: this.unsaved.get(hash), base, resolve, reject });
+        });
+        return claimed;
+    }
     forget(hash) {
+        if (this.store && this.data.videos[hash])
+            this.dropped.set(hash, this.data.videos[hash].file);
         delete this.data.videos[hash];
         this.changed(hash, false);
         return this.flush();
     }
+    /**
+     * A store's write: the document as it is now, again after each merge with
+     * what another writer stored meanwhile, until the store takes it. Nothing to
+     * carry: no write (a commit costs a request and the secondary rate limit).
+     */
+    async writeToStore(store) {
+        for (;;) {
+            if (this.unsaved.size === 0)
+                return;
+            await store.ready?.();
+            const carried = new Map(this.unsaved);
+            // An entry dropped (DraftClip certainly did not take the video) is named by its file in the commit message.
+            const entries = [...carried.keys()].map(hash => this.data.videos[hash] ?? {
+                file: this.dropped.get(hash) ?? hash,
+                status: 'entry removed',
+                publish_id: null,
+                post_id: null,
+                updated_at: ''
+            });
+            let stored;
+            try {
+                stored = await store.write(this.bytes(), entries);
+            }
+            catch (error) {
+                // A claim not stored is no claim: the video is not sent, and the entry goes back to what is stored.
+                for (const [hash, version] of carried) {
+                    const claim = this.claims.get(hash);
+                    if (!claim || claim.version !== version)
+                        continue;
+                    this.claims.delete(hash);
+                    this.restore(hash, JSON.parse(claim.base));
+                    this.unsaved.delete(hash);
+                    claim.reject(new LedgerWriteError(this.shownAs, error));
+                }
+                throw error;
+            }
+            if (stored) {
+                for (const [hash, version] of carried) {
+                    if (this.unsaved.get(hash) === version)
+                        this.unsaved.delete(hash);
+                    const claim = this.claims.get(hash);
+                    if (claim && claim.version === version) {
+                        this.claims.delete(hash);
+                        claim.resolve(undefined);
+                    }
+                }
+                // Everything learned is stored: an earlier failed write no longer fails the run.
+                if (this.unsaved.size === 0)
+                    this.failure = undefined;
+                return;
+            }
+            const text = await store.read();
+            this.merge(text === undefined ? { version: 1, videos: {} } : parseLedger(text, store.shownAs));
+        }
+    }
+    /**
+     * Another writer's ledger, merged entry by entry: theirs wherever this run has
+     * nothing unsaved; ours where we do, except a claim on an entry they changed
+     * since we read it: that video is theirs now, and its claim is lost.
+     */
+    merge(theirs) {
+        const ours = this.data.videos;
+        const videos = { ...theirs.videos };
+        for (const hash of this.unsaved.keys()) {
+            const claim = this.claims.get(hash);
+            const stored = theirs.videos[hash];
+            if (claim && canonical(stored) !== canonical(JSON.parse(claim.base))) {
+                this.claims.delete(hash);
+                this.unsaved.delete(hash);
+                claim.resolve({ entry: stored });
+                continue;
+            }
+            if (ours[hash])
+                videos[hash] = ours[hash];
+            else
+                delete videos[hash];
+        }
+        this.data = { ...this.data, videos };
+        this.serialized.clear();
+        this.buckets = undefined;
+    }
+    restore(hash, entry) {
+        if (entry)
+            this.data.videos[hash] = entry;
+        else
+            delete this.data.videos[hash];
+        this.changed(hash, entry !== null);
+    }
     /** An entry set or gone: its text and its bucket's bytes are made anew on the next write. */
     changed(hash, present) {
         this.serialized.delete(hash);
+        if (this.store)
+            this.unsaved.set(hash, ++this.version);
         if (!this.buckets)
             return;
         const bucket = this.bucket(hash);
@@ -2101,8 +3172,13 @@ class Ledger {
             .then(() => new Promise(resolve => setImmediate(resolve)))
             .then(() => {
             this.next = undefined;
+            const failed = (error) => {
+                throw new LedgerWriteError(this.shownAs, error);
+            };
+            if (this.store)
+                return this.writeToStore(this.store).catch(failed);
             this.unsynced = true;
-            return this.writeAtomic(this.bytes());
+            return this.writeAtomic(this.bytes()).catch(failed);
         });
         this.next = write;
         this.writing = write;
@@ -2169,30 +3245,38 @@ class Ledger {
     async writeAtomic(bytes) {
         const temp = `${this.file}.${process.pid}.tmp`;
         for (let attempt = 0;; attempt++) {
-            this.folder ??= external_node_fs_promises_.mkdir(external_node_path_.dirname(this.file), { recursive: true }).catch((error) => {
+            this.folder ??= promises_.mkdir(external_node_path_.dirname(this.file), { recursive: true }).catch((error) => {
                 this.folder = undefined;
                 throw error;
             });
             await this.folder;
             try {
-                await external_node_fs_promises_.writeFile(temp, bytes);
+                await promises_.writeFile(temp, bytes);
                 break;
             }
             catch (error) {
+                // A part written before the disk filled must not be left for a commit step to pick up.
+                await promises_.rm(temp, { force: true }).catch(() => undefined);
                 // The folder went away meanwhile: make it again, once.
                 if (error.code !== 'ENOENT' || attempt > 0)
                     throw error;
                 this.folder = undefined;
             }
         }
-        await external_node_fs_promises_.rename(temp, this.file);
+        try {
+            await promises_.rename(temp, this.file);
+        }
+        catch (error) {
+            await promises_.rm(temp, { force: true }).catch(() => undefined);
+            throw error;
+        }
     }
     /** The ledger's bytes flushed to the disk once, when the run is done with it (its folder is not synced: a lost VM loses the step that commits it anyway). */
     async sync() {
         if (!this.unsynced)
             return;
         this.unsynced = false;
-        const handle = await external_node_fs_promises_.open(this.file, 'r+');
+        const handle = await promises_.open(this.file, 'r+');
         try {
             await handle.sync();
         }
@@ -2200,32 +3284,43 @@ class Ledger {
             await handle.close();
         }
     }
-    /** Settles when every write asked for so far has finished (or failed). */
+    /** Settles when every write asked for so far has finished (or failed); a store's changes held back are written now. */
     async idle() {
+        if (this.store && this.unsaved.size > 0 && !this.writing)
+            void this.flush().catch(() => undefined);
         while (this.writing)
             await this.writing.catch(() => undefined);
     }
     /** Waits for every write, and throws the first that failed: a ledger that could not be written must fail the step. */
     async settled() {
         await this.idle();
-        await this.sync().catch((error) => (this.failure ??= error));
+        // A store's write that failed left its changes unsaved: one more try before the run reports them lost.
+        if (this.store && this.unsaved.size > 0)
+            await this.flush().catch(() => undefined);
+        await this.sync().catch((error) => (this.failure ??= new LedgerWriteError(this.shownAs, error)));
         const failure = this.failure;
         this.failure = undefined;
         if (failure)
-            throw new Error(`The ledger ${this.shownAs} could not be written (${failure.code ?? failure.message}); what it missed is in the outputs.`);
+            throw failure;
     }
 }
 /** Where a symbolic link that points at nothing yet would have its file; the path itself when it is no link. */
 async function linkTarget(file) {
     try {
-        const target = await external_node_fs_promises_.readlink(file);
+        const target = await promises_.readlink(file);
         return external_node_path_.resolve(external_node_path_.dirname(file), target);
     }
     catch {
         return file;
     }
 }
-const ENTRY_KEYS = ['file', 'status', 'publish_id', 'post_id', 'fail_reason', 'updated_at'];
+/** An entry's content whatever the order of its keys (a hand edit, or our rewrite of one), to see whether another writer changed it. */
+function canonical(entry) {
+    return JSON.stringify(entry ? Object.fromEntries(Object.entries(entry).sort(([a], [b]) => (a < b ? -1 : 1))) : null);
+}
+/** How long a store's change that needs no haste (a status after the publish id) may wait for company. */
+const LAZY_MS = 10_000;
+const ENTRY_KEYS = ['file', 'status', 'publish_id', 'post_id', 'fail_reason', 'updated_at', 'run_id', 'run_attempt'];
 /** A stable key order keeps diffs small when the ledger is committed back; keys added by hand are kept, after ours. */
 function first(value, keys) {
     const out = {};
@@ -2551,7 +3646,91 @@ function escapeGlob(literal) {
     return literal.replace(/[*?[]/g, c => `[${c}]`);
 }
 
+;// CONCATENATED MODULE: ./src/videos/media-rules.ts
+/**
+ * TikTok's media rules (Content Posting API, media transfer guide), judged on
+ * what media.ts read. TikTok checks these only after the upload and the wait,
+ * and each refusal costs a post of the day and an upload of the month.
+ */
+const TIKTOK = {
+    minFps: 23,
+    maxFps: 60,
+    minSide: 360,
+    maxSide: 4096,
+    codecs: ['h264', 'hevc', 'vp8', 'vp9']
+};
+const CODEC_NAMES = {
+    mpeg4: 'MPEG-4 Part 2',
+    prores: 'ProRes',
+    mjpeg: 'Motion JPEG',
+    av1: 'AV1',
+    h263: 'H.263'
+};
+/** The rules, applied to one reading. Values are compared as shown (fps to two decimals, seconds to milliseconds). */
+function judgeMedia(reading, maxDuration) {
+    const problems = [];
+    const warnings = [];
+    if (reading.container === 'avi') {
+        warnings.push({
+            problem: "AVI is a container DraftClip takes but TikTok's docs do not list (MP4, MOV, WebM): TikTok may refuse it; MP4 is the safe choice",
+            failReason: 'file_format_check_failed'
+        });
+    }
+    if (reading.kind === 'unreadable') {
+        problems.push({ problem: `it is incomplete or damaged: ${reading.why}`, failReason: 'file_format_check_failed' });
+        return { problems, warnings };
+    }
+    if (reading.kind === 'no-video') {
+        problems.push({
+            problem: `it has no video track${reading.audio ? ' (audio only)' : ''}: TikTok takes only videos`,
+            failReason: 'file_format_check_failed'
+        });
+        return { problems, warnings };
+    }
+    const { media } = reading;
+    if (!TIKTOK.codecs.includes(media.codec)) {
+        const name = CODEC_NAMES[media.codec] ? `${media.codec} (${CODEC_NAMES[media.codec]})` : media.codec;
+        problems.push({
+            problem: `its video codec is ${name}: TikTok takes H.264, H.265/HEVC, VP8 or VP9`,
+            failReason: 'file_format_check_failed'
+        });
+    }
+    if (media.duration > maxDuration) {
+        problems.push({
+            problem: `it lasts ${clock(media.duration)} (${media.duration} s), over max-duration ${maxDuration} s`,
+            failReason: 'duration_check_failed'
+        });
+    }
+    const fps = Math.round(media.fps * 100) / 100;
+    if (fps < TIKTOK.minFps || fps > TIKTOK.maxFps) {
+        problems.push({
+            problem: `its frame rate is ${fps} fps: TikTok takes ${TIKTOK.minFps} to ${TIKTOK.maxFps} fps`,
+            failReason: 'frame_rate_check_failed'
+        });
+    }
+    const outside = (side) => side < TIKTOK.minSide || side > TIKTOK.maxSide;
+    if (outside(media.width) || outside(media.height)) {
+        problems.push({
+            problem: `its picture is ${media.width}x${media.height} px: TikTok takes a width and a height each from ${TIKTOK.minSide} to ${TIKTOK.maxSide} px`,
+            failReason: 'picture_size_check_failed'
+        });
+    }
+    return { problems, warnings };
+}
+/** 720.5 -> "12:00" (whole seconds, as a player shows it). */
+function clock(seconds) {
+    const whole = Math.floor(seconds);
+    return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
+}
+/** A text file that Git LFS left in place of the video (a checkout without `lfs: true`). */
+function isLfsPointer(head) {
+    return head.toString('latin1', 0, LFS_POINTER.length) === LFS_POINTER;
+}
+const LFS_POINTER = 'version https://git-lfs.github.com/spec/v1';
+const LFS_PROBLEM = 'it is a Git LFS pointer, not the video: check the repository out with `lfs: true` (actions/checkout) so the video itself is there';
+
 ;// CONCATENATED MODULE: ./src/videos/check.ts
+
 
 
 
@@ -2584,7 +3763,7 @@ function fileProblems(name, size, head) {
         return ['the file is empty'];
     const problems = [];
     if (size > MAX_VIDEO_BYTES) {
-        problems.push(`${megabytes(size)} is over DraftClip's limit of 500 MB (${MAX_VIDEO_BYTES.toLocaleString('en-US')} bytes)`);
+        problems.push(`${formatSize(size)} is over DraftClip's limit of 500 MB (${MAX_VIDEO_BYTES.toLocaleString('en-US')} bytes)`);
     }
     const container = containerProblem(ext, head);
     if (container)
@@ -2593,6 +3772,8 @@ function fileProblems(name, size, head) {
 }
 function containerProblem(ext, head) {
     const at = (offset, text) => head.length >= offset + text.length && head.toString('latin1', offset, offset + text.length) === text;
+    if (isLfsPointer(head))
+        return LFS_PROBLEM;
     if (ext === '.avi') {
         return at(0, 'RIFF') && at(8, 'AVI ') ? undefined : "the content is not an AVI file (no 'RIFF....AVI ' header)";
     }
@@ -2620,10 +3801,11 @@ function statProblem(error) {
  * problems of all files are collected and thrown together, so nothing is sent
  * when any one file is bad.
  */
-async function checkVideos(paths, settings, loadRun, notice = () => undefined) {
+async function checkVideos(paths, settings, loadRun, notice = () => undefined, warn = () => undefined) {
     const problems = [];
     const shown = (p) => workspacePath(p, settings.workspace);
-    const found = await statFiles(paths, shown, problems, notice);
+    const found = await statFiles(paths, shown, problems, notice, settings.mediaCheck ?? 'off');
+    judgeAllMedia(found, settings, shown, problems, warn);
     const sidecars = await readSidecars(found, shown, problems);
     const templates = [settings.description, settings.title, ...[...sidecars.values()].flatMap(s => [s.sidecar.description, s.sidecar.title])];
     const run = templates.some(t => t !== undefined && usesRunPlaceholders(t)) ? await loadRun() : { vars: {}, event: '' };
@@ -2633,13 +3815,13 @@ async function checkVideos(paths, settings, loadRun, notice = () => undefined) {
     return videos;
 }
 /** Each path checked as a file DraftClip takes; the same file reached twice (a link beside its target) is one video. */
-async function statFiles(paths, shown, problems, notice) {
+async function statFiles(paths, shown, problems, notice, mediaCheck) {
     const found = [];
     const seen = new Map();
     for (const file of paths) {
         let stat;
         try {
-            stat = await external_node_fs_promises_.stat(file);
+            stat = await promises_.stat(file);
         }
         catch (error) {
             problems.push({ file: shown(file), problem: statProblem(error) });
@@ -2655,8 +3837,21 @@ async function statFiles(paths, shown, problems, notice) {
             problems.push({ file: shown(file), problem: 'it is not a regular file' });
             continue;
         }
-        const head = stat.size > 0 ? await readHead(file) : Buffer.alloc(0);
-        for (const problem of fileProblems(external_node_path_.basename(file), stat.size, head))
+        const name = external_node_path_.basename(file);
+        const container = external_node_path_.extname(name).toLowerCase() === '.avi' ? 'avi' : 'iso';
+        // The container is read only when its first bytes pass (and media-check is on).
+        const readIf = (head) => mediaCheck !== 'off' && fileProblems(name, stat.size, head).length === 0 ? container : undefined;
+        let head = Buffer.alloc(0);
+        let reading;
+        try {
+            if (stat.size > 0)
+                ({ head, reading } = await inspectFile(file, stat.size, 64, readIf));
+        }
+        catch (error) {
+            problems.push({ file: shown(file), problem: statProblem(error) });
+            continue;
+        }
+        for (const problem of fileProblems(name, stat.size, head))
             problems.push({ file: shown(file), problem });
         const identity = `${stat.dev}:${stat.ino}`;
         const first = seen.get(identity);
@@ -2665,9 +3860,38 @@ async function statFiles(paths, shown, problems, notice) {
             continue;
         }
         seen.set(identity, shown(file));
-        found.push({ path: file, size: stat.size });
+        found.push({ path: file, size: stat.size, stamp: { ino: stat.ino, mtimeMs: stat.mtimeMs }, reading, media: null });
     }
     return found;
+}
+/**
+ * Each video's container (statFiles read it) judged by TikTok's rules
+ * (media-rules.ts): under `error` a broken rule is a problem, under `warn` a
+ * warning; `off` read nothing. A file that passed its first bytes' check but
+ * cannot be judged is a problem too: never passed silently.
+ */
+function judgeAllMedia(found, settings, shown, problems, warn) {
+    const mode = settings.mediaCheck ?? 'off';
+    for (const video of found) {
+        const reading = video.reading;
+        if (!reading)
+            continue;
+        const file = shown(video.path);
+        if (reading.kind === 'video')
+            video.media = reading.media;
+        const judged = judgeMedia(reading, settings.maxDuration ?? Infinity);
+        for (const w of judged.warnings)
+            warn({ file, problem: w.problem });
+        for (const p of judged.problems) {
+            if (mode === 'error')
+                problems.push({ file, problem: p.problem });
+            else
+                warn({
+                    file,
+                    problem: `${p.problem}; it is uploaded anyway (media-check: warn), and TikTok will likely refuse it (${p.failReason})`
+                });
+        }
+    }
 }
 /** The sidecar beside each video, where there is one; a sidecar's problems are named with its line. */
 async function readSidecars(found, shown, problems) {
@@ -2676,7 +3900,7 @@ async function readSidecars(found, shown, problems) {
     const listings = new Map();
     const listing = (dir) => {
         if (!listings.has(dir))
-            listings.set(dir, external_node_fs_promises_.readdir(dir)
+            listings.set(dir, promises_.readdir(dir)
                 .catch(() => [])
                 .then(entries => {
                 const byLower = new Map();
@@ -2703,7 +3927,7 @@ async function readSidecars(found, shown, problems) {
         }
         let text;
         try {
-            text = await external_node_fs_promises_.readFile(sidecarPath, 'utf8');
+            text = await promises_.readFile(sidecarPath, 'utf8');
         }
         catch (error) {
             const code = error.code;
@@ -2765,7 +3989,9 @@ function describeVideo(file, i, count, settings, read, run, shown, problems) {
         privacyLevel: sidecar?.privacy_level ?? settings.privacyLevel,
         title,
         sidecar: read ? shown(sidecarPathFor(file.path)) : undefined,
-        publishAt: sidecar?.publish_at
+        publishAt: sidecar?.publish_at,
+        stamp: file.stamp,
+        media: file.media
     };
 }
 
@@ -2795,8 +4021,14 @@ const defaults = {
     signals: true,
     exit: code => process.exit(code)
 };
-/** How long a cancelled job waits for the ledger writes under way (a publish id may be in one). */
-const CANCEL_GRACE_MS = 5000;
+/**
+ * A cancelled job gets SIGINT, SIGTERM 7.5 s later and SIGKILL 2.5 s after
+ * that. Until SIGTERM (or this long), uploads whose body has left may still
+ * answer with their publish id.
+ */
+const ANSWER_GRACE_MS = 7000;
+/** Then how long the ledger writes under way get (a publish id may be in one), well inside SIGKILL's 2.5 s. */
+const LEDGER_GRACE_MS = 1500;
 /**
  * The action: inputs -> videos -> ledger -> publish -> report. The one place
  * that fails the step; outputs and the summary are written whatever happens,
@@ -2809,8 +4041,16 @@ async function run(env = process.env, overrides = {}) {
     if (apiKey)
         core/* setSecret */.Pq(apiKey);
     const secrets = [apiKey];
+    // The GitHub token goes to GitHub only; masked like the key (the runner masks github.token, not every token).
+    const githubToken = readInput(env, Input.LedgerBranch) ? readInput(env, Input.GithubToken) : '';
+    if (githubToken) {
+        core/* setSecret */.Pq(githubToken);
+        secrets.push(githubToken);
+    }
     const log = logger(secrets, deps.clock.now);
+    let github;
     let board;
+    const requests = { upload: 0, status: 0 };
     const report = {
         dryRun: false,
         stopReason: undefined,
@@ -2824,29 +4064,57 @@ async function run(env = process.env, overrides = {}) {
             return;
         finished = true;
         const results = board?.results ?? [];
-        setOutputs(results, secrets);
-        annotate(results, secrets);
-        try {
-            await writeSummary(results, report, secrets);
+        const onRunner = env.GITHUB_ACTIONS === 'true';
+        // The runner's files may be unusable (unset, a folder gone): then the results go to the log, and the step says why.
+        const outputsProblem = setOutputsOrLog(results, secrets, line => log.info(line), onRunner, requests);
+        if (outputsProblem)
+            core/* setFailed */.C1(outputsProblem);
+        annotate(results, secrets, report.stopReason);
+        let summaryFailed;
+        if (!process.env.GITHUB_STEP_SUMMARY) {
+            if (onRunner)
+                summaryFailed = 'GITHUB_STEP_SUMMARY is not set, so there is no job summary. It follows in the log.';
         }
-        catch (error) {
-            log.warning(`Could not write the job summary: ${error.message}`);
+        else {
+            try {
+                await writeSummary(results, { ...report, requests }, secrets);
+            }
+            catch (error) {
+                summaryFailed = summaryProblem(error);
+            }
+        }
+        if (summaryFailed) {
+            log.warning(summaryFailed);
+            for (const line of scrubbedSummary(results, { ...report, requests }, secrets)
+                .trimEnd()
+                .split('\n'))
+                log.info(line);
         }
     };
     const cancel = new AbortController();
-    // A cancelled job gets SIGINT, then SIGTERM 7.5 s later: start nothing new, let the ledger
-    // finish the writes under way, then leave the outputs behind.
+    /** Aborted by SIGTERM (the runner's last word before SIGKILL) or the end of the run: the grace is over. */
+    const hurry = new AbortController();
+    let ended = () => undefined;
+    const runEnded = new Promise(resolve => (ended = resolve));
+    // A cancelled job: start nothing new, give uploads whose body has left until SIGTERM to answer (the
+    // run ends by itself once they have), let the ledger finish the writes under way, then leave the outputs behind.
     const onSignal = (signal) => {
+        if (signal === 'SIGTERM')
+            hurry.abort();
+        if (cancel.signal.aborted)
+            return;
         cancel.abort();
         report.stopReason = `The job was cancelled (${signal}).`;
         log.error(`${report.stopReason} The outputs hold what was learned so far.`);
-        const settled = Promise.race([board?.ledger?.idle(), deps.clock.sleep(CANCEL_GRACE_MS)]);
-        void settled
-            .then(() => {
+        void (async () => {
+            await Promise.race([runEnded, deps.clock.sleep(ANSWER_GRACE_MS, hurry.signal)]);
+            hurry.abort();
+            const timer = new AbortController();
+            await Promise.race([board?.ledger?.idle(), deps.clock.sleep(LEDGER_GRACE_MS, timer.signal)]);
+            timer.abort();
             board?.interruptAll('the job was cancelled');
-            return finish();
-        })
-            .finally(() => deps.exit(1));
+            await finish();
+        })().finally(() => deps.exit(1));
     };
     if (deps.signals) {
         process.once('SIGINT', onSignal);
@@ -2861,14 +4129,16 @@ async function run(env = process.env, overrides = {}) {
         const videos = await findAndCheck(inputs, env, deps, log);
         if (videos.length === 0)
             return noVideos(inputs, log);
-        log.info(`${videos.length} video${videos.length === 1 ? '' : 's'} to publish: ${videos.map(v => v.file).join(', ')}`);
-        board = await prepareBoard(videos, inputs, secrets);
+        // Found, not "to publish": the ledger, twins and the calendar decide that, and each video's line says it.
+        log.info(`${videos.length} video${videos.length === 1 ? '' : 's'} found: ${videos.map(v => v.file).join(', ')}`);
+        github = inputs.ledgerBranch ? await openBranchLedger(inputs, env, deps, log, [apiKey]) : undefined;
+        board = await prepareBoard(videos, inputs, secrets, github);
         if (inputs.dryRun) {
             planAll(board, inputs, deps.clock.now(), video => log.video(video));
             log.info('Dry run: nothing was sent to DraftClip.');
             return;
         }
-        const halt = await publish(board, inputs, env, deps, log, cancel.signal);
+        const halt = await publish(board, inputs, env, deps, log, cancel.signal, requests, github?.runState);
         if (halt?.quota && inputs.maxUploads !== undefined) {
             // A queue: what was not sent waits for a later run, and the step passes.
             const note = `${halt.reason} The videos not sent are QUEUED for a later run.`;
@@ -2876,16 +4146,16 @@ async function run(env = process.env, overrides = {}) {
             report.notes.push(note);
         }
         else
-            report.stopReason = halt?.reason;
+            report.stopReason ??= halt?.reason;
         if (inputs.releaseNotes)
             await linkRelease(inputs, board, env, log, report);
         const failure = stepFailure(board.results, report.stopReason);
         if (failure)
-            core/* setFailed */.C1(scrub(failure, secrets));
+            core/* setFailed */.C1((0,src_secrets/* scrub */._I)(failure, secrets));
     }
     catch (error) {
         report.problem = failureMessage(error);
-        core/* setFailed */.C1(scrub(report.problem, secrets));
+        core/* setFailed */.C1((0,src_secrets/* scrub */._I)(report.problem, secrets));
         if (error instanceof VideoCheckError) {
             for (const p of error.problems)
                 log.error(p.problem, p.file, 'DraftClip: cannot publish');
@@ -2896,24 +4166,58 @@ async function run(env = process.env, overrides = {}) {
             process.removeListener('SIGINT', onSignal);
             process.removeListener('SIGTERM', onSignal);
         }
-        await finish();
+        if (github) {
+            log.info(`Ledger on GitHub: ${github.rest.requests} request${github.rest.requests === 1 ? '' : 's'}, ${github.store.commits} commit${github.store.commits === 1 ? '' : 's'}.`);
+            await github.rest.close();
+        }
+        try {
+            await finish();
+        }
+        finally {
+            ended();
+        }
     }
+}
+/** The branch ledger, before any upload: a token that may not read it, or an unreachable API, fails the step here. */
+async function openBranchLedger(inputs, env, deps, log, secrets) {
+    const { GitHubRest } = await __webpack_require__.e(/* import() */ 417).then(__webpack_require__.bind(__webpack_require__, 6417));
+    const { BranchStore, runState } = await __webpack_require__.e(/* import() */ 363).then(__webpack_require__.bind(__webpack_require__, 2363));
+    const repository = env.GITHUB_REPOSITORY;
+    const rest = new GitHubRest({
+        apiUrl: deps.githubApiUrl ?? (env.GITHUB_API_URL || 'https://api.github.com'),
+        token: inputs.githubToken,
+        clock: deps.clock,
+        log: line => log.info(line)
+    });
+    const run = { id: env.GITHUB_RUN_ID || `local-${process.pid}`, attempt: Number(env.GITHUB_RUN_ATTEMPT) || 1 };
+    const store = new BranchStore({ rest, repository, branch: inputs.ledgerBranch, path: inputs.ledgerPath, run, secrets });
+    return { rest, store, run, runState: id => runState(rest, repository, id) };
 }
 async function findAndCheck(inputs, env, deps, log) {
     const paths = await findVideoPaths(inputs.patterns, inputs.workspace);
-    return checkVideos(paths, inputs, () => deps.loadRunInfo(env), line => log.info(line));
+    return checkVideos(paths, inputs, () => deps.loadRunInfo(env), line => log.info(line), p => log.warning(`${p.file}: ${p.problem}`, p.file));
 }
 /** The board of the run: each video's starting result, with its content hash where the ledger or its twins need one. */
-async function prepareBoard(videos, inputs, secrets) {
-    const ledger = inputs.ledger ? await Ledger.load(inputs.ledger, workspacePath(inputs.ledger, inputs.workspace), secrets) : undefined;
+async function prepareBoard(videos, inputs, secrets, github) {
+    const ledger = github
+        ? await Ledger.open(github.store, secrets, github.run)
+        : inputs.ledger
+            ? await Ledger.load(inputs.ledger, workspacePath(inputs.ledger, inputs.workspace), secrets)
+            : undefined;
     const toHash = new Set(pathsToHash(videos, ledger !== undefined));
     const hashes = [];
     for (const video of videos)
         hashes.push(toHash.has(video.path) ? await hashFile(video.path, video.size) : undefined);
     const results = videos.map((v, i) => initialResult({ ...v, sha256: hashes[i] }));
-    return new Board(videos, hashes, ledger, results);
+    const board = new Board(videos, hashes, ledger, results);
+    if (github) {
+        board.self = github.run;
+        // Whether the runs that left upload entries are still going, before anything is decided.
+        await board.learnRuns(github.runState);
+    }
+    return board;
 }
-async function publish(board, inputs, env, deps, log, signal) {
+async function publish(board, inputs, env, deps, log, signal, requests, runState) {
     const client = deps.client({
         baseUrl: inputs.baseUrl,
         apiKey: inputs.apiKey,
@@ -2925,13 +4229,15 @@ async function publish(board, inputs, env, deps, log, signal) {
     });
     try {
         return await publishAll(board, inputs, {
-            client,
+            // Counted where every request goes out: the `requests` output.
+            client: counting(client, requests),
             clock: deps.clock,
             budget: new PollBudget(inputs.maxPollsPerMinute, deps.clock),
             timings: deps.timings,
             ledger: board.ledger,
             logFor: video => log.video(video),
-            signal
+            signal,
+            runState
         });
     }
     finally {
@@ -2960,6 +4266,64 @@ async function linkRelease(inputs, board, env, log, report) {
 }
 function failureMessage(error) {
     return error instanceof Error ? error.message : String(error);
+}
+
+
+/***/ }),
+
+/***/ 7194:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   _I: () => (/* binding */ scrub),
+/* harmony export */   aV: () => (/* binding */ scrubStrings)
+/* harmony export */ });
+/* unused harmony export SECRET_RUN */
+/**
+ * The API key must never leave the process except in the Authorization header.
+ * core.setSecret masks it whole in the log; scrub() guards everything the
+ * action writes (log lines, outputs, summary, annotations, ledger), and also
+ * hides any part of it: an echo cut short (by us or by the server) must not
+ * leave the key's first characters behind.
+ */
+/** A run of this many characters of a secret is hidden wherever it appears. */
+const SECRET_RUN = 8;
+/** A copy of a record with every string field scrubbed (results, ledger entries). */
+function scrubStrings(record, secrets) {
+    const clean = { ...record };
+    for (const [key, value] of Object.entries(clean))
+        if (typeof value === 'string')
+            clean[key] = scrub(value, secrets);
+    return clean;
+}
+function scrub(text, secrets) {
+    const hidden = [];
+    for (const secret of secrets) {
+        if (!secret || secret.length < 4)
+            continue;
+        const run = Math.min(SECRET_RUN, secret.length);
+        for (let i = 0; i + run <= secret.length; i++) {
+            const piece = secret.slice(i, i + run);
+            for (let at = text.indexOf(piece); at >= 0; at = text.indexOf(piece, at + 1))
+                hidden.push([at, at + run]);
+        }
+    }
+    if (hidden.length === 0)
+        return text;
+    hidden.sort((a, b) => a[0] - b[0]);
+    let out = '';
+    let from = 0;
+    let end = -1;
+    for (const [start, stop] of hidden) {
+        if (start > end) {
+            if (end >= 0)
+                out += '***';
+            out += text.slice(from, start);
+        }
+        end = Math.max(end, stop);
+        from = end;
+    }
+    return out + '***' + text.slice(from);
 }
 
 
