@@ -81,9 +81,47 @@ describe('README and action.yml describe the same contract', () => {
         'github-token',
         'max-polls-per-minute',
         'max-uploads',
-        'max-poll-interval'
+        'max-poll-interval',
+        'media-check',
+        'max-duration',
+        'ledger-branch'
       ])
     )
     expect(declared('outputs')).toEqual(['publish-ids', 'post-ids', 'results', 'publish-id', 'post-id', 'next-publish-at', 'requests'])
+  })
+})
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+const anchor = (heading: string): string =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\w\- ]/g, '')
+    .replace(/ /g, '-')
+
+describe('the README and docs/ link to what exists', () => {
+  const pages = ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).map(f => `docs/${f}`)]
+  const anchors = new Map<string, Set<string>>()
+  const text = (page: string): string => fs.readFileSync(path.join(ROOT, page), 'utf8')
+  const anchorsOf = (page: string): Set<string> => {
+    if (!anchors.has(page)) {
+      const outsideCode = text(page).replace(/```[\s\S]*?```/g, '')
+      anchors.set(page, new Set([...outsideCode.matchAll(/^#+ (.*)$/gm)].map(m => anchor(m[1]))))
+    }
+    return anchors.get(page)!
+  }
+
+  it.each(pages)('%s: every relative link names a file that exists, and a heading in it', page => {
+    const broken: string[] = []
+    for (const [, target] of text(page)
+      .replace(/```[\s\S]*?```/g, '')
+      .matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z]+:/.test(target)) continue
+      const [file, hash] = target.split('#')
+      const to = file ? path.posix.normalize(path.posix.join(path.posix.dirname(page), file)) : page
+      if (!fs.existsSync(path.join(ROOT, to))) broken.push(`${target}: no ${to}`)
+      else if (hash !== undefined && to.endsWith('.md') && !anchorsOf(to).has(hash)) broken.push(`${target}: no heading #${hash} in ${to}`)
+    }
+    expect(broken).toEqual([])
   })
 })
