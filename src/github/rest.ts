@@ -16,6 +16,15 @@ export interface GitHubAnswer {
   message: string
 }
 
+/**
+ * A write that may or may not have happened: a 5xx, or a connection lost after
+ * the request left. Never sent again blindly (GitHub may have made the commit):
+ * the caller reads what is there and lets its compare-and-swap decide.
+ */
+export function uncertain(answer: GitHubAnswer): boolean {
+  return answer.status === 0 || answer.status >= 500
+}
+
 export class GitHubUnreachable extends Error {
   constructor(
     readonly api: string,
@@ -75,8 +84,21 @@ export class GitHubRest {
     return this.options.apiUrl
   }
 
-  /** One call; a rate limit is waited out (as often as GitHub says), a connection failure tried again a few times. */
-  async call(method: 'GET' | 'POST' | 'PUT' | 'PATCH', route: string, body?: unknown): Promise<GitHubAnswer> {
+  log(line: string): void {
+    this.options.log(line)
+  }
+
+  /**
+   * One call; a rate limit is waited out (as often as GitHub says). A connection failure or a 5xx
+   * is tried again a few times when the call is `idempotent` (a GET; a blob, tree or commit, named
+   * by its content); otherwise it comes back as it is (status 0 for a lost connection), see `uncertain`.
+   */
+  async call(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH',
+    route: string,
+    body?: unknown,
+    idempotent: boolean = method === 'GET'
+  ): Promise<GitHubAnswer> {
     const url = `${this.options.apiUrl.replace(/\/+$/, '')}${route}`
     const retries = this.options.retries ?? 3
     for (let failures = 0; ;) {
@@ -97,6 +119,7 @@ export class GitHubRest {
         })
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
+        if (!idempotent) return { status: 0, json: undefined, message: `no answer: ${code}` }
         if (++failures > retries) throw new GitHubUnreachable(this.options.apiUrl, code)
         await this.options.clock.sleep(1000 * 2 ** (failures - 1))
         continue
@@ -116,7 +139,7 @@ export class GitHubRest {
         await this.options.clock.sleep(wait)
         continue
       }
-      if (answer.statusCode >= 500 && ++failures <= retries) {
+      if (answer.statusCode >= 500 && idempotent && ++failures <= retries) {
         await this.options.clock.sleep(1000 * 2 ** (failures - 1))
         continue
       }
