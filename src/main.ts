@@ -215,8 +215,9 @@ async function openBranchLedger(
     clock: deps.clock,
     log: line => log.info(line)
   })
-  // writer: this job alone (matrix jobs share the run id and attempt), so a sibling's upload is not taken for ours.
-  const run: RunRef = { id: env.GITHUB_RUN_ID || `local-${process.pid}`, attempt: Number(env.GITHUB_RUN_ATTEMPT) || 1, writer: crypto.randomUUID().slice(0, 13) }
+  const run: RunRef = { id: env.GITHUB_RUN_ID || `local-${process.pid}`, attempt: Number(env.GITHUB_RUN_ATTEMPT) || 1 }
+  // This job alone, in the entries it writes: matrix jobs share the run's id and attempt.
+  run.writer = crypto.randomUUID().slice(0, 13)
   const store = new BranchStore({ rest, repository, branch: inputs.ledgerBranch!, path: inputs.ledgerPath!, run, secrets })
   return { rest, store, run, runState: id => runState(rest, repository, id) }
 }

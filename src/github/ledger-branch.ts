@@ -164,15 +164,28 @@ export class BranchStore implements LedgerStore {
   /** The branch's first commit: an orphan holding only the ledger; the ref's creation is the swap. */
   private async create(bytes: Uint8Array, message: string): Promise<boolean> {
     const { rest, branch, path } = this.options
-    const blob = await rest.call('POST', `${this.repo}/git/blobs`, { content: Buffer.from(bytes).toString('base64'), encoding: 'base64' }, true)
+    const blob = await rest.call(
+      'POST',
+      `${this.repo}/git/blobs`,
+      { content: Buffer.from(bytes).toString('base64'), encoding: 'base64' },
+      true
+    )
     if (blob.status !== 201) throw this.refused('write', blob)
     const blobSha = (blob.json as { sha: string }).sha
     const tree = await rest.call('POST', `${this.repo}/git/trees`, { tree: [{ path, mode: '100644', type: 'blob', sha: blobSha }] }, true)
     if (tree.status !== 201) throw this.refused('write', tree)
-    const commit = await rest.call('POST', `${this.repo}/git/commits`, { message, tree: (tree.json as { sha: string }).sha, parents: [] }, true)
+    const commit = await rest.call(
+      'POST',
+      `${this.repo}/git/commits`,
+      { message, tree: (tree.json as { sha: string }).sha, parents: [] },
+      true
+    )
     if (commit.status !== 201) throw this.refused('write', commit)
     for (let tries = 1; ; tries++) {
-      const ref = await rest.call('POST', `${this.repo}/git/refs`, { ref: `refs/heads/${branch}`, sha: (commit.json as { sha: string }).sha })
+      const ref = await rest.call('POST', `${this.repo}/git/refs`, {
+        ref: `refs/heads/${branch}`,
+        sha: (commit.json as { sha: string }).sha
+      })
       if (ref.status === 201) {
         this.branchExists = true
         this.sha = blobSha
@@ -198,6 +211,7 @@ export class BranchStore implements LedgerStore {
   private message(changed: LedgerEntry[]): string {
     const { run } = this.options
     // Control characters folded first: a file name's newline must not make a line (a forged trailer) of the message.
+    // eslint-disable-next-line no-control-regex -- control characters are what it removes
     const names = changed.map(e => `${e.file} ${e.status}`.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' '))
     const head = `draftclip-publish: ${names.length === 1 ? names[0] : `${names.length} videos`} (run ${run.id}, attempt ${run.attempt})`
     const body = names.length === 1 ? '' : `\n\n${names.map(n => `- ${n}`).join('\n')}`

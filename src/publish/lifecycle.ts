@@ -170,7 +170,10 @@ export function busyWith(
   now: number
 ): Busy | undefined {
   if (siblingJob(entry, self))
-    return { run: self!.id, note: `another job of this run (run ${self!.id}, attempt ${self!.attempt}) is uploading it; this job left it to that one` }
+    return {
+      run: self!.id,
+      note: `another job of this run (run ${self!.id}, attempt ${self!.attempt}) is uploading it; this job left it to that one`
+    }
   const run = runToAsk(entry, self)
   if (run === undefined || state === undefined || state === 'completed') return undefined
   if (state === 'in_progress') return { run, note: `run ${run} (still in progress) is uploading it; this run left it to that one` }
