@@ -243,3 +243,42 @@ describe('commit messages', () => {
     expect(messages[1]).toMatch(/^draftclip-publish: a\.mp4 Signed-off-by: Mallory <m@example\.com> UPLOADING \(run 42, attempt 1\)$/)
   })
 })
+
+describe('a rate limit that asks for a long wait', () => {
+  const limit = (seconds: number) => ({
+    on: 'PUT /contents/',
+    status: 403,
+    body: { message: 'You have exceeded a secondary rate limit.' },
+    headers: { 'retry-after': String(seconds) }
+  })
+
+  it('past ten minutes, a claim is not kept waiting: it fails saying how long GitHub asked, and nothing is recorded', async () => {
+    const { ledger, clock } = await open()
+    await ledger.claim(H('a'), entry('a.mp4'))
+    github!.addFaults([limit(20000)])
+    const error = await ledger.claim(H('b'), entry('b.mp4')).catch((e: Error) => e.message)
+    expect(error).toMatch(/GitHub asked to wait 20000 s before the next request \(a rate limit, 403\)/)
+    expect(clock.slept.every(ms => ms < 600_000)).toBe(true)
+    expect(ledger.get(H('b'))).toBeUndefined()
+    expect(stored().videos[H('b')]).toBeUndefined()
+  })
+
+  it('a wait under ten minutes is sat through, as GitHub asks', async () => {
+    const { ledger, clock } = await open()
+    await ledger.claim(H('a'), entry('a.mp4'))
+    github!.addFaults([limit(300)])
+    await expect(ledger.claim(H('b'), entry('b.mp4'))).resolves.toBeUndefined()
+    expect(clock.slept).toContain(300_000)
+  })
+
+  it("the run's last write still waits (up to an hour) so that what was learned is stored", async () => {
+    const { ledger, clock } = await open()
+    await ledger.claim(H('a'), entry('a.mp4'))
+    await ledger.record(H('a'), entry('a.mp4', 'PROCESSING_UPLOAD', 'p-1'))
+    void ledger.record(H('a'), entry('a.mp4', 'PUBLISH_COMPLETE', 'p-1')) // held for company
+    github!.addFaults([limit(1800), limit(1800)])
+    await expect(ledger.settled()).resolves.toBeUndefined()
+    expect(clock.slept).toContain(1_800_000)
+    expect(stored().videos[H('a')]).toMatchObject({ status: 'PUBLISH_COMPLETE', publish_id: 'p-1' })
+  })
+})

@@ -20,6 +20,9 @@ import { uncertain, type GitHubAnswer, type GitHubRest } from './rest.js'
 /** 80 content-creating requests a minute, GitHub's secondary limit, with room for the ref's creation. */
 const WRITE_SPACING_MS = 800
 
+/** How long the run's last write sits through a rate limit: the outputs wait for it. */
+const FINAL_WAIT_CEILING_MS = 60 * 60 * 1000
+
 /** A commit refused while the file did not move (the branch's head moved under another file's commit; a 5xx) is sent this many times in all. */
 const WRITE_TRIES = 5
 
@@ -104,6 +107,11 @@ export class BranchStore implements LedgerStore {
       )
     this.seen = this.branchExists
     return undefined
+  }
+
+  /** The run's last write: a rate limit is waited out up to an hour (new uploads stopped at ten minutes), so that what was learned is stored. */
+  finishing(): void {
+    this.options.rest.waitCeiling = Math.max(this.options.rest.waitCeiling, FINAL_WAIT_CEILING_MS)
   }
 
   /** Paced under GitHub's secondary limit; what is learned meanwhile shares the next commit. */

@@ -35,6 +35,22 @@ export class GitHubUnreachable extends Error {
   }
 }
 
+/** GitHub asked for a wait longer than the run will give it (`waitCeiling`): the write is not made. */
+export class GitHubRateLimited extends Error {
+  constructor(
+    readonly waitMs: number,
+    status: number
+  ) {
+    super(
+      `GitHub asked to wait ${Math.ceil(waitMs / 1000)} s before the next request (a rate limit, ${status}), longer than this run waits for it`
+    )
+    this.name = 'GitHubRateLimited'
+  }
+}
+
+/** The longest rate-limit wait a write of the run sits through: past it, new uploads stop rather than wait for hours. */
+export const WAIT_CEILING_MS = 10 * 60 * 1000
+
 export interface RestOptions {
   apiUrl: string
   token: string
@@ -71,6 +87,8 @@ export class GitHubRest {
   private readonly agent: Dispatcher
   /** Requests sent, rate-limit answers included: the run's cost, for the log and the benchmark. */
   requests = 0
+  /** The longest rate-limit wait sat through; the ledger's last write may raise it (see BranchStore.finishing). */
+  waitCeiling = WAIT_CEILING_MS
 
   constructor(private readonly options: RestOptions) {
     this.agent = new Agent({ connect: { timeout: 10_000 }, headersTimeout: 60_000, bodyTimeout: 60_000 })
@@ -135,6 +153,7 @@ export class GitHubRest {
         typeof (json as { message?: unknown })?.message === 'string' ? (json as { message: string }).message : text.slice(0, 200)
       const wait = rateLimitWait(answer.statusCode, answer.headers, message, this.options.clock.now())
       if (wait !== undefined) {
+        if (wait > this.waitCeiling) throw new GitHubRateLimited(wait, answer.statusCode)
         this.options.log(`GitHub's rate limit (${answer.statusCode}): waiting ${Math.ceil(wait / 1000)} s as it asks, then sending again`)
         await this.options.clock.sleep(wait)
         continue

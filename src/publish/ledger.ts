@@ -98,6 +98,8 @@ export interface LedgerStore {
   write(bytes: Uint8Array, changed: LedgerEntry[]): Promise<boolean>
   /** Resolves when the store may take the next write (a pace); changes made meanwhile join it. */
   ready?(): Promise<void>
+  /** The run's last write comes next: no upload waits on it any more (a store may then wait longer). */
+  finishing?(): void
 }
 
 /** An UPLOADING entry waiting for a write: held once stored, lost when a merge finds another writer's entry there first. */
@@ -548,7 +550,10 @@ export class Ledger {
   async settled(): Promise<void> {
     await this.idle()
     // A store's write that failed left its changes unsaved: one more try before the run reports them lost.
-    if (this.store && this.unsaved.size > 0) await this.flush().catch(() => undefined)
+    if (this.store && this.unsaved.size > 0) {
+      this.store.finishing?.()
+      await this.flush().catch(() => undefined)
+    }
     await this.sync().catch((error: Error) => (this.failure ??= new LedgerWriteError(this.shownAs, error)))
     const failure = this.failure
     this.failure = undefined
