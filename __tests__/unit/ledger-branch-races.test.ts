@@ -282,3 +282,16 @@ describe('a rate limit that asks for a long wait', () => {
     expect(stored().videos[H('a')]).toMatchObject({ status: 'PUBLISH_COMPLETE', publish_id: 'p-1' })
   })
 })
+
+describe('a publish ID is never lost to a merge', () => {
+  it('ours, learned after another run marked the video UNCONFIRMED, is kept over theirs', async () => {
+    const X = H('e')
+    const A = (await open({ id: '42', attempt: 1 })).ledger
+    await A.claim(X, entry('x.mp4'))
+    const B = (await open({ id: '44', attempt: 1 })).ledger
+    await B.record(X, entry('x.mp4', 'UNCONFIRMED')) // B took run 42 for finished
+    await A.record(X, entry('x.mp4', 'PROCESSING_UPLOAD', 'p-1'))
+    await A.settled()
+    expect(stored().videos[X]).toMatchObject({ status: 'PROCESSING_UPLOAD', publish_id: 'p-1', run_id: '42' })
+  })
+})

@@ -585,10 +585,15 @@ function progress(entry: LedgerEntry): number {
   return entry.post_id ? 3 : 2
 }
 
-/** Ours strictly further along than theirs for the same publish ID: what we learned is newer than what they stored. */
+/**
+ * Ours strictly further along than theirs for the same publish ID: what we learned is newer than
+ * what they stored. An UNCONFIRMED entry without one (another run gave up on ours) yields to the
+ * publish ID that confirms it: a publish ID is never lost.
+ */
 function furtherAlong(ours: LedgerEntry | undefined, theirs: LedgerEntry): boolean {
-  if (!ours?.publish_id || ours.publish_id !== theirs.publish_id || theirs.status === 'UPLOADING') return false
-  return progress(ours) > progress(theirs)
+  if (!ours?.publish_id || theirs.status === 'UPLOADING') return false
+  if (theirs.status === 'UNCONFIRMED' && !theirs.publish_id) return true
+  return ours.publish_id === theirs.publish_id && progress(ours) > progress(theirs)
 }
 
 /** An entry's content whatever the order of its keys (a hand edit, or our rewrite of one), to see whether another writer changed it. */
