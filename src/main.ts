@@ -216,6 +216,8 @@ async function openBranchLedger(
     log: line => log.info(line)
   })
   const run: RunRef = { id: env.GITHUB_RUN_ID || `local-${process.pid}`, attempt: Number(env.GITHUB_RUN_ATTEMPT) || 1 }
+  // This job alone, in the entries it writes: matrix jobs share the run's id and attempt.
+  run.writer = crypto.randomUUID().slice(0, 13)
   const store = new BranchStore({ rest, repository, branch: inputs.ledgerBranch!, path: inputs.ledgerPath!, run, secrets })
   return { rest, store, run, runState: id => runState(rest, repository, id) }
 }

@@ -23,6 +23,12 @@ export interface Fault {
   status: number
   body: unknown
   headers?: Record<string, string>
+  /** Waits for a writing request that starts so ("PUT /contents/", "POST /git/refs"); without it, the next write takes it. */
+  on?: string
+  /** The request is carried out (the commit made), then this answer given: a 502 after the fact. */
+  after?: boolean
+  /** Another job commits this file on the branch first; the request gets GitHub's head-race 409 (status and body unused). */
+  headRace?: string
 }
 
 export type WriteHook = (request: { method: string; path: string; body: Record<string, unknown> }) => void | Promise<void>
@@ -58,6 +64,8 @@ export interface GitHubStandIn {
   /** The branch's commits, newest first (first parents). */
   history(branch: string): Commit[]
   branches(): string[]
+  /** Deletes a branch, as someone would in GitHub's UI mid-run. */
+  deleteBranch(branch: string): void
   file(branch: string, path: string): string | undefined
   treeOf(branch: string): Record<string, string> | undefined
   close(): Promise<void>

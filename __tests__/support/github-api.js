@@ -4,7 +4,8 @@
 // under their git sha, trees, commits with parents, refs. A stale file sha is
 // refused (409), a ref update that is no fast-forward too (422), a missing
 // branch or file is a 404, a token without the permission gets 403 "Resource
-// not accessible by integration", and queued faults answer a rate limit.
+// not accessible by integration", and queued faults answer a rate limit, a
+// 502 after making the commit, or a 409 from a race on the branch's head.
 // Plain JS (with github-api.d.ts) so that bench/ can use it as well as jest.
 
 import { createHash } from 'node:crypto'
@@ -131,10 +132,30 @@ export async function startGitHub(options = {}) {
   async function route(method, path, url, text) {
     if (req_auth(requests.at(-1).headers.authorization) === false) return { status: 401, body: { message: 'Bad credentials' } }
     const writing = method !== 'GET'
-    if (writing && faults.length > 0) {
+    // A fault with `on` waits for a request it matches ("PUT /contents/"); others are taken by the next write.
+    const on = `${method} ${path.slice(base.length)}`
+    if (writing && faults.length > 0 && !(faults[0]?.on && !on.startsWith(faults[0].on))) {
       const fault = faults.shift()
+      if (fault?.after) {
+        // GitHub did the work, then its front answered an error (a 502 from a proxy, a lost connection).
+        await answer(method, path, url, text)
+        return { status: fault.status, body: fault.body, headers: fault.headers }
+      }
+      if (fault?.headRace) {
+        // Another job committed another file on the branch at the same moment: GitHub's "is at X but expected Y".
+        const branch = text ? JSON.parse(text).branch : undefined
+        const was = refs.get(branch)
+        if (!was) return { status: 404, body: { message: `Branch ${branch} not found` } }
+        commitFile(branch, fault.headRace, `another job at ${clock}`, 'another job')
+        return { status: 409, body: { message: `is at ${refs.get(branch)} but expected ${was}` } }
+      }
       if (fault) return { status: fault.status, body: fault.body, headers: fault.headers }
     }
+    return answer(method, path, url, text)
+  }
+
+  async function answer(method, path, url, text) {
+    const writing = method !== 'GET'
     if (!path.startsWith(`${base}/`)) return { status: 404, body: { message: 'Not Found' } }
     const rest = path.slice(base.length)
     const body = text ? JSON.parse(text) : {}
@@ -245,6 +266,7 @@ export async function startGitHub(options = {}) {
     commitFile,
     history,
     branches: () => [...refs.keys()],
+    deleteBranch: branch => refs.delete(branch),
     file: (branch, path) => fileAt(branch, path)?.bytes.toString('utf8'),
     treeOf: branch => (refs.has(branch) ? { ...trees.get(commits.get(refs.get(branch)).tree) } : undefined),
     close: () =>

@@ -16,6 +16,15 @@ export interface GitHubAnswer {
   message: string
 }
 
+/**
+ * A write that may or may not have happened: a 5xx, or a connection lost after
+ * the request left. Never sent again blindly (GitHub may have made the commit):
+ * the caller reads what is there and lets its compare-and-swap decide.
+ */
+export function uncertain(answer: GitHubAnswer): boolean {
+  return answer.status === 0 || answer.status >= 500
+}
+
 export class GitHubUnreachable extends Error {
   constructor(
     readonly api: string,
@@ -25,6 +34,22 @@ export class GitHubUnreachable extends Error {
     this.name = 'GitHubUnreachable'
   }
 }
+
+/** GitHub asked for a wait longer than the run will give it (`waitCeiling`): the write is not made. */
+export class GitHubRateLimited extends Error {
+  constructor(
+    readonly waitMs: number,
+    status: number
+  ) {
+    super(
+      `GitHub asked to wait ${Math.ceil(waitMs / 1000)} s before the next request (a rate limit, ${status}), longer than this run waits for it`
+    )
+    this.name = 'GitHubRateLimited'
+  }
+}
+
+/** The longest rate-limit wait a write of the run sits through: past it, new uploads stop rather than wait for hours. */
+export const WAIT_CEILING_MS = 10 * 60 * 1000
 
 export interface RestOptions {
   apiUrl: string
@@ -62,6 +87,8 @@ export class GitHubRest {
   private readonly agent: Dispatcher
   /** Requests sent, rate-limit answers included: the run's cost, for the log and the benchmark. */
   requests = 0
+  /** The longest rate-limit wait sat through; the ledger's last write may raise it (see BranchStore.finishing). */
+  waitCeiling = WAIT_CEILING_MS
 
   constructor(private readonly options: RestOptions) {
     this.agent = new Agent({ connect: { timeout: 10_000 }, headersTimeout: 60_000, bodyTimeout: 60_000 })
@@ -75,8 +102,21 @@ export class GitHubRest {
     return this.options.apiUrl
   }
 
-  /** One call; a rate limit is waited out (as often as GitHub says), a connection failure tried again a few times. */
-  async call(method: 'GET' | 'POST' | 'PUT' | 'PATCH', route: string, body?: unknown): Promise<GitHubAnswer> {
+  log(line: string): void {
+    this.options.log(line)
+  }
+
+  /**
+   * One call; a rate limit is waited out (as often as GitHub says). A connection failure or a 5xx
+   * is tried again a few times when the call is `idempotent` (a GET; a blob, tree or commit, named
+   * by its content); otherwise it comes back as it is (status 0 for a lost connection), see `uncertain`.
+   */
+  async call(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH',
+    route: string,
+    body?: unknown,
+    idempotent: boolean = method === 'GET'
+  ): Promise<GitHubAnswer> {
     const url = `${this.options.apiUrl.replace(/\/+$/, '')}${route}`
     const retries = this.options.retries ?? 3
     for (let failures = 0; ;) {
@@ -97,6 +137,7 @@ export class GitHubRest {
         })
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
+        if (!idempotent) return { status: 0, json: undefined, message: `no answer: ${code}` }
         if (++failures > retries) throw new GitHubUnreachable(this.options.apiUrl, code)
         await this.options.clock.sleep(1000 * 2 ** (failures - 1))
         continue
@@ -112,11 +153,12 @@ export class GitHubRest {
         typeof (json as { message?: unknown })?.message === 'string' ? (json as { message: string }).message : text.slice(0, 200)
       const wait = rateLimitWait(answer.statusCode, answer.headers, message, this.options.clock.now())
       if (wait !== undefined) {
+        if (wait > this.waitCeiling) throw new GitHubRateLimited(wait, answer.statusCode)
         this.options.log(`GitHub's rate limit (${answer.statusCode}): waiting ${Math.ceil(wait / 1000)} s as it asks, then sending again`)
         await this.options.clock.sleep(wait)
         continue
       }
-      if (answer.statusCode >= 500 && ++failures <= retries) {
+      if (answer.statusCode >= 500 && idempotent && ++failures <= retries) {
         await this.options.clock.sleep(1000 * 2 ** (failures - 1))
         continue
       }

@@ -17,6 +17,8 @@ export interface LedgerEntry {
   /** The workflow run that wrote it (GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT), where the ledger knows its run (a branch ledger). */
   run_id?: string
   run_attempt?: number
+  /** The job that wrote it, within its run (matrix jobs share the run's id and attempt). */
+  writer?: string
 }
 
 export interface LedgerData {
@@ -96,6 +98,8 @@ export interface LedgerStore {
   write(bytes: Uint8Array, changed: LedgerEntry[]): Promise<boolean>
   /** Resolves when the store may take the next write (a pace); changes made meanwhile join it. */
   ready?(): Promise<void>
+  /** The run's last write comes next: no upload waits on it any more (a store may then wait longer). */
+  finishing?(): void
 }
 
 /** An UPLOADING entry waiting for a write: held once stored, lost when a merge finds another writer's entry there first. */
@@ -103,6 +107,8 @@ interface Claim {
   version: number
   /** The entry as stored when the claim was made (JSON), to see whether another writer changed it since. */
   base: string
+  /** The claim's own entry (JSON): found stored, the claim is (a write GitHub took but answered badly). */
+  entry: string
   resolve: (theirs: { entry: LedgerEntry | undefined } | undefined) => void
   reject: (error: Error) => void
 }
@@ -131,6 +137,8 @@ export class Ledger {
 
   /** A store's changes not stored yet, each with a version that moves on every change (a write carries the versions it saw). */
   private readonly unsaved = new Map<string, number>()
+  /** Each unsaved entry's stored version it was made from (JSON): a merge sees whether another writer changed it since. */
+  private readonly bases = new Map<string, string>()
   private version = 0
   private readonly claims = new Map<string, Claim>()
   private readonly dropped = new Map<string, string>()
@@ -143,11 +151,11 @@ export class Ledger {
     private readonly secrets: readonly string[],
     /** Set for a ledger kept elsewhere than in a file (a branch); its entries then name the run that wrote them. */
     private readonly store?: LedgerStore,
-    private readonly run?: { id: string; attempt: number }
+    private readonly run?: LedgerRun
   ) {}
 
   /** Reads a ledger from a store (a branch); none stored yet is an empty ledger. */
-  static async open(store: LedgerStore, secrets: readonly string[] = [], run?: { id: string; attempt: number }): Promise<Ledger> {
+  static async open(store: LedgerStore, secrets: readonly string[] = [], run?: LedgerRun): Promise<Ledger> {
     const text = await store.read()
     const data = text === undefined ? { version: 1 as const, videos: {} } : parseLedger(text, store.shownAs)
     return new Ledger(store.shownAs, store.shownAs, data, secrets, store, run)
@@ -187,11 +195,13 @@ export class Ledger {
   record(hash: string, entry: Omit<LedgerEntry, 'updated_at'>): Promise<void> {
     const clean = scrubStrings(entry, this.secrets)
     const before = this.data.videos[hash]
+    this.touch(hash)
     this.data.videos[hash] = {
       ...before,
       ...clean,
       updated_at: new Date().toISOString(),
-      ...(this.run ? { run_id: this.run.id, run_attempt: this.run.attempt } : {})
+      ...(this.run ? { run_id: this.run.id, run_attempt: this.run.attempt } : {}),
+      ...(this.run?.writer ? { writer: this.run.writer } : {})
     }
     this.changed(hash, true)
     // A store's commit costs a request of GitHub's content-creation limit: a status that only moved on
@@ -240,13 +250,14 @@ export class Ledger {
     }
     const claimed = new Promise<{ entry: LedgerEntry | undefined } | undefined>((resolve, reject) => {
       void this.record(hash, entry).catch(() => undefined)
-      this.claims.set(hash, { version: this.unsaved.get(hash)!, base, resolve, reject })
+      this.claims.set(hash, { version: this.unsaved.get(hash)!, base, entry: canonical(this.data.videos[hash]), resolve, reject })
     })
     return claimed
   }
 
   forget(hash: string): Promise<void> {
     if (this.store && this.data.videos[hash]) this.dropped.set(hash, this.data.videos[hash].file)
+    this.touch(hash)
     delete this.data.videos[hash]
     this.changed(hash, false)
     return this.flush()
@@ -273,6 +284,7 @@ export class Ledger {
             updated_at: ''
           }
       )
+      const sent = [...carried.keys()].map(hash => canonical(this.data.videos[hash]))
       let stored: boolean
       try {
         stored = await store.write(this.bytes(), entries)
@@ -283,14 +295,18 @@ export class Ledger {
           if (!claim || claim.version !== version) continue
           this.claims.delete(hash)
           this.restore(hash, JSON.parse(claim.base) as LedgerEntry | null)
-          this.unsaved.delete(hash)
+          this.saved(hash)
           claim.reject(new LedgerWriteError(this.shownAs, error))
         }
         throw error
       }
       if (stored) {
+        let at = 0
         for (const [hash, version] of carried) {
-          if (this.unsaved.get(hash) === version) this.unsaved.delete(hash)
+          const written = sent[at++]
+          if (this.unsaved.get(hash) === version) this.saved(hash)
+          // Changed again during the write: its next write is based on this one.
+          else this.bases.set(hash, written)
           const claim = this.claims.get(hash)
           if (claim && claim.version === version) {
             this.claims.delete(hash)
@@ -302,33 +318,78 @@ export class Ledger {
         return
       }
       const text = await store.read()
-      this.merge(text === undefined ? { version: 1, videos: {} } : parseLedger(text, store.shownAs))
+      this.merge(text === undefined ? { version: 1, videos: {} } : parseLedger(text, store.shownAs), text === undefined)
     }
   }
 
   /**
    * Another writer's ledger, merged entry by entry: theirs wherever this run has
-   * nothing unsaved; ours where we do, except a claim on an entry they changed
-   * since we read it: that video is theirs now, and its claim is lost.
+   * nothing unsaved. Where it has: a claim found stored as made is stored (a
+   * write GitHub took but answered badly); a claim on an entry another writer
+   * changed since it was made is lost (that video is theirs now). Any other
+   * change of ours gives way to another writer's newer entry (never overwrites
+   * its UPLOADING) unless ours is further along for the same publish ID.
+   * `vanished`: the stored ledger is gone (its branch deleted); what this run
+   * stored goes back on, or the next run would post those videos again.
    */
-  private merge(theirs: LedgerData): void {
+  private merge(theirs: LedgerData, vanished: boolean): void {
     const ours = this.data.videos
     const videos: Record<string, LedgerEntry> = { ...theirs.videos }
-    for (const hash of this.unsaved.keys()) {
-      const claim = this.claims.get(hash)
+    if (vanished) {
+      for (const [hash, entry] of Object.entries(ours)) {
+        if (this.unsaved.has(hash) || !this.mine(entry)) continue
+        this.unsaved.set(hash, ++this.version)
+        this.bases.set(hash, canonical(null))
+      }
+    }
+    for (const hash of [...this.unsaved.keys()]) {
       const stored = theirs.videos[hash]
-      if (claim && canonical(stored) !== canonical(JSON.parse(claim.base) as LedgerEntry | null)) {
+      const storedText = canonical(stored)
+      const claim = this.claims.get(hash)
+      if (claim && storedText === claim.entry) {
         this.claims.delete(hash)
-        this.unsaved.delete(hash)
+        claim.resolve(undefined)
+        if (this.unsaved.get(hash) === claim.version) {
+          this.saved(hash)
+          continue
+        }
+      } else if (claim && storedText !== canonical(JSON.parse(claim.base) as LedgerEntry | null)) {
+        this.claims.delete(hash)
+        this.saved(hash)
         claim.resolve({ entry: stored })
         continue
       }
-      if (ours[hash]) videos[hash] = ours[hash]
+      const mine = ours[hash]
+      const changedByOther = stored !== undefined && storedText !== this.bases.get(hash) && !this.mine(stored)
+      if (storedText === canonical(mine) || (changedByOther && !furtherAlong(mine, stored))) {
+        this.saved(hash)
+        continue
+      }
+      if (mine) videos[hash] = mine
       else delete videos[hash]
+      this.bases.set(hash, storedText)
     }
     this.data = { ...this.data, videos }
     this.serialized.clear()
     this.buckets = undefined
+  }
+
+  /** Written by this job (its writer id; its run and attempt where entries carry no writer). */
+  private mine(entry: LedgerEntry): boolean {
+    if (!this.run) return false
+    if (this.run.writer !== undefined) return entry.writer === this.run.writer
+    return entry.run_id === this.run.id && entry.run_attempt === this.run.attempt
+  }
+
+  /** The stored version an entry about to change was made from, kept until the change is stored. */
+  private touch(hash: string): void {
+    if (this.store && !this.unsaved.has(hash)) this.bases.set(hash, canonical(this.data.videos[hash]))
+  }
+
+  /** Stored (or given up for another writer's): nothing left to write for it. */
+  private saved(hash: string): void {
+    this.unsaved.delete(hash)
+    this.bases.delete(hash)
   }
 
   private restore(hash: string, entry: LedgerEntry | null): void {
@@ -489,7 +550,10 @@ export class Ledger {
   async settled(): Promise<void> {
     await this.idle()
     // A store's write that failed left its changes unsaved: one more try before the run reports them lost.
-    if (this.store && this.unsaved.size > 0) await this.flush().catch(() => undefined)
+    if (this.store && this.unsaved.size > 0) {
+      this.store.finishing?.()
+      await this.flush().catch(() => undefined)
+    }
     await this.sync().catch((error: Error) => (this.failure ??= new LedgerWriteError(this.shownAs, error)))
     const failure = this.failure
     this.failure = undefined
@@ -507,6 +571,31 @@ async function linkTarget(file: string): Promise<string> {
   }
 }
 
+/** The writer a store's entries name: the run, its attempt, and the job (matrix jobs share the first two). */
+export interface LedgerRun {
+  id: string
+  attempt: number
+  writer?: string
+}
+
+/** How far along an entry is: an upload under way, DraftClip processing, a final status, a final status with its post. */
+function progress(entry: LedgerEntry): number {
+  if (entry.status === 'UPLOADING' || entry.status === 'UNCONFIRMED' || !entry.publish_id) return 0
+  if (!['PUBLISH_COMPLETE', 'FAILED', 'SEND_TO_USER_INBOX'].includes(entry.status)) return 1
+  return entry.post_id ? 3 : 2
+}
+
+/**
+ * Ours strictly further along than theirs for the same publish ID: what we learned is newer than
+ * what they stored. An UNCONFIRMED entry without one (another run gave up on ours) yields to the
+ * publish ID that confirms it: a publish ID is never lost.
+ */
+function furtherAlong(ours: LedgerEntry | undefined, theirs: LedgerEntry): boolean {
+  if (!ours?.publish_id || theirs.status === 'UPLOADING') return false
+  if (theirs.status === 'UNCONFIRMED' && !theirs.publish_id) return true
+  return ours.publish_id === theirs.publish_id && progress(ours) > progress(theirs)
+}
+
 /** An entry's content whatever the order of its keys (a hand edit, or our rewrite of one), to see whether another writer changed it. */
 function canonical(entry: LedgerEntry | null | undefined): string {
   return JSON.stringify(entry ? Object.fromEntries(Object.entries(entry).sort(([a], [b]) => (a < b ? -1 : 1))) : null)
@@ -522,7 +611,7 @@ interface Bucket {
 /** How long a store's change that needs no haste (a status after the publish id) may wait for company. */
 const LAZY_MS = 10_000
 
-const ENTRY_KEYS = ['file', 'status', 'publish_id', 'post_id', 'fail_reason', 'updated_at', 'run_id', 'run_attempt']
+const ENTRY_KEYS = ['file', 'status', 'publish_id', 'post_id', 'fail_reason', 'updated_at', 'run_id', 'run_attempt', 'writer']
 
 /** A stable key order keeps diffs small when the ledger is committed back; keys added by hand are kept, after ours. */
 function first<T extends object>(value: T, keys: string[]): T {

@@ -128,6 +128,8 @@ export { isSettled }
 export interface RunRef {
   id: string
   attempt: number
+  /** This job's own id (matrix jobs share the run's id and attempt), kept in the entries it writes. */
+  writer?: string
 }
 
 /** What GitHub says of a run: `unknown` when the token may not ask (no `actions: read`) or GitHub would not say. */
@@ -151,6 +153,12 @@ export function runToAsk(entry: LedgerEntry | undefined, self: RunRef | undefine
   return entry.run_id === self.id ? undefined : entry.run_id
 }
 
+/** Another job of this very run and attempt (a matrix sibling) wrote the UPLOADING entry: it is at it now. */
+export function siblingJob(entry: LedgerEntry | undefined, self: RunRef | undefined): boolean {
+  if (!entry || !self?.writer || entry.status !== Status.Uploading || entry.run_id !== self.id) return false
+  return (entry.run_attempt ?? 1) === self.attempt && typeof entry.writer === 'string' && entry.writer !== self.writer
+}
+
 /**
  * Whether another run is (or may still be) uploading the video: then this run leaves it alone
  * (SKIPPED), where a finished run's UPLOADING entry is UNCONFIRMED as ever.
@@ -161,6 +169,11 @@ export function busyWith(
   state: RunState | undefined,
   now: number
 ): Busy | undefined {
+  if (siblingJob(entry, self))
+    return {
+      run: self!.id,
+      note: `another job of this run (run ${self!.id}, attempt ${self!.attempt}) is uploading it; this job left it to that one`
+    }
   const run = runToAsk(entry, self)
   if (run === undefined || state === undefined || state === 'completed') return undefined
   if (state === 'in_progress') return { run, note: `run ${run} (still in progress) is uploading it; this run left it to that one` }
