@@ -380,24 +380,26 @@ async function readAvi(source: ByteSource): Promise<Reading> {
       width = body.readUInt32LE(32)
       height = body.readUInt32LE(36)
     } else if (id === 'LIST' && body.toString('latin1', 0, 4) === 'strl') {
-      let type = ''
+      // Only the first video stream is judged: its format (strf) is read with its header (strh), never another's.
+      let first = false
       for (const [sid, sbody] of riffChunks(body.subarray(4))) {
         if (sid === 'strh' && sbody.length >= 36) {
-          type = sbody.toString('latin1', 0, 4)
+          const type = sbody.toString('latin1', 0, 4)
           if (type === 'auds') audio = true
-          if (type === 'vids' && !video) {
+          first = type === 'vids' && !video
+          if (first) {
             video = true
             codec = sbody.toString('latin1', 4, 8)
             scale = sbody.readUInt32LE(20)
             rate = sbody.readUInt32LE(24)
             streamFrames = sbody.readUInt32LE(32)
           }
-        } else if (sid === 'strf' && type === 'vids' && sbody.length >= 20) {
+        } else if (sid === 'strf' && first && sbody.length >= 20) {
           width = sbody.readInt32LE(4) || width
           height = Math.abs(sbody.readInt32LE(8)) || height
           // biCompression names the codec; strh's fccHandler is often a tool's own name.
           codec = sbody.toString('latin1', 16, 20)
-          type = ''
+          first = false
         }
       }
     }
