@@ -7,8 +7,9 @@
 // 64 KiB), so it is a second reading of the same bytes by other code.
 
 const TIKTOK = { minFps: 23, maxFps: 60, minSide: 360, maxSide: 4096, maxDuration: 600 }
-const CODECS = new Set(['avc1', 'avc3', 'hvc1', 'hev1', 'vp08', 'vp09'])
-const AVI_CODECS = new Set(['h264', 'x264', 'avc1', 'hevc', 'h265', 'hvc1', 'vp80', 'vp90'])
+// Every sample entry TikTok's codecs come in (Dolby Vision's dvh1/dvhe are HEVC; avc2/avc4 are H.264).
+const CODECS = new Set(['avc1', 'avc2', 'avc3', 'avc4', 'hvc1', 'hev1', 'dvh1', 'dvhe', 'vp08', 'vp09'])
+const AVI_CODECS = new Set([...CODECS, 'h264', 'x264', 'hevc', 'h265', 'vp80', 'vp90'])
 const MAX_KEPT = 32 * 1024 * 1024
 const AVI_HEAD = 64 * 1024
 
@@ -40,7 +41,9 @@ export class MediaSniffer {
       const abs = this.seen + at
       if (this.moov && !this.moov.done) {
         const take = Math.min(chunk.length - at, this.moov.end - abs)
-        if (this.moov.end - this.moov.start <= MAX_KEPT) this.moov.parts.push(Buffer.from(chunk.subarray(at, at + take)))
+        // A moov of size 0 runs to the end of the file: kept as it comes, up to MAX_KEPT.
+        if (abs + take - this.moov.start <= MAX_KEPT) this.moov.parts.push(Buffer.from(chunk.subarray(at, at + take)))
+        else this.moov.tooBig = true
         at += take
         if (abs + take >= this.moov.end) this.moov.done = true
         continue
@@ -74,7 +77,9 @@ export class MediaSniffer {
   /** What TikTok's check would make of the whole upload. */
   reading() {
     if (this.avi) return readAvi(Buffer.concat(this.head))
-    if (!this.moov || !this.moov.done || this.moov.end - this.moov.start > MAX_KEPT) return { format: 'no readable moov' }
+    // A moov to the end of the file (size 0) is done when the upload is.
+    const done = this.moov && (this.moov.done || this.moov.end === Infinity)
+    if (!done || this.moov.tooBig) return { format: 'no readable moov' }
     try {
       return readMoov(Buffer.concat(this.moov.parts))
     } catch (err) {
@@ -150,6 +155,8 @@ function readMoov(buf) {
     }
   }
   if (!video) return { format: 'no video track' }
+  // A fragmented MP4 keeps its frames in moof boxes: moov's track has none, and there is nothing to judge.
+  if (!(video.frames > 0 && video.seconds > 0)) return { format: 'no frames in moov' }
   if (!CODECS.has(video.codec)) return { format: `codec ${video.codec}` }
   return { duration: movie || video.seconds, fps: video.frames / video.seconds, width: video.width, height: video.height }
 }

@@ -22,6 +22,8 @@ ff -i /tmp/draftclip-landscape-$$.mp4 -c copy -metadata:s:v:0 rotate=90 -movflag
 rm -f /tmp/draftclip-landscape-$$.mp4
 ff -f lavfi -i "$(src 360x640 24 2)" $h264 -movflags +faststart clip.mov
 ff -f lavfi -i "$(src 360x640 25 2)" $h264 clip.avi
+# Two video streams: only the first (360x640, 25 fps) is judged; the second (100x100, 5 fps) (mpeg4) would break three rules.
+ff -f lavfi -i "$(src 360x640 25 1)" -f lavfi -i "$(src 100x100 5 1)" -map 0 -map 1 -c:v:0 libx264 -preset veryslow -crf 51 -pix_fmt yuv420p -bsf:v:0 filter_units=remove_types=6 -c:v:1 mpeg4 -q:v:1 31 two-video-streams.avi
 ff -f lavfi -i "$tone" -c:a aac -b:a 8k -ac 1 -movflags +faststart audio-only.mp4
 ff -f lavfi -i "$(src 360x640 5 2)" $h264 -movflags +faststart 5fps.mp4
 ff -f lavfi -i "$(src 100x100 30 2)" $h264 -movflags +faststart 100x100.mp4

@@ -423,7 +423,14 @@ describe('uploadStarting', () => {
       result: { ...r, status: 'UPLOADING' },
       ledger: {
         kind: 'record',
-        entry: { file: 'videos/a.mp4', status: 'UPLOADING', publish_id: null, post_id: null, fail_reason: null }
+        entry: {
+          file: 'videos/a.mp4',
+          status: 'UPLOADING',
+          publish_id: null,
+          post_id: null,
+          fail_reason: null,
+          privacy_level: r.privacy_level
+        }
       }
     })
   })
@@ -437,7 +444,14 @@ describe('uploadEnded', () => {
       result: { ...r, status: 'PROCESSING_UPLOAD', publish_id: 'p1' },
       ledger: {
         kind: 'record',
-        entry: { file: 'videos/a.mp4', status: 'PROCESSING_UPLOAD', publish_id: 'p1', post_id: null, fail_reason: null }
+        entry: {
+          file: 'videos/a.mp4',
+          status: 'PROCESSING_UPLOAD',
+          publish_id: 'p1',
+          post_id: null,
+          fail_reason: null,
+          privacy_level: r.privacy_level
+        }
       },
       log: { level: 'info', line: 'uploaded: publish ID p1' }
     })
@@ -454,7 +468,14 @@ describe('uploadEnded', () => {
       result: { ...r, status: 'UNCONFIRMED', publish_id: 'p2', error },
       ledger: {
         kind: 'record',
-        entry: { file: 'videos/a.mp4', status: 'UNCONFIRMED', publish_id: 'p2', post_id: null, fail_reason: null }
+        entry: {
+          file: 'videos/a.mp4',
+          status: 'UNCONFIRMED',
+          publish_id: 'p2',
+          post_id: null,
+          fail_reason: null,
+          privacy_level: r.privacy_level
+        }
       },
       log: { level: 'info', line: error }
     })
@@ -467,7 +488,14 @@ describe('uploadEnded', () => {
       result: { ...r, status: 'UNCONFIRMED', publish_id: null, error },
       ledger: {
         kind: 'record',
-        entry: { file: 'videos/a.mp4', status: 'UNCONFIRMED', publish_id: null, post_id: null, fail_reason: null }
+        entry: {
+          file: 'videos/a.mp4',
+          status: 'UNCONFIRMED',
+          publish_id: null,
+          post_id: null,
+          fail_reason: null,
+          privacy_level: r.privacy_level
+        }
       },
       log: { level: 'info', line: error }
     })
@@ -541,7 +569,17 @@ describe('statusSeen', () => {
     const r = result({ status: 'PROCESSING_UPLOAD', publish_id: 'p' })
     expect(statusSeen(r, seen({ status: 'PUBLISH_COMPLETE', isComplete: true, postId: '7123' }), false)).toEqual({
       result: { ...r, status: 'PUBLISH_COMPLETE', post_id: '7123', fail_reason: null, error: null },
-      ledger: { kind: 'record', entry: { file: 'a.mp4', status: 'PUBLISH_COMPLETE', publish_id: 'p', post_id: '7123', fail_reason: null } }
+      ledger: {
+        kind: 'record',
+        entry: {
+          file: 'a.mp4',
+          status: 'PUBLISH_COMPLETE',
+          publish_id: 'p',
+          post_id: '7123',
+          fail_reason: null,
+          privacy_level: r.privacy_level
+        }
+      }
     })
   })
 
@@ -562,7 +600,10 @@ describe('statusSeen', () => {
     const step = statusSeen(r, seen({ status: 'FAILED', isComplete: true, failReason: 'spam_risk' }), false)
     expect(step).toEqual({
       result: { ...r, status: 'FAILED', fail_reason: 'spam_risk', error: 'TikTok could not publish it: spam_risk' },
-      ledger: { kind: 'record', entry: { file: 'a.mp4', status: 'FAILED', publish_id: 'p', post_id: null, fail_reason: 'spam_risk' } },
+      ledger: {
+        kind: 'record',
+        entry: { file: 'a.mp4', status: 'FAILED', publish_id: 'p', post_id: null, fail_reason: 'spam_risk', privacy_level: r.privacy_level }
+      },
       log: { level: 'info', line: 'TikTok could not publish it: spam_risk' }
     })
   })
@@ -571,7 +612,17 @@ describe('statusSeen', () => {
     const r = result({ status: Status.Skipped, publish_id: 'p' })
     expect(statusSeen(r, seen({ status: 'PUBLISH_COMPLETE', isComplete: true, postId: '7123' }), true)).toEqual({
       result: { ...r, status: 'SKIPPED', post_id: '7123', fail_reason: null, error: null },
-      ledger: { kind: 'record', entry: { file: 'a.mp4', status: 'PUBLISH_COMPLETE', publish_id: 'p', post_id: '7123', fail_reason: null } }
+      ledger: {
+        kind: 'record',
+        entry: {
+          file: 'a.mp4',
+          status: 'PUBLISH_COMPLETE',
+          publish_id: 'p',
+          post_id: '7123',
+          fail_reason: null,
+          privacy_level: r.privacy_level
+        }
+      }
     })
   })
 
@@ -582,7 +633,14 @@ describe('statusSeen', () => {
       result: { ...r, status: 'FAILED', fail_reason: 'duration_check_failed', error },
       ledger: {
         kind: 'record',
-        entry: { file: 'a.mp4', status: 'FAILED', publish_id: 'p', post_id: null, fail_reason: 'duration_check_failed' }
+        entry: {
+          file: 'a.mp4',
+          status: 'FAILED',
+          publish_id: 'p',
+          post_id: null,
+          fail_reason: 'duration_check_failed',
+          privacy_level: r.privacy_level
+        }
       },
       log: { level: 'info', line: error }
     })
@@ -599,7 +657,10 @@ describe('statusSeen', () => {
     const r = result({ status: Status.Unconfirmed, publish_id: 'p', error: 'DraftClip answered HTTP 502...' })
     expect(statusSeen(r, seen({ status: 'PROCESSING' }), false)).toEqual({
       result: { ...r, status: 'PROCESSING', error: null, fail_reason: null },
-      ledger: { kind: 'record', entry: { file: 'a.mp4', status: 'PROCESSING', publish_id: 'p', post_id: null, fail_reason: null } },
+      ledger: {
+        kind: 'record',
+        entry: { file: 'a.mp4', status: 'PROCESSING', publish_id: 'p', post_id: null, fail_reason: null, privacy_level: r.privacy_level }
+      },
       log: { level: 'info', line: 'DraftClip confirmed publish ID p: PROCESSING' }
     })
   })
@@ -608,7 +669,17 @@ describe('statusSeen', () => {
     const r = result({ status: Status.Unconfirmed, publish_id: 'p', error: 'an earlier run...' })
     expect(statusSeen(r, seen({ status: 'PUBLISH_COMPLETE', isComplete: true, postId: '9' }), true)).toEqual({
       result: { ...r, status: 'SKIPPED', post_id: '9', error: null, fail_reason: null },
-      ledger: { kind: 'record', entry: { file: 'a.mp4', status: 'PUBLISH_COMPLETE', publish_id: 'p', post_id: '9', fail_reason: null } },
+      ledger: {
+        kind: 'record',
+        entry: {
+          file: 'a.mp4',
+          status: 'PUBLISH_COMPLETE',
+          publish_id: 'p',
+          post_id: '9',
+          fail_reason: null,
+          privacy_level: r.privacy_level
+        }
+      },
       log: { level: 'info', line: 'DraftClip confirmed publish ID p: PUBLISH_COMPLETE' }
     })
   })

@@ -52,7 +52,8 @@ export type WaitOutcome =
  * a public video is polled on after PUBLISH_COMPLETE until its post ID
  * appears, which TikTok gives after moderation; a private one never gets one.
  * The gaps follow poll-schedule.ts; failed polls are asked again until the
- * deadline.
+ * deadline. The last poll comes no later than one shortest gap (or one request
+ * ceiling, if shorter) before the deadline, never sooner than the shortest gap.
  */
 export async function waitForVideo(publishId: string, ctx: WaitContext): Promise<WaitOutcome> {
   const { clock } = ctx
@@ -66,8 +67,11 @@ export async function waitForVideo(publishId: string, ctx: WaitContext): Promise
   for (let polls = 1; ; polls++) {
     gap = nextGap(pace, gap, changed)
     changed = false
-    const pause = polls === 1 && ctx.askNow ? 0 : gap
+    let pause = polls === 1 && ctx.askNow ? 0 : gap
     const timeout = (): WaitOutcome => ({ kind: 'timeout', status: last, lastProblem })
+    // A gap that runs past the last moment to ask is cut short, so the final stretch still gets its answer.
+    const lastAsk = ctx.deadline - Math.min(ctx.requestMs, ctx.intervalMs)
+    if (clock.now() + pause > lastAsk) pause = Math.max(Math.min(pause, ctx.intervalMs), lastAsk - clock.now())
     if (clock.now() + pause >= ctx.deadline) {
       await clock.sleep(Math.max(0, ctx.deadline - clock.now()), ctx.signal)
       return ctx.stopped() ? stopped(ctx, last) : timeout()

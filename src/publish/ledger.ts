@@ -13,6 +13,8 @@ export interface LedgerEntry {
   publish_id: string | null
   post_id: string | null
   fail_reason?: string | null
+  /** The privacy it was uploaded with: a later run judges it by that, not by today's input (absent in older ledgers). */
+  privacy_level?: string
   updated_at: string
   /** The workflow run that wrote it (GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT), where the ledger knows its run (a branch ledger). */
   run_id?: string
@@ -76,6 +78,9 @@ export function parseLedger(text: string, file: string): LedgerData {
       (entry.publish_id === null || typeof entry.publish_id === 'string') &&
       (entry.post_id === null || typeof entry.post_id === 'string')
     if (!ok) throw new LedgerError(file, `has an entry for ${hash} without file, status, publish_id and post_id`)
+    if (entry.privacy_level !== undefined && typeof entry.privacy_level !== 'string') {
+      throw new LedgerError(file, `has an entry for ${hash} whose privacy_level is not a string`)
+    }
   }
   return data as unknown as LedgerData
 }

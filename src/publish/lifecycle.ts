@@ -94,8 +94,9 @@ export type Admission =
 
 /**
  * The one rule for a video's entry: the run, the dry run and the plan all call
- * it. `privacyLevel`: the video's, which says whether a PUBLISH_COMPLETE entry
- * without a post ID still has one to learn (the ledger does not keep it).
+ * it. `privacyLevel`: the video's today, which says whether a PUBLISH_COMPLETE entry
+ * without a post ID still has one to learn, where the entry does not keep the
+ * privacy it was published with (a ledger older than that field).
  * `busy`: see busyWith.
  */
 export function admit(
@@ -115,11 +116,17 @@ export function admit(
   }
   // DraftClip took it (published, in the inbox, or still processing): never again.
   if (entry.publish_id) {
-    const settled = isSettled({ status: entry.status, isComplete: isFinalStatus(entry.status), postId: entry.post_id }, privacyLevel)
+    const settled = isSettled(
+      { status: entry.status, isComplete: isFinalStatus(entry.status), postId: entry.post_id },
+      publishedWith(entry, privacyLevel)
+    )
     return { kind: 'skip', entry, follow: wait && !settled }
   }
   return { kind: 'unconfirmed', entry }
 }
+
+/** The privacy a video was published with: its entry's, not today's input or sidecar (only a public post gets a post ID). */
+const publishedWith = (entry: LedgerEntry, today: string): string => entry.privacy_level ?? today
 
 /** The one rule for "nothing more to learn" (draftclip/answers.ts), here beside the lifecycle that uses it. */
 export { isSettled }
@@ -243,7 +250,8 @@ export function admitted(r: VideoResult, admission: Admission, ref: LedgerRef | 
           status: Status.Skipped,
           publish_id: entry.publish_id,
           post_id: entry.post_id,
-          fail_reason: entry.fail_reason ?? null
+          fail_reason: entry.fail_reason ?? null,
+          privacy_level: publishedWith(entry, r.privacy_level)
         },
         log: { level: 'info', line: `already published (ledger: ${entry.status}, publish ID ${entry.publish_id}); not uploaded again` }
       }
@@ -256,6 +264,7 @@ export function admitted(r: VideoResult, admission: Admission, ref: LedgerRef | 
           status: Status.Unconfirmed,
           publish_id: entry.publish_id,
           post_id: entry.post_id,
+          privacy_level: publishedWith(entry, r.privacy_level),
           error: `an earlier run (${entry.updated_at}) uploaded it and got publish ID ${entry.publish_id}, but no status answer has confirmed it; it was not uploaded again.${hintFor(ref)}`
         },
         log: { level: 'info', line: `the ledger holds publish ID ${entry.publish_id} unconfirmed; asking DraftClip about it` }
@@ -275,7 +284,10 @@ export function admitted(r: VideoResult, admission: Admission, ref: LedgerRef | 
       return { result: { ...r, status: Status.Skipped, error: admission.note }, log: { level: 'info', line: `skipped: ${admission.note}` } }
     case 'unconfirmed': {
       const error = `an earlier run (${admission.entry.updated_at}) started uploading this video and never learned whether DraftClip took it, so it was not uploaded again.${hintFor(ref)}`
-      return { result: { ...r, status: Status.Unconfirmed, error }, log: { level: 'info', line: error } }
+      return {
+        result: { ...r, status: Status.Unconfirmed, privacy_level: publishedWith(admission.entry, r.privacy_level), error },
+        log: { level: 'info', line: error }
+      }
     }
   }
 }
@@ -512,7 +524,7 @@ export function crashed(r: VideoResult, message: string): Step {
 }
 
 function ledgerEntry(r: VideoResult, status: string = r.status): Omit<LedgerEntry, 'updated_at'> {
-  return { file: r.file, status, publish_id: r.publish_id, post_id: r.post_id, fail_reason: r.fail_reason }
+  return { file: r.file, status, publish_id: r.publish_id, post_id: r.post_id, fail_reason: r.fail_reason, privacy_level: r.privacy_level }
 }
 
 /** The statuses after which the step fails. */

@@ -34,7 +34,7 @@ export interface MediaJudgement {
   warnings: MediaFinding[]
 }
 
-/** The rules, applied to one reading. Values are compared as shown (fps to two decimals, seconds to milliseconds). */
+/** The rules, applied to one reading. Values are compared as shown (fps to two decimals, seconds to milliseconds), rounded once by media.ts. */
 export function judgeMedia(reading: Reading, maxDuration: number): MediaJudgement {
   const problems: MediaFinding[] = []
   const warnings: MediaFinding[] = []
@@ -70,7 +70,8 @@ export function judgeMedia(reading: Reading, maxDuration: number): MediaJudgemen
       failReason: 'duration_check_failed'
     })
   }
-  const fps = Math.round(media.fps * 100) / 100
+  // Already rounded once, to two decimals, by media.ts: rounding again would move 60.0045 to 60.01.
+  const { fps } = media
   if (fps < TIKTOK.minFps || fps > TIKTOK.maxFps) {
     problems.push({
       problem: `its frame rate is ${fps} fps: TikTok takes ${TIKTOK.minFps} to ${TIKTOK.maxFps} fps`,

@@ -130,7 +130,8 @@ function boxAt(buf: Buffer, at: number, limit: number): BoxHeader | undefined {
 async function readIso(source: ByteSource): Promise<Reading> {
   const unreadable = (why: string): Reading => ({ kind: 'unreadable', container: 'iso', why })
   let at = 0
-  for (let n = 0; n < MAX_TOP_BOXES && at < source.size; n++) {
+  let n = 0
+  for (; n < MAX_TOP_BOXES && at < source.size; n++) {
     const head = await source.read(at, 16)
     const box = boxAt(head, 0, source.size - at)
     if (!box) return unreadable(`a box header at byte ${at} does not parse`)
@@ -143,6 +144,11 @@ async function readIso(source: ByteSource): Promise<Reading> {
     }
     if (end > source.size) break
     at = end
+  }
+  if (n === MAX_TOP_BOXES && at < source.size) {
+    return unreadable(
+      `no 'moov' box in its first ${MAX_TOP_BOXES.toLocaleString('en-US')} boxes, where the walk gave up (a fragmented MP4 has a pair per fragment: remux it with ffmpeg -i in.mp4 -c copy -movflags +faststart out.mp4)`
+    )
   }
   return unreadable("it has no 'moov' box (the metadata an unfinished render or a cut download lacks)")
 }
@@ -217,7 +223,7 @@ function parseMoov(buf: Buffer): Reading {
         duration: round(Number.isFinite(movieDuration) && movieDuration > 0 ? movieDuration : trackSeconds, 3),
         width,
         height,
-        fps: round(video.frames / trackSeconds, 3),
+        fps: round(video.frames / trackSeconds, FPS_DIGITS),
         codec: codecName(video.entry),
         audio
       }
@@ -349,6 +355,9 @@ export function codecName(fourcc: string): string {
   return CODECS[key] ?? (key.replace(/[^\x21-\x7e]/g, '').trim() || 'unknown')
 }
 
+/** fps is rounded once, here, from the exact frames / duration: the rules judge the value shown (60.0045 is 60). */
+const FPS_DIGITS = 2
+
 function round(value: number, digits: number): number {
   const scale = 10 ** digits
   return Math.round(value * scale) / scale
@@ -380,24 +389,26 @@ async function readAvi(source: ByteSource): Promise<Reading> {
       width = body.readUInt32LE(32)
       height = body.readUInt32LE(36)
     } else if (id === 'LIST' && body.toString('latin1', 0, 4) === 'strl') {
-      let type = ''
+      // Only the first video stream is judged: its format (strf) is read with its header (strh), never another's.
+      let first = false
       for (const [sid, sbody] of riffChunks(body.subarray(4))) {
         if (sid === 'strh' && sbody.length >= 36) {
-          type = sbody.toString('latin1', 0, 4)
+          const type = sbody.toString('latin1', 0, 4)
           if (type === 'auds') audio = true
-          if (type === 'vids' && !video) {
+          first = type === 'vids' && !video
+          if (first) {
             video = true
             codec = sbody.toString('latin1', 4, 8)
             scale = sbody.readUInt32LE(20)
             rate = sbody.readUInt32LE(24)
             streamFrames = sbody.readUInt32LE(32)
           }
-        } else if (sid === 'strf' && type === 'vids' && sbody.length >= 20) {
+        } else if (sid === 'strf' && first && sbody.length >= 20) {
           width = sbody.readInt32LE(4) || width
           height = Math.abs(sbody.readInt32LE(8)) || height
           // biCompression names the codec; strh's fccHandler is often a tool's own name.
           codec = sbody.toString('latin1', 16, 20)
-          type = ''
+          first = false
         }
       }
     }
@@ -408,7 +419,7 @@ async function readAvi(source: ByteSource): Promise<Reading> {
   return {
     kind: 'video',
     container: 'avi',
-    media: { duration: round(streamFrames / fps, 3), width, height, fps: round(fps, 3), codec: codecName(codec), audio }
+    media: { duration: round(streamFrames / fps, 3), width, height, fps: round(fps, FPS_DIGITS), codec: codecName(codec), audio }
   }
 }
 
