@@ -1,3 +1,4 @@
+import { PRIVACY_LEVELS, type PrivacyLevel } from './model/video.js'
 import * as path from 'node:path'
 
 /** Every input of action.yml, named once. */
@@ -26,9 +27,6 @@ export const Input = {
   MaxDuration: 'max-duration',
   LedgerBranch: 'ledger-branch'
 } as const
-
-export const PRIVACY_LEVELS = ['SELF_ONLY', 'MUTUAL_FOLLOW_FRIENDS', 'PUBLIC_TO_EVERYONE'] as const
-export type PrivacyLevel = (typeof PRIVACY_LEVELS)[number]
 
 export const NO_FILES_OPTIONS = ['error', 'warn', 'ignore'] as const
 export type NoFilesOption = (typeof NO_FILES_OPTIONS)[number]

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { applyCalendar, dueOrder, nextPublishAt } from '../../src/publish/calendar.js'
+import { applyCalendar, dueOrder } from '../../src/publish/calendar.js'
+import { nextPublishAt } from '../../src/model/result.js'
 import { releaseSection } from '../../src/github/release-notes.js'
 import { Board } from '../../src/publish/driver.js'
 import { admitted, planned, initialResult, statusSeen, twinDone, type Admission } from '../../src/publish/lifecycle.js'

@@ -1,5 +1,6 @@
 import { describe, it, expect } from '@jest/globals'
-import { acceptedUpload, COMPLETE_STATUSES, quoteNumericIds, readStatus, serverError } from '../../src/draftclip/answers.js'
+import { acceptedUpload, quoteNumericIds, readStatus, serverError } from '../../src/draftclip/answers.js'
+import { COMPLETE_STATUSES } from '../../src/model/status.js'
 import { multipartFrame, newBoundary } from '../../src/draftclip/multipart.js'
 
 /** A fixed boundary so that the expected bytes can be written out. */

@@ -1,18 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { rateLimitWait } from '../../src/github/rest.js'
 import { parseInputs } from '../../src/inputs.js'
-import type { LedgerEntry } from '../../src/publish/ledger.js'
-import {
-  admit,
-  admitted,
-  busyWith,
-  initialResult,
-  JOB_LIMIT_MS,
-  planned,
-  runToAsk,
-  Status,
-  stepFailure
-} from '../../src/publish/lifecycle.js'
+import type { LedgerEntry } from '../../src/model/ports.js'
+import { admit, admitted, busyWith, initialResult, JOB_LIMIT_MS, planned, runToAsk } from '../../src/publish/lifecycle.js'
+import { Status } from '../../src/model/status.js'
+import { stepFailure } from '../../src/model/result.js'
 
 /** The pure rules behind the branch ledger: which runs to ask about, when a video is another run's, rate-limit waits, the inputs. */
 

@@ -1,29 +1,27 @@
 import { describe, it, expect } from '@jest/globals'
-import { isFinalStatus, type VideoStatus } from '../../src/draftclip/answers.js'
-import type { LedgerEntry } from '../../src/publish/ledger.js'
+import { isFinalStatus, isSettled, Status } from '../../src/model/status.js'
+import type { VideoStatus } from '../../src/draftclip/answers.js'
+import type { LedgerEntry } from '../../src/model/ports.js'
 import {
   admit,
   admitted,
   crashed,
   initialResult,
   interrupted,
-  isSettled,
   ledgerUnwritable,
   notAttempted,
   planned,
   releaseEntryHint,
-  Status,
   statusSeen,
-  stepFailure,
   twinDone,
   uploadEnded,
   uploadStarting,
   waitEnded,
   type Admission,
-  type LedgerRef,
-  type VideoResult
+  type LedgerRef
 } from '../../src/publish/lifecycle.js'
-import type { Video } from '../../src/videos/check.js'
+import { stepFailure, type VideoResult } from '../../src/model/result.js'
+import type { Video } from '../../src/model/video.js'
 
 const PUBLIC = 'PUBLIC_TO_EVERYONE'
 const H = 'a'.repeat(64)

@@ -1,5 +1,5 @@
 import { aboutAnotherVideo, acceptedUpload, readStatus, serverError, uploadAnswer, type VideoStatus } from './answers.js'
-import type { Attempt } from './client.js'
+import type { Attempt } from '../model/ports.js'
 
 /**
  * The retry policy, written down once. An upload is not idempotent: it is

@@ -1,5 +1,4 @@
-import type { Clock } from './clock.js'
-import type { DraftClip, UploadRequest } from './client.js'
+import type { Clock, DraftClip, UploadRequest } from '../model/ports.js'
 import { progressTracker } from './progress.js'
 import { judgeUpload, retryDelayMs, type Timings } from './retry-policy.js'
 

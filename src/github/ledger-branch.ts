@@ -1,4 +1,4 @@
-import type { LedgerEntry, LedgerStore } from '../publish/ledger.js'
+import type { LedgerEntry, LedgerStore } from '../model/ports.js'
 import type { RunRef, RunState } from '../publish/lifecycle.js'
 import { scrub } from '../secrets.js'
 import type { GitHubAnswer, GitHubRest } from './rest.js'

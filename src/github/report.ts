@@ -1,13 +1,12 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import * as core from '@actions/core'
-import { postUrl } from '../draftclip/answers.js'
-import { nextPublishAt } from '../publish/calendar.js'
-import { ANNOTATED, saidByStop, Status, type VideoResult } from '../publish/lifecycle.js'
+import { postUrl, nextPublishAt, ANNOTATED, saidByStop, type VideoResult } from '../model/result.js'
+import { Status } from '../model/status.js'
 import { scrub, scrubStrings } from '../secrets.js'
 import { safeLine } from './log.js'
 import { formatSize } from '../sizes.js'
-import { mediaText } from '../videos/media.js'
+import { mediaText } from '../model/video.js'
 
 /** Every output of action.yml, named once. */
 export const Output = {

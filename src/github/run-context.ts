@@ -1,5 +1,4 @@
-import type { RunVars } from '../videos/captions.js'
-import type { RunInfo } from '../videos/check.js'
+import type { RunVars, RunInfo } from '../model/video.js'
 
 /** The part of @actions/github's context the captions use. */
 export interface RunContext {

@@ -1,13 +1,12 @@
-import type { DraftClip } from '../draftclip/client.js'
-import type { Clock } from '../draftclip/clock.js'
+import type { VideoLog, DraftClip, Clock } from '../model/ports.js'
+import { isSettled, Status } from '../model/status.js'
 import type { PollBudget } from '../draftclip/poll-budget.js'
 import type { Timings } from '../draftclip/retry-policy.js'
 import { uploadVideo } from '../draftclip/upload.js'
 import { waitForVideo, type WaitOutcome } from '../draftclip/wait.js'
 import { formatSize } from '../sizes.js'
 import { ReadBuffers, readChunks } from '../videos/read.js'
-import type { Video } from '../videos/check.js'
-import { mediaText } from '../videos/media.js'
+import { type Video, mediaText } from '../model/video.js'
 import type { Ledger } from './ledger.js'
 import {
   admit,
@@ -15,11 +14,9 @@ import {
   busyWith,
   crashed,
   interrupted,
-  isSettled,
   ledgerUnwritable,
   notAttempted,
   planned,
-  Status,
   statusSeen,
   twinDone,
   uploadEnded,
@@ -31,18 +28,11 @@ import {
   type LedgerRef,
   type RunRef,
   type RunState,
-  type Step,
-  type VideoResult
+  type Step
 } from './lifecycle.js'
+import type { VideoResult } from '../model/result.js'
 import { applyCalendar, dueOrder } from './calendar.js'
 import { twinIndexes } from './twins.js'
-
-export interface VideoLog {
-  info(line: string): void
-  warn(line: string): void
-  /** The video is done: its lines can be closed off (a log group). */
-  done(result: VideoResult): void
-}
 
 export interface PublishSettings {
   concurrency: number

@@ -1,3 +1,4 @@
+import type { FileStamp } from '../model/video.js'
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs/promises'
 
@@ -67,12 +68,6 @@ export class ReadBuffers {
     this.isSpare = true
     ReadBuffers.spare.push(this)
   }
-}
-
-/** Which file a path was when it was checked, and when that file was last written. */
-export interface FileStamp {
-  ino: number
-  mtimeMs: number
 }
 
 /** What an upload must still find before its last bytes leave: the file as it was checked. */

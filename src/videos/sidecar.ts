@@ -1,4 +1,4 @@
-import { PRIVACY_LEVELS, type PrivacyLevel } from '../inputs.js'
+import { PRIVACY_LEVELS, type PrivacyLevel } from '../model/video.js'
 
 /**
  * Per-video settings live beside the video in `<video file name>.draftclip.json`,
