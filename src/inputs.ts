@@ -100,7 +100,8 @@ export function isLoopback(url: URL): boolean {
  * Reads every input once, checks it, and returns typed values. All problems
  * are reported together, each naming its input, before anything else runs.
  */
-export function parseInputs(env: Env): Inputs {
+/** `apiKey`: the key as the run already read it (it is read once). */
+export function parseInputs(env: Env, apiKey = readInput(env, Input.ApiKey)): Inputs {
   const problems: string[] = []
   const get = (name: string): string => readInput(env, name)
 
@@ -147,7 +148,6 @@ export function parseInputs(env: Env): Inputs {
   }
 
   const dryRun = bool(Input.DryRun, false)
-  const apiKey = get(Input.ApiKey)
   if (apiKey === '' && !dryRun) {
     problems.push(`Input '${Input.ApiKey}' is required: pass your DraftClip key from a secret, e.g. \${{ secrets.DRAFTCLIP_API_KEY }}.`)
   } else if (/\s/.test(apiKey)) {

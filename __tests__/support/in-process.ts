@@ -7,7 +7,8 @@ import { inputDefaults, inputVariable } from '../../sandbox/runner.js'
 import { DraftClipClient } from '../../src/draftclip/client.js'
 import type { DraftClip, Clock } from '../../src/model/ports.js'
 import { DEFAULT_TIMINGS, type Timings } from '../../src/draftclip/retry-policy.js'
-import { run, type RunDeps } from '../../src/main.js'
+import { run } from '../../src/main.js'
+import type { RunDeps } from '../../src/pipeline.js'
 import type { ActionRun } from './action.js'
 
 /** Short timings for tests against the loopback sandbox; the defaults (60 s stall, 2 s backoff) are for real networks. */

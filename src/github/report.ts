@@ -1,10 +1,10 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import * as core from '@actions/core'
-import { postUrl, nextPublishAt, ANNOTATED, saidByStop, type VideoResult } from '../model/result.js'
+import { postUrl, nextPublishAt, ANNOTATED, saidByStop, type RunOutcome, type VideoResult } from '../model/result.js'
 import { Status } from '../model/status.js'
 import { scrub, scrubStrings } from '../secrets.js'
-import { safeLine } from './log.js'
+import { safeLine, type Logger } from './log.js'
 import { formatSize } from '../sizes.js'
 import { mediaText } from '../model/video.js'
 
@@ -289,5 +289,31 @@ export function annotate(results: VideoResult[], secrets: string[], stopReason?:
         title: `DraftClip: ${r.status}`
       })
     }
+  }
+}
+
+/**
+ * Outputs, annotations and the job summary of a run, with whatever it learned.
+ * The runner's files may be unusable (unset, a folder gone): then the results
+ * go to the log, and the step says why.
+ */
+export async function reportOutcome(outcome: RunOutcome, secrets: string[], log: Logger, onRunner: boolean): Promise<void> {
+  const { results, requests } = outcome
+  const outputsProblem = setOutputsOrLog(results, secrets, line => log.info(line), onRunner, requests)
+  if (outputsProblem) core.setFailed(outputsProblem)
+  annotate(results, secrets, outcome.stopReason)
+  let summaryFailed: string | undefined
+  if (!process.env.GITHUB_STEP_SUMMARY) {
+    if (onRunner) summaryFailed = 'GITHUB_STEP_SUMMARY is not set, so there is no job summary. It follows in the log.'
+  } else {
+    try {
+      await writeSummary(results, outcome, secrets)
+    } catch (error) {
+      summaryFailed = summaryProblem(error)
+    }
+  }
+  if (summaryFailed) {
+    log.warning(summaryFailed)
+    for (const line of scrubbedSummary(results, outcome, secrets).trimEnd().split('\n')) log.info(line)
   }
 }

@@ -59,3 +59,25 @@ export function nextPublishAt(results: { status: string; publish_at: string | nu
   const times = results.filter(r => r.status === Status.Scheduled && r.publish_at).map(r => r.publish_at!)
   return times.sort((a, b) => Date.parse(a) - Date.parse(b))[0]
 }
+
+/**
+ * What a run ends with, for the outputs, the annotations and the summary: the
+ * results, why the run stopped early, notes, and the problem that failed it
+ * before any video was sent.
+ */
+export interface RunOutcome {
+  dryRun: boolean
+  results: VideoResult[]
+  /** Why the run stopped early (a refused key, a cancelled job...). */
+  stopReason?: string
+  /** Why the step failed before any video was looked at (bad inputs, a bad file, a corrupt ledger). */
+  problem?: string
+  /** The files the problem is about, each with its own words (an annotation on the file). */
+  fileProblems?: { file: string; problem: string }[]
+  /** Warnings about the run that did not fail it. */
+  notes: string[]
+  /** The words the step fails with, if it fails. */
+  failure?: string
+  /** DraftClip requests sent: the `requests` output. */
+  requests: { upload: number; status: number }
+}

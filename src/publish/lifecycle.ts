@@ -48,7 +48,7 @@ export type Admission =
  * without a post ID still has one to learn (the ledger does not keep it).
  * `busy`: see busyWith.
  */
-export function admit(
+export function decideAdmission(
   entry: LedgerEntry | undefined,
   twinOf: string | undefined,
   wait: boolean,
@@ -250,6 +250,11 @@ export function twinDone(r: VideoResult, original: VideoResult): Step {
 /** About to send the first byte: the ledger must know first, so a runner killed mid-upload leaves a trace. */
 export function uploadStarting(r: VideoResult): Step {
   return { result: { ...r, status: Status.Uploading }, ledger: { kind: 'record', entry: ledgerEntry(r, Status.Uploading) } }
+}
+
+/** The UPLOADING entry was stored by a claim (a branch ledger shared by runs): the result follows, with nothing more to write. */
+export function uploadClaimed(r: VideoResult): Step {
+  return { result: uploadStarting(r).result }
 }
 
 /**
