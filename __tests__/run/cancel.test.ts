@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { startSandbox, type Sandbox } from '../../sandbox/server.js'
 import type { Attempt, DraftClip } from '../../src/model/ports.js'
 import { ANSWER_GRACE_MS } from '../../src/main.js'
-import { FakeClock, settle } from '../unit/fake-clock.js'
+import { FakeClock, settle } from '../support/fake-clock.js'
 import { workspace, writeMp4 } from '../support/action.js'
 import { runInProcess, TEST_TIMINGS } from '../support/in-process.js'
 
