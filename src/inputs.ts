@@ -28,10 +28,10 @@ export const Input = {
   LedgerBranch: 'ledger-branch'
 } as const
 
-export const NO_FILES_OPTIONS = ['error', 'warn', 'ignore'] as const
-export type NoFilesOption = (typeof NO_FILES_OPTIONS)[number]
+const NO_FILES_OPTIONS = ['error', 'warn', 'ignore'] as const
+type NoFilesOption = (typeof NO_FILES_OPTIONS)[number]
 
-export const MEDIA_CHECK_OPTIONS = ['error', 'warn', 'off'] as const
+const MEDIA_CHECK_OPTIONS = ['error', 'warn', 'off'] as const
 export type MediaCheck = (typeof MEDIA_CHECK_OPTIONS)[number]
 /** TikTok's API ceiling, in seconds (many accounts may post only 180 or 300). */
 export const DEFAULT_MAX_DURATION_S = 600
@@ -245,7 +245,7 @@ export function parseInputs(env: Env, apiKey = readInput(env, Input.ApiKey)): In
 }
 
 /** Where a branch ledger is kept on its branch when the `ledger` input is empty. */
-export const DEFAULT_BRANCH_LEDGER = '.draftclip/ledger.json'
+const DEFAULT_BRANCH_LEDGER = '.draftclip/ledger.json'
 
 /** Git's rules for a branch name, the ones a typo meets (git check-ref-format). */
 function isBranchName(name: string): boolean {

@@ -4,10 +4,13 @@ import * as path from 'node:path'
 import type { VideoLog } from '../../src/model/ports.js'
 import type { Video } from '../../src/model/video.js'
 
+let videoDir: string | undefined
+
 /** A checked video as the engine gets it, its bytes in a temporary file (TMPDIR is the run's own folder). */
 export function testVideo(file: string, over: Partial<Video> = {}, bytes: Buffer = Buffer.from(`bytes of ${file}`)): Video {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'draftclip-video-'))
-  const full = path.join(dir, path.basename(file))
+  // One folder for a suite's videos: paths sort as their names do (the calendar orders by path).
+  videoDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'draftclip-videos-'))
+  const full = path.join(videoDir, path.basename(file))
   fs.writeFileSync(full, bytes)
   return {
     index: 1,

@@ -41,7 +41,7 @@ function idText(value: unknown): string | undefined {
   return undefined
 }
 
-export interface UploadAccepted {
+interface UploadAccepted {
   publishId: string
   status: string
 }

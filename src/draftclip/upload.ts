@@ -14,7 +14,7 @@ export type UploadOutcome =
   /** Uploads were stopped (another video's 401 or 429, or a cancelled job) before this video's next attempt. */
   | { kind: 'stopped'; reason: string }
 
-export interface UploadContext {
+interface UploadContext {
   client: DraftClip
   clock: Clock
   retries: number

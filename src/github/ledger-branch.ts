@@ -19,14 +19,14 @@ import type { GitHubAnswer, GitHubRest } from './rest.js'
 /** 80 content-creating requests a minute, GitHub's secondary limit, with room for the ref's creation. */
 const WRITE_SPACING_MS = 800
 
-export class LedgerBranchError extends Error {
+class LedgerBranchError extends Error {
   constructor(message: string) {
     super(message)
     this.name = 'LedgerBranchError'
   }
 }
 
-export interface BranchLedgerOptions {
+interface BranchLedgerOptions {
   rest: GitHubRest
   /** owner/name: GITHUB_REPOSITORY. */
   repository: string

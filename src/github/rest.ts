@@ -16,7 +16,7 @@ export interface GitHubAnswer {
   message: string
 }
 
-export class GitHubUnreachable extends Error {
+class GitHubUnreachable extends Error {
   constructor(
     readonly api: string,
     cause: string
@@ -26,7 +26,7 @@ export class GitHubUnreachable extends Error {
   }
 }
 
-export interface RestOptions {
+interface RestOptions {
   apiUrl: string
   token: string
   clock: Clock

@@ -22,7 +22,7 @@ export interface VideoResult {
 }
 
 /** The statuses after which the step fails. */
-export const FAILING: readonly string[] = [Status.NotAttempted, Status.UploadFailed, Status.Unconfirmed, Status.Failed, Status.Uploading]
+const FAILING: readonly string[] = [Status.NotAttempted, Status.UploadFailed, Status.Unconfirmed, Status.Failed, Status.Uploading]
 
 /**
  * The statuses whose error is reported as an annotation on the video's file

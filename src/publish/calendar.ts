@@ -8,7 +8,7 @@ import type { Admission } from './lifecycle.js'
  * Videos the ledger or a twin already accounts for are not new uploads.
  */
 
-export interface Dated {
+interface Dated {
   path: string
   /** Milliseconds since the epoch; undefined: due whenever. */
   publishAt: number | undefined

@@ -4,7 +4,7 @@ import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
 import { scrubStrings } from '../secrets.js'
 
-export interface LedgerData {
+interface LedgerData {
   version: 1
   videos: Record<string, LedgerEntry>
 }
@@ -17,7 +17,7 @@ export class LedgerError extends Error {
 }
 
 /** A write of the ledger failed: names the ledger and the problem in words (a bare ENOSPC names neither). */
-export class LedgerWriteError extends Error {
+class LedgerWriteError extends Error {
   constructor(shownAs: string, cause: unknown) {
     const err = cause as NodeJS.ErrnoException
     const problem = err.code ? `${WRITE_PROBLEMS[err.code] ?? err.message} (${err.code})` : err.message

@@ -7,7 +7,7 @@ import type { Media } from '../model/video.js'
 import type { LedgerEntry } from '../model/ports.js'
 
 /** What the ledger must learn from a step: an entry written (before the step counts as done), or dropped. */
-export type LedgerWrite = { kind: 'record'; entry: Omit<LedgerEntry, 'updated_at'> } | { kind: 'forget' }
+type LedgerWrite = { kind: 'record'; entry: Omit<LedgerEntry, 'updated_at'> } | { kind: 'forget' }
 
 /** The whole run stops: uploads only (a spent quota), or uploads and polls (a refused key). */
 export interface Halt {
@@ -84,7 +84,7 @@ export type RunState = 'in_progress' | 'completed' | 'unknown'
 export const JOB_LIMIT_MS = 6 * 3600 * 1000
 
 /** Another run's upload under way, as the ledger shows it. */
-export interface Busy {
+interface Busy {
   run: string
   note: string
 }
@@ -327,7 +327,7 @@ export function ledgerUnwritable(r: VideoResult, problem: string): Step {
 }
 
 /** TikTok's daily cap, as DraftClip passes it on. */
-export const DAILY_CAP_REASON = 'spam_risk_too_many_posts'
+const DAILY_CAP_REASON = 'spam_risk_too_many_posts'
 
 function quotaReason(said: string): string {
   return `DraftClip's quota is used up (${said}); the remaining videos were not sent. TikTok allows about 15 posts a day per account.`

@@ -34,7 +34,7 @@ export interface PublishSettings {
   maxUploads: number | undefined
 }
 
-export interface PublishDeps {
+interface PublishDeps {
   client: DraftClip
   clock: Clock
   budget: PollBudget

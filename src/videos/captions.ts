@@ -3,7 +3,7 @@ import { RUN_PLACEHOLDERS, type RunVars } from '../model/video.js'
 export const MAX_CAPTION_UNITS = 2200
 
 /** Placeholders filled per video. */
-export interface VideoVars {
+interface VideoVars {
   name: string
   stem: string
   index: number

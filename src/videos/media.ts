@@ -1,7 +1,7 @@
 import type { Media } from '../model/video.js'
 import * as fs from 'node:fs/promises'
 
-export type Container = 'iso' | 'avi'
+type Container = 'iso' | 'avi'
 
 export type Reading =
   | { kind: 'video'; container: Container; media: Media }

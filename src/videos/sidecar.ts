@@ -105,7 +105,7 @@ export function keyLine(text: string, key: string): number {
  * Where JSON text first goes wrong. V8's messages do not say on every Node
  * version (Node 20 quotes an excerpt, no position), so this walks the grammar.
  */
-export function jsonErrorOffset(text: string): number {
+function jsonErrorOffset(text: string): number {
   let i = 0
   const space = (): void => {
     while (i < text.length && ' \t\r\n\uFEFF'.includes(text[i])) i++
