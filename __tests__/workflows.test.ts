@@ -11,6 +11,7 @@ import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from '@jest/globals'
 import { parse } from 'yaml'
+import { inputVariable } from '../sandbox/runner.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -77,9 +78,6 @@ const commandsOf = (wf: Workflow): string =>
 
 /** A remote action pinned to a release tag (v6, v6.0.2) or a full commit SHA; never a branch. */
 const PINNED = /^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/
-
-/** The runner's spelling of an input's variable: upper-cased, spaces as underscores, hyphens kept. */
-const inputVariable = (name: string): string => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 
 /** The jobs a job waits for (needs), transitively, each before the jobs that need it; then the job itself. */
 function jobChain(wf: Workflow, id: string, seen = new Set<string>()): string[] {

@@ -6,8 +6,8 @@
 // well under a second. bench.js bundles this file with ncc (as dist/ is
 // bundled) into bench/.work/, so the model always runs the current src/.
 
-import { counting, type Attempt, type DraftClip, type RequestCount } from '../src/draftclip/client.js'
-import type { Clock } from '../src/draftclip/clock.js'
+import { counting, type RequestCount } from '../src/draftclip/client.js'
+import type { Attempt, Clock, DraftClip } from '../src/model/ports.js'
 import { PollBudget } from '../src/draftclip/poll-budget.js'
 import { waitForVideo } from '../src/draftclip/wait.js'
 

@@ -1,3 +1,4 @@
+import { PRIVACY_LEVELS, type PrivacyLevel } from './model/video.js'
 import * as path from 'node:path'
 
 /** Every input of action.yml, named once. */
@@ -27,13 +28,10 @@ export const Input = {
   LedgerBranch: 'ledger-branch'
 } as const
 
-export const PRIVACY_LEVELS = ['SELF_ONLY', 'MUTUAL_FOLLOW_FRIENDS', 'PUBLIC_TO_EVERYONE'] as const
-export type PrivacyLevel = (typeof PRIVACY_LEVELS)[number]
+const NO_FILES_OPTIONS = ['error', 'warn', 'ignore'] as const
+type NoFilesOption = (typeof NO_FILES_OPTIONS)[number]
 
-export const NO_FILES_OPTIONS = ['error', 'warn', 'ignore'] as const
-export type NoFilesOption = (typeof NO_FILES_OPTIONS)[number]
-
-export const MEDIA_CHECK_OPTIONS = ['error', 'warn', 'off'] as const
+const MEDIA_CHECK_OPTIONS = ['error', 'warn', 'off'] as const
 export type MediaCheck = (typeof MEDIA_CHECK_OPTIONS)[number]
 /** TikTok's API ceiling, in seconds (many accounts may post only 180 or 300). */
 export const DEFAULT_MAX_DURATION_S = 600
@@ -83,6 +81,29 @@ export class InputError extends Error {
 
 type Env = Record<string, string | undefined>
 
+/**
+ * The default of every input that has one, as action.yml writes it: an empty
+ * input is parsed as its default, so the two cannot disagree (inputs.test holds
+ * action.yml to this table). github-token's default is an expression the runner fills in.
+ */
+export const DEFAULTS: Partial<Record<(typeof Input)[keyof typeof Input], string>> = {
+  [Input.PrivacyLevel]: 'SELF_ONLY',
+  [Input.Wait]: 'true',
+  [Input.WaitTimeout]: '300',
+  [Input.PollInterval]: '5',
+  [Input.MaxPollInterval]: '20',
+  [Input.IfNoFilesFound]: 'error',
+  [Input.BaseUrl]: 'https://drafttok.app',
+  [Input.Retries]: '3',
+  [Input.Concurrency]: '1',
+  [Input.ResponseTimeout]: '600',
+  [Input.MaxPollsPerMinute]: '30',
+  [Input.MediaCheck]: 'error',
+  [Input.MaxDuration]: String(DEFAULT_MAX_DURATION_S),
+  [Input.DryRun]: 'false',
+  [Input.ReleaseNotes]: 'false'
+}
+
 /** The runner's spelling of an input's variable: upper-cased, spaces as underscores, hyphens kept. */
 export function inputVariable(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
@@ -102,54 +123,51 @@ export function isLoopback(url: URL): boolean {
  * Reads every input once, checks it, and returns typed values. All problems
  * are reported together, each naming its input, before anything else runs.
  */
-export function parseInputs(env: Env): Inputs {
+/** `apiKey`: the key as the run already read it (it is read once). */
+export function parseInputs(env: Env, apiKey = readInput(env, Input.ApiKey)): Inputs {
   const problems: string[] = []
-  const get = (name: string): string => readInput(env, name)
+  const get = (name: string): string => readInput(env, name) || (DEFAULTS[name as keyof typeof DEFAULTS] ?? '')
 
-  const bool = (name: string, fallback: boolean): boolean => {
+  // A bad value is a problem (thrown below), so what the parsers return for one does not matter.
+  const bool = (name: string): boolean => {
     const raw = get(name)
-    if (raw === '') return fallback
     if (['true', 'True', 'TRUE'].includes(raw)) return true
     if (['false', 'False', 'FALSE'].includes(raw)) return false
     problems.push(`Input '${name}' must be true or false, got '${raw}'.`)
-    return fallback
+    return false
   }
 
-  const seconds = (name: string, fallback: number, min: number, max: number): number => {
+  const seconds = (name: string, min: number, max: number): number => {
     const raw = get(name)
-    if (raw === '') return fallback * 1000
     const value = Number(raw)
     if (!/^(\d+(\.\d*)?|\.\d+)$/.test(raw) || !Number.isFinite(value) || value < min || value > max) {
       problems.push(`Input '${name}' must be a number of seconds from ${min} to ${max}, got '${raw}'.`)
-      return fallback * 1000
+      return 0
     }
     return Math.round(value * 1000)
   }
 
-  const integer = (name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number => {
+  const integer = (name: string, min: number, max = Number.MAX_SAFE_INTEGER): number => {
     const raw = get(name)
-    if (raw === '') return fallback
     if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
       const range = max === Number.MAX_SAFE_INTEGER ? `of ${min} or more` : `from ${min} to ${max}`
       problems.push(`Input '${name}' must be a whole number ${range}, got '${raw}'.`)
-      return fallback
+      return 0
     }
     return Number(raw)
   }
 
-  const oneOf = <T extends string>(name: string, options: readonly T[], fallback: T, fold: (s: string) => string): T => {
+  const oneOf = <T extends string>(name: string, options: readonly T[], fold: (s: string) => string): T => {
     const raw = get(name)
-    if (raw === '') return fallback
     const value = fold(raw) as T
     if (!options.includes(value)) {
       problems.push(`Input '${name}' must be one of ${options.join(', ')}, got '${raw}'.`)
-      return fallback
+      return options[0]
     }
     return value
   }
 
-  const dryRun = bool(Input.DryRun, false)
-  const apiKey = get(Input.ApiKey)
+  const dryRun = bool(Input.DryRun)
   if (apiKey === '' && !dryRun) {
     problems.push(`Input '${Input.ApiKey}' is required: pass your DraftClip key from a secret, e.g. \${{ secrets.DRAFTCLIP_API_KEY }}.`)
   } else if (/\s/.test(apiKey)) {
@@ -173,24 +191,24 @@ export function parseInputs(env: Env): Inputs {
 
   const description = get(Input.Description) || undefined
   const title = get(Input.Title) || undefined
-  const privacyLevel = oneOf(Input.PrivacyLevel, PRIVACY_LEVELS, 'SELF_ONLY', s => s.toUpperCase())
-  const wait = bool(Input.Wait, true)
-  const waitTimeoutMs = seconds(Input.WaitTimeout, 300, 1, 6 * 3600)
-  const pollIntervalMs = seconds(Input.PollInterval, 5, 0.05, 3600)
+  const privacyLevel = oneOf(Input.PrivacyLevel, PRIVACY_LEVELS, s => s.toUpperCase())
+  const wait = bool(Input.Wait)
+  const waitTimeoutMs = seconds(Input.WaitTimeout, 1, 6 * 3600)
+  const pollIntervalMs = seconds(Input.PollInterval, 0.05, 3600)
   // poll-interval is the first and shortest gap: a ceiling below it is lifted to it.
-  const maxPollIntervalMs = Math.max(pollIntervalMs, seconds(Input.MaxPollInterval, 20, 0.05, 3600))
-  const ifNoFilesFound = oneOf(Input.IfNoFilesFound, NO_FILES_OPTIONS, 'error', s => s.toLowerCase())
-  const retries = integer(Input.Retries, 3, 0, MAX_RETRIES)
-  const concurrency = integer(Input.Concurrency, 1, 1, MAX_CONCURRENCY)
-  const releaseNotes = bool(Input.ReleaseNotes, false)
-  const responseTimeoutMs = seconds(Input.ResponseTimeout, 600, 1, 3600)
-  const maxPollsPerMinute = integer(Input.MaxPollsPerMinute, 30, 1)
-  const maxUploads = get(Input.MaxUploads) === '' ? undefined : integer(Input.MaxUploads, 0, 0)
+  const maxPollIntervalMs = Math.max(pollIntervalMs, seconds(Input.MaxPollInterval, 0.05, 3600))
+  const ifNoFilesFound = oneOf(Input.IfNoFilesFound, NO_FILES_OPTIONS, s => s.toLowerCase())
+  const retries = integer(Input.Retries, 0, MAX_RETRIES)
+  const concurrency = integer(Input.Concurrency, 1, MAX_CONCURRENCY)
+  const releaseNotes = bool(Input.ReleaseNotes)
+  const responseTimeoutMs = seconds(Input.ResponseTimeout, 1, 3600)
+  const maxPollsPerMinute = integer(Input.MaxPollsPerMinute, 1)
+  const maxUploads = get(Input.MaxUploads) === '' ? undefined : integer(Input.MaxUploads, 0)
   const githubToken = get(Input.GithubToken) || undefined
-  const mediaCheck = oneOf(Input.MediaCheck, MEDIA_CHECK_OPTIONS, 'error', s => s.toLowerCase())
-  const maxDuration = seconds(Input.MaxDuration, DEFAULT_MAX_DURATION_S, 1, 3600) / 1000
+  const mediaCheck = oneOf(Input.MediaCheck, MEDIA_CHECK_OPTIONS, s => s.toLowerCase())
+  const maxDuration = seconds(Input.MaxDuration, 1, 3600) / 1000
 
-  const baseUrl = parseBaseUrl(get(Input.BaseUrl) || 'https://drafttok.app', problems)
+  const baseUrl = parseBaseUrl(get(Input.BaseUrl), problems)
 
   const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd())
   const ledgerRaw = get(Input.Ledger)
@@ -247,7 +265,7 @@ export function parseInputs(env: Env): Inputs {
 }
 
 /** Where a branch ledger is kept on its branch when the `ledger` input is empty. */
-export const DEFAULT_BRANCH_LEDGER = '.draftclip/ledger.json'
+const DEFAULT_BRANCH_LEDGER = '.draftclip/ledger.json'
 
 /** Git's rules for a branch name, the ones a typo meets (git check-ref-format). */
 function isBranchName(name: string): boolean {

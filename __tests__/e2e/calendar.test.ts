@@ -1,16 +1,14 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server.js'
+import { describe, expect, it } from '@jest/globals'
+import { type Sandbox, type SandboxOptions } from '../../sandbox/server.js'
+import { sandboxPerTest } from '../support/sandbox.js'
 import { API_KEY, runAction, workspace, writeMp4 } from '../support/action.js'
 
 /** The content calendar, run as the runner runs the bundle. Times are far past or far future: the bundle's clock is real. */
 
 let sandbox: Sandbox | undefined
-afterEach(async () => {
-  await sandbox?.close()
-  sandbox = undefined
-})
+const startSandbox = sandboxPerTest()
 
 const PAST = '2001-01-01T00:00:00Z'
 const FUTURE = '2999-12-24T18:00:00+01:00'

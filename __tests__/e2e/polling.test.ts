@@ -1,13 +1,11 @@
 import * as path from 'node:path'
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { startSandbox, type Sandbox } from '../../sandbox/server.js'
+import { describe, expect, it } from '@jest/globals'
+import type { Sandbox } from '../../sandbox/server.js'
+import { sandboxPerTest } from '../support/sandbox.js'
 import { API_KEY, runAction, workspace, writeMp4 } from '../support/action.js'
 
 let sandbox: Sandbox | undefined
-afterEach(async () => {
-  await sandbox?.close()
-  sandbox = undefined
-})
+const startSandbox = sandboxPerTest()
 
 const base = (url: string): Record<string, string> => ({ 'api-key': API_KEY, 'base-url': url, 'poll-interval': '0.05' })
 

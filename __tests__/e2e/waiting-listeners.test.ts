@@ -1,8 +1,9 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { afterEach, expect, it } from '@jest/globals'
+import { expect, it } from '@jest/globals'
 import { startAction } from '../../sandbox/runner.js'
-import { startSandbox, type Sandbox } from '../../sandbox/server.js'
+import type { Sandbox } from '../../sandbox/server.js'
+import { sandboxPerTest } from '../support/sandbox.js'
 import { API_KEY, DIST, workspace, writeMp4 } from '../support/action.js'
 
 /**
@@ -13,10 +14,7 @@ import { API_KEY, DIST, workspace, writeMp4 } from '../support/action.js'
  */
 
 let sandbox: Sandbox | undefined
-afterEach(async () => {
-  await sandbox?.close()
-  sandbox = undefined
-})
+const startSandbox = sandboxPerTest()
 
 it(`twelve videos waiting together on Node ${process.versions.node}: no MaxListenersExceededWarning`, async () => {
   sandbox = await startSandbox({ pollsToComplete: 8 })

@@ -3,7 +3,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { startSandbox, type Sandbox } from '../../sandbox/server.js'
-import type { DraftClip, UploadRequest } from '../../src/draftclip/client.js'
+import type { DraftClip, UploadRequest } from '../../src/model/ports.js'
 import { workspace, writeMp4, type ActionRun } from '../support/action.js'
 import { runInProcess } from '../support/in-process.js'
 

@@ -1,27 +1,17 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { startSandbox, type Sandbox } from '../../sandbox/server.js'
+import { describe, expect, it } from '@jest/globals'
+import type { Sandbox } from '../../sandbox/server.js'
+import { ledgerRunInputs, sandboxPerTest } from '../support/sandbox.js'
 import { API_KEY, workspace, writeMp4 } from '../support/action.js'
 import { runInProcess } from '../support/in-process.js'
 
 /** DraftClip (or a proxy before it) compressing answers nobody asked to be compressed: the ids inside must not be lost. */
 
 let sandbox: Sandbox | undefined
-afterEach(async () => {
-  await sandbox?.close()
-  sandbox = undefined
-})
+const startSandbox = sandboxPerTest()
 
-const inputs = (url: string, more: Record<string, string> = {}): Record<string, string> => ({
-  'api-key': API_KEY,
-  'base-url': url,
-  videos: 'v/*.mp4',
-  description: 'x',
-  'poll-interval': '0.05',
-  ledger: 'ledger.json',
-  ...more
-})
+const inputs = (url: string, more: Record<string, string> = {}): Record<string, string> => ledgerRunInputs(API_KEY, url, more)
 
 describe('answers compressed unasked', () => {
   it.each(['gzip', 'deflate', 'br'] as const)('%s: the publish id and the post id come through, once', async encoding => {

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { startSandbox, type Fault, type Sandbox, type SandboxOptions } from '../../sandbox/server.js'
+import { describe, expect, it } from '@jest/globals'
+import { type Fault, type Sandbox, type SandboxOptions } from '../../sandbox/server.js'
+import { sandboxPerTest } from '../support/sandbox.js'
 import { everything, workspace, writeMp4, type ActionRun } from '../support/action.js'
 import { runInProcess } from '../support/in-process.js'
 
@@ -10,10 +11,7 @@ import { runInProcess } from '../support/in-process.js'
 const KEY = 'ttapi_CANARY_7f3a9c_do_not_leak'
 
 let sandbox: Sandbox | undefined
-afterEach(async () => {
-  await sandbox?.close()
-  sandbox = undefined
-})
+const startSandbox = sandboxPerTest()
 
 interface Scenario {
   sandbox: Sandbox

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { startSandbox, type Fault, type Sandbox } from '../../sandbox/server.js'
+import { describe, expect, it } from '@jest/globals'
+import type { Fault, Sandbox } from '../../sandbox/server.js'
+import { sandboxPerTest } from '../support/sandbox.js'
 import { workspace, writeMp4 } from '../support/action.js'
 import { runInProcess } from '../support/in-process.js'
 
@@ -9,10 +10,7 @@ import { runInProcess } from '../support/in-process.js'
 
 const KEY = 'ttapi_lifecycle_key_4b1d'
 let sandbox: Sandbox | undefined
-afterEach(async () => {
-  await sandbox?.close()
-  sandbox = undefined
-})
+const startSandbox = sandboxPerTest()
 
 const respond = (status: number, body: string, headers?: Record<string, string>): Fault => ({ type: 'respond', status, body, headers })
 const inputs = (url: string, more: Record<string, string> = {}): Record<string, string> => ({

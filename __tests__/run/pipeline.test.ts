@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { startSandbox, type Sandbox } from '../../sandbox/server.js'
 import { API_KEY, workspace, writeMp4 } from '../support/action.js'
 import { runInProcess } from '../support/in-process.js'
+import { startGitHub } from '../support/github-api.js'
 
 let sandbox: Sandbox | undefined
 const closers: (() => Promise<void>)[] = []
@@ -146,5 +147,30 @@ describe('the first five minutes', () => {
 
     const bad = await runInProcess(ws, { ...base(sandbox.url), videos: '*.mp4', description: 'x', retries: '99' })
     expect(bad.summary).toContain("Input 'retries' must be a whole number from 0 to 10, got '99'.")
+  })
+})
+
+describe('the run with its ledger on a branch (in this process)', () => {
+  it('publishes, keeps the ledger on the branch, and says what GitHub cost after the step is decided', async () => {
+    sandbox = await startSandbox({ pollsToComplete: 1 })
+    const github = await startGitHub({ runs: { '300': 'in_progress' } })
+    closers.push(() => github.close())
+    const ws = workspace()
+    writeMp4(path.join(ws, 'v/a.mp4'))
+    const run = await runInProcess(
+      ws,
+      { ...base(sandbox.url), videos: 'v/*.mp4', description: 'x', 'ledger-branch': 'draftclip-ledger', 'github-token': github.token },
+      {
+        env: { GITHUB_REPOSITORY: github.repository, GITHUB_RUN_ID: '300', GITHUB_RUN_ATTEMPT: '1' },
+        deps: { githubApiUrl: github.url }
+      }
+    )
+    expect(run.code).toBe(0)
+    expect(run.results.map(r => r.status)).toEqual(['PUBLISH_COMPLETE'])
+    expect(github.branches()).toEqual(['draftclip-ledger'])
+    expect(run.stdout).toMatch(/Ledger on GitHub: \d+ requests, \d+ commits?\./)
+    // The token, like the key, never reaches the log.
+    expect(run.stdout).toContain(`::add-mask::${github.token}`)
+    expect(run.stdout.split('\n').filter(l => l.includes(github.token))).toEqual([`::add-mask::${github.token}`])
   })
 })

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { startSandbox, type Sandbox } from '../../sandbox/server.js'
+import { describe, expect, it } from '@jest/globals'
+import type { Sandbox } from '../../sandbox/server.js'
+import { sandboxPerTest } from '../support/sandbox.js'
 import { workspace, writeMp4 } from '../support/action.js'
 import { runInProcess } from '../support/in-process.js'
 
@@ -16,10 +17,7 @@ import { runInProcess } from '../support/in-process.js'
 const KEY = 'ttapi_plan_agrees_key'
 const FUTURE = '2999-12-24T17:00:00Z'
 let sandbox: Sandbox | undefined
-afterEach(async () => {
-  await sandbox?.close()
-  sandbox = undefined
-})
+const startSandbox = sandboxPerTest()
 
 type Setup = (ws: string) => Record<string, string>
 

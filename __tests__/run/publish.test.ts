@@ -1,15 +1,13 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server.js'
+import { describe, expect, it } from '@jest/globals'
+import { type Sandbox, type SandboxOptions } from '../../sandbox/server.js'
+import { sandboxPerTest } from '../support/sandbox.js'
 import { API_KEY, outputsOf, runAction, workspace, writeAvi, writeMp4, type ActionRun } from '../support/action.js'
 import { runInProcess } from '../support/in-process.js'
 
 let sandbox: Sandbox | undefined
-afterEach(async () => {
-  await sandbox?.close()
-  sandbox = undefined
-})
+const startSandbox = sandboxPerTest()
 
 async function sandboxWith(options: SandboxOptions = {}): Promise<Sandbox> {
   sandbox = await startSandbox({ pollsToComplete: 1, ...options })

@@ -1,26 +1,16 @@
 import * as path from 'node:path'
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { startSandbox, type Sandbox } from '../../sandbox/server.js'
+import { describe, expect, it } from '@jest/globals'
+import type { Sandbox } from '../../sandbox/server.js'
+import { ledgerRunInputs, sandboxPerTest } from '../support/sandbox.js'
 import { API_KEY, workspace, writeMp4 } from '../support/action.js'
 import { runInProcess } from '../support/in-process.js'
 
 /** What the log and the summary say is true, and each thing is said once. */
 
 let sandbox: Sandbox | undefined
-afterEach(async () => {
-  await sandbox?.close()
-  sandbox = undefined
-})
+const startSandbox = sandboxPerTest()
 
-const inputs = (url: string, more: Record<string, string> = {}): Record<string, string> => ({
-  'api-key': API_KEY,
-  'base-url': url,
-  videos: 'v/*.mp4',
-  description: 'x',
-  'poll-interval': '0.05',
-  ledger: 'ledger.json',
-  ...more
-})
+const inputs = (url: string, more: Record<string, string> = {}): Record<string, string> => ledgerRunInputs(API_KEY, url, more)
 /** The workflow commands the runner turns into annotations. */
 const annotations = (stdout: string): string[] => stdout.split('\n').filter(l => /^::(warning|error)\b/.test(l))
 

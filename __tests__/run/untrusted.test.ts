@@ -1,8 +1,9 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { startSandbox, type Fault, type Sandbox } from '../../sandbox/server.js'
-import type { DraftClip } from '../../src/draftclip/client.js'
+import { describe, expect, it } from '@jest/globals'
+import type { Fault, Sandbox } from '../../sandbox/server.js'
+import { ledgerRunInputs, sandboxPerTest } from '../support/sandbox.js'
+import type { DraftClip } from '../../src/model/ports.js'
 import { whenAborted } from '../../src/draftclip/clock.js'
 import { SECRET_RUN } from '../../src/secrets.js'
 import { everything, workspace, writeMp4 } from '../support/action.js'
@@ -12,20 +13,9 @@ import { runInProcess } from '../support/in-process.js'
 
 const KEY = 'ttapi_UNTRUSTED_canary_9e8d7c6b5a4f3e2d'
 let sandbox: Sandbox | undefined
-afterEach(async () => {
-  await sandbox?.close()
-  sandbox = undefined
-})
+const startSandbox = sandboxPerTest()
 
-const inputs = (url: string, more: Record<string, string> = {}): Record<string, string> => ({
-  'api-key': KEY,
-  'base-url': url,
-  videos: 'v/*.mp4',
-  description: 'x',
-  'poll-interval': '0.05',
-  ledger: 'ledger.json',
-  ...more
-})
+const inputs = (url: string, more: Record<string, string> = {}): Record<string, string> => ledgerRunInputs(KEY, url, more)
 const respond = (status: number, body: string): Fault => ({ type: 'respond', status, body })
 
 /** Every run of SECRET_RUN characters of the key that shows anywhere. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { applyCalendar, dueOrder, nextPublishAt } from '../../src/publish/calendar.js'
+import { applyCalendar, dueOrder } from '../../src/publish/calendar.js'
+import { nextPublishAt } from '../../src/model/result.js'
 import { releaseSection } from '../../src/github/release-notes.js'
-import { Board } from '../../src/publish/driver.js'
+import { Board } from '../../src/publish/board.js'
 import { admitted, planned, initialResult, statusSeen, twinDone, type Admission } from '../../src/publish/lifecycle.js'
 import { parseInstant, parseSidecar } from '../../src/videos/sidecar.js'
 
@@ -148,7 +149,7 @@ describe('after review', () => {
   })
 
   it('a refused key outranks a spent quota as the reason the run stopped', () => {
-    const board = new Board([], [], undefined, [])
+    const board = new Board([], [], undefined)
     board.halt({ scope: 'uploads', quota: true, reason: 'quota' })
     expect(board.runHalt()).toMatchObject({ reason: 'quota' })
     board.halt({ scope: 'everything', reason: 'key' })

@@ -5,10 +5,9 @@ import {
   hasLoneSurrogate,
   MAX_CAPTION_UNITS,
   missingRunPlaceholders,
-  RUN_PLACEHOLDERS,
-  usesRunPlaceholders,
-  type RunVars
+  usesRunPlaceholders
 } from '../../src/videos/captions.js'
+import { RUN_PLACEHOLDERS, type RunVars } from '../../src/model/video.js'
 
 const VIDEO = { name: 'trailer.mp4', stem: 'trailer', index: 2, count: 5 }
 const RUN: RunVars = {

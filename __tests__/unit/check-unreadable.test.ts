@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { checkVideos, VideoCheckError, type FileProblem, type RunInfo, type VideoSettings } from '../../src/videos/check.js'
+import type { RunInfo } from '../../src/model/video.js'
+import { checkVideos, VideoCheckError, type FileProblem, type VideoSettings } from '../../src/videos/check.js'
 import { fixture } from '../support/action.js'
 
 /** A video whose container cannot be read is never passed silently under media-check: error. */

@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events'
 import { describe, expect, it } from '@jest/globals'
-import type { Attempt, DraftClip } from '../../src/draftclip/client.js'
+import type { Attempt, DraftClip } from '../../src/model/ports.js'
 import { realClock } from '../../src/draftclip/clock.js'
 import { PollBudget } from '../../src/draftclip/poll-budget.js'
 import { waitForVideo } from '../../src/draftclip/wait.js'

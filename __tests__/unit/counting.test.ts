@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { counting, type Attempt, type DraftClip, type RequestCount, type UploadRequest } from '../../src/draftclip/client.js'
+import { counting, type RequestCount } from '../../src/draftclip/client.js'
+import type { Attempt, DraftClip, UploadRequest } from '../../src/model/ports.js'
 
 /** The `requests` output counts what left: every request sent, whatever came back (issue 18). */
 

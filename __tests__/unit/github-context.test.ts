@@ -1,5 +1,5 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import type { VideoResult } from '../../src/publish/lifecycle.js'
+import type { VideoResult } from '../../src/model/result.js'
 
 /**
  * The two modules that read @actions/github's context, which it builds once per

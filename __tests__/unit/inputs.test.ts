@@ -1,7 +1,10 @@
 import { describe, it, expect } from '@jest/globals'
 import { endpoint } from '../../src/draftclip/answers.js'
+import * as fs from 'node:fs'
+import { parse } from 'yaml'
 import * as path from 'node:path'
 import {
+  DEFAULTS,
   Input,
   InputError,
   inputVariable,
@@ -432,5 +435,25 @@ describe('max-uploads', () => {
     expect(problemsOf(env({ 'INPUT_MAX-UPLOADS': '-1', INPUT_LEDGER: 'l.json' })).problems).toEqual([
       "Input 'max-uploads' must be a whole number of 0 or more, got '-1'."
     ])
+  })
+})
+
+describe('DEFAULTS', () => {
+  it("is action.yml's defaults, input for input: an empty input means the same in both", () => {
+    const action = parse(fs.readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as {
+      inputs: Record<string, { default?: string }>
+    }
+    const { 'github-token': token, ...fromYml } = Object.fromEntries(
+      Object.entries(action.inputs).flatMap(([name, input]) => (input.default === undefined ? [] : [[name, String(input.default)]]))
+    )
+    expect(token).toBe('${{ github.token }}')
+    expect(fromYml).toEqual(DEFAULTS)
+  })
+
+  it('an input left empty is parsed as its default', () => {
+    const env: Record<string, string> = { 'INPUT_API-KEY': 'k', INPUT_VIDEOS: 'v/*.mp4' }
+    const withDefaults = { ...env }
+    for (const [name, value] of Object.entries(DEFAULTS)) withDefaults[inputVariable(name)] = value
+    expect(parseInputs(env)).toEqual(parseInputs(withDefaults))
   })
 })

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import type { Clock } from '../../src/draftclip/clock.js'
 import { BranchStore } from '../../src/github/ledger-branch.js'
 import { GitHubRest } from '../../src/github/rest.js'
-import { Ledger, type LedgerEntry, type LedgerStore } from '../../src/publish/ledger.js'
-import { admit, busyWith, runToAsk, type RunRef } from '../../src/publish/lifecycle.js'
+import type { Clock, LedgerEntry, LedgerStore } from '../../src/model/ports.js'
+import { Ledger } from '../../src/publish/ledger.js'
+import { decideAdmission as admit, busyWith, runToAsk, type RunRef } from '../../src/publish/lifecycle.js'
 import { startGitHub, type GitHubStandIn } from '../support/github-api.js'
 
 /**

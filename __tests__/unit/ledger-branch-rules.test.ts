@@ -1,18 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { rateLimitWait } from '../../src/github/rest.js'
 import { parseInputs } from '../../src/inputs.js'
-import type { LedgerEntry } from '../../src/publish/ledger.js'
-import {
-  admit,
-  admitted,
-  busyWith,
-  initialResult,
-  JOB_LIMIT_MS,
-  planned,
-  runToAsk,
-  Status,
-  stepFailure
-} from '../../src/publish/lifecycle.js'
+import type { LedgerEntry } from '../../src/model/ports.js'
+import { decideAdmission, admitted, busyWith, initialResult, JOB_LIMIT_MS, planned, runToAsk } from '../../src/publish/lifecycle.js'
+import { Status } from '../../src/model/status.js'
+import { stepFailure } from '../../src/model/result.js'
 
 /** The pure rules behind the branch ledger: which runs to ask about, when a video is another run's, rate-limit waits, the inputs. */
 
@@ -75,7 +67,7 @@ describe('admission of a video another run is uploading', () => {
 
   it('is busy -> SKIPPED with the note, and the step does not fail for it', () => {
     const entry = uploading('499')
-    const admission = admit(entry, undefined, true, 'SELF_ONLY', busyWith(entry, self, 'in_progress', NOW))
+    const admission = decideAdmission(entry, undefined, true, 'SELF_ONLY', busyWith(entry, self, 'in_progress', NOW))
     expect(admission.kind).toBe('busy')
     const step = admitted(r, admission, undefined)
     expect(step.result.status).toBe(Status.Skipped)
@@ -86,13 +78,13 @@ describe('admission of a video another run is uploading', () => {
   })
 
   it('a twin stays a twin, and no entry is no busy video', () => {
-    expect(admit(uploading('499'), 'b.mp4', true, 'SELF_ONLY', { run: '499', note: 'n' }).kind).toBe('twin')
-    expect(admit(undefined, undefined, true, 'SELF_ONLY', { run: '499', note: 'n' }).kind).toBe('upload')
+    expect(decideAdmission(uploading('499'), 'b.mp4', true, 'SELF_ONLY', { run: '499', note: 'n' }).kind).toBe('twin')
+    expect(decideAdmission(undefined, undefined, true, 'SELF_ONLY', { run: '499', note: 'n' }).kind).toBe('upload')
   })
 
   it("a completed run's UPLOADING entry stays UNCONFIRMED, failing the step", () => {
     const entry = uploading('499')
-    const step = admitted(r, admit(entry, undefined, true, 'SELF_ONLY', busyWith(entry, self, 'completed', NOW)), undefined)
+    const step = admitted(r, decideAdmission(entry, undefined, true, 'SELF_ONLY', busyWith(entry, self, 'completed', NOW)), undefined)
     expect(step.result.status).toBe(Status.Unconfirmed)
     expect(stepFailure([step.result], undefined)).toContain('UNCONFIRMED')
   })

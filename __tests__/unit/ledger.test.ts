@@ -3,8 +3,9 @@ import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { Ledger, LedgerError, parseLedger, type LedgerEntry } from '../../src/publish/ledger.js'
-import { Status } from '../../src/publish/lifecycle.js'
+import { Ledger, LedgerError, parseLedger } from '../../src/publish/ledger.js'
+import type { LedgerEntry } from '../../src/model/ports.js'
+import { Status } from '../../src/model/status.js'
 
 const UPLOADING = Status.Uploading
 

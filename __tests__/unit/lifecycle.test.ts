@@ -1,29 +1,27 @@
 import { describe, it, expect } from '@jest/globals'
-import { isFinalStatus, type VideoStatus } from '../../src/draftclip/answers.js'
-import type { LedgerEntry } from '../../src/publish/ledger.js'
+import { isFinalStatus, isSettled, Status } from '../../src/model/status.js'
+import type { VideoStatus } from '../../src/draftclip/answers.js'
+import type { LedgerEntry } from '../../src/model/ports.js'
 import {
-  admit,
+  decideAdmission,
   admitted,
   crashed,
   initialResult,
   interrupted,
-  isSettled,
   ledgerUnwritable,
   notAttempted,
   planned,
   releaseEntryHint,
-  Status,
   statusSeen,
-  stepFailure,
   twinDone,
   uploadEnded,
   uploadStarting,
   waitEnded,
   type Admission,
-  type LedgerRef,
-  type VideoResult
+  type LedgerRef
 } from '../../src/publish/lifecycle.js'
-import type { Video } from '../../src/videos/check.js'
+import { stepFailure, type VideoResult } from '../../src/model/result.js'
+import type { Video } from '../../src/model/video.js'
 
 const PUBLIC = 'PUBLIC_TO_EVERYONE'
 const H = 'a'.repeat(64)
@@ -245,28 +243,30 @@ describe('isSettled: nothing more to learn', () => {
   })
 })
 
-describe('admit', () => {
+describe('decideAdmission', () => {
   it('uploads a video with no entry', () => {
-    expect(admit(undefined, undefined, true, PUBLIC)).toEqual({ kind: 'upload' })
-    expect(admit(undefined, undefined, false, PUBLIC)).toEqual({ kind: 'upload' })
+    expect(decideAdmission(undefined, undefined, true, PUBLIC)).toEqual({ kind: 'upload' })
+    expect(decideAdmission(undefined, undefined, false, PUBLIC)).toEqual({ kind: 'upload' })
   })
 
   it('uploads again a video TikTok refused (FAILED), even with a publish id', () => {
-    expect(admit(entry({ status: 'FAILED', fail_reason: 'duration_check_failed' }), undefined, true, PUBLIC)).toEqual({ kind: 'upload' })
+    expect(decideAdmission(entry({ status: 'FAILED', fail_reason: 'duration_check_failed' }), undefined, true, PUBLIC)).toEqual({
+      kind: 'upload'
+    })
   })
 
   // Changed: UPLOADING/UNCONFIRMED with a publish id used to be skipped; now DraftClip is asked about the id.
   it.each([Status.Uploading, Status.Unconfirmed])('asks DraftClip to confirm a %s entry with a publish id', status => {
     const e = entry({ status, post_id: null })
-    expect(admit(e, undefined, true, PUBLIC)).toEqual({ kind: 'confirm', entry: e })
-    expect(admit(e, undefined, false, PUBLIC)).toEqual({ kind: 'confirm', entry: e })
+    expect(decideAdmission(e, undefined, true, PUBLIC)).toEqual({ kind: 'confirm', entry: e })
+    expect(decideAdmission(e, undefined, false, PUBLIC)).toEqual({ kind: 'confirm', entry: e })
   })
 
   it.each([Status.Uploading, Status.Unconfirmed, 'PROCESSING', 'PUBLISH_COMPLETE'])(
     'holds back a %s entry without a publish id as unconfirmed',
     status => {
       const e = entry({ status, publish_id: null, post_id: null })
-      expect(admit(e, undefined, true, PUBLIC)).toEqual({ kind: 'unconfirmed', entry: e })
+      expect(decideAdmission(e, undefined, true, PUBLIC)).toEqual({ kind: 'unconfirmed', entry: e })
     }
   )
 
@@ -281,7 +281,7 @@ describe('admit', () => {
     ['SOMETHING_NEW', null, true, true]
   ])('skips a %s entry (post id %j, wait %s), following it: %s', (status, postId, wait, follow) => {
     const e = entry({ status, post_id: postId })
-    expect(admit(e, undefined, wait, PUBLIC)).toEqual({ kind: 'skip', entry: e, follow })
+    expect(decideAdmission(e, undefined, wait, PUBLIC)).toEqual({ kind: 'skip', entry: e, follow })
   })
 
   it.each([
@@ -290,13 +290,16 @@ describe('admit', () => {
     [PUBLIC, true]
   ])("an earlier run's PUBLISH_COMPLETE entry without a post id, %s: followed %s", (privacy, follow) => {
     const e = entry({ status: 'PUBLISH_COMPLETE', post_id: null })
-    expect(admit(e, undefined, true, privacy)).toEqual({ kind: 'skip', entry: e, follow })
+    expect(decideAdmission(e, undefined, true, privacy)).toEqual({ kind: 'skip', entry: e, follow })
   })
 
   it('a twin comes first, whatever its ledger entry says', () => {
-    expect(admit(undefined, 'videos/a.mp4', true, PUBLIC)).toEqual({ kind: 'twin', of: 'videos/a.mp4' })
-    expect(admit(entry(), 'videos/a.mp4', true, PUBLIC)).toEqual({ kind: 'twin', of: 'videos/a.mp4' })
-    expect(admit(entry({ status: Status.Unconfirmed, publish_id: null }), 'x.mp4', false, PUBLIC)).toEqual({ kind: 'twin', of: 'x.mp4' })
+    expect(decideAdmission(undefined, 'videos/a.mp4', true, PUBLIC)).toEqual({ kind: 'twin', of: 'videos/a.mp4' })
+    expect(decideAdmission(entry(), 'videos/a.mp4', true, PUBLIC)).toEqual({ kind: 'twin', of: 'videos/a.mp4' })
+    expect(decideAdmission(entry({ status: Status.Unconfirmed, publish_id: null }), 'x.mp4', false, PUBLIC)).toEqual({
+      kind: 'twin',
+      of: 'x.mp4'
+    })
   })
 })
 
@@ -396,7 +399,7 @@ describe('planned (the dry run)', () => {
 
   it('takes the same admission as the run for the same entry', () => {
     const e = entry({ status: Status.Uploading, publish_id: 'p1', post_id: null })
-    const admission = admit(e, undefined, true, PUBLIC)
+    const admission = decideAdmission(e, undefined, true, PUBLIC)
     expect(admission.kind).toBe('confirm')
     expect(planned(r, admission, REF).result).toMatchObject({ status: 'UNCONFIRMED', publish_id: 'p1' })
   })

@@ -1,6 +1,6 @@
 import { describe, it, expect, jest, afterEach } from '@jest/globals'
 import { logger, safeLine } from '../../src/github/log.js'
-import type { Video } from '../../src/videos/check.js'
+import type { Video } from '../../src/model/video.js'
 
 describe('safeLine', () => {
   it('keeps a name with a newline and a workflow command on one line', () => {

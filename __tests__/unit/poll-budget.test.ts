@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals'
 import { PollBudget } from '../../src/draftclip/poll-budget.js'
-import { FakeClock, settle } from './fake-clock.js'
+import { FakeClock, settle } from '../support/fake-clock.js'
 
 const FAR = 10 * 60_000
 

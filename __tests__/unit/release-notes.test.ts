@@ -1,6 +1,8 @@
 import { describe, it, expect } from '@jest/globals'
 import { mergeReleaseBody, releaseSection, SECTION_END, SECTION_START } from '../../src/github/release-notes.js'
-import { initialResult, Status, type VideoResult } from '../../src/publish/lifecycle.js'
+import { initialResult } from '../../src/publish/lifecycle.js'
+import { Status } from '../../src/model/status.js'
+import type { VideoResult } from '../../src/model/result.js'
 
 const result = (over: Partial<VideoResult> = {}): VideoResult => ({
   ...initialResult({ file: 'a.mp4', size: 1, description: 'c', privacyLevel: 'SELF_ONLY' }),

@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals'
-import { postUrl } from '../../src/draftclip/answers.js'
-import { Status, type VideoResult } from '../../src/publish/lifecycle.js'
+import { postUrl, type VideoResult } from '../../src/model/result.js'
+import { Status } from '../../src/model/status.js'
 import { buildOutputs, Output, requestsLine, scrubResults, SUMMARY_LIMIT_BYTES, summaryMarkdown } from '../../src/github/report.js'
 
 const MiB = 1024 * 1024

@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals'
-import type { Answer, NoAnswer } from '../../src/draftclip/client.js'
+import type { Answer, NoAnswer } from '../../src/model/ports.js'
 import { judgeStatus, judgeUpload, parseRetryAfter, retryDelayMs, type Timings } from '../../src/draftclip/retry-policy.js'
 
 const answer = (httpStatus: number, body: unknown, over: Partial<Answer> = {}): Answer => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import type { Attempt, DraftClip } from '../../src/draftclip/client.js'
+import type { Attempt, DraftClip } from '../../src/model/ports.js'
 import { PollBudget } from '../../src/draftclip/poll-budget.js'
 import { waitForVideo, type WaitContext, type WaitOutcome } from '../../src/draftclip/wait.js'
-import { FakeClock } from './fake-clock.js'
+import { FakeClock } from '../support/fake-clock.js'
 
 /** The last stretch before wait-timeout is asked about: a long gap is cut short so one poll lands before the deadline. */
 

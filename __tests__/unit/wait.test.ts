@@ -1,9 +1,9 @@
 import { describe, it, expect, jest } from '@jest/globals'
 import type { VideoStatus } from '../../src/draftclip/answers.js'
-import type { Attempt, DraftClip } from '../../src/draftclip/client.js'
+import type { Attempt, DraftClip } from '../../src/model/ports.js'
 import { PollBudget } from '../../src/draftclip/poll-budget.js'
 import { waitForVideo, type WaitContext, type WaitOutcome } from '../../src/draftclip/wait.js'
-import { FakeClock } from './fake-clock.js'
+import { FakeClock } from '../support/fake-clock.js'
 
 const ORIGIN = 'https://drafttok.app'
 

@@ -1,3 +1,4 @@
+import { COMPLETE_STATUSES, INCOMPLETE_STATUSES, Status } from '../model/status.js'
 /**
  * What DraftClip's answers say, read defensively: the documented shapes, the
  * shapes TikTok's own API uses, and ids sent as JSON numbers (more digits than
@@ -9,11 +10,6 @@ export function endpoint(baseUrl: URL, file: string): URL {
   const url = new URL(baseUrl.href)
   url.pathname = `${url.pathname.replace(/\/+$/, '')}/api/${file}`
   return url
-}
-
-/** A TikTok post's address (TikTok redirects to the account's own URL). */
-export function postUrl(postId: string): string {
-  return `https://www.tiktok.com/@/video/${encodeURIComponent(postId)}`
 }
 
 const ID_KEYS = 'publish_id|public(?:al|l)?y_available_post_id'
@@ -45,7 +41,7 @@ function idText(value: unknown): string | undefined {
   return undefined
 }
 
-export interface UploadAccepted {
+interface UploadAccepted {
   publishId: string
   status: string
 }
@@ -55,7 +51,7 @@ export function acceptedUpload(json: unknown): UploadAccepted | undefined {
   const data = isRecord(json) && json.success === true && isRecord(json.data) ? json.data : undefined
   const publishId = idText(data?.publish_id)
   if (!publishId) return undefined
-  return { publishId, status: typeof data?.status === 'string' ? data.status : 'PROCESSING_UPLOAD' }
+  return { publishId, status: typeof data?.status === 'string' ? data.status : Status.ProcessingUpload }
 }
 
 /**
@@ -86,9 +82,6 @@ export function serverError(json: unknown): string | undefined {
   return undefined
 }
 
-export const COMPLETE_STATUSES = ['PUBLISH_COMPLETE', 'FAILED', 'SEND_TO_USER_INBOX'] as const
-const INCOMPLETE_STATUSES = ['PROCESSING_UPLOAD', 'PROCESSING']
-
 export interface VideoStatus {
   status: string
   isComplete: boolean
@@ -118,28 +111,6 @@ export function readStatus(json: unknown, publishId: string): VideoStatus | unde
     failReason: typeof data.fail_reason === 'string' && data.fail_reason !== '' ? data.fail_reason : undefined,
     description: typeof data.status_description === 'string' && data.status_description !== '' ? data.status_description : undefined
   }
-}
-
-/** The one privacy level TikTok gives a post ID for (after moderation). */
-export const PUBLIC = 'PUBLIC_TO_EVERYONE'
-
-/**
- * Whether there is nothing more to learn about a video: a final status, and
- * for PUBLISH_COMPLETE either its post ID or a privacy level TikTok never
- * gives one for (only public posts get one, after moderation). The wait, the
- * driver and the ledger's admission all decide by this.
- */
-export function isSettled(
-  status: { status: string; isComplete: boolean; postId: string | null | undefined },
-  privacyLevel: string
-): boolean {
-  if (!status.isComplete) return false
-  return status.status !== 'PUBLISH_COMPLETE' || Boolean(status.postId) || privacyLevel !== PUBLIC
-}
-
-/** Whether a status (as a ledger keeps it) is one of the doc's final ones. */
-export function isFinalStatus(status: string): boolean {
-  return (COMPLETE_STATUSES as readonly string[]).includes(status)
 }
 
 /** Whether a status answer names a publish id other than the one asked about. */

@@ -72,7 +72,7 @@ export async function readBody(
   return { text: Buffer.concat(kept).toString('utf8'), encoding: codings.join(', '), undecodable: broken && size === 0 }
 }
 
-export interface BodyText {
+interface BodyText {
   text: string
   /** The Content-Encoding undone (or that could not be), if any. */
   encoding: string | undefined

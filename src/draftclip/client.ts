@@ -1,8 +1,9 @@
+import type { UploadRequest, Answer, NoAnswer, Attempt, DraftClip } from '../model/ports.js'
 import type { Readable } from 'node:stream'
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
 import { endpoint, parseBody } from './answers.js'
 import { readBody } from './body.js'
-import { multipartFrame, type MultipartFile } from './multipart.js'
+import { multipartFrame } from './multipart.js'
 
 /**
  * The DraftClip API client: one upload attempt, one status request. It reports
@@ -20,48 +21,6 @@ export interface ClientOptions {
   stallMs: number
   /** Send through HTTPS_PROXY / HTTP_PROXY / NO_PROXY (never chosen for a loopback base-url). */
   useProxy: boolean
-}
-
-export interface UploadRequest extends MultipartFile {
-  /** The file's bytes, read afresh for every attempt; `total` counts the file's bytes so far. */
-  chunks: () => AsyncIterable<{ chunk: Buffer; total: number }>
-  /** Called as the body is handed to the socket: bytes of the file sent so far. */
-  onProgress?: (sent: number) => void
-}
-
-/** An HTTP answer: the status, the body parsed as JSON where it was JSON. */
-export interface Answer {
-  kind: 'answer'
-  httpStatus: number
-  json: unknown
-  /** The start of the body (at most MAX_ANSWER_BYTES of it), for messages and for ids in a body that is not JSON. */
-  text: string
-  retryAfter: string | undefined
-  /** Whether the whole request body had left before the answer came (always true for a GET). */
-  bodySent: boolean
-}
-
-/** No HTTP answer. `bodySent` tells whether the server could have had the whole request. */
-export interface NoAnswer {
-  kind: 'no-answer'
-  code: string
-  message: string
-  bodySent: boolean
-  stalled: boolean
-  /** Where the request went (origin), so a message can say where it could not connect. */
-  origin: string
-  /** The TLS handshake failed because this runner does not trust the host's certificate: no request left. */
-  untrustedCertificate?: boolean
-}
-
-export type Attempt = Answer | NoAnswer
-
-/** What the rest of the action needs of a DraftClip client: tests give a fake one. */
-export interface DraftClip {
-  upload(video: UploadRequest): Promise<Attempt>
-  /** One status request, abandoned after `timeoutMs` or when `signal` aborts. */
-  status(publishId: string, timeoutMs: number, signal?: AbortSignal): Promise<Attempt>
-  close(): Promise<void>
 }
 
 const USER_AGENT = 'draftclip-publish (GitHub Action)'

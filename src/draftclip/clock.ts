@@ -1,10 +1,4 @@
-/** Time and chance, injected so that tests run the real logic in milliseconds. */
-export interface Clock {
-  now: () => number
-  /** Resolves after `ms`, or early (without throwing) when `signal` aborts. */
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
-  random: () => number
-}
+import type { Clock } from '../model/ports.js'
 
 interface Waiters {
   callbacks: Set<() => void>

@@ -1,11 +1,5 @@
+import type { MultipartFile } from '../model/ports.js'
 import { randomBytes } from 'node:crypto'
-
-export interface MultipartFile {
-  name: string
-  size: number
-  contentType: string
-  fields: Record<string, string>
-}
 
 /**
  * A fresh random boundary for every request: a fixed one is public, and a

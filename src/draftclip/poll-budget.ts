@@ -1,4 +1,5 @@
-import { whenAborted, type Clock } from './clock.js'
+import { whenAborted } from './clock.js'
+import type { Clock } from '../model/ports.js'
 
 interface Turn {
   deadline: number

@@ -5,7 +5,7 @@ export const PROGRESS_MIN_BYTES = 50 * 1024 * 1024
 const STEP_FRACTION = 0.1
 const STEP_MS = 5_000
 
-export interface ProgressMark {
+interface ProgressMark {
   bytes: number
   at: number
 }

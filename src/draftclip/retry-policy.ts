@@ -1,5 +1,5 @@
 import { aboutAnotherVideo, acceptedUpload, readStatus, serverError, uploadAnswer, type VideoStatus } from './answers.js'
-import type { Attempt } from './client.js'
+import type { Attempt } from '../model/ports.js'
 
 /**
  * The retry policy, written down once. An upload is not idempotent: it is
@@ -7,7 +7,7 @@ import type { Attempt } from './client.js'
  * the video is UNCONFIRMED and never sent again by this action.
  */
 
-export type UploadVerdict =
+type UploadVerdict =
   | { kind: 'accepted'; publishId: string; status: string }
   /** Certainly not taken, and another attempt may succeed. */
   | { kind: 'retry'; reason: string; retryAfter: string | undefined; rateLimited: boolean }
@@ -129,7 +129,7 @@ export function judgeUpload(attempt: Attempt): UploadVerdict {
 }
 
 /** What to say when the runner refused the host's certificate, and how to let it trust a private CA. */
-export function untrustedReason(attempt: { origin: string; code: string; message: string }): string {
+function untrustedReason(attempt: { origin: string; code: string; message: string }): string {
   return (
     `this runner does not trust the TLS certificate of ${attempt.origin} (${attempt.code}: ${attempt.message}), so nothing was sent. ` +
     'If a proxy inspects HTTPS on this runner, or the host uses a private CA, give Node that CA: set NODE_EXTRA_CA_CERTS ' +
@@ -137,7 +137,7 @@ export function untrustedReason(attempt: { origin: string; code: string; message
   )
 }
 
-export type StatusVerdict =
+type StatusVerdict =
   | { kind: 'status'; status: VideoStatus }
   /** Worth asking again; `retryAfter` when the server said when. */
   | { kind: 'transient'; reason: string; retryAfter: string | undefined }
@@ -201,7 +201,7 @@ export function retryDelayMs(
 }
 
 /** Server text as one short line for a message (it is scrubbed of the key before it gets here). */
-export function oneLine(text: string): string {
+function oneLine(text: string): string {
   const flat = text
     .replace(/<[^>]*>/g, ' ')
     .replace(/\s+/g, ' ')

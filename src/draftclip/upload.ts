@@ -1,5 +1,4 @@
-import type { Clock } from './clock.js'
-import type { DraftClip, UploadRequest } from './client.js'
+import type { Clock, DraftClip, UploadRequest } from '../model/ports.js'
 import { progressTracker } from './progress.js'
 import { judgeUpload, retryDelayMs, type Timings } from './retry-policy.js'
 
@@ -15,7 +14,7 @@ export type UploadOutcome =
   /** Uploads were stopped (another video's 401 or 429, or a cancelled job) before this video's next attempt. */
   | { kind: 'stopped'; reason: string }
 
-export interface UploadContext {
+interface UploadContext {
   client: DraftClip
   clock: Clock
   retries: number

@@ -1,4 +1,4 @@
-import type { LedgerEntry, LedgerStore } from '../publish/ledger.js'
+import type { LedgerEntry, LedgerStore } from '../model/ports.js'
 import type { RunRef, RunState } from '../publish/lifecycle.js'
 import { scrub } from '../secrets.js'
 import { createHash } from 'node:crypto'
@@ -43,7 +43,7 @@ export class LedgerBranchError extends Error {
   }
 }
 
-export interface BranchLedgerOptions {
+interface BranchLedgerOptions {
   rest: GitHubRest
   /** owner/name: GITHUB_REPOSITORY. */
   repository: string

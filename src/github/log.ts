@@ -1,8 +1,8 @@
 import * as core from '@actions/core'
-import type { VideoLog } from '../publish/driver.js'
-import type { VideoResult } from '../publish/lifecycle.js'
+import type { VideoLog } from '../model/ports.js'
+import type { VideoResult } from '../model/result.js'
 import { scrub } from '../secrets.js'
-import type { Video } from '../videos/check.js'
+import type { Video } from '../model/video.js'
 
 /**
  * The log, as the runner reads it: any line that begins with `::` is a

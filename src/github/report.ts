@@ -1,13 +1,12 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import * as core from '@actions/core'
-import { postUrl } from '../draftclip/answers.js'
-import { nextPublishAt } from '../publish/calendar.js'
-import { ANNOTATED, saidByStop, Status, type VideoResult } from '../publish/lifecycle.js'
+import { postUrl, nextPublishAt, ANNOTATED, saidByStop, type RunOutcome, type VideoResult } from '../model/result.js'
+import { Status } from '../model/status.js'
 import { scrub, scrubStrings } from '../secrets.js'
-import { safeLine } from './log.js'
+import { safeLine, type Logger } from './log.js'
 import { formatSize } from '../sizes.js'
-import { mediaText } from '../videos/media.js'
+import { mediaText } from '../model/video.js'
 
 /** Every output of action.yml, named once. */
 export const Output = {
@@ -47,7 +46,7 @@ export function scrubResults(results: VideoResult[], secrets: string[]): VideoRe
   return results.map(r => scrubStrings(r, secrets))
 }
 
-export function setOutputs(results: VideoResult[], secrets: string[], requests?: Requests): void {
+function setOutputs(results: VideoResult[], secrets: string[], requests?: Requests): void {
   for (const [name, value] of Object.entries(buildOutputs(scrubResults(results, secrets), requests)))
     core.setOutput(name, scrub(value, secrets))
 }
@@ -58,7 +57,7 @@ export function setOutputs(results: VideoResult[], secrets: string[], requests?:
  * lost) and the problem is returned. Outside a runner (local-action), unset is
  * normal: the toolkit prints them its own way.
  */
-export function setOutputsOrLog(
+function setOutputsOrLog(
   results: VideoResult[],
   secrets: string[],
   info: (line: string) => void,
@@ -105,7 +104,7 @@ function cell(text: string): string {
 /** GitHub drops a step summary over 1 MiB whole: rows stop well before, with a note. */
 export const SUMMARY_LIMIT_BYTES = 1000 * 1024
 
-export interface SummaryOptions {
+interface SummaryOptions {
   dryRun: boolean
   stopReason?: string
   /** Why the step failed before any video was looked at (bad inputs, a bad file, a corrupt ledger). */
@@ -258,14 +257,14 @@ function resultRows(results: VideoResult[], stopReason: string | undefined): str
   return rows
 }
 
-export async function writeSummary(results: VideoResult[], options: SummaryOptions, secrets: string[]): Promise<void> {
+async function writeSummary(results: VideoResult[], options: SummaryOptions, secrets: string[]): Promise<void> {
   // Outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write it.
   if (!process.env.GITHUB_STEP_SUMMARY) return
   await core.summary.addRaw(scrubbedSummary(results, options, secrets)).write()
 }
 
 /** The job summary's Markdown, every text scrubbed: what writeSummary writes, and what the log gets when it cannot. */
-export function scrubbedSummary(results: VideoResult[], options: SummaryOptions, secrets: string[]): string {
+function scrubbedSummary(results: VideoResult[], options: SummaryOptions, secrets: string[]): string {
   const stopReason = options.stopReason && scrub(options.stopReason, secrets)
   const problem = options.problem && scrub(options.problem, secrets)
   const notes = options.notes?.map(n => scrub(n, secrets))
@@ -274,7 +273,7 @@ export function scrubbedSummary(results: VideoResult[], options: SummaryOptions,
 }
 
 /** Why the job summary cannot be written, in words (the toolkit's own message speaks of permissions). */
-export function summaryProblem(error: unknown): string {
+function summaryProblem(error: unknown): string {
   const file = process.env.GITHUB_STEP_SUMMARY ?? ''
   const folder = path.dirname(file)
   const why = fs.existsSync(folder) ? (error as Error).message : `its folder ${folder} does not exist`
@@ -282,7 +281,7 @@ export function summaryProblem(error: unknown): string {
 }
 
 /** Failures as annotations on the files, so they show on the run's page; one the stop reason already gives is not said again. */
-export function annotate(results: VideoResult[], secrets: string[], stopReason?: string): void {
+function annotate(results: VideoResult[], secrets: string[], stopReason?: string): void {
   for (const r of results) {
     if (ANNOTATED.includes(r.status) && !saidByStop(r.error, stopReason)) {
       core.error(safeLine(scrub(`${r.file}: ${r.status}: ${r.error ?? r.fail_reason ?? ''}`, secrets)), {
@@ -290,5 +289,31 @@ export function annotate(results: VideoResult[], secrets: string[], stopReason?:
         title: `DraftClip: ${r.status}`
       })
     }
+  }
+}
+
+/**
+ * Outputs, annotations and the job summary of a run, with whatever it learned.
+ * The runner's files may be unusable (unset, a folder gone): then the results
+ * go to the log, and the step says why.
+ */
+export async function reportOutcome(outcome: RunOutcome, secrets: string[], log: Logger, onRunner: boolean): Promise<void> {
+  const { results, requests } = outcome
+  const outputsProblem = setOutputsOrLog(results, secrets, line => log.info(line), onRunner, requests)
+  if (outputsProblem) core.setFailed(outputsProblem)
+  annotate(results, secrets, outcome.stopReason)
+  let summaryFailed: string | undefined
+  if (!process.env.GITHUB_STEP_SUMMARY) {
+    if (onRunner) summaryFailed = 'GITHUB_STEP_SUMMARY is not set, so there is no job summary. It follows in the log.'
+  } else {
+    try {
+      await writeSummary(results, outcome, secrets)
+    } catch (error) {
+      summaryFailed = summaryProblem(error)
+    }
+  }
+  if (summaryFailed) {
+    log.warning(summaryFailed)
+    for (const line of scrubbedSummary(results, outcome, secrets).trimEnd().split('\n')) log.info(line)
   }
 }

@@ -1,5 +1,5 @@
 import { Agent, request, type Dispatcher } from 'undici'
-import type { Clock } from '../draftclip/clock.js'
+import type { Clock } from '../model/ports.js'
 
 /**
  * GitHub's REST API, the little of it the branch ledger needs, over undici's

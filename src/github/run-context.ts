@@ -1,5 +1,4 @@
-import type { RunVars } from '../videos/captions.js'
-import type { RunInfo } from '../videos/check.js'
+import type { RunVars, RunInfo } from '../model/video.js'
 
 /** The part of @actions/github's context the captions use. */
 export interface RunContext {
@@ -30,7 +29,7 @@ export function runVars(ctx: RunContext): RunVars {
  * Loads @actions/github only when a caption needs it: it brings Octokit,
  * which would otherwise double the action's start-up time.
  */
-export async function loadRunContext(env: Record<string, string | undefined>): Promise<RunContext> {
+async function loadRunContext(env: Record<string, string | undefined>): Promise<RunContext> {
   const { context } = await import('@actions/github')
   return {
     repository: env.GITHUB_REPOSITORY || undefined,

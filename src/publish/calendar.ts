@@ -1,4 +1,4 @@
-import { Status, type Admission } from './lifecycle.js'
+import type { Admission } from './lifecycle.js'
 
 /**
  * The content calendar: which videos that would be uploaded are due now.
@@ -8,7 +8,7 @@ import { Status, type Admission } from './lifecycle.js'
  * Videos the ledger or a twin already accounts for are not new uploads.
  */
 
-export interface Dated {
+interface Dated {
   path: string
   /** Milliseconds since the epoch; undefined: due whenever. */
   publishAt: number | undefined
@@ -36,10 +36,4 @@ export function dueOrder(a: Dated, b: Dated): number {
   const at = (v: Dated): number => v.publishAt ?? -Infinity
   if (at(a) !== at(b)) return at(a) < at(b) ? -1 : 1
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0
-}
-
-/** The earliest publish_at still to come, among the videos left SCHEDULED. */
-export function nextPublishAt(results: { status: string; publish_at: string | null }[]): string | undefined {
-  const times = results.filter(r => r.status === Status.Scheduled && r.publish_at).map(r => r.publish_at!)
-  return times.sort((a, b) => Date.parse(a) - Date.parse(b))[0]
 }

@@ -1,29 +1,10 @@
+import type { LedgerEntry, LedgerStore } from '../model/ports.js'
+import { Status } from '../model/status.js'
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
 import { scrubStrings } from '../secrets.js'
 
-/**
- * The ledger: what this action has published, keyed by the SHA-256 of each
- * video's bytes, so that a re-run never posts the same video twice.
- */
-
-export interface LedgerEntry {
-  file: string
-  status: string
-  publish_id: string | null
-  post_id: string | null
-  fail_reason?: string | null
-  /** The privacy it was uploaded with: a later run judges it by that, not by today's input (absent in older ledgers). */
-  privacy_level?: string
-  updated_at: string
-  /** The workflow run that wrote it (GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT), where the ledger knows its run (a branch ledger). */
-  run_id?: string
-  run_attempt?: number
-  /** The job that wrote it, within its run (matrix jobs share the run's id and attempt). */
-  writer?: string
-}
-
-export interface LedgerData {
+interface LedgerData {
   version: 1
   videos: Record<string, LedgerEntry>
 }
@@ -36,7 +17,7 @@ export class LedgerError extends Error {
 }
 
 /** A write of the ledger failed: names the ledger and the problem in words (a bare ENOSPC names neither). */
-export class LedgerWriteError extends Error {
+class LedgerWriteError extends Error {
   constructor(shownAs: string, cause: unknown) {
     const err = cause as NodeJS.ErrnoException
     const problem = err.code ? `${WRITE_PROBLEMS[err.code] ?? err.message} (${err.code})` : err.message
@@ -83,28 +64,6 @@ export function parseLedger(text: string, file: string): LedgerData {
     }
   }
   return data as unknown as LedgerData
-}
-
-/**
- * Where a ledger lives, when not in a file of the workspace (the built-in store,
- * Ledger.load): a branch of the repository (ledger-branch.ts). The Ledger keeps
- * the format and the batching; a store reads and writes whole documents.
- */
-export interface LedgerStore {
-  /** How messages name it: the path, and where it is. */
-  readonly shownAs: string
-  /** The stored text; undefined when there is no ledger yet. */
-  read(): Promise<string | undefined>
-  /**
-   * Stores the whole document, carrying the entries named (`changed`: their files and statuses,
-   * for the commit message). False: the stored ledger moved since the last read or write (a
-   * refused compare-and-swap); the Ledger reads it, merges, and writes again.
-   */
-  write(bytes: Uint8Array, changed: LedgerEntry[]): Promise<boolean>
-  /** Resolves when the store may take the next write (a pace); changes made meanwhile join it. */
-  ready?(): Promise<void>
-  /** The run's last write comes next: no upload waits on it any more (a store may then wait longer). */
-  finishing?(): void
 }
 
 /** An UPLOADING entry waiting for a write: held once stored, lost when a merge finds another writer's entry there first. */
@@ -215,8 +174,8 @@ export class Ledger {
       this.store &&
       before &&
       before.publish_id === (clean.publish_id ?? null) &&
-      clean.status !== 'UPLOADING' &&
-      clean.status !== 'UNCONFIRMED'
+      clean.status !== Status.Uploading &&
+      clean.status !== Status.Unconfirmed
     ) {
       return this.later()
     }
@@ -247,7 +206,7 @@ export class Ledger {
         () => undefined,
         (error: Error) => {
           // Not on disk, so no claim: a later write must not record an upload that never began.
-          if (this.data.videos[hash] !== claimed && this.data.videos[hash]?.status === 'UPLOADING')
+          if (this.data.videos[hash] !== claimed && this.data.videos[hash]?.status === Status.Uploading)
             this.restore(hash, JSON.parse(base) as LedgerEntry | null)
           throw error
         }

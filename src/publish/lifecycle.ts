@@ -1,63 +1,13 @@
-import { isFinalStatus, isSettled, type VideoStatus } from '../draftclip/answers.js'
+import type { VideoResult } from '../model/result.js'
+import { Status, isFinalStatus, isSettled } from '../model/status.js'
+import type { VideoStatus } from '../draftclip/answers.js'
 import type { UploadOutcome } from '../draftclip/upload.js'
 import type { WaitOutcome } from '../draftclip/wait.js'
-import type { Media } from '../videos/media.js'
-import type { LedgerEntry } from './ledger.js'
-
-/**
- * A video's life, in one place: its statuses, and pure functions that say what
- * moves it from one to the next and what the ledger must learn on the way. The
- * run, the dry run and the signal handler all use these and nothing else.
- */
-
-export const Status = {
-  /** Not sent (yet): the start of every video, and the end of one a stopped run never reached. */
-  NotAttempted: 'NOT_ATTEMPTED',
-  /** Bytes are (or may be) on their way; recorded in the ledger before the first one leaves. */
-  Uploading: 'UPLOADING',
-  // DraftClip's own statuses.
-  ProcessingUpload: 'PROCESSING_UPLOAD',
-  Processing: 'PROCESSING',
-  PublishComplete: 'PUBLISH_COMPLETE',
-  SentToInbox: 'SEND_TO_USER_INBOX',
-  Failed: 'FAILED',
-  /** DraftClip certainly did not take it. */
-  UploadFailed: 'UPLOAD_FAILED',
-  /** DraftClip may have taken it; never sent again until a status answer confirms it or the user releases it. */
-  Unconfirmed: 'UNCONFIRMED',
-  /** Published before (the ledger), or the same content as another video of this run. */
-  Skipped: 'SKIPPED',
-  /** Would be uploaded; the dry run sends nothing. */
-  DryRun: 'DRY_RUN',
-  /** Its publish_at is still to come: a later run publishes it. */
-  Scheduled: 'SCHEDULED',
-  /** Due, but left for a later run: max-uploads was reached, or the account's quota is spent. */
-  Queued: 'QUEUED'
-} as const
-
-/** One status type: the action's own, DraftClip's documented ones, and any other DraftClip may send. */
-export type Status = (typeof Status)[keyof typeof Status] | (string & { readonly fromDraftClip?: true })
-
-/** One video's outcome, as the `results` output shows it. */
-export interface VideoResult {
-  file: string
-  size: number
-  publish_id: string | null
-  status: Status
-  post_id: string | null
-  error: string | null
-  fail_reason: string | null
-  description: string
-  privacy_level: string
-  sha256: string | null
-  /** When the video may be published (its sidecar's publish_at), ISO 8601 in UTC. */
-  publish_at: string | null
-  /** What its container says (duration, display size, fps, codec, audio); null when it was not read (media-check: off). initialResult always sets it. */
-  media?: Media | null
-}
+import type { Media } from '../model/video.js'
+import type { LedgerEntry } from '../model/ports.js'
 
 /** What the ledger must learn from a step: an entry written (before the step counts as done), or dropped. */
-export type LedgerWrite = { kind: 'record'; entry: Omit<LedgerEntry, 'updated_at'> } | { kind: 'forget' }
+type LedgerWrite = { kind: 'record'; entry: Omit<LedgerEntry, 'updated_at'> } | { kind: 'forget' }
 
 /** The whole run stops: uploads only (a spent quota), or uploads and polls (a refused key). */
 export interface Halt {
@@ -99,7 +49,7 @@ export type Admission =
  * privacy it was published with (a ledger older than that field).
  * `busy`: see busyWith.
  */
-export function admit(
+export function decideAdmission(
   entry: LedgerEntry | undefined,
   twinOf: string | undefined,
   wait: boolean,
@@ -128,9 +78,6 @@ export function admit(
 /** The privacy a video was published with: its entry's, not today's input or sidecar (only a public post gets a post ID). */
 const publishedWith = (entry: LedgerEntry, today: string): string => entry.privacy_level ?? today
 
-/** The one rule for "nothing more to learn" (draftclip/answers.ts), here beside the lifecycle that uses it. */
-export { isSettled }
-
 /** The workflow run that writes a ledger entry: GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT. */
 export interface RunRef {
   id: string
@@ -146,7 +93,7 @@ export type RunState = 'in_progress' | 'completed' | 'unknown'
 export const JOB_LIMIT_MS = 6 * 3600 * 1000
 
 /** Another run's upload under way, as the ledger shows it. */
-export interface Busy {
+interface Busy {
   run: string
   note: string
 }
@@ -330,6 +277,11 @@ export function uploadStarting(r: VideoResult): Step {
   return { result: { ...r, status: Status.Uploading }, ledger: { kind: 'record', entry: ledgerEntry(r, Status.Uploading) } }
 }
 
+/** The UPLOADING entry was stored by a claim (a branch ledger shared by runs): the result follows, with nothing more to write. */
+export function uploadClaimed(r: VideoResult): Step {
+  return { result: uploadStarting(r).result }
+}
+
 /**
  * What an upload's outcome makes of the video. `queue`: the workflow said it
  * is a queue (max-uploads), so a spent quota leaves the video QUEUED for a
@@ -400,7 +352,7 @@ export function ledgerUnwritable(r: VideoResult, problem: string): Step {
 }
 
 /** TikTok's daily cap, as DraftClip passes it on. */
-export const DAILY_CAP_REASON = 'spam_risk_too_many_posts'
+const DAILY_CAP_REASON = 'spam_risk_too_many_posts'
 
 function quotaReason(said: string): string {
   return `DraftClip's quota is used up (${said}); the remaining videos were not sent. TikTok allows about 15 posts a day per account.`
@@ -525,32 +477,4 @@ export function crashed(r: VideoResult, message: string): Step {
 
 function ledgerEntry(r: VideoResult, status: string = r.status): Omit<LedgerEntry, 'updated_at'> {
   return { file: r.file, status, publish_id: r.publish_id, post_id: r.post_id, fail_reason: r.fail_reason, privacy_level: r.privacy_level }
-}
-
-/** The statuses after which the step fails. */
-const FAILING: readonly string[] = [Status.NotAttempted, Status.UploadFailed, Status.Unconfirmed, Status.Failed, Status.Uploading]
-
-/**
- * The statuses whose error is reported as an annotation on the video's file
- * (report.ts). Said once: the video's log keeps it as a plain line, and the
- * step's failure names the file and status only.
- */
-export const ANNOTATED: readonly string[] = [Status.Unconfirmed, Status.Failed, Status.UploadFailed]
-
-/** Whether a video's error only repeats why the run stopped (then the stop reason alone says it). */
-export function saidByStop(error: string | null, stopReason: string | undefined): boolean {
-  return error !== null && stopReason !== undefined && (stopReason.includes(error) || error.includes(stopReason))
-}
-
-/** The reason the step fails, or undefined when every video ended well (a wait timeout is not a failure; a dry run plans only). */
-export function stepFailure(results: VideoResult[], stopReason: string | undefined, dryRun = false): string | undefined {
-  if (dryRun) return stopReason
-  const failed = results.filter(r => FAILING.includes(r.status))
-  if (failed.length === 0 && !stopReason) return undefined
-  const lines = failed.map(r => {
-    const said = !r.error || ANNOTATED.includes(r.status) || saidByStop(r.error, stopReason)
-    return `${r.file}: ${r.status}${said ? '' : ` - ${r.error}`}`
-  })
-  const head = stopReason ?? `${failed.length} of ${results.length} video${results.length === 1 ? '' : 's'} did not publish`
-  return [head, ...lines.map(l => `  - ${l}`)].join('\n')
 }

@@ -4,7 +4,7 @@
  * hashed; with one, every file is (the ledger is keyed by content).
  */
 
-export interface Sized {
+interface Sized {
   path: string
   size: number
 }

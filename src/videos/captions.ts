@@ -1,18 +1,14 @@
+import { RUN_PLACEHOLDERS, type RunVars } from '../model/video.js'
 /** TikTok counts a caption in UTF-16 code units: an emoji outside the BMP counts 2. */
 export const MAX_CAPTION_UNITS = 2200
 
 /** Placeholders filled per video. */
-export interface VideoVars {
+interface VideoVars {
   name: string
   stem: string
   index: number
   count: number
 }
-
-/** Placeholders from the workflow run (see github/run-context.ts). */
-export type RunVars = Partial<Record<(typeof RUN_PLACEHOLDERS)[number], string>>
-
-export const RUN_PLACEHOLDERS = ['repo', 'sha', 'ref', 'tag', 'run_url'] as const
 
 /** When each run placeholder has a value, for the message that says why one has none. */
 export const PLACEHOLDER_SOURCES: Record<(typeof RUN_PLACEHOLDERS)[number], string> = {

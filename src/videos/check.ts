@@ -1,6 +1,7 @@
+import type { Video, RunInfo, FileStamp, Media } from '../model/video.js'
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
-import type { Inputs, MediaCheck, PrivacyLevel } from '../inputs.js'
+import type { Inputs, MediaCheck } from '../inputs.js'
 import { MAX_VIDEO_BYTES, formatSize } from '../sizes.js'
 import {
   captionProblem,
@@ -8,12 +9,10 @@ import {
   hasLoneSurrogate,
   missingRunPlaceholders,
   PLACEHOLDER_SOURCES,
-  usesRunPlaceholders,
-  type RunVars
+  usesRunPlaceholders
 } from './captions.js'
 import { workspacePath } from './find.js'
-import type { FileStamp } from './read.js'
-import { inspectFile, type Media, type Reading } from './media.js'
+import { inspectFile, type Reading } from './media.js'
 import { isLfsPointer, judgeMedia, LFS_PROBLEM } from './media-rules.js'
 import { keyLine, parseSidecar, sidecarPathFor, type Sidecar } from './sidecar.js'
 
@@ -21,29 +20,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.mp4': 'video/mp4',
   '.mov': 'video/quicktime',
   '.avi': 'video/x-msvideo'
-}
-
-export interface Video {
-  /** 1-based position in the sorted list. */
-  index: number
-  /** Absolute path. */
-  path: string
-  /** Path relative to the workspace, with forward slashes: what outputs and logs show. */
-  file: string
-  name: string
-  size: number
-  contentType: string
-  description: string
-  privacyLevel: PrivacyLevel
-  title: string | undefined
-  /** The sidecar that set this video's settings, relative to the workspace. */
-  sidecar: string | undefined
-  /** Its sidecar's publish_at: not published before this instant (milliseconds since the epoch). */
-  publishAt: number | undefined
-  /** The file as the check saw it: its upload stops if it is another file or was modified since. */
-  stamp?: FileStamp
-  /** What its container says (media-check), or null when it was not read. */
-  media?: Media | null
 }
 
 export interface FileProblem {
@@ -106,12 +82,6 @@ function statProblem(error: NodeJS.ErrnoException): string {
 
 export type VideoSettings = Pick<Inputs, 'description' | 'privacyLevel' | 'title' | 'workspace'> &
   Partial<Pick<Inputs, 'mediaCheck' | 'maxDuration'>>
-
-/** The workflow run's placeholders, loaded only when a caption uses one; `event` names the trigger for messages. */
-export interface RunInfo {
-  vars: RunVars
-  event: string
-}
 
 /**
  * Checks every matched path and builds the list of videos to publish. All

@@ -21,7 +21,7 @@ const CODEC_NAMES: Record<string, string> = {
   h263: 'H.263'
 }
 
-export interface MediaFinding {
+interface MediaFinding {
   /** What is wrong, for the user: the rule and the measured value. */
   problem: string
   /** TikTok's fail_reason for it. */
@@ -29,7 +29,7 @@ export interface MediaFinding {
 }
 
 /** What breaks TikTok's rules (refused under media-check: error), and what is only a warning (AVI). */
-export interface MediaJudgement {
+interface MediaJudgement {
   problems: MediaFinding[]
   warnings: MediaFinding[]
 }
@@ -99,7 +99,7 @@ export function isLfsPointer(head: Buffer): boolean {
   return head.toString('latin1', 0, LFS_POINTER.length) === LFS_POINTER
 }
 
-export const LFS_POINTER = 'version https://git-lfs.github.com/spec/v1'
+const LFS_POINTER = 'version https://git-lfs.github.com/spec/v1'
 
 export const LFS_PROBLEM =
   'it is a Git LFS pointer, not the video: check the repository out with `lfs: true` (actions/checkout) so the video itself is there'

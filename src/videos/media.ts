@@ -1,27 +1,7 @@
+import type { Media } from '../model/video.js'
 import * as fs from 'node:fs/promises'
 
-/**
- * What a video's container says about it, read from box headers and the
- * metadata only: an ISO-BMFF walk (MP4, MOV) seeks past `mdat`, wherever the
- * `moov` is; an AVI's `hdrl` list is in its first few KB. The rules that judge
- * it are in media-rules.ts.
- */
-
-/** The `media` of a result: what TikTok judges. */
-export interface Media {
-  /** Seconds. */
-  duration: number
-  /** Display width and height, in px, after the track's rotation. */
-  width: number
-  height: number
-  /** Average frames per second. */
-  fps: number
-  /** Short name of the video codec: h264, hevc, vp8, vp9, av1, mpeg4, prores, mjpeg, or the sample entry's own name. */
-  codec: string
-  audio: boolean
-}
-
-export type Container = 'iso' | 'avi'
+type Container = 'iso' | 'avi'
 
 export type Reading =
   | { kind: 'video'; container: Container; media: Media }
@@ -432,9 +412,4 @@ function* riffChunks(buf: Buffer): Generator<[string, Buffer]> {
     yield [id, buf.subarray(at + 8, Math.min(buf.length, at + 8 + size))]
     at += 8 + size + (size & 1)
   }
-}
-
-/** One line for the log and the summary: "2 s, 360x640 px, 30 fps, h264". */
-export function mediaText(media: Media): string {
-  return `${media.duration} s, ${media.width}x${media.height} px, ${media.fps} fps, ${media.codec}${media.audio ? '' : ', no audio'}`
 }

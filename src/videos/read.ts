@@ -1,10 +1,11 @@
+import type { FileStamp } from '../model/video.js'
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs/promises'
 
 const CHUNK_BYTES = 1024 * 1024
 const RING = 3
 
-export interface Chunk {
+interface Chunk {
   chunk: Buffer
   /** Bytes of the file read so far, this chunk included. */
   total: number
@@ -69,14 +70,8 @@ export class ReadBuffers {
   }
 }
 
-/** Which file a path was when it was checked, and when that file was last written. */
-export interface FileStamp {
-  ino: number
-  mtimeMs: number
-}
-
 /** What an upload must still find before its last bytes leave: the file as it was checked. */
-export interface AsChecked {
+interface AsChecked {
   /** The file as the logs name it. */
   shownAs: string
   /** The content's SHA-256, where the run hashed it (a ledger, a twin): the bytes sent are hashed on the way. */
@@ -88,7 +83,7 @@ export interface AsChecked {
  * The file changed between its check and the end of its read: what was read is
  * not the video that was checked (nor what the ledger would record).
  */
-export class FileChangedError extends Error {
+class FileChangedError extends Error {
   readonly code = 'FILE_CHANGED'
   constructor(shownAs: string, what: string) {
     super(`${shownAs} changed during its upload (${what})`)

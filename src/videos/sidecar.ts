@@ -1,4 +1,4 @@
-import { PRIVACY_LEVELS, type PrivacyLevel } from '../inputs.js'
+import { PRIVACY_LEVELS, type PrivacyLevel } from '../model/video.js'
 
 /**
  * Per-video settings live beside the video in `<video file name>.draftclip.json`,
@@ -105,7 +105,7 @@ export function keyLine(text: string, key: string): number {
  * Where JSON text first goes wrong. V8's messages do not say on every Node
  * version (Node 20 quotes an excerpt, no position), so this walks the grammar.
  */
-export function jsonErrorOffset(text: string): number {
+function jsonErrorOffset(text: string): number {
   let i = 0
   const space = (): void => {
     while (i < text.length && ' \t\r\n\uFEFF'.includes(text[i])) i++

@@ -3,7 +3,8 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { MAX_VIDEO_BYTES, formatSize } from '../../src/sizes.js'
-import { checkVideos, fileProblems, VideoCheckError, type RunInfo, type Video, type VideoSettings } from '../../src/videos/check.js'
+import { checkVideos, fileProblems, VideoCheckError, type VideoSettings } from '../../src/videos/check.js'
+import type { RunInfo, Video } from '../../src/model/video.js'
 import { findVideoPaths } from '../../src/videos/find.js'
 
 // ---------- file contents ----------

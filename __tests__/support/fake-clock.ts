@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/draftclip/clock.js'
+import type { Clock } from '../../src/model/ports.js'
 
 interface Timer {
   at: number

@@ -1,0 +1,50 @@
+import * as http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { describe, expect, it } from '@jest/globals'
+import { GitHubRest } from '../../src/github/rest.js'
+import type { Clock } from '../../src/model/ports.js'
+
+/** Waits that pass at once, counted. */
+function instantClock(): Clock & { slept: number[] } {
+  const slept: number[] = []
+  return { slept, now: () => 0, sleep: ms => Promise.resolve(void slept.push(ms)), random: () => 0.5 }
+}
+
+describe('GitHubRest', () => {
+  it('tries an unreachable API again with a growing pause, then says which API could not be reached and why', async () => {
+    const server = http.createServer()
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as AddressInfo
+    await new Promise<void>(resolve => server.close(() => resolve()))
+    const clock = instantClock()
+    const rest = new GitHubRest({ apiUrl: `http://127.0.0.1:${port}`, token: 't', clock, log: () => undefined, retries: 2 })
+    await expect(rest.call('GET', '/repos/o/r')).rejects.toThrow(
+      `GitHub's API at http://127.0.0.1:${port} could not be reached (ECONNREFUSED)`
+    )
+    expect(rest.requests).toBe(3)
+    expect(clock.slept).toEqual([1000, 2000])
+    await rest.close()
+  })
+
+  it("sends again after GitHub's own 5xx, and returns the answer that follows with its message", async () => {
+    let calls = 0
+    const server = http.createServer((_req, res) => {
+      calls++
+      res.writeHead(calls === 1 ? 502 : 404, { 'content-type': 'application/json' })
+      res.end(calls === 1 ? 'bad gateway' : JSON.stringify({ message: 'Not Found' }))
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as AddressInfo
+    const clock = instantClock()
+    const rest = new GitHubRest({ apiUrl: `http://127.0.0.1:${port}/`, token: 't', clock, log: () => undefined })
+    try {
+      expect(await rest.call('GET', '/repos/o/r')).toEqual({ status: 404, json: { message: 'Not Found' }, message: 'Not Found' })
+      expect(calls).toBe(2)
+      expect(clock.slept).toEqual([1000])
+      expect(rest.api).toBe(`http://127.0.0.1:${port}/`)
+    } finally {
+      await rest.close()
+      await new Promise<void>(resolve => server.close(() => resolve()))
+    }
+  })
+})

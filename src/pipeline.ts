@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto'
+import * as core from '@actions/core'
+import { counting, DraftClipClient, type ClientOptions } from './draftclip/client.js'
+import { realClock } from './draftclip/clock.js'
+import { PollBudget } from './draftclip/poll-budget.js'
+import { DEFAULT_TIMINGS, type Timings } from './draftclip/retry-policy.js'
+import type { Logger } from './github/log.js'
+import { loadRunInfo } from './github/run-context.js'
+import { Input, isLoopback, parseInputs, type Inputs } from './inputs.js'
+import type { Clock, DraftClip } from './model/ports.js'
+import { stepFailure, type RunOutcome } from './model/result.js'
+import type { RunInfo, Video } from './model/video.js'
+import type { Board, Driver } from './publish/board.js'
+import { openBoard, type SharedLedger } from './publish/board.js'
+import type { BranchStore } from './github/ledger-branch.js'
+import type { GitHubRest } from './github/rest.js'
+import { planAll } from './publish/plan.js'
+import { publishAll } from './publish/send.js'
+import { scrub } from './secrets.js'
+import { checkVideos, VideoCheckError } from './videos/check.js'
+import { findVideoPaths } from './videos/find.js'
+
+/** What varies between a runner and a test: time, the transport, the run's context, the process. */
+export interface RunDeps {
+  clock: Clock
+  timings: Timings
+  client: (options: ClientOptions) => DraftClip
+  loadRunInfo: (env: Record<string, string | undefined>) => Promise<RunInfo>
+  /** Where GitHub's REST API is talked to (the branch ledger); default GITHUB_API_URL. */
+  githubApiUrl?: string
+  /** Listen for the runner's SIGINT/SIGTERM (off in tests that run several runs in one process). */
+  signals: boolean
+  exit: (code: number) => void
+}
+
+export const RUNNER_DEPS: RunDeps = {
+  clock: realClock,
+  timings: DEFAULT_TIMINGS,
+  client: options => new DraftClipClient(options),
+  loadRunInfo,
+  signals: true,
+  exit: code => process.exit(code)
+}
+
+/** The run while it goes, as the signal handler reports it when the job is cancelled before the run returns. */
+export class RunSoFar {
+  board: Board | undefined
+  dryRun = false
+  readonly notes: string[] = []
+  readonly requests = { upload: 0, status: 0 }
+  /** Set by the signal handler: why the job stops. */
+  cancelled: string | undefined
+  /** What the branch ledger cost on GitHub, for the log's last lines. */
+  ledgerUse: string | undefined
+
+  outcome(more: Partial<RunOutcome> = {}): RunOutcome {
+    return {
+      dryRun: this.dryRun,
+      results: this.board?.results ?? [],
+      stopReason: this.cancelled,
+      notes: this.notes,
+      requests: this.requests,
+      ...more
+    }
+  }
+}
+
+/** The run: inputs -> videos -> board -> a driver (the real run or the dry run) -> its outcome. Never throws: a problem is part of the outcome. */
+export async function publishVideos(
+  env: Record<string, string | undefined>,
+  deps: RunDeps,
+  log: Logger,
+  secrets: { apiKey: string; all: string[] },
+  signal: AbortSignal,
+  soFar: RunSoFar
+): Promise<RunOutcome> {
+  let github: GitHubSide | undefined
+  try {
+    const inputs = parseInputs(env, secrets.apiKey)
+    soFar.dryRun = inputs.dryRun
+    if (!isLoopback(inputs.baseUrl) && inputs.pollIntervalMs < 1000) {
+      log.warning(`'${Input.PollInterval}' under 1 s polls DraftClip very often; its doc asks clients to be gentle (it uses 5 s).`)
+    }
+    const videos = await findVideos(inputs, env, deps, log)
+    if (videos.length === 0) return soFar.outcome({ failure: noVideos(inputs, log) })
+    // Found, not "to publish": the ledger, twins and the calendar decide that, and each video's line says it.
+    log.info(`${videos.length} video${videos.length === 1 ? '' : 's'} found: ${videos.map(v => v.file).join(', ')}`)
+
+    github = inputs.ledgerBranch ? await openGitHubSide(inputs, env, deps, log, [secrets.apiKey]) : undefined
+    const board = await openBoard(videos, inputs, secrets.all, github)
+    soFar.board = board
+    const drive: Driver = inputs.dryRun
+      ? board => planAll(board, inputs, deps.clock.now(), video => log.video(video))
+      : board => sendAll(board, inputs, env, deps, log, signal, soFar.requests, github)
+    const halt = await drive(board)
+    if (inputs.dryRun) {
+      log.info('Dry run: nothing was sent to DraftClip.')
+      return soFar.outcome()
+    }
+    let stopReason = soFar.cancelled
+    if (halt?.quota && inputs.maxUploads !== undefined) {
+      // A queue: what was not sent waits for a later run, and the step passes.
+      const note = `${halt.reason} The videos not sent are QUEUED for a later run.`
+      log.warning(note)
+      soFar.notes.push(note)
+    } else stopReason ??= halt?.reason
+    if (inputs.releaseNotes) await linkRelease(inputs, board, env, log, soFar.notes)
+    const failure = stepFailure(board.results, stopReason)
+    return soFar.outcome({ stopReason, failure: failure && scrub(failure, secrets.all) })
+  } catch (error) {
+    const problem = error instanceof Error ? error.message : String(error)
+    return soFar.outcome({
+      problem,
+      failure: scrub(problem, secrets.all),
+      fileProblems: error instanceof VideoCheckError ? error.problems : undefined
+    })
+  } finally {
+    if (github) {
+      const { rest, store } = github
+      soFar.ledgerUse = `Ledger on GitHub: ${rest.requests} request${rest.requests === 1 ? '' : 's'}, ${store.commits} commit${store.commits === 1 ? '' : 's'}.`
+      await rest.close()
+    }
+  }
+}
+
+/** The branch ledger's parts: the REST client and the store, and how to ask about another run. */
+interface GitHubSide extends SharedLedger {
+  rest: GitHubRest
+  store: BranchStore
+}
+
+/** The branch ledger's GitHub side, before any upload: a token that may not read it, or an unreachable API, fails the step here. */
+async function openGitHubSide(
+  inputs: Inputs,
+  env: Record<string, string | undefined>,
+  deps: RunDeps,
+  log: Logger,
+  secrets: string[]
+): Promise<GitHubSide> {
+  const { GitHubRest } = await import('./github/rest.js')
+  const { BranchStore, runState } = await import('./github/ledger-branch.js')
+  const repository = env.GITHUB_REPOSITORY!
+  const rest = new GitHubRest({
+    apiUrl: deps.githubApiUrl ?? (env.GITHUB_API_URL || 'https://api.github.com'),
+    token: inputs.githubToken!,
+    clock: deps.clock,
+    log: line => log.info(line)
+  })
+  // This job alone, in the entries it writes: matrix jobs share the run's id and attempt.
+  const run = {
+    id: env.GITHUB_RUN_ID || `local-${process.pid}`,
+    attempt: Number(env.GITHUB_RUN_ATTEMPT) || 1,
+    writer: randomUUID().slice(0, 13)
+  }
+  const store = new BranchStore({ rest, repository, branch: inputs.ledgerBranch!, path: inputs.ledgerPath!, run, secrets })
+  return { rest, store, run, runState: id => runState(rest, repository, id) }
+}
+
+async function findVideos(inputs: Inputs, env: Record<string, string | undefined>, deps: RunDeps, log: Logger): Promise<Video[]> {
+  const paths = await findVideoPaths(inputs.patterns, inputs.workspace)
+  return checkVideos(
+    paths,
+    inputs,
+    () => deps.loadRunInfo(env),
+    line => log.info(line),
+    p => log.warning(`${p.file}: ${p.problem}`, p.file)
+  )
+}
+
+/** The real run's driver: a DraftClip client (counted, for the `requests` output), closed when the board is done. */
+async function sendAll(
+  board: Board,
+  inputs: Inputs,
+  env: Record<string, string | undefined>,
+  deps: RunDeps,
+  log: Logger,
+  signal: AbortSignal,
+  requests: { upload: number; status: number },
+  github: GitHubSide | undefined
+): ReturnType<Driver> {
+  const client = deps.client({
+    baseUrl: inputs.baseUrl,
+    apiKey: inputs.apiKey,
+    connectMs: deps.timings.connectMs,
+    responseMs: inputs.responseTimeoutMs,
+    stallMs: deps.timings.stallMs,
+    // Self-hosted runners often sit behind a proxy; a loopback base-url (plain http) never goes through one.
+    useProxy: !isLoopback(inputs.baseUrl) && ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some(v => env[v])
+  })
+  try {
+    return await publishAll(board, inputs, {
+      // Counted where every request goes out: the `requests` output.
+      client: counting(client, requests),
+      clock: deps.clock,
+      budget: new PollBudget(inputs.maxPollsPerMinute, deps.clock),
+      timings: deps.timings,
+      logFor: video => log.video(video),
+      signal,
+      runState: github?.runState
+    })
+  } finally {
+    await client.close()
+  }
+}
+
+/** No video matched: the words the step fails with, when if-no-files-found says it should. */
+function noVideos(inputs: Inputs, log: Logger): string | undefined {
+  const message = `No videos matched ${inputs.patterns.map(p => `'${p}'`).join(', ')} in ${inputs.workspace}.`
+  if (inputs.ifNoFilesFound === 'error') return `${message} (Set '${Input.IfNoFilesFound}' to warn or ignore if that can be normal.)`
+  if (inputs.ifNoFilesFound === 'warn') log.warning(message)
+  else log.info(message)
+  return undefined
+}
+
+async function linkRelease(
+  inputs: Inputs,
+  board: Board,
+  env: Record<string, string | undefined>,
+  log: Logger,
+  notes: string[]
+): Promise<void> {
+  const { updateReleaseNotes } = await import('./github/release-notes.js')
+  try {
+    log.info(await updateReleaseNotes(inputs.githubToken!, board.results, env))
+  } catch (error) {
+    const problem = `Could not update the release notes: ${(error as Error).message}`
+    log.warning(problem)
+    notes.push(problem)
+  }
+}
+
+/** Fails the step with the outcome's words, and points at each bad file. */
+export function failStep(outcome: RunOutcome, log: Logger): void {
+  if (outcome.failure) core.setFailed(outcome.failure)
+  for (const p of outcome.fileProblems ?? []) log.error(p.problem, p.file, 'DraftClip: cannot publish')
+}
