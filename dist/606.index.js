@@ -9,7 +9,9 @@ export const modules = {
 /* harmony export */   updateReleaseNotes: () => (/* binding */ updateReleaseNotes)
 /* harmony export */ });
 /* unused harmony exports SECTION_START, SECTION_END, releaseSection, mergeReleaseBody */
-/* harmony import */ var _draftclip_answers_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3874);
+/* harmony import */ var _model_result_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2960);
+/* harmony import */ var _model_status_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8203);
+
 
 /**
  * Links the release that triggered the run to its TikTok posts: a section in
@@ -19,11 +21,11 @@ const SECTION_START = '<!-- draftclip-publish:start -->';
 const SECTION_END = '<!-- draftclip-publish:end -->';
 function releaseSection(results) {
     // Only what is or may still become a post: not what TikTok refused, nor what never got a publish id.
-    const posted = results.filter(r => r.post_id || (r.publish_id && r.status !== 'FAILED' && r.status !== 'QUEUED'));
+    const posted = results.filter(r => r.post_id || (r.publish_id && r.status !== _model_status_js__WEBPACK_IMPORTED_MODULE_1__/* .Status */ .nW.Failed && r.status !== _model_status_js__WEBPACK_IMPORTED_MODULE_1__/* .Status */ .nW.Queued));
     if (posted.length === 0)
         return undefined;
     const lines = posted.map(r => r.post_id
-        ? `- ${r.file}: [${r.post_id}](${(0,_draftclip_answers_js__WEBPACK_IMPORTED_MODULE_0__/* .postUrl */ .KI)(r.post_id)})`
+        ? `- ${r.file}: [${r.post_id}](${(0,_model_result_js__WEBPACK_IMPORTED_MODULE_0__/* .postUrl */ .KI)(r.post_id)})`
         : `- ${r.file}: uploaded (publish ID ${r.publish_id}), post not live yet`);
     return [SECTION_START, '### Published on TikTok', '', ...lines, SECTION_END].join('\n');
 }
