@@ -67,3 +67,19 @@ export class FakeClock implements Clock {
     return this.timers.length
   }
 }
+
+/** Time that only moves when slept through: a wait (a rate limit, a backoff) costs nothing, and each is recorded. */
+export function instantClock(): Clock & { slept: number[] } {
+  let now = Date.parse('2026-12-03T12:00:00Z')
+  const slept: number[] = []
+  return {
+    slept,
+    now: () => now,
+    sleep: ms => {
+      slept.push(ms)
+      now += ms
+      return Promise.resolve()
+    },
+    random: () => 0.5
+  }
+}

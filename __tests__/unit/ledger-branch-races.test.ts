@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { BranchStore } from '../../src/github/ledger-branch.js'
 import { GitHubRest } from '../../src/github/rest.js'
-import type { Clock, LedgerEntry, LedgerStore } from '../../src/model/ports.js'
+import type { LedgerEntry, LedgerStore } from '../../src/model/ports.js'
 import { Ledger } from '../../src/publish/ledger.js'
 import { decideAdmission as admit, busyWith, runToAsk, type RunRef } from '../../src/publish/lifecycle.js'
+import { instantClock } from '../support/fake-clock.js'
 import { startGitHub, type GitHubStandIn } from '../support/github-api.js'
 
 /**
@@ -25,22 +26,6 @@ afterEach(async () => {
   await github?.close()
   github = undefined
 })
-
-/** Time that only moves when slept through; what was slept is recorded. */
-function instantClock(): Clock & { slept: number[] } {
-  let now = Date.parse('2026-12-03T12:00:00Z')
-  const slept: number[] = []
-  return {
-    slept,
-    now: () => now,
-    sleep: ms => {
-      slept.push(ms)
-      now += ms
-      return Promise.resolve()
-    },
-    random: () => 0.5
-  }
-}
 
 async function open(run: RunRef = { id: '42', attempt: 1 }) {
   github ??= await startGitHub({})

@@ -2,10 +2,10 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from '@jest/globals'
-import type { Clock } from '../../src/model/ports.js'
 import { BranchStore, runState } from '../../src/github/ledger-branch.js'
 import { GitHubRest } from '../../src/github/rest.js'
 import { Ledger } from '../../src/publish/ledger.js'
+import { instantClock } from '../support/fake-clock.js'
 import { startGitHub, type GitHubStandIn, type StandInOptions } from '../support/github-api.js'
 
 /** The Ledger over a BranchStore, in-process, against the GitHub stand-in (real HTTP on 127.0.0.1, real state). */
@@ -22,22 +22,6 @@ afterEach(async () => {
   await github?.close()
   github = undefined
 })
-
-/** Time that only moves when slept through: a rate limit's wait costs nothing, and is recorded. */
-function instantClock(): Clock & { slept: number[] } {
-  let now = Date.parse('2026-12-03T12:00:00Z')
-  const slept: number[] = []
-  return {
-    slept,
-    now: () => now,
-    sleep: ms => {
-      slept.push(ms)
-      now += ms
-      return Promise.resolve()
-    },
-    random: () => 0.5
-  }
-}
 
 async function open(options: StandInOptions = {}, run = { id: '42', attempt: 1 }) {
   github ??= await startGitHub(options)
