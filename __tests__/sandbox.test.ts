@@ -1018,7 +1018,8 @@ describe('serve.js options (npm run sandbox -- ...)', () => {
     child.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()))
     const ws = workspace()
     try {
-      await until(() => printed.includes('listening on'))
+      // The banner's last line: stdout may bring the banner in more than one chunk.
+      await until(() => printed.includes('Nothing is published anywhere'))
       expect(printed).toContain('scripted: a.mp4 ends FAILED: duration_check_failed')
       expect(printed).toContain('scripted: b.mp4 ends SEND_TO_USER_INBOX')
       for (const name of ['a.mp4', 'b.mp4', 'c.mp4']) writeMp4(path.join(ws, 'v', name), 4096 + name.charCodeAt(0))
