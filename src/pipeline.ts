@@ -207,7 +207,8 @@ function judgeMedia(board: Board, media: MediaProblem[], inputs: Inputs, now: nu
     const held = HELD[kind]
     if (held) log.info(`${m.file}: ${m.problem}; not refused: ${held}, and this run does not upload it.`)
     else if (inputs.mediaCheck === 'error') refused.push({ file: m.file, problem: m.problem })
-    else if (own.kind === 'twin') log.info(`${m.file}: ${m.problem}; it is not uploaded: the same content as ${board.entries[twin!].video.file}.`)
+    else if (own.kind === 'twin')
+      log.info(`${m.file}: ${m.problem}; it is not uploaded: the same content as ${board.entries[twin!].video.file}.`)
     else if (kind === 'upload') log.warning(`${m.file}: ${m.anyway}`, m.file)
     else
       log.warning(
