@@ -17,7 +17,7 @@ import type { GitHubRest } from './github/rest.js'
 import { planAll } from './publish/plan.js'
 import { publishAll } from './publish/send.js'
 import { scrub } from './secrets.js'
-import { checkVideos, VideoCheckError } from './videos/check.js'
+import { checkVideos, VideoCheckError, type FileProblem, type MediaProblem } from './videos/check.js'
 import { findVideoPaths } from './videos/find.js'
 
 /** What varies between a runner and a test: time, the transport, the run's context, the process. */
@@ -81,13 +81,16 @@ export async function publishVideos(
     if (!isLoopback(inputs.baseUrl) && inputs.pollIntervalMs < 1000) {
       log.warning(`'${Input.PollInterval}' under 1 s polls DraftClip very often; its doc asks clients to be gentle (it uses 5 s).`)
     }
-    const videos = await findVideos(inputs, env, deps, log)
+    const media: MediaProblem[] = []
+    const videos = await findVideos(inputs, env, deps, log, media)
     if (videos.length === 0) return soFar.outcome({ failure: noVideos(inputs, log) })
     // Found, not "to publish": the ledger, twins and the calendar decide that, and each video's line says it.
     log.info(`${videos.length} video${videos.length === 1 ? '' : 's'} found: ${videos.map(v => v.file).join(', ')}`)
 
     github = inputs.ledgerBranch ? await openGitHubSide(inputs, env, deps, log, [secrets.apiKey]) : undefined
     const board = await openBoard(videos, inputs, secrets.all, github)
+    // Still before any request to DraftClip (a branch ledger has been read from GitHub by now, which is not DraftClip).
+    judgeMedia(board, media, inputs, deps.clock.now(), log)
     soFar.board = board
     const drive: Driver = inputs.dryRun
       ? board => planAll(board, inputs, deps.clock.now(), video => log.video(video))
@@ -156,15 +159,64 @@ async function openGitHubSide(
   return { rest, store, run, runState: id => runState(rest, repository, id) }
 }
 
-async function findVideos(inputs: Inputs, env: Record<string, string | undefined>, deps: RunDeps, log: Logger): Promise<Video[]> {
+async function findVideos(
+  inputs: Inputs,
+  env: Record<string, string | undefined>,
+  deps: RunDeps,
+  log: Logger,
+  media: MediaProblem[]
+): Promise<Video[]> {
   const paths = await findVideoPaths(inputs.patterns, inputs.workspace)
   return checkVideos(
     paths,
     inputs,
     () => deps.loadRunInfo(env),
     line => log.info(line),
-    p => log.warning(`${p.file}: ${p.problem}`, p.file)
+    p => log.warning(`${p.file}: ${p.problem}`, p.file),
+    media
   )
+}
+
+/** Why a video the ledger holds is not uploaded by this run, for the notice about its media. */
+const HELD: Partial<Record<string, string>> = {
+  skip: 'the ledger says it is already published',
+  confirm: 'the ledger holds its earlier upload, which this run confirms',
+  unconfirmed: 'the ledger holds an earlier upload of it (unconfirmed)',
+  busy: 'another run is uploading it'
+}
+
+/**
+ * The media verdict, after admission: a broken rule refuses the step (under
+ * `error`) or is uploaded anyway with a warning (`warn`) only for a video that
+ * this run or a later one uploads (upload, scheduled, queued, or a twin of
+ * one); for a video the ledger holds it is a notice, so a video published
+ * before a rule changed never blocks later runs. The whole list is refused at
+ * once, before any request to DraftClip, as checkVideos does.
+ */
+function judgeMedia(board: Board, media: MediaProblem[], inputs: Inputs, now: number, log: Logger): void {
+  if (media.length === 0) return
+  const admissions = board.admissionsAt(inputs.wait, now, inputs.maxUploads)
+  const index = new Map(board.entries.map((e, i) => [e.video.path, i]))
+  const refused: FileProblem[] = []
+  for (const m of media) {
+    const i = index.get(m.path)
+    if (i === undefined) continue
+    const twin = board.entries[i].twin
+    const own = admissions[i]
+    const kind = own.kind === 'twin' && twin !== undefined ? admissions[twin].kind : own.kind
+    const held = HELD[kind]
+    if (held) log.info(`${m.file}: ${m.problem}; not refused: ${held}, and this run does not upload it.`)
+    else if (inputs.mediaCheck === 'error') refused.push({ file: m.file, problem: m.problem })
+    else if (own.kind === 'twin')
+      log.info(`${m.file}: ${m.problem}; it is not uploaded: the same content as ${board.entries[twin!].video.file}.`)
+    else if (kind === 'upload') log.warning(`${m.file}: ${m.anyway}`, m.file)
+    else
+      log.warning(
+        `${m.file}: ${m.problem}; a later run uploads it anyway (media-check: warn), and TikTok will likely refuse it (${m.failReason})`,
+        m.file
+      )
+  }
+  if (refused.length > 0) throw new VideoCheckError(refused)
 }
 
 /** The real run's driver: a DraftClip client (counted, for the `requests` output), closed when the board is done. */

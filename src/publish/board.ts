@@ -87,11 +87,16 @@ export class Board {
 
   /** How each video enters the run: its ledger entry and its twins by the lifecycle's one rule, then the calendar. */
   decideAdmissions(wait: boolean, now: number, maxUploads: number | undefined): void {
+    this.admissionsAt(wait, now, maxUploads).forEach((admission, i) => this.admitAs(i, admission))
+  }
+
+  /** The admissions decideAdmissions would give now, without giving them (the pipeline judges media by them). */
+  admissionsAt(wait: boolean, now: number, maxUploads: number | undefined): Admission[] {
     const byEntry = this.entries.map((e, i) =>
       this.admissionOf(i, e.twin === undefined ? undefined : this.entries[e.twin].video.file, wait, now)
     )
     const videos = this.entries.map(e => e.video)
-    applyCalendar(byEntry, videos, now, maxUploads).forEach((admission, i) => this.admitAs(i, admission))
+    return applyCalendar(byEntry, videos, now, maxUploads)
   }
 
   /** The admission a video enters with (decided again when another run's claim came first). */

@@ -80,6 +80,16 @@ function statProblem(error: NodeJS.ErrnoException): string {
   }
 }
 
+/** A broken media rule, judged after the ledger: whether it refuses the step depends on whether this run would upload the video. */
+export interface MediaProblem extends FileProblem {
+  /** The video's path, as on its Video. */
+  path: string
+  /** The words under `media-check: warn`. */
+  anyway: string
+  /** The fail_reason TikTok would likely give. */
+  failReason: string
+}
+
 export type VideoSettings = Pick<Inputs, 'description' | 'privacyLevel' | 'title' | 'workspace'> &
   Partial<Pick<Inputs, 'mediaCheck' | 'maxDuration'>>
 
@@ -93,17 +103,33 @@ export async function checkVideos(
   settings: VideoSettings,
   loadRun: () => Promise<RunInfo>,
   notice: (line: string) => void = () => undefined,
-  warn: (problem: FileProblem) => void = () => undefined
+  warn: (problem: FileProblem) => void = () => undefined,
+  /**
+   * Given, a broken media rule goes here instead of refusing (or warning) at
+   * once, so the caller judges it after the ledger's admission; it is applied
+   * here as before when another problem refuses the step anyway (the whole list).
+   */
+  deferMedia?: MediaProblem[]
 ): Promise<Video[]> {
   const problems: FileProblem[] = []
   const shown = (p: string): string => workspacePath(p, settings.workspace)
   const found = await statFiles(paths, shown, problems, notice, settings.mediaCheck ?? 'off')
-  judgeAllMedia(found, settings, shown, problems, warn)
+  const media = judgeAllMedia(found, settings, shown, problems, warn, deferMedia !== undefined)
   const sidecars = await readSidecars(found, shown, problems)
   const templates = [settings.description, settings.title, ...[...sidecars.values()].flatMap(s => [s.sidecar.description, s.sidecar.title])]
   const run = templates.some(t => t !== undefined && usesRunPlaceholders(t)) ? await loadRun() : { vars: {}, event: '' }
   const videos = found.map((file, i) => describeVideo(file, i, found.length, settings, sidecars.get(file.path), run, shown, problems))
-  if (problems.length > 0) throw new VideoCheckError(problems)
+  if (deferMedia) {
+    const byMedia = new Set<FileProblem>(media)
+    if (problems.some(p => !byMedia.has(p))) {
+      // Refused anyway, before the ledger: every problem listed as before, media ones included.
+      if ((settings.mediaCheck ?? 'off') !== 'error') for (const m of media) warn({ file: m.file, problem: m.anyway })
+    } else {
+      deferMedia.push(...media)
+      return videos
+    }
+  }
+  if (problems.length > 0) throw new VideoCheckError(problems.map(({ file, problem }) => ({ file, problem })))
   return videos
 }
 
@@ -181,9 +207,12 @@ function judgeAllMedia(
   settings: VideoSettings,
   shown: (p: string) => string,
   problems: FileProblem[],
-  warn: (problem: FileProblem) => void
-): void {
+  warn: (problem: FileProblem) => void,
+  /** Broken rules under `warn` only returned, not warned yet: the caller judges them after admission. */
+  defer: boolean
+): MediaProblem[] {
   const mode = settings.mediaCheck ?? 'off'
+  const media: MediaProblem[] = []
   for (const video of found) {
     const reading = video.reading
     if (!reading) continue
@@ -192,14 +221,15 @@ function judgeAllMedia(
     const judged = judgeMedia(reading, settings.maxDuration ?? Infinity)
     for (const w of judged.warnings) warn({ file, problem: w.problem })
     for (const p of judged.problems) {
-      if (mode === 'error') problems.push({ file, problem: p.problem })
-      else
-        warn({
-          file,
-          problem: `${p.problem}; it is uploaded anyway (media-check: warn), and TikTok will likely refuse it (${p.failReason})`
-        })
+      const anyway = `${p.problem}; it is uploaded anyway (media-check: warn), and TikTok will likely refuse it (${p.failReason})`
+      const broken: MediaProblem = { file, problem: p.problem, path: video.path, anyway, failReason: p.failReason }
+      media.push(broken)
+      // The same object in the list, so a caller that defers can tell media problems from the others.
+      if (mode === 'error') problems.push(broken)
+      else if (!defer) warn({ file, problem: anyway })
     }
   }
+  return media
 }
 
 interface ReadSidecar {
