@@ -1,22 +1,14 @@
 import * as core from '@actions/core'
 import { logger } from './github/log.js'
 import { reportOutcome } from './github/report.js'
+import { watchForCancel } from './cancel.js'
 import { Input, readInput } from './inputs.js'
 import { failStep, publishVideos, RUNNER_DEPS, RunSoFar, type RunDeps } from './pipeline.js'
 
 /**
- * A cancelled job gets SIGINT, SIGTERM 7.5 s later and SIGKILL 2.5 s after
- * that. Until SIGTERM (or this long), uploads whose body has left may still
- * answer with their publish id.
- */
-export const ANSWER_GRACE_MS = 7000
-/** Then how long the ledger writes under way get (a publish id may be in one), well inside SIGKILL's 2.5 s. */
-const LEDGER_GRACE_MS = 1500
-
-/**
  * The action: the run (pipeline.ts), then its report. The one place that fails
  * the step; outputs and the summary are written whatever happens, with
- * whatever was learned, a cancelled job included.
+ * whatever was learned, a cancelled job included (cancel.ts).
  */
 export async function run(env: Record<string, string | undefined> = process.env, overrides: Partial<RunDeps> = {}): Promise<void> {
   const deps = { ...RUNNER_DEPS, ...overrides }
@@ -29,46 +21,16 @@ export async function run(env: Record<string, string | undefined> = process.env,
     reported = true
     await reportOutcome(outcome, secrets.all, log, env.GITHUB_ACTIONS === 'true')
   }
-
-  const cancel = new AbortController()
-  /** Aborted by SIGTERM (the runner's last word before SIGKILL) or the end of the run: the grace is over. */
-  const hurry = new AbortController()
-  let ended: () => void = () => undefined
-  const runEnded = new Promise<void>(resolve => (ended = resolve))
-  // A cancelled job: start nothing new, give uploads whose body has left until SIGTERM to answer (the
-  // run ends by itself once they have), let the ledger finish the writes under way, then leave the outputs behind.
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (signal === 'SIGTERM') hurry.abort()
-    if (cancel.signal.aborted) return
-    cancel.abort()
-    soFar.cancelled = `The job was cancelled (${signal}).`
-    log.error(`${soFar.cancelled} The outputs hold what was learned so far.`)
-    void (async () => {
-      await Promise.race([runEnded, deps.clock.sleep(ANSWER_GRACE_MS, hurry.signal)])
-      hurry.abort()
-      const timer = new AbortController()
-      await Promise.race([soFar.board?.ledger?.idle(), deps.clock.sleep(LEDGER_GRACE_MS, timer.signal)])
-      timer.abort()
-      soFar.board?.interruptAll('the job was cancelled')
-      await report()
-    })().finally(() => deps.exit(1))
-  }
-  if (deps.signals) {
-    process.once('SIGINT', onSignal)
-    process.once('SIGTERM', onSignal)
-  }
+  const cancel = watchForCancel(deps, soFar, log, () => report())
 
   try {
     const outcome = await publishVideos(env, deps, log, secrets, cancel.signal, soFar)
     failStep(outcome, log)
-    if (deps.signals) {
-      process.removeListener('SIGINT', onSignal)
-      process.removeListener('SIGTERM', onSignal)
-    }
+    cancel.stopWatching()
     if (soFar.ledgerUse) log.info(soFar.ledgerUse)
     await report(outcome)
   } finally {
-    ended()
+    cancel.runEnded()
   }
 }
 

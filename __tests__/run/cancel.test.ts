@@ -3,12 +3,12 @@ import * as path from 'node:path'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { startSandbox, type Sandbox } from '../../sandbox/server.js'
 import type { Attempt, DraftClip } from '../../src/model/ports.js'
-import { ANSWER_GRACE_MS } from '../../src/main.js'
+import { ANSWER_GRACE_MS } from '../../src/cancel.js'
 import { FakeClock, settle } from '../support/fake-clock.js'
 import { workspace, writeMp4 } from '../support/action.js'
 import { runInProcess, TEST_TIMINGS } from '../support/in-process.js'
 
-/** main.ts's signal handler, from source: the runner's SIGTERM in the middle of an upload. */
+/** cancel.ts's signal handler, from source: the runner's SIGTERM in the middle of an upload. */
 
 let sandbox: Sandbox | undefined
 /** Workspaces of this file, removed after each test. */

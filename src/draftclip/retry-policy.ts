@@ -1,5 +1,5 @@
 import { aboutAnotherVideo, acceptedUpload, readStatus, serverError, uploadAnswer, type VideoStatus } from './answers.js'
-import type { Attempt } from '../model/ports.js'
+import type { Answer, Attempt, NoAnswer } from '../model/ports.js'
 
 /**
  * The retry policy, written down once. An upload is not idempotent: it is
@@ -56,33 +56,39 @@ const NEVER_CONNECTED = new Set([
 const LOCAL_FAILURES = new Set(['UND_ERR_INVALID_ARG', 'ENOENT', 'EACCES', 'EISDIR', 'EPERM'])
 
 export function judgeUpload(attempt: Attempt): UploadVerdict {
-  if (attempt.kind === 'no-answer') {
-    // The handshake came before any byte of the request: certainly not taken, and permanent until the runner trusts the CA.
-    if (attempt.untrustedCertificate) return { kind: 'untrusted', reason: untrustedReason(attempt) }
-    // Whatever the error, once the whole body left, the server may have it.
-    if (attempt.bodySent) {
-      return { kind: 'unconfirmed', reason: `the whole video was sent but no answer came (${attempt.code}: ${attempt.message})` }
-    }
-    // Stopped before its last bytes (a body cut short is refused): another attempt would send a video nobody checked.
-    if (attempt.code === 'FILE_CHANGED')
-      return {
-        kind: 'rejected',
-        reason: `${attempt.message}; it was stopped before its last bytes, so DraftClip did not take it. Publish it in a run that starts once the file is final`
-      }
-    // Refused on this side (a header undici will not send, the file gone or unreadable): nothing to retry.
-    if (LOCAL_FAILURES.has(attempt.code)) return { kind: 'rejected', reason: `could not be sent: ${attempt.message}` }
-    if (NEVER_CONNECTED.has(attempt.code)) {
-      return {
-        kind: 'retry',
-        reason: `could not connect to ${attempt.origin} (${attempt.code})`,
-        retryAfter: undefined,
-        rateLimited: false
-      }
-    }
-    const what = attempt.stalled ? 'the upload stalled (no bytes moved)' : `the connection broke (${attempt.code})`
-    return { kind: 'retry', reason: `${what} before the whole video was sent`, retryAfter: undefined, rateLimited: false }
-  }
+  return attempt.kind === 'no-answer' ? judgeNoAnswer(attempt) : judgeAnswer(attempt)
+}
 
+/** No HTTP answer came: whether DraftClip may have the video turns on how far the body got. */
+function judgeNoAnswer(attempt: NoAnswer): UploadVerdict {
+  // The handshake came before any byte of the request: certainly not taken, and permanent until the runner trusts the CA.
+  if (attempt.untrustedCertificate) return { kind: 'untrusted', reason: untrustedReason(attempt) }
+  // Whatever the error, once the whole body left, the server may have it.
+  if (attempt.bodySent) {
+    return { kind: 'unconfirmed', reason: `the whole video was sent but no answer came (${attempt.code}: ${attempt.message})` }
+  }
+  // Stopped before its last bytes (a body cut short is refused): another attempt would send a video nobody checked.
+  if (attempt.code === 'FILE_CHANGED')
+    return {
+      kind: 'rejected',
+      reason: `${attempt.message}; it was stopped before its last bytes, so DraftClip did not take it. Publish it in a run that starts once the file is final`
+    }
+  // Refused on this side (a header undici will not send, the file gone or unreadable): nothing to retry.
+  if (LOCAL_FAILURES.has(attempt.code)) return { kind: 'rejected', reason: `could not be sent: ${attempt.message}` }
+  if (NEVER_CONNECTED.has(attempt.code)) {
+    return {
+      kind: 'retry',
+      reason: `could not connect to ${attempt.origin} (${attempt.code})`,
+      retryAfter: undefined,
+      rateLimited: false
+    }
+  }
+  const what = attempt.stalled ? 'the upload stalled (no bytes moved)' : `the connection broke (${attempt.code})`
+  return { kind: 'retry', reason: `${what} before the whole video was sent`, retryAfter: undefined, rateLimited: false }
+}
+
+/** An HTTP answer came: its status and DraftClip's JSON decide. */
+function judgeAnswer(attempt: Answer): UploadVerdict {
   const { httpStatus, json } = attempt
   const said = serverError(json)
   const quoted = said

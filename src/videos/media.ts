@@ -229,30 +229,11 @@ function parseTrak(buf: Buffer, trak: BoxHeader): Track {
     entryHeight: 0
   }
   const tkhd = child(buf, trak, 'tkhd')
-  if (tkhd) {
-    // version 0: 32-bit times (matrix at 40), version 1: 64-bit (matrix at 52); width and height follow the matrix.
-    const matrix = tkhd.body + (need(buf, tkhd, tkhd.body, 1)[tkhd.body] === 1 ? 52 : 40)
-    need(buf, tkhd, matrix, 44)
-    const a = buf.readInt32BE(matrix)
-    const b = buf.readInt32BE(matrix + 4)
-    track.quarterTurn = a === 0 && b !== 0
-    track.width = buf.readUInt32BE(matrix + 36) / 65536
-    track.height = buf.readUInt32BE(matrix + 40) / 65536
-  }
+  if (tkhd) Object.assign(track, readTkhd(buf, tkhd))
   const mdia = child(buf, trak, 'mdia')
   if (!mdia) return track
   const mdhd = child(buf, mdia, 'mdhd')
-  if (mdhd) {
-    if (need(buf, mdhd, mdhd.body, 1)[mdhd.body] === 1) {
-      need(buf, mdhd, mdhd.body, 32)
-      track.timescale = buf.readUInt32BE(mdhd.body + 20)
-      track.duration = num64(buf, mdhd.body + 24)
-    } else {
-      need(buf, mdhd, mdhd.body, 20)
-      track.timescale = buf.readUInt32BE(mdhd.body + 12)
-      track.duration = buf.readUInt32BE(mdhd.body + 16)
-    }
-  }
+  if (mdhd) Object.assign(track, readMdhd(buf, mdhd))
   const hdlr = child(buf, mdia, 'hdlr')
   if (hdlr) track.handler = need(buf, hdlr, hdlr.body, 12).toString('latin1', hdlr.body + 8, hdlr.body + 12)
   const stbl = (() => {
@@ -261,24 +242,54 @@ function parseTrak(buf: Buffer, trak: BoxHeader): Track {
   })()
   if (!stbl) return track
   const stsd = child(buf, stbl, 'stsd')
-  if (stsd && need(buf, stsd, stsd.body, 8).readUInt32BE(stsd.body + 4) > 0) {
-    const entry = boxAt(buf, stsd.body + 8, stsd.end)
-    if (entry) {
-      track.entry = entry.type
-      // A visual sample entry: 6 reserved, 2 index, 16 pre-defined, then width and height.
-      if (track.handler === 'vide' && entry.body + 28 <= entry.end) {
-        track.entryWidth = buf.readUInt16BE(entry.body + 24)
-        track.entryHeight = buf.readUInt16BE(entry.body + 26)
-      }
-    }
-  }
+  if (stsd) Object.assign(track, readSampleEntry(buf, stsd, track.handler))
   const stts = child(buf, stbl, 'stts')
-  if (stts) {
-    const count = need(buf, stts, stts.body, 8).readUInt32BE(stts.body + 4)
-    need(buf, stts, stts.body + 8, count * 8)
-    for (let i = 0; i < count; i++) track.frames += buf.readUInt32BE(stts.body + 8 + i * 8)
-  }
+  if (stts) track.frames = countFrames(buf, stts)
   return track
+}
+
+/** The track header: its display size and whether its matrix turns it a quarter. */
+function readTkhd(buf: Buffer, tkhd: BoxHeader): Pick<Track, 'quarterTurn' | 'width' | 'height'> {
+  // version 0: 32-bit times (matrix at 40), version 1: 64-bit (matrix at 52); width and height follow the matrix.
+  const matrix = tkhd.body + (need(buf, tkhd, tkhd.body, 1)[tkhd.body] === 1 ? 52 : 40)
+  need(buf, tkhd, matrix, 44)
+  const a = buf.readInt32BE(matrix)
+  const b = buf.readInt32BE(matrix + 4)
+  return {
+    quarterTurn: a === 0 && b !== 0,
+    width: buf.readUInt32BE(matrix + 36) / 65536,
+    height: buf.readUInt32BE(matrix + 40) / 65536
+  }
+}
+
+/** The media header: the track's timescale and its duration in that scale. */
+function readMdhd(buf: Buffer, mdhd: BoxHeader): Pick<Track, 'timescale' | 'duration'> {
+  if (need(buf, mdhd, mdhd.body, 1)[mdhd.body] === 1) {
+    need(buf, mdhd, mdhd.body, 32)
+    return { timescale: buf.readUInt32BE(mdhd.body + 20), duration: num64(buf, mdhd.body + 24) }
+  }
+  need(buf, mdhd, mdhd.body, 20)
+  return { timescale: buf.readUInt32BE(mdhd.body + 12), duration: buf.readUInt32BE(mdhd.body + 16) }
+}
+
+/** The first sample entry: its codec, and for a video track the coded size it declares. */
+function readSampleEntry(buf: Buffer, stsd: BoxHeader, handler: string): Partial<Pick<Track, 'entry' | 'entryWidth' | 'entryHeight'>> {
+  if (need(buf, stsd, stsd.body, 8).readUInt32BE(stsd.body + 4) === 0) return {}
+  const entry = boxAt(buf, stsd.body + 8, stsd.end)
+  if (!entry) return {}
+  // A visual sample entry: 6 reserved, 2 index, 16 pre-defined, then width and height.
+  if (handler === 'vide' && entry.body + 28 <= entry.end)
+    return { entry: entry.type, entryWidth: buf.readUInt16BE(entry.body + 24), entryHeight: buf.readUInt16BE(entry.body + 26) }
+  return { entry: entry.type }
+}
+
+/** The number of samples (frames) the time-to-sample table counts. */
+function countFrames(buf: Buffer, stts: BoxHeader): number {
+  const count = need(buf, stts, stts.body, 8).readUInt32BE(stts.body + 4)
+  need(buf, stts, stts.body + 8, count * 8)
+  let frames = 0
+  for (let i = 0; i < count; i++) frames += buf.readUInt32BE(stts.body + 8 + i * 8)
+  return frames
 }
 
 /** The box's bytes from `at` are there, or it is damaged. */

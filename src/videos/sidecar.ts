@@ -106,79 +106,100 @@ export function keyLine(text: string, key: string): number {
  * version (Node 20 quotes an excerpt, no position), so this walks the grammar.
  */
 function jsonErrorOffset(text: string): number {
-  let i = 0
-  const space = (): void => {
-    while (i < text.length && ' \t\r\n\uFEFF'.includes(text[i])) i++
-  }
-  class Stop extends Error {
-    constructor(readonly at: number) {
-      super(`invalid JSON at ${at}`)
-    }
-  }
-  const fail = (): never => {
-    throw new Stop(i)
-  }
-  const literal = (word: string): void => {
-    if (text.startsWith(word, i)) i += word.length
-    else fail()
-  }
-  const string = (): void => {
-    i++
-    while (i < text.length && text[i] !== '"') {
-      if (text.charCodeAt(i) < 0x20) fail()
-      if (text[i] === '\\') {
-        i++
-        if (text[i] === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail()
-          i += 4
-        } else if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) fail()
-      }
-      i++
-    }
-    if (text[i] !== '"') fail()
-    i++
-  }
-  const value = (): void => {
-    space()
-    const c = text[i]
-    if (c === '{' || c === '[') {
-      const close = c === '{' ? '}' : ']'
-      i++
-      space()
-      if (text[i] === close) return void i++
-      for (;;) {
-        if (c === '{') {
-          space()
-          if (text[i] !== '"') fail()
-          string()
-          space()
-          if (text[i] !== ':') fail()
-          i++
-        }
-        value()
-        space()
-        if (text[i] === ',') i++
-        else if (text[i] === close) return void i++
-        else fail()
-      }
-    }
-    if (c === '"') return string()
-    if (c === 't') return literal('true')
-    if (c === 'f') return literal('false')
-    if (c === 'n') return literal('null')
-    const number = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i))
-    if (!number) fail()
-    i += number![0].length
-  }
+  const walk = new JsonWalk(text)
   try {
-    value()
-    space()
-    if (i < text.length) fail()
+    walk.value()
+    walk.space()
+    if (walk.i < text.length) walk.fail()
   } catch (stop) {
     if (stop instanceof Stop) return Math.min(stop.at, text.length)
     throw stop
   }
   return text.length
+}
+
+class Stop extends Error {
+  constructor(readonly at: number) {
+    super(`invalid JSON at ${at}`)
+  }
+}
+
+/** A cursor over JSON text that walks its grammar and throws a Stop where it goes wrong. */
+class JsonWalk {
+  i = 0
+  constructor(private readonly text: string) {}
+
+  fail(): never {
+    throw new Stop(this.i)
+  }
+
+  space(): void {
+    while (this.i < this.text.length && ' \t\r\n\uFEFF'.includes(this.text[this.i])) this.i++
+  }
+
+  value(): void {
+    this.space()
+    const c = this.text[this.i]
+    if (c === '{' || c === '[') return this.container(c)
+    if (c === '"') return this.string()
+    if (c === 't') return this.literal('true')
+    if (c === 'f') return this.literal('false')
+    if (c === 'n') return this.literal('null')
+    const number = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.text.slice(this.i))
+    if (!number) this.fail()
+    this.i += number[0].length
+  }
+
+  private container(open: '{' | '['): void {
+    const close = open === '{' ? '}' : ']'
+    this.i++
+    this.space()
+    if (this.text[this.i] === close) return void this.i++
+    for (;;) {
+      if (open === '{') this.key()
+      this.value()
+      this.space()
+      if (this.text[this.i] === ',') this.i++
+      else if (this.text[this.i] === close) return void this.i++
+      else this.fail()
+    }
+  }
+
+  private key(): void {
+    this.space()
+    if (this.text[this.i] !== '"') this.fail()
+    this.string()
+    this.space()
+    if (this.text[this.i] !== ':') this.fail()
+    this.i++
+  }
+
+  private literal(word: string): void {
+    if (this.text.startsWith(word, this.i)) this.i += word.length
+    else this.fail()
+  }
+
+  private string(): void {
+    const text = this.text
+    this.i++
+    while (this.i < text.length && text[this.i] !== '"') {
+      if (text.charCodeAt(this.i) < 0x20) this.fail()
+      if (text[this.i] === '\\') this.escape()
+      this.i++
+    }
+    if (text[this.i] !== '"') this.fail()
+    this.i++
+  }
+
+  /** At a backslash: step onto the escape's last character, or fail on one JSON does not have. */
+  private escape(): void {
+    const text = this.text
+    this.i++
+    if (text[this.i] === 'u') {
+      if (!/^[0-9a-fA-F]{4}$/.test(text.slice(this.i + 1, this.i + 5))) this.fail()
+      this.i += 4
+    } else if (!'"\\/bfnrt'.includes(text[this.i] ?? 'x')) this.fail()
+  }
 }
 
 function lineAt(text: string, offset: number): number {
