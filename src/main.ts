@@ -37,8 +37,8 @@ export async function run(env: Record<string, string | undefined> = process.env,
 /** The key (and the GitHub token, which goes to GitHub only), read once and masked before anything else can print them. */
 function maskSecrets(env: Record<string, string | undefined>): { apiKey: string; all: string[] } {
   const apiKey = readInput(env, Input.ApiKey)
-  // The runner masks github.token, not every token: masked like the key.
-  const githubToken = readInput(env, Input.LedgerBranch) ? readInput(env, Input.GithubToken) : ''
+  // The runner masks github.token, not every token (a personal token for release-notes or ledger-branch): masked like the key.
+  const githubToken = readInput(env, Input.GithubToken)
   for (const secret of [apiKey, githubToken]) if (secret) core.setSecret(secret)
   return { apiKey, all: githubToken ? [apiKey, githubToken] : [apiKey] }
 }
