@@ -1,8 +1,8 @@
-export const id = 692;
-export const ids = [692];
+export const id = 281;
+export const ids = [281];
 export const modules = {
 
-/***/ 7692:
+/***/ 9281:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -10,8 +10,6 @@ export const modules = {
 __webpack_require__.d(__webpack_exports__, {
   run: () => (/* binding */ run)
 });
-
-// UNUSED EXPORTS: ANSWER_GRACE_MS
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
 var core = __webpack_require__(6421);
@@ -378,6 +376,60 @@ async function reportOutcome(outcome, secrets, log, onRunner) {
         for (const line of scrubbedSummary(results, outcome, secrets).trimEnd().split('\n'))
             log.info(line);
     }
+}
+
+;// CONCATENATED MODULE: ./src/cancel.ts
+/**
+ * A cancelled job gets SIGINT, SIGTERM 7.5 s later and SIGKILL 2.5 s after
+ * that. Until SIGTERM (or this long), uploads whose body has left may still
+ * answer with their publish id.
+ */
+const ANSWER_GRACE_MS = 7000;
+/** Then how long the ledger writes under way get (a publish id may be in one), well inside SIGKILL's 2.5 s. */
+const LEDGER_GRACE_MS = 1500;
+/**
+ * A cancelled job: start nothing new, give uploads whose body has left until SIGTERM to answer (the
+ * run ends by itself once they have), let the ledger finish the writes under way, then leave the
+ * outputs behind (`report`) and exit 1.
+ */
+function watchForCancel(deps, soFar, log, report) {
+    const cancel = new AbortController();
+    /** Aborted by SIGTERM (the runner's last word before SIGKILL) or the end of the run: the grace is over. */
+    const hurry = new AbortController();
+    let ended = () => undefined;
+    const runEnded = new Promise(resolve => (ended = resolve));
+    const onSignal = (signal) => {
+        if (signal === 'SIGTERM')
+            hurry.abort();
+        if (cancel.signal.aborted)
+            return;
+        cancel.abort();
+        soFar.cancelled = `The job was cancelled (${signal}).`;
+        log.error(`${soFar.cancelled} The outputs hold what was learned so far.`);
+        void (async () => {
+            await Promise.race([runEnded, deps.clock.sleep(ANSWER_GRACE_MS, hurry.signal)]);
+            hurry.abort();
+            const timer = new AbortController();
+            await Promise.race([soFar.board?.ledger?.idle(), deps.clock.sleep(LEDGER_GRACE_MS, timer.signal)]);
+            timer.abort();
+            soFar.board?.interruptAll('the job was cancelled');
+            await report();
+        })().finally(() => deps.exit(1));
+    };
+    if (deps.signals) {
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+    }
+    return {
+        signal: cancel.signal,
+        stopWatching: () => {
+            if (!deps.signals)
+                return;
+            process.removeListener('SIGINT', onSignal);
+            process.removeListener('SIGTERM', onSignal);
+        },
+        runEnded: () => ended()
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
@@ -756,69 +808,92 @@ var external_node_zlib_ = __webpack_require__(8522);
  * kept too, since a publish id may be in it.
  */
 async function readBody(body, contentEncoding, limit) {
-    const kept = [];
-    let size = 0;
-    const keep = (chunk) => {
-        if (size < limit)
-            kept.push(chunk.subarray(0, limit - size));
-        size += chunk.length;
-    };
-    const codings = (Array.isArray(contentEncoding) ? contentEncoding.join(',') : (contentEncoding ?? ''))
-        .split(',')
-        .map(c => c.trim().toLowerCase())
-        .filter(c => c !== '' && c !== 'identity');
+    const kept = new KeptBytes(limit);
+    const codings = listCodings(contentEncoding);
     const unknown = codings.find(c => !DECODERS.includes(c));
     if (codings.length === 0 || unknown) {
         for await (const chunk of body)
-            keep(chunk);
+            kept.keep(chunk);
         if (unknown)
             return { text: '', encoding: unknown, undecodable: true };
-        return { text: Buffer.concat(kept).toString('utf8'), encoding: undefined, undecodable: false };
+        return { text: kept.text(), encoding: undefined, undecodable: false };
     }
-    // Codings are listed in the order they were applied: undo the last first.
-    let first;
-    let last;
-    let ended = Promise.resolve();
-    let broken = false;
-    const start = (head) => {
-        const stages = [...codings].reverse().map((coding, i) => decoder(coding, i === 0 ? head : undefined));
-        for (let i = 0; i + 1 < stages.length; i++)
-            stages[i].pipe(stages[i + 1]);
-        first = stages[0];
-        last = stages[stages.length - 1];
-        const out = last;
-        out.on('data', (chunk) => {
-            keep(chunk);
-            // Enough is decoded: stop inflating (a bomb must not cost the rest).
-            if (size >= limit)
-                for (const stage of stages)
-                    stage.destroy();
-        });
-        ended = new Promise(resolve => {
-            out.once('end', resolve);
-            out.once('close', resolve);
-            for (const stage of stages)
-                stage.once('error', () => {
-                    broken = true;
-                    resolve();
-                });
-        });
-    };
+    const broken = await decodeInto(body, codings, kept);
+    return { text: kept.text(), encoding: codings.join(', '), undecodable: broken && kept.size === 0 };
+}
+/** The first `limit` bytes of what passes through; `size` counts all of it. */
+class KeptBytes {
+    limit;
+    chunks = [];
+    size = 0;
+    constructor(limit) {
+        this.limit = limit;
+    }
+    keep(chunk) {
+        if (this.size < this.limit)
+            this.chunks.push(chunk.subarray(0, this.limit - this.size));
+        this.size += chunk.length;
+    }
+    get full() {
+        return this.size >= this.limit;
+    }
+    text() {
+        return Buffer.concat(this.chunks).toString('utf8');
+    }
+}
+/** The Content-Encoding's codings, in the order they were applied, without `identity`. */
+function listCodings(contentEncoding) {
+    return (Array.isArray(contentEncoding) ? contentEncoding.join(',') : (contentEncoding ?? ''))
+        .split(',')
+        .map(c => c.trim().toLowerCase())
+        .filter(c => c !== '' && c !== 'identity');
+}
+/** Feeds the body through the decoders into `kept`; whether a decoder broke. */
+async function decodeInto(body, codings, kept) {
+    let chain;
     for await (const chunk of body) {
-        if (!first)
-            start(chunk);
+        chain ??= decoderChain(codings, chunk, kept);
+        const first = chain.first;
         // The rest of the body is still read (the connection stays usable), just not decoded.
-        if (first && !first.destroyed && size < limit && !first.write(chunk)) {
+        if (!first.destroyed && !kept.full && !first.write(chunk)) {
             await new Promise(resolve => {
                 first.once('drain', resolve);
                 first.once('close', resolve);
             });
         }
     }
-    if (first && !first.destroyed)
-        first.end();
-    await ended;
-    return { text: Buffer.concat(kept).toString('utf8'), encoding: codings.join(', '), undecodable: broken && size === 0 };
+    if (!chain)
+        return false;
+    if (!chain.first.destroyed)
+        chain.first.end();
+    await chain.ended;
+    return chain.broken;
+}
+/** The decoders piped one into the next, the last one's output kept. `head` is the body's first chunk. */
+function decoderChain(codings, head, kept) {
+    // Codings are listed in the order they were applied: undo the last first.
+    const stages = [...codings].reverse().map((coding, i) => decoder(coding, i === 0 ? head : undefined));
+    for (let i = 0; i + 1 < stages.length; i++)
+        stages[i].pipe(stages[i + 1]);
+    const out = stages[stages.length - 1];
+    out.on('data', (chunk) => {
+        kept.keep(chunk);
+        // Enough is decoded: stop inflating (a bomb must not cost the rest).
+        if (kept.full)
+            for (const stage of stages)
+                stage.destroy();
+    });
+    const chain = { first: stages[0], ended: Promise.resolve(), broken: false };
+    chain.ended = new Promise(resolve => {
+        out.once('end', resolve);
+        out.once('close', resolve);
+        for (const stage of stages)
+            stage.once('error', () => {
+                chain.broken = true;
+                resolve();
+            });
+    });
+    return chain;
 }
 const DECODERS = ['gzip', 'x-gzip', 'deflate', 'br'];
 function decoder(coding, head) {
@@ -1165,34 +1240,39 @@ const NEVER_CONNECTED = new Set([
 ]);
 const LOCAL_FAILURES = new Set(['UND_ERR_INVALID_ARG', 'ENOENT', 'EACCES', 'EISDIR', 'EPERM']);
 function judgeUpload(attempt) {
-    if (attempt.kind === 'no-answer') {
-        // The handshake came before any byte of the request: certainly not taken, and permanent until the runner trusts the CA.
-        if (attempt.untrustedCertificate)
-            return { kind: 'untrusted', reason: untrustedReason(attempt) };
-        // Whatever the error, once the whole body left, the server may have it.
-        if (attempt.bodySent) {
-            return { kind: 'unconfirmed', reason: `the whole video was sent but no answer came (${attempt.code}: ${attempt.message})` };
-        }
-        // Stopped before its last bytes (a body cut short is refused): another attempt would send a video nobody checked.
-        if (attempt.code === 'FILE_CHANGED')
-            return {
-                kind: 'rejected',
-                reason: `${attempt.message}; it was stopped before its last bytes, so DraftClip did not take it. Publish it in a run that starts once the file is final`
-            };
-        // Refused on this side (a header undici will not send, the file gone or unreadable): nothing to retry.
-        if (LOCAL_FAILURES.has(attempt.code))
-            return { kind: 'rejected', reason: `could not be sent: ${attempt.message}` };
-        if (NEVER_CONNECTED.has(attempt.code)) {
-            return {
-                kind: 'retry',
-                reason: `could not connect to ${attempt.origin} (${attempt.code})`,
-                retryAfter: undefined,
-                rateLimited: false
-            };
-        }
-        const what = attempt.stalled ? 'the upload stalled (no bytes moved)' : `the connection broke (${attempt.code})`;
-        return { kind: 'retry', reason: `${what} before the whole video was sent`, retryAfter: undefined, rateLimited: false };
+    return attempt.kind === 'no-answer' ? judgeNoAnswer(attempt) : judgeAnswer(attempt);
+}
+/** No HTTP answer came: whether DraftClip may have the video turns on how far the body got. */
+function judgeNoAnswer(attempt) {
+    // The handshake came before any byte of the request: certainly not taken, and permanent until the runner trusts the CA.
+    if (attempt.untrustedCertificate)
+        return { kind: 'untrusted', reason: untrustedReason(attempt) };
+    // Whatever the error, once the whole body left, the server may have it.
+    if (attempt.bodySent) {
+        return { kind: 'unconfirmed', reason: `the whole video was sent but no answer came (${attempt.code}: ${attempt.message})` };
     }
+    // Stopped before its last bytes (a body cut short is refused): another attempt would send a video nobody checked.
+    if (attempt.code === 'FILE_CHANGED')
+        return {
+            kind: 'rejected',
+            reason: `${attempt.message}; it was stopped before its last bytes, so DraftClip did not take it. Publish it in a run that starts once the file is final`
+        };
+    // Refused on this side (a header undici will not send, the file gone or unreadable): nothing to retry.
+    if (LOCAL_FAILURES.has(attempt.code))
+        return { kind: 'rejected', reason: `could not be sent: ${attempt.message}` };
+    if (NEVER_CONNECTED.has(attempt.code)) {
+        return {
+            kind: 'retry',
+            reason: `could not connect to ${attempt.origin} (${attempt.code})`,
+            retryAfter: undefined,
+            rateLimited: false
+        };
+    }
+    const what = attempt.stalled ? 'the upload stalled (no bytes moved)' : `the connection broke (${attempt.code})`;
+    return { kind: 'retry', reason: `${what} before the whole video was sent`, retryAfter: undefined, rateLimited: false };
+}
+/** An HTTP answer came: its status and DraftClip's JSON decide. */
+function judgeAnswer(attempt) {
     const { httpStatus, json } = attempt;
     const said = serverError(json);
     const quoted = said
@@ -2635,96 +2715,12 @@ function keyLine(text, key) {
  * version (Node 20 quotes an excerpt, no position), so this walks the grammar.
  */
 function jsonErrorOffset(text) {
-    let i = 0;
-    const space = () => {
-        while (i < text.length && ' \t\r\n\uFEFF'.includes(text[i]))
-            i++;
-    };
-    class Stop extends Error {
-        at;
-        constructor(at) {
-            super(`invalid JSON at ${at}`);
-            this.at = at;
-        }
-    }
-    const fail = () => {
-        throw new Stop(i);
-    };
-    const literal = (word) => {
-        if (text.startsWith(word, i))
-            i += word.length;
-        else
-            fail();
-    };
-    const string = () => {
-        i++;
-        while (i < text.length && text[i] !== '"') {
-            if (text.charCodeAt(i) < 0x20)
-                fail();
-            if (text[i] === '\\') {
-                i++;
-                if (text[i] === 'u') {
-                    if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5)))
-                        fail();
-                    i += 4;
-                }
-                else if (!'"\\/bfnrt'.includes(text[i] ?? 'x'))
-                    fail();
-            }
-            i++;
-        }
-        if (text[i] !== '"')
-            fail();
-        i++;
-    };
-    const value = () => {
-        space();
-        const c = text[i];
-        if (c === '{' || c === '[') {
-            const close = c === '{' ? '}' : ']';
-            i++;
-            space();
-            if (text[i] === close)
-                return void i++;
-            for (;;) {
-                if (c === '{') {
-                    space();
-                    if (text[i] !== '"')
-                        fail();
-                    string();
-                    space();
-                    if (text[i] !== ':')
-                        fail();
-                    i++;
-                }
-                value();
-                space();
-                if (text[i] === ',')
-                    i++;
-                else if (text[i] === close)
-                    return void i++;
-                else
-                    fail();
-            }
-        }
-        if (c === '"')
-            return string();
-        if (c === 't')
-            return literal('true');
-        if (c === 'f')
-            return literal('false');
-        if (c === 'n')
-            return literal('null');
-        const number = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
-        if (!number)
-            fail();
-        i += number[0].length;
-    };
+    const walk = new JsonWalk(text);
     try {
-        value();
-        space();
-        if (i < text.length)
-            fail();
+        walk.value();
+        walk.space();
+        if (walk.i < text.length)
+            walk.fail();
     }
     catch (stop) {
         if (stop instanceof Stop)
@@ -2732,6 +2728,107 @@ function jsonErrorOffset(text) {
         throw stop;
     }
     return text.length;
+}
+class Stop extends Error {
+    at;
+    constructor(at) {
+        super(`invalid JSON at ${at}`);
+        this.at = at;
+    }
+}
+/** A cursor over JSON text that walks its grammar and throws a Stop where it goes wrong. */
+class JsonWalk {
+    text;
+    i = 0;
+    constructor(text) {
+        this.text = text;
+    }
+    fail() {
+        throw new Stop(this.i);
+    }
+    space() {
+        while (this.i < this.text.length && ' \t\r\n\uFEFF'.includes(this.text[this.i]))
+            this.i++;
+    }
+    value() {
+        this.space();
+        const c = this.text[this.i];
+        if (c === '{' || c === '[')
+            return this.container(c);
+        if (c === '"')
+            return this.string();
+        if (c === 't')
+            return this.literal('true');
+        if (c === 'f')
+            return this.literal('false');
+        if (c === 'n')
+            return this.literal('null');
+        const number = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.text.slice(this.i));
+        if (!number)
+            this.fail();
+        this.i += number[0].length;
+    }
+    container(open) {
+        const close = open === '{' ? '}' : ']';
+        this.i++;
+        this.space();
+        if (this.text[this.i] === close)
+            return void this.i++;
+        for (;;) {
+            if (open === '{')
+                this.key();
+            this.value();
+            this.space();
+            if (this.text[this.i] === ',')
+                this.i++;
+            else if (this.text[this.i] === close)
+                return void this.i++;
+            else
+                this.fail();
+        }
+    }
+    key() {
+        this.space();
+        if (this.text[this.i] !== '"')
+            this.fail();
+        this.string();
+        this.space();
+        if (this.text[this.i] !== ':')
+            this.fail();
+        this.i++;
+    }
+    literal(word) {
+        if (this.text.startsWith(word, this.i))
+            this.i += word.length;
+        else
+            this.fail();
+    }
+    string() {
+        const text = this.text;
+        this.i++;
+        while (this.i < text.length && text[this.i] !== '"') {
+            if (text.charCodeAt(this.i) < 0x20)
+                this.fail();
+            if (text[this.i] === '\\')
+                this.escape();
+            this.i++;
+        }
+        if (text[this.i] !== '"')
+            this.fail();
+        this.i++;
+    }
+    /** At a backslash: step onto the escape's last character, or fail on one JSON does not have. */
+    escape() {
+        const text = this.text;
+        this.i++;
+        if (text[this.i] === 'u') {
+            if (!/^[0-9a-fA-F]{4}$/.test(text.slice(this.i + 1, this.i + 5)))
+                this.fail();
+            this.i += 4;
+        }
+        else if (!'"\\/bfnrt'.includes(text[this.i] ?? 'x'))
+            this.fail();
+    }
 }
 function lineAt(text, offset) {
     return text.slice(0, offset).split('\n').length;
@@ -2829,9 +2926,13 @@ class Board {
     }
     /** How each video enters the run: its ledger entry and its twins by the lifecycle's one rule, then the calendar. */
     decideAdmissions(wait, now, maxUploads) {
+        this.admissionsAt(wait, now, maxUploads).forEach((admission, i) => this.admitAs(i, admission));
+    }
+    /** The admissions decideAdmissions would give now, without giving them (the pipeline judges media by them). */
+    admissionsAt(wait, now, maxUploads) {
         const byEntry = this.entries.map((e, i) => this.admissionOf(i, e.twin === undefined ? undefined : this.entries[e.twin].video.file, wait, now));
         const videos = this.entries.map(e => e.video);
-        applyCalendar(byEntry, videos, now, maxUploads).forEach((admission, i) => this.admitAs(i, admission));
+        return applyCalendar(byEntry, videos, now, maxUploads);
     }
     /** The admission a video enters with (decided again when another run's claim came first). */
     admitAs(i, admission) {
@@ -3589,32 +3690,14 @@ function parseTrak(buf, trak) {
         entryHeight: 0
     };
     const tkhd = child(buf, trak, 'tkhd');
-    if (tkhd) {
-        // version 0: 32-bit times (matrix at 40), version 1: 64-bit (matrix at 52); width and height follow the matrix.
-        const matrix = tkhd.body + (need(buf, tkhd, tkhd.body, 1)[tkhd.body] === 1 ? 52 : 40);
-        need(buf, tkhd, matrix, 44);
-        const a = buf.readInt32BE(matrix);
-        const b = buf.readInt32BE(matrix + 4);
-        track.quarterTurn = a === 0 && b !== 0;
-        track.width = buf.readUInt32BE(matrix + 36) / 65536;
-        track.height = buf.readUInt32BE(matrix + 40) / 65536;
-    }
+    if (tkhd)
+        Object.assign(track, readTkhd(buf, tkhd));
     const mdia = child(buf, trak, 'mdia');
     if (!mdia)
         return track;
     const mdhd = child(buf, mdia, 'mdhd');
-    if (mdhd) {
-        if (need(buf, mdhd, mdhd.body, 1)[mdhd.body] === 1) {
-            need(buf, mdhd, mdhd.body, 32);
-            track.timescale = buf.readUInt32BE(mdhd.body + 20);
-            track.duration = num64(buf, mdhd.body + 24);
-        }
-        else {
-            need(buf, mdhd, mdhd.body, 20);
-            track.timescale = buf.readUInt32BE(mdhd.body + 12);
-            track.duration = buf.readUInt32BE(mdhd.body + 16);
-        }
-    }
+    if (mdhd)
+        Object.assign(track, readMdhd(buf, mdhd));
     const hdlr = child(buf, mdia, 'hdlr');
     if (hdlr)
         track.handler = need(buf, hdlr, hdlr.body, 12).toString('latin1', hdlr.body + 8, hdlr.body + 12);
@@ -3625,25 +3708,55 @@ function parseTrak(buf, trak) {
     if (!stbl)
         return track;
     const stsd = child(buf, stbl, 'stsd');
-    if (stsd && need(buf, stsd, stsd.body, 8).readUInt32BE(stsd.body + 4) > 0) {
-        const entry = boxAt(buf, stsd.body + 8, stsd.end);
-        if (entry) {
-            track.entry = entry.type;
-            // A visual sample entry: 6 reserved, 2 index, 16 pre-defined, then width and height.
-            if (track.handler === 'vide' && entry.body + 28 <= entry.end) {
-                track.entryWidth = buf.readUInt16BE(entry.body + 24);
-                track.entryHeight = buf.readUInt16BE(entry.body + 26);
-            }
-        }
-    }
+    if (stsd)
+        Object.assign(track, readSampleEntry(buf, stsd, track.handler));
     const stts = child(buf, stbl, 'stts');
-    if (stts) {
-        const count = need(buf, stts, stts.body, 8).readUInt32BE(stts.body + 4);
-        need(buf, stts, stts.body + 8, count * 8);
-        for (let i = 0; i < count; i++)
-            track.frames += buf.readUInt32BE(stts.body + 8 + i * 8);
-    }
+    if (stts)
+        track.frames = countFrames(buf, stts);
     return track;
+}
+/** The track header: its display size and whether its matrix turns it a quarter. */
+function readTkhd(buf, tkhd) {
+    // version 0: 32-bit times (matrix at 40), version 1: 64-bit (matrix at 52); width and height follow the matrix.
+    const matrix = tkhd.body + (need(buf, tkhd, tkhd.body, 1)[tkhd.body] === 1 ? 52 : 40);
+    need(buf, tkhd, matrix, 44);
+    const a = buf.readInt32BE(matrix);
+    const b = buf.readInt32BE(matrix + 4);
+    return {
+        quarterTurn: a === 0 && b !== 0,
+        width: buf.readUInt32BE(matrix + 36) / 65536,
+        height: buf.readUInt32BE(matrix + 40) / 65536
+    };
+}
+/** The media header: the track's timescale and its duration in that scale. */
+function readMdhd(buf, mdhd) {
+    if (need(buf, mdhd, mdhd.body, 1)[mdhd.body] === 1) {
+        need(buf, mdhd, mdhd.body, 32);
+        return { timescale: buf.readUInt32BE(mdhd.body + 20), duration: num64(buf, mdhd.body + 24) };
+    }
+    need(buf, mdhd, mdhd.body, 20);
+    return { timescale: buf.readUInt32BE(mdhd.body + 12), duration: buf.readUInt32BE(mdhd.body + 16) };
+}
+/** The first sample entry: its codec, and for a video track the coded size it declares. */
+function readSampleEntry(buf, stsd, handler) {
+    if (need(buf, stsd, stsd.body, 8).readUInt32BE(stsd.body + 4) === 0)
+        return {};
+    const entry = boxAt(buf, stsd.body + 8, stsd.end);
+    if (!entry)
+        return {};
+    // A visual sample entry: 6 reserved, 2 index, 16 pre-defined, then width and height.
+    if (handler === 'vide' && entry.body + 28 <= entry.end)
+        return { entry: entry.type, entryWidth: buf.readUInt16BE(entry.body + 24), entryHeight: buf.readUInt16BE(entry.body + 26) };
+    return { entry: entry.type };
+}
+/** The number of samples (frames) the time-to-sample table counts. */
+function countFrames(buf, stts) {
+    const count = need(buf, stts, stts.body, 8).readUInt32BE(stts.body + 4);
+    need(buf, stts, stts.body + 8, count * 8);
+    let frames = 0;
+    for (let i = 0; i < count; i++)
+        frames += buf.readUInt32BE(stts.body + 8 + i * 8);
+    return frames;
 }
 /** The box's bytes from `at` are there, or it is damaged. */
 function need(buf, box, at, bytes) {
@@ -3933,17 +4046,36 @@ function statProblem(error) {
  * problems of all files are collected and thrown together, so nothing is sent
  * when any one file is bad.
  */
-async function checkVideos(paths, settings, loadRun, notice = () => undefined, warn = () => undefined) {
+async function checkVideos(paths, settings, loadRun, notice = () => undefined, warn = () => undefined, 
+/**
+ * Given, a broken media rule goes here instead of refusing (or warning) at
+ * once, so the caller judges it after the ledger's admission; it is applied
+ * here as before when another problem refuses the step anyway (the whole list).
+ */
+deferMedia) {
     const problems = [];
     const shown = (p) => workspacePath(p, settings.workspace);
     const found = await statFiles(paths, shown, problems, notice, settings.mediaCheck ?? 'off');
-    judgeAllMedia(found, settings, shown, problems, warn);
+    const media = judgeAllMedia(found, settings, shown, problems, warn, deferMedia !== undefined);
     const sidecars = await readSidecars(found, shown, problems);
     const templates = [settings.description, settings.title, ...[...sidecars.values()].flatMap(s => [s.sidecar.description, s.sidecar.title])];
     const run = templates.some(t => t !== undefined && usesRunPlaceholders(t)) ? await loadRun() : { vars: {}, event: '' };
     const videos = found.map((file, i) => describeVideo(file, i, found.length, settings, sidecars.get(file.path), run, shown, problems));
+    if (deferMedia) {
+        const byMedia = new Set(media);
+        if (problems.some(p => !byMedia.has(p))) {
+            // Refused anyway, before the ledger: every problem listed as before, media ones included.
+            if ((settings.mediaCheck ?? 'off') !== 'error')
+                for (const m of media)
+                    warn({ file: m.file, problem: m.anyway });
+        }
+        else {
+            deferMedia.push(...media);
+            return videos;
+        }
+    }
     if (problems.length > 0)
-        throw new VideoCheckError(problems);
+        throw new VideoCheckError(problems.map(({ file, problem }) => ({ file, problem })));
     return videos;
 }
 /** Each path checked as a file DraftClip takes; the same file reached twice (a link beside its target) is one video. */
@@ -4002,8 +4134,11 @@ async function statFiles(paths, shown, problems, notice, mediaCheck) {
  * warning; `off` read nothing. A file that passed its first bytes' check but
  * cannot be judged is a problem too: never passed silently.
  */
-function judgeAllMedia(found, settings, shown, problems, warn) {
+function judgeAllMedia(found, settings, shown, problems, warn, 
+/** Broken rules under `warn` only returned, not warned yet: the caller judges them after admission. */
+defer) {
     const mode = settings.mediaCheck ?? 'off';
+    const media = [];
     for (const video of found) {
         const reading = video.reading;
         if (!reading)
@@ -4015,15 +4150,17 @@ function judgeAllMedia(found, settings, shown, problems, warn) {
         for (const w of judged.warnings)
             warn({ file, problem: w.problem });
         for (const p of judged.problems) {
+            const anyway = `${p.problem}; it is uploaded anyway (media-check: warn), and TikTok will likely refuse it (${p.failReason})`;
+            const broken = { file, problem: p.problem, path: video.path, anyway, failReason: p.failReason };
+            media.push(broken);
+            // The same object in the list, so a caller that defers can tell media problems from the others.
             if (mode === 'error')
-                problems.push({ file, problem: p.problem });
-            else
-                warn({
-                    file,
-                    problem: `${p.problem}; it is uploaded anyway (media-check: warn), and TikTok will likely refuse it (${p.failReason})`
-                });
+                problems.push(broken);
+            else if (!defer)
+                warn({ file, problem: anyway });
         }
     }
+    return media;
 }
 /** The sidecar beside each video, where there is one; a sidecar's problems are named with its line. */
 async function readSidecars(found, shown, problems) {
@@ -4181,13 +4318,16 @@ async function publishVideos(env, deps, log, secrets, signal, soFar) {
         if (!isLoopback(inputs.baseUrl) && inputs.pollIntervalMs < 1000) {
             log.warning(`'${Input.PollInterval}' under 1 s polls DraftClip very often; its doc asks clients to be gentle (it uses 5 s).`);
         }
-        const videos = await findVideos(inputs, env, deps, log);
+        const media = [];
+        const videos = await findVideos(inputs, env, deps, log, media);
         if (videos.length === 0)
             return soFar.outcome({ failure: noVideos(inputs, log) });
         // Found, not "to publish": the ledger, twins and the calendar decide that, and each video's line says it.
         log.info(`${videos.length} video${videos.length === 1 ? '' : 's'} found: ${videos.map(v => v.file).join(', ')}`);
         github = inputs.ledgerBranch ? await openGitHubSide(inputs, env, deps, log, [secrets.apiKey]) : undefined;
         const board = await openBoard(videos, inputs, secrets.all, github);
+        // Still before any request to DraftClip (a branch ledger has been read from GitHub by now, which is not DraftClip).
+        pipeline_judgeMedia(board, media, inputs, deps.clock.now(), log);
         soFar.board = board;
         const drive = inputs.dryRun
             ? board => planAll(board, inputs, deps.clock.now(), video => log.video(video))
@@ -4247,9 +4387,52 @@ async function openGitHubSide(inputs, env, deps, log, secrets) {
     const store = new BranchStore({ rest, repository, branch: inputs.ledgerBranch, path: inputs.ledgerPath, run, secrets });
     return { rest, store, run, runState: id => runState(rest, repository, id) };
 }
-async function findVideos(inputs, env, deps, log) {
+async function findVideos(inputs, env, deps, log, media) {
     const paths = await findVideoPaths(inputs.patterns, inputs.workspace);
-    return checkVideos(paths, inputs, () => deps.loadRunInfo(env), line => log.info(line), p => log.warning(`${p.file}: ${p.problem}`, p.file));
+    return checkVideos(paths, inputs, () => deps.loadRunInfo(env), line => log.info(line), p => log.warning(`${p.file}: ${p.problem}`, p.file), media);
+}
+/** Why a video the ledger holds is not uploaded by this run, for the notice about its media. */
+const HELD = {
+    skip: 'the ledger says it is already published',
+    confirm: 'the ledger holds its earlier upload, which this run confirms',
+    unconfirmed: 'the ledger holds an earlier upload of it (unconfirmed)',
+    busy: 'another run is uploading it'
+};
+/**
+ * The media verdict, after admission: a broken rule refuses the step (under
+ * `error`) or is uploaded anyway with a warning (`warn`) only for a video that
+ * this run or a later one uploads (upload, scheduled, queued, or a twin of
+ * one); for a video the ledger holds it is a notice, so a video published
+ * before a rule changed never blocks later runs. The whole list is refused at
+ * once, before any request to DraftClip, as checkVideos does.
+ */
+function pipeline_judgeMedia(board, media, inputs, now, log) {
+    if (media.length === 0)
+        return;
+    const admissions = board.admissionsAt(inputs.wait, now, inputs.maxUploads);
+    const index = new Map(board.entries.map((e, i) => [e.video.path, i]));
+    const refused = [];
+    for (const m of media) {
+        const i = index.get(m.path);
+        if (i === undefined)
+            continue;
+        const twin = board.entries[i].twin;
+        const own = admissions[i];
+        const kind = own.kind === 'twin' && twin !== undefined ? admissions[twin].kind : own.kind;
+        const held = HELD[kind];
+        if (held)
+            log.info(`${m.file}: ${m.problem}; not refused: ${held}, and this run does not upload it.`);
+        else if (inputs.mediaCheck === 'error')
+            refused.push({ file: m.file, problem: m.problem });
+        else if (own.kind === 'twin')
+            log.info(`${m.file}: ${m.problem}; it is not uploaded: the same content as ${board.entries[twin].video.file}.`);
+        else if (kind === 'upload')
+            log.warning(`${m.file}: ${m.anyway}`, m.file);
+        else
+            log.warning(`${m.file}: ${m.problem}; a later run uploads it anyway (media-check: warn), and TikTok will likely refuse it (${m.failReason})`, m.file);
+    }
+    if (refused.length > 0)
+        throw new VideoCheckError(refused);
 }
 /** The real run's driver: a DraftClip client (counted, for the `requests` output), closed when the board is done. */
 async function sendAll(board, inputs, env, deps, log, signal, requests, github) {
@@ -4314,18 +4497,11 @@ function failStep(outcome, log) {
 
 
 
-/**
- * A cancelled job gets SIGINT, SIGTERM 7.5 s later and SIGKILL 2.5 s after
- * that. Until SIGTERM (or this long), uploads whose body has left may still
- * answer with their publish id.
- */
-const ANSWER_GRACE_MS = 7000;
-/** Then how long the ledger writes under way get (a publish id may be in one), well inside SIGKILL's 2.5 s. */
-const LEDGER_GRACE_MS = 1500;
+
 /**
  * The action: the run (pipeline.ts), then its report. The one place that fails
  * the step; outputs and the summary are written whatever happens, with
- * whatever was learned, a cancelled job included.
+ * whatever was learned, a cancelled job included (cancel.ts).
  */
 async function run(env = process.env, overrides = {}) {
     const deps = { ...RUNNER_DEPS, ...overrides };
@@ -4339,55 +4515,24 @@ async function run(env = process.env, overrides = {}) {
         reported = true;
         await reportOutcome(outcome, secrets.all, log, env.GITHUB_ACTIONS === 'true');
     };
-    const cancel = new AbortController();
-    /** Aborted by SIGTERM (the runner's last word before SIGKILL) or the end of the run: the grace is over. */
-    const hurry = new AbortController();
-    let ended = () => undefined;
-    const runEnded = new Promise(resolve => (ended = resolve));
-    // A cancelled job: start nothing new, give uploads whose body has left until SIGTERM to answer (the
-    // run ends by itself once they have), let the ledger finish the writes under way, then leave the outputs behind.
-    const onSignal = (signal) => {
-        if (signal === 'SIGTERM')
-            hurry.abort();
-        if (cancel.signal.aborted)
-            return;
-        cancel.abort();
-        soFar.cancelled = `The job was cancelled (${signal}).`;
-        log.error(`${soFar.cancelled} The outputs hold what was learned so far.`);
-        void (async () => {
-            await Promise.race([runEnded, deps.clock.sleep(ANSWER_GRACE_MS, hurry.signal)]);
-            hurry.abort();
-            const timer = new AbortController();
-            await Promise.race([soFar.board?.ledger?.idle(), deps.clock.sleep(LEDGER_GRACE_MS, timer.signal)]);
-            timer.abort();
-            soFar.board?.interruptAll('the job was cancelled');
-            await report();
-        })().finally(() => deps.exit(1));
-    };
-    if (deps.signals) {
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
-    }
+    const cancel = watchForCancel(deps, soFar, log, () => report());
     try {
         const outcome = await publishVideos(env, deps, log, secrets, cancel.signal, soFar);
         failStep(outcome, log);
-        if (deps.signals) {
-            process.removeListener('SIGINT', onSignal);
-            process.removeListener('SIGTERM', onSignal);
-        }
+        cancel.stopWatching();
         if (soFar.ledgerUse)
             log.info(soFar.ledgerUse);
         await report(outcome);
     }
     finally {
-        ended();
+        cancel.runEnded();
     }
 }
 /** The key (and the GitHub token, which goes to GitHub only), read once and masked before anything else can print them. */
 function maskSecrets(env) {
     const apiKey = readInput(env, Input.ApiKey);
-    // The runner masks github.token, not every token: masked like the key.
-    const githubToken = readInput(env, Input.LedgerBranch) ? readInput(env, Input.GithubToken) : '';
+    // The runner masks github.token, not every token (a personal token for release-notes or ledger-branch): masked like the key.
+    const githubToken = readInput(env, Input.GithubToken);
     for (const secret of [apiKey, githubToken])
         if (secret)
             core/* setSecret */.Pq(secret);
