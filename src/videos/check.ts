@@ -288,6 +288,39 @@ async function readSidecars(found: FoundFile[], shown: (p: string) => string, pr
   return sidecars
 }
 
+type CaptionField = 'description' | 'title'
+
+/** What is wrong with a video's caption and title as filled in; `field` names what set it (undefined: nothing did). */
+function captionProblems(
+  name: string,
+  templates: Record<CaptionField, string | undefined>,
+  description: string,
+  title: string | undefined,
+  run: RunInfo
+): { field?: CaptionField; problem: string }[] {
+  const found: { field?: CaptionField; problem: string }[] = []
+  if (templates.description === undefined) {
+    found.push({ problem: `it has no caption: set the 'description' input, or "description" in ${name}.draftclip.json beside it` })
+  } else {
+    const problem = captionProblem(description)
+    if (problem) found.push({ field: 'description', problem })
+  }
+  if (title !== undefined && hasLoneSurrogate(title))
+    found.push({
+      field: 'title',
+      problem: 'the title has a lone UTF-16 surrogate (half an emoji); DraftClip would get U+FFFD in its place'
+    })
+  for (const field of ['description', 'title'] as const) {
+    for (const placeholder of missingRunPlaceholders(templates[field] ?? '', run.vars)) {
+      found.push({
+        field,
+        problem: `{${placeholder}} has no value on a '${run.event || 'unknown'}' event (${PLACEHOLDER_SOURCES[placeholder]}); it would be posted literally`
+      })
+    }
+  }
+  return found
+}
+
 /** One video with its settings filled in; its caption's problems go to `problems`, naming the file that set it. */
 function describeVideo(
   file: FoundFile,
@@ -307,35 +340,13 @@ function describeVideo(
   const description = template === undefined ? '' : fillCaption(template, vars, run.vars)
   const title = titleTemplate === undefined ? undefined : fillCaption(titleTemplate, vars, run.vars)
   // Where a problem with a field is best fixed: the sidecar's line, or the video (the input).
-  const blame = (key: 'description' | 'title', problem: string): FileProblem =>
+  const blame = (key: CaptionField, problem: string): FileProblem =>
     sidecar?.[key] !== undefined
       ? { file: shown(sidecarPathFor(file.path)), problem: `line ${keyLine(read?.text ?? '', key)}: ${problem}` }
       : { file: shown(file.path), problem }
-
-  if (template === undefined) {
-    problems.push({
-      file: shown(file.path),
-      problem: `it has no caption: set the 'description' input, or "description" in ${name}.draftclip.json beside it`
-    })
-  } else {
-    const problem = captionProblem(description)
-    if (problem) problems.push(blame('description', problem))
-  }
-  if (title !== undefined && hasLoneSurrogate(title))
-    problems.push(blame('title', 'the title has a lone UTF-16 surrogate (half an emoji); DraftClip would get U+FFFD in its place'))
-  for (const [key, text] of [
-    ['description', template],
-    ['title', titleTemplate]
-  ] as const) {
-    for (const placeholder of missingRunPlaceholders(text ?? '', run.vars)) {
-      problems.push(
-        blame(
-          key,
-          `{${placeholder}} has no value on a '${run.event || 'unknown'}' event (${PLACEHOLDER_SOURCES[placeholder]}); it would be posted literally`
-        )
-      )
-    }
-  }
+  const said = captionProblems(name, { description: template, title: titleTemplate }, description, title, run)
+  for (const problem of said)
+    problems.push(problem.field ? blame(problem.field, problem.problem) : { file: shown(file.path), problem: problem.problem })
   return {
     index: i + 1,
     path: file.path,
