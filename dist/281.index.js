@@ -4213,6 +4213,32 @@ async function readSidecars(found, shown, problems) {
     }
     return sidecars;
 }
+/** What is wrong with a video's caption and title as filled in; `field` names what set it (undefined: nothing did). */
+function captionProblems(name, templates, description, title, run) {
+    const found = [];
+    if (templates.description === undefined) {
+        found.push({ problem: `it has no caption: set the 'description' input, or "description" in ${name}.draftclip.json beside it` });
+    }
+    else {
+        const problem = captionProblem(description);
+        if (problem)
+            found.push({ field: 'description', problem });
+    }
+    if (title !== undefined && hasLoneSurrogate(title))
+        found.push({
+            field: 'title',
+            problem: 'the title has a lone UTF-16 surrogate (half an emoji); DraftClip would get U+FFFD in its place'
+        });
+    for (const field of ['description', 'title']) {
+        for (const placeholder of missingRunPlaceholders(templates[field] ?? '', run.vars)) {
+            found.push({
+                field,
+                problem: `{${placeholder}} has no value on a '${run.event || 'unknown'}' event (${PLACEHOLDER_SOURCES[placeholder]}); it would be posted literally`
+            });
+        }
+    }
+    return found;
+}
 /** One video with its settings filled in; its caption's problems go to `problems`, naming the file that set it. */
 function describeVideo(file, i, count, settings, read, run, shown, problems) {
     const name = external_node_path_.basename(file.path);
@@ -4226,27 +4252,9 @@ function describeVideo(file, i, count, settings, read, run, shown, problems) {
     const blame = (key, problem) => sidecar?.[key] !== undefined
         ? { file: shown(sidecarPathFor(file.path)), problem: `line ${keyLine(read?.text ?? '', key)}: ${problem}` }
         : { file: shown(file.path), problem };
-    if (template === undefined) {
-        problems.push({
-            file: shown(file.path),
-            problem: `it has no caption: set the 'description' input, or "description" in ${name}.draftclip.json beside it`
-        });
-    }
-    else {
-        const problem = captionProblem(description);
-        if (problem)
-            problems.push(blame('description', problem));
-    }
-    if (title !== undefined && hasLoneSurrogate(title))
-        problems.push(blame('title', 'the title has a lone UTF-16 surrogate (half an emoji); DraftClip would get U+FFFD in its place'));
-    for (const [key, text] of [
-        ['description', template],
-        ['title', titleTemplate]
-    ]) {
-        for (const placeholder of missingRunPlaceholders(text ?? '', run.vars)) {
-            problems.push(blame(key, `{${placeholder}} has no value on a '${run.event || 'unknown'}' event (${PLACEHOLDER_SOURCES[placeholder]}); it would be posted literally`));
-        }
-    }
+    const said = captionProblems(name, { description: template, title: titleTemplate }, description, title, run);
+    for (const problem of said)
+        problems.push(problem.field ? blame(problem.field, problem.problem) : { file: shown(file.path), problem: problem.problem });
     return {
         index: i + 1,
         path: file.path,
