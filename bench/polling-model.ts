@@ -3,11 +3,13 @@
 // PollBudget, and the request counter of client.ts) against a DraftClip
 // stand-in that answers by the time on a fake clock, beside the doc's example
 // client on the same clock. Nothing really waits: a run of 200 waits takes
-// well under a second. bench.js bundles this file with ncc (as dist/ is
-// bundled) into bench/.work/, so the model always runs the current src/.
+// well under a second. bench.js transpiles this file and what it imports (the
+// tests' FakeClock among them) into bench/.work/, so the model always runs the
+// current src/.
 
 import { counting, type RequestCount } from '../src/draftclip/client.js'
-import type { Attempt, Clock, DraftClip } from '../src/model/ports.js'
+import type { Attempt, DraftClip } from '../src/model/ports.js'
+import { FakeClock } from '../__tests__/support/fake-clock.js'
 import { PollBudget } from '../src/draftclip/poll-budget.js'
 import { waitForVideo } from '../src/draftclip/wait.js'
 
@@ -44,49 +46,8 @@ export interface VideoOutcome {
   ended: string
 }
 
-/** A clock whose time moves from one timer to the next as soon as nothing else can run. */
-class ModelClock implements Clock {
-  private time = 0
-  private timers: { at: number; seq: number; fire: () => void }[] = []
-  private seq = 0
-
-  now = (): number => this.time
-  random = (): number => 0.5
-
-  sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-    new Promise<void>(resolve => {
-      if (signal?.aborted) return resolve()
-      const timer = { at: this.time + Math.ceil(Math.max(0, ms)), seq: this.seq++, fire: () => undefined as void }
-      const done = (): void => {
-        this.timers = this.timers.filter(t => t !== timer)
-        signal?.removeEventListener('abort', done)
-        resolve()
-      }
-      timer.fire = done
-      signal?.addEventListener('abort', done, { once: true })
-      this.timers.push(timer)
-    })
-
-  /** Runs `task` to its end, moving time only when every promise chain that can run has run. */
-  async run<T>(task: Promise<T>): Promise<T> {
-    let ended = false
-    const result = task.finally(() => (ended = true))
-    for (;;) {
-      for (let i = 0; i < 5; i++) await new Promise<void>(resolve => setImmediate(resolve))
-      if (ended) return result
-      const next = this.timers.reduce<(typeof this.timers)[number] | undefined>(
-        (a, t) => (!a || t.at < a.at || (t.at === a.at && t.seq < a.seq) ? t : a),
-        undefined
-      )
-      if (!next) throw new Error('the model stalled: nothing to wait for, and the wait did not end')
-      this.time = Math.max(this.time, next.at)
-      next.fire()
-    }
-  }
-}
-
 /** DraftClip as the doc shows it, answering about `video` by the clock's time; each request's time is noted. */
-function standIn(clock: ModelClock, video: ModelVideo, asked: number[]): DraftClip {
+function standIn(clock: FakeClock, video: ModelVideo, asked: number[]): DraftClip {
   return {
     upload: () => Promise.reject(new Error('the model uploads nothing')),
     status: publishId => {
@@ -121,7 +82,7 @@ function outcome(
 
 /** The action's wait for one video, alone in its run (its own poll budget), from the upload's answer at 0. */
 export async function actionWait(video: ModelVideo, settings: ModelSettings): Promise<VideoOutcome> {
-  const clock = new ModelClock()
+  const clock = new FakeClock()
   const asked: number[] = []
   const count: RequestCount = { upload: 0, status: 0 }
   const client = counting(standIn(clock, video, asked), count)
@@ -152,7 +113,7 @@ export async function actionWait(video: ModelVideo, settings: ModelSettings): Pr
 
 /** The doc's example client: a request at once, then one every docIntervalMs until is_complete (no cap). */
 export async function docWait(video: ModelVideo, settings: ModelSettings): Promise<VideoOutcome> {
-  const clock = new ModelClock()
+  const clock = new FakeClock()
   const asked: number[] = []
   const count: RequestCount = { upload: 0, status: 0 }
   const client = counting(standIn(clock, video, asked), count)
