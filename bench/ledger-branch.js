@@ -24,6 +24,7 @@ const sizes = arg('sizes', '1,10,100').split(',').map(Number)
 const concurrency = arg('concurrency', '1')
 
 const node = process.env.DRAFTCLIP_BENCH_NODE || findNode24().path
+const sample = fs.readFileSync(path.join(ROOT, '__tests__', 'fixtures', 'videos', 'tiny.mp4'))
 const rows = []
 for (const n of sizes) {
   const sandbox = await startSandbox({ pollsToComplete: 1 })
@@ -32,11 +33,13 @@ for (const n of sizes) {
   try {
     fs.mkdirSync(path.join(ws, 'videos'))
     for (let i = 0; i < n; i++) {
-      // An MP4 as far as the action's checks can tell: an ftyp box and distinct bytes.
-      const bytes = Buffer.alloc(4096)
-      bytes.write('\0\0\0\x18ftypisom\0\0\x02\0isomiso2', 'latin1')
-      bytes.write(`video ${i}`, 64)
-      fs.writeFileSync(path.join(ws, 'videos', `v${String(i).padStart(3, '0')}.mp4`), bytes)
+      // A real video (the fixtures' one-frame H.264 MP4) that passes the media check, made distinct
+      // by a trailing `free` box naming its index: each is its own content to the ledger.
+      const note = Buffer.from(`video ${i}`)
+      const free = Buffer.alloc(8)
+      free.writeUInt32BE(8 + note.length, 0)
+      free.write('free', 4, 'latin1')
+      fs.writeFileSync(path.join(ws, 'videos', `v${String(i).padStart(3, '0')}.mp4`), Buffer.concat([sample, free, note]))
     }
     process.stderr.write(`${n} videos...\n`)
     const { done } = startAction({
