@@ -12,34 +12,17 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from '@jest/globals'
 import { parse } from 'yaml'
 import { inputVariable } from '../sandbox/runner.js'
+import { type Job as RunnerJob, type Step, type Workflow as RunnerWorkflow } from './support/workflow-expressions.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
-interface Step {
-  name?: string
-  id?: string
-  if?: string
-  uses?: string
-  run?: string
-  shell?: string
-  with?: Record<string, unknown>
-  env?: Record<string, unknown>
-}
-
 type Permissions = Record<string, string> | 'read-all' | 'write-all'
 
-interface Job {
-  'runs-on'?: unknown
-  needs?: string | string[]
-  if?: string
+interface Job extends RunnerJob {
   permissions?: Permissions
-  defaults?: { run?: { shell?: string } }
-  strategy?: { matrix?: Record<string, unknown> }
-  steps?: Step[]
 }
 
-interface Workflow {
-  name?: string
+interface Workflow extends RunnerWorkflow {
   on?: unknown
   permissions?: Permissions
   concurrency?: string | { group?: string; 'cancel-in-progress'?: boolean | string }
@@ -194,9 +177,11 @@ describe('workflows', () => {
       expect(order).toEqual([...order].sort((a, b) => a - b))
     })
 
-    it('installs php-cli before the tests (the conformance suite needs it)', () => {
-      expect(commands).toMatch(/apt-get install -y[\w -]* php-cli/)
-      expect(commands.indexOf('php-cli')).toBeLessThan(commands.indexOf('npm test'))
+    it('installs php-cli, ffmpeg, jq and curl before the tests (the conformance suite, the ffprobe oracle, the workflow test)', () => {
+      for (const tool of ['php-cli', 'ffmpeg', 'jq', 'curl']) {
+        expect(commands).toMatch(new RegExp(`apt-get install -y[\\w -]* ${tool}\\b`))
+        expect(commands.search(new RegExp(`apt-get install -y[\\w -]* ${tool}\\b`))).toBeLessThan(commands.indexOf('npm test'))
+      }
     })
 
     it('tests on Node 20 and 24', () => {
@@ -234,12 +219,16 @@ describe('workflows', () => {
         for (const step of real) {
           // Never a secret, never the real DraftClip: the sandbox's own key, on the port the job started it on.
           expect(step.with?.['api-key']).toBe('ttapi_sandbox_key')
-          const port = /^http:\/\/127\.0\.0\.1:(\d+)$/.exec(String(step.with?.['base-url']))?.[1]
-          expect(port).toBeDefined()
+          // The port: a number, or a variable of the job's env (the workflow test gives it a free port).
+          const url = /^http:\/\/127\.0\.0\.1:(?:(\d+)|\$\{\{\s*env\.(\w+)\s*\}\})$/.exec(String(step.with?.['base-url']))
+          expect(url).not.toBeNull()
+          const [, number, variable] = url!
+          if (variable) expect(String(job.env?.[variable])).toMatch(/^\d+$/)
+          const port = number ?? `"?\\$\\{?${variable}\\}?"?`
           const at = steps.indexOf(step)
           const start = steps.slice(0, at).find(s => s.run?.includes('sandbox/serve.js'))
-          expect(start?.run).toMatch(new RegExp(`node sandbox/serve\\.js --port ${port}\\b[^\\n]*>[^\\n]*&\\s*$`, 'm'))
-          expect(start?.run).toContain(`http://127.0.0.1:${port}`)
+          expect(start?.run).toMatch(new RegExp(`node sandbox/serve\\.js --port ${port}(?![\\w])[^\\n]*>[^\\n]*&\\s*$`, 'm'))
+          expect(start?.run).toMatch(new RegExp(`http://127\\.0\\.0\\.1:${port}(?![\\w])`))
           // Its outputs are checked afterwards: published, with a publish id.
           const check = steps.slice(at + 1).find(s => Object.values(s.env ?? {}).some(v => String(v).includes(`steps.${step.id}.outputs.`)))
           expect(check?.run).toMatch(/jq -e/)
@@ -291,7 +280,8 @@ describe('workflows', () => {
       const before = [
         /require\(["']\.\/package\.json["']\)\.version/,
         /\bnpm ci\b/,
-        /apt-get install -y[\w -]* php-cli/,
+        /apt-get install -y[\w -]* php-cli\b/,
+        /apt-get install -y[\w -]* ffmpeg\b/,
         /\bnpm run typecheck\b/,
         /\bnpm test\b/,
         /\bnpm run bundle\b/,

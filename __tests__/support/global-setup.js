@@ -6,6 +6,10 @@
 // bundle, found through DRAFTCLIP_E2E_BUNDLE, on DRAFTCLIP_E2E_NODE (default
 // this Node). A bundle that does not build fails the whole run.
 //
+// First, it checks what the tests run besides Node (php, ffmpeg and ffprobe
+// 5.1 or newer, jq, curl: prerequisites.js) and fails the run, naming the
+// install command, when one is missing.
+//
 // DRAFTCLIP_E2E_BUNDLE set beforehand (a path to an index.js) skips the build
 // and tests that bundle instead, e.g. a release's dist/index.js.
 //
@@ -20,6 +24,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { prerequisiteError, prerequisiteProblems } from './prerequisites.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const NCC = path.join(ROOT, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
@@ -28,6 +33,8 @@ const NCC = path.join(ROOT, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cl
 export const BUNDLES = path.join(os.tmpdir(), `draftclip-test-bundle-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}`)
 
 export default function globalSetup() {
+  const problems = prerequisiteProblems()
+  if (problems.length) throw prerequisiteError(problems)
   const node = process.env.DRAFTCLIP_E2E_NODE || process.execPath
   const version = spawnSync(node, ['--version'], { encoding: 'utf8' })
   if (version.error || version.status !== 0) {
