@@ -1,7 +1,8 @@
 /**
  * Which Node does what, said the same way everywhere: the action runs on the
  * runner's Node 24 (action.yml); the tool chain needs `engines` in package.json,
- * which CI's oldest Node and docs/development.md must match; and every
+ * which CI's oldest Node, .node-version, .ci/run, the README and
+ * docs/development.md must match; and every
  * workflow the README and docs/ show uses actions that still run on a runner
  * (Node 20 is gone from them: a node20 major of actions/cache fails there).
  */
@@ -37,8 +38,20 @@ describe('which Node the tool chain needs, and which the action runs on', () => 
     expect(Math.min(...ci.jobs.test.strategy.matrix.node)).toBe(Number(engines![1]))
   })
 
-  it('is what docs/development.md says', () => {
-    expect(read('docs/development.md')).toContain(`Node ${engines![1]}.${engines![2]}.${engines![3]} or newer`)
+  it('is what docs/development.md and the README say', () => {
+    for (const page of ['docs/development.md', 'README.md']) {
+      expect([page, read(page).includes(`Node ${engines![1]}.${engines![2]}.${engines![3]} or newer`)]).toEqual([page, true])
+    }
+  })
+
+  it('is the major .node-version names (for version managers and setup-node)', () => {
+    expect(read('.node-version').trim()).toBe(engines![1])
+  })
+
+  it('is the Node .ci/run runs the tool chain on (fetched from the registry), failing on EBADENGINE', () => {
+    const ci = read('.ci/run')
+    expect(ci).toMatch(new RegExp(`node bench/node24\\.js --major=${engines![1]}\\b`))
+    expect(ci).toContain('EBADENGINE')
   })
 
   it('the action runs on node24', () => {

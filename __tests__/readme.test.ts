@@ -3,6 +3,7 @@ import * as path from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import { actionInputDefaults } from '../sandbox/outputs.js'
 import { ROOT } from './support/action.js'
+import { INSTALL, PREREQUISITES } from './support/prerequisites.js'
 
 const actionYml = fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')
 const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')
@@ -123,5 +124,40 @@ describe('the README and docs/ link to what exists', () => {
       else if (hash !== undefined && to.endsWith('.md') && !anchorsOf(to).has(hash)) broken.push(`${target}: no heading #${hash} in ${to}`)
     }
     expect(broken).toEqual([])
+  })
+})
+
+describe('the README sets it up, near the top', () => {
+  const setUp = readme.slice(readme.indexOf('\n## Set up\n'), readme.indexOf('\n## ', readme.indexOf('\n## Set up\n') + 1))
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    engines: { node: string }
+    scripts: Record<string, string>
+  }
+
+  it('is the first section', () => {
+    expect([...readme.matchAll(/^## (.*)$/gm)][0]?.[1]).toBe('Set up')
+  })
+
+  it('gives the two commands, each on a line of its own saying what it does', () => {
+    const block = /```sh\n([\s\S]*?)```/.exec(setUp)?.[1] ?? ''
+    const lines = block.trim().split('\n')
+    expect(lines.map(line => line.split('#')[0].trim())).toEqual(['npm ci && npm start', 'npm ci && npm test'])
+    for (const line of lines) expect(line).toMatch(/ # \S.{20,}/)
+    expect(pkg.scripts.start).toBeDefined()
+    expect(pkg.scripts.test).toBeDefined()
+  })
+
+  it("names the Node package.json's engines asks for", () => {
+    expect(pkg.engines.node).toMatch(/^>=\d+\.\d+\.\d+$/)
+    expect(setUp).toContain(`Node ${pkg.engines.node.slice(2)} or newer`)
+  })
+
+  it('lists what npm test checks for (its globalSetup), and the command that installs it', () => {
+    expect(setUp).toContain(INSTALL)
+    for (const { command, package: pkg, min } of PREREQUISITES) {
+      expect([command, setUp.includes(`\`${command}\``)]).toEqual([command, true])
+      expect([pkg, INSTALL.split(' ').includes(pkg)]).toEqual([pkg, true])
+      if (min) expect(setUp).toContain(`${min.join('.')} or newer`)
+    }
   })
 })
