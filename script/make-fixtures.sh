@@ -1,6 +1,6 @@
 #!/bin/sh
 # Regenerates the small real videos in __tests__/fixtures/videos with Debian's
-# ffmpeg (apt-get install ffmpeg). CI has no ffmpeg: the outputs are committed.
+# ffmpeg (apt-get install ffmpeg). The outputs are committed: every machine tests the same bytes.
 # One colour, crf 51 and no SEI keep each a few KB; every file but the ones
 # named for a broken rule passes TikTok's rules (360-4096 px, 23-60 fps).
 set -eu
