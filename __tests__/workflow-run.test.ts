@@ -19,10 +19,11 @@ import {
   matrixLegs,
   runsStep,
   shellCommand,
+  type Step,
   type Workflow,
   WorkflowRefusal
 } from './support/workflow-expressions.js'
-import { runJob } from './support/workflow-runner.js'
+import { type JobRun, runJob } from './support/workflow-runner.js'
 
 const LEG = 'ubuntu-latest'
 const FILES = fs
@@ -95,6 +96,115 @@ describe('the workflows that use the action, run as a runner runs them', () => {
     },
     240_000
   )
+})
+
+describe("ci.yml's job action, broken on purpose: the test fails where GitHub would", () => {
+  /** The job's ubuntu-latest leg, run with `edit` applied to its steps first. */
+  async function runBroken(edit: (steps: Step[]) => void): Promise<JobRun> {
+    const wf = workflow('ci.yml')
+    const steps = wf.jobs?.action?.steps ?? []
+    edit(steps)
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'draftclip-workflow-'))
+    dirs.push(dir)
+    const env = { SANDBOX_PORT: String(await freePort()) }
+    return runJob({
+      file: 'ci.yml',
+      workflow: wf,
+      jobId: 'action',
+      matrix: { os: LEG },
+      env,
+      repository: ROOT,
+      dir,
+      bundle: DIST,
+      node: NODE,
+      stepTimeoutMs: 150_000
+    })
+  }
+  const failed = (run: JobRun): string[] => run.steps.filter(s => s.outcome === 'failure').map(s => s.name)
+
+  it('with the sample video it once had (an ftyp box and random bytes): the dry run fails on the media check', async () => {
+    const run = await runBroken(steps => {
+      const sample = steps.find(s => s.run?.includes('ci-sample/clip.mp4'))!
+      sample.run = `mkdir -p ci-sample
+printf '\\000\\000\\000\\030ftypisom\\000\\000\\002\\000isomiso2' > ci-sample/clip.mp4
+head -c 65536 /dev/urandom >> ci-sample/clip.mp4
+`
+    })
+    expect(run.conclusion).toBe('failure')
+    expect(failed(run)).toEqual(['Run the action (dry run)'])
+    expect(run.log).toContain("ci-sample/clip.mp4: it is incomplete or damaged: it has no 'moov' box")
+  }, 240_000)
+
+  it("with an output check that expects another status: that check fails, after the action's run succeeded", async () => {
+    const run = await runBroken(steps => {
+      const check = steps.find(s => s.run?.includes('"PUBLISH_COMPLETE"'))!
+      check.run = check.run!.replace('"PUBLISH_COMPLETE"', '"PUBLISHED"')
+    })
+    expect(run.conclusion).toBe('failure')
+    expect(failed(run)).toEqual(["Check the sandbox run's outputs"])
+    expect(run.steps.find(s => s.name === 'Run the action against the sandbox')?.outcome).toBe('success')
+  }, 240_000)
+})
+
+describe('the job runner', () => {
+  const job = (steps: Step[], env: Record<string, unknown> = { A: '1' }): Workflow => ({ jobs: { j: { 'runs-on': LEG, env, steps } } })
+  const run = (wf: Workflow, env: Record<string, string> = {}): Promise<JobRun> => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'draftclip-workflow-'))
+    dirs.push(dir)
+    return runJob({
+      file: 't.yml',
+      workflow: wf,
+      jobId: 'j',
+      matrix: {},
+      env,
+      repository: ROOT,
+      dir,
+      bundle: DIST,
+      node: NODE,
+      stepTimeoutMs: 30_000
+    })
+  }
+  /** Whether a process still runs (a zombie waiting for its reaper does not), asked for up to 5 s: a kill takes effect soon, not at once. */
+  const stillRunning = async (pid: number): Promise<boolean> => {
+    for (let i = 0; i < 50; i++) {
+      const stat = fs.existsSync(`/proc/${pid}/stat`) ? fs.readFileSync(`/proc/${pid}/stat`, 'utf8') : ''
+      if (!stat || /^\d+ \(.*\) Z/.test(stat)) return false
+      await new Promise(resolve => setTimeout(resolve, 100))
+    }
+    return true
+  }
+
+  it("passes outputs, GITHUB_ENV and the test's env on, skips after a failure but for always(), and ends what a step left running", async () => {
+    const result = await run(
+      job([
+        {
+          id: 'one',
+          shell: 'bash',
+          run: 'echo "x=hello" >> "$GITHUB_OUTPUT"\necho "B=from-env-file" >> "$GITHUB_ENV"\nsleep 300 > /dev/null 2>&1 < /dev/null &\necho $! > pid'
+        },
+        { shell: 'bash', env: { X: '${{ steps.one.outputs.x }}' }, run: 'test "$X" = hello && test "$B" = from-env-file && test "$A" = 2' },
+        { name: 'fails', shell: 'bash', run: 'exit 3' },
+        { name: 'skipped', run: 'true' },
+        { name: 'always', if: '${{ always() }}', run: 'cat pid' }
+      ]),
+      { A: '2' }
+    )
+    expect(result.steps.map(s => s.outcome)).toEqual(['success', 'success', 'failure', 'skipped', 'success'])
+    expect(result.conclusion).toBe('failure')
+    expect(result.steps[2].log).toContain('Process completed with exit code 3')
+    const pid = Number(result.steps[4].log.trim())
+    expect(pid).toBeGreaterThan(0)
+    expect(await stillRunning(pid)).toBe(false)
+  })
+
+  it('refuses an action it has no stand-in for, and an env the job does not declare', async () => {
+    await expect(run(job([{ uses: 'actions/cache@v5' }]))).rejects.toThrow(
+      new WorkflowRefusal('t.yml job j step 1 (actions/cache@v5): the workflow test has no stand-in for uses: actions/cache@v5')
+    )
+    await expect(run(job([{ run: 'true' }]), { PORT: '1' })).rejects.toThrow(
+      /the test gives PORT, but neither the workflow nor the job declares it in env:/
+    )
+  })
 })
 
 describe('what the workflow test understands, and what it refuses by name', () => {
