@@ -184,6 +184,22 @@ describe('workflows', () => {
       }
     })
 
+    it('fails when npm ci warns EBADENGINE (engines promises the oldest Node of the matrix)', () => {
+      const install = stepsOf(ci).find(s => s.run?.includes('npm ci'))
+      expect(install?.shell).toBe('bash') // -o pipefail: npm ci's own failure is not lost in the pipe
+      const run = (log: string): number | null => {
+        const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-npm-'))
+        try {
+          fs.writeFileSync(path.join(bin, 'npm'), `#!/bin/sh\nprintf '%s\\n' '${log}'\n`, { mode: 0o755 })
+          return runStep(install, { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` }).status
+        } finally {
+          fs.rmSync(bin, { recursive: true, force: true })
+        }
+      }
+      expect(run('added 694 packages in 27s')).toBe(0)
+      expect(run("npm warn EBADENGINE Unsupported engine { package: 'content-type@3.1.1'")).toBe(1)
+    })
+
     it('tests on Node 22 and 24', () => {
       const setupNode = stepsOf(ci).filter(s => s.uses?.startsWith('actions/setup-node@'))
       expect(setupNode.length).toBeGreaterThan(0)
