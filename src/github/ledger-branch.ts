@@ -26,6 +26,9 @@ const FINAL_WAIT_CEILING_MS = 60 * 60 * 1000
 /** A commit refused while the file did not move (the branch's head moved under another file's commit; a 5xx) is sent this many times in all. */
 const WRITE_TRIES = 5
 
+/** What a branch is made with: a ledger without entries (the Ledger writes the same bytes for none). */
+const EMPTY_LEDGER = Buffer.from('{\n  "version": 1,\n  "videos": {}\n}\n')
+
 /** A blob's git sha, as GitHub names a file's content: how a write GitHub took but answered badly is recognised. */
 function gitBlobSha(bytes: Uint8Array): string {
   return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex')
@@ -124,7 +127,18 @@ export class BranchStore implements LedgerStore {
   async write(bytes: Uint8Array, changed: LedgerEntry[]): Promise<boolean> {
     this.lastWrite = this.options.rest.clock.now()
     const message = this.message(changed)
-    return this.branchExists ? this.update(bytes, message) : this.create(bytes, message)
+    if (!this.branchExists) {
+      // The branch is made holding a ledger without entries, and the claim is its first update: a branch that
+      // may be created but not updated (a ruleset) refuses that update, before any upload, not the one after it.
+      if (
+        !(await this.create(
+          EMPTY_LEDGER,
+          `draftclip-publish: the ledger's branch made (run ${this.options.run.id}, attempt ${this.options.run.attempt})`
+        ))
+      )
+        return false
+    }
+    return this.update(bytes, message)
   }
 
   /**

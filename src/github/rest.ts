@@ -51,6 +51,23 @@ export class GitHubRateLimited extends Error {
 /** The longest rate-limit wait a write of the run sits through: past it, new uploads stop rather than wait for hours. */
 export const WAIT_CEILING_MS = 10 * 60 * 1000
 
+/** A request as it goes on the wire, and its answer: what a transport moves (undici, or a test's GitHub in process). */
+export interface WireRequest {
+  method: string
+  url: string
+  headers: Record<string, string>
+  body: string | undefined
+}
+
+export interface WireAnswer {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  text: string
+}
+
+/** Sends one request; throws (with the error's `code`) when no answer came. */
+export type Transport = (request: WireRequest) => Promise<WireAnswer>
+
 export interface RestOptions {
   apiUrl: string
   token: string
@@ -59,6 +76,8 @@ export interface RestOptions {
   log: (line: string) => void
   /** Connection failures tried again this many times before giving up. */
   retries?: number
+  /** How requests travel; default undici over a keep-alive agent. */
+  transport?: Transport
 }
 
 /** How long a 403/429 asks us to wait, if it is a rate limit (pure; `now` in ms). */
@@ -85,6 +104,7 @@ export function rateLimitWait(
 
 export class GitHubRest {
   private readonly agent: Dispatcher
+  private readonly transport: Transport
   /** Requests sent, rate-limit answers included: the run's cost, for the log and the benchmark. */
   requests = 0
   /** The longest rate-limit wait sat through; the ledger's last write may raise it (see BranchStore.finishing). */
@@ -92,6 +112,12 @@ export class GitHubRest {
 
   constructor(private readonly options: RestOptions) {
     this.agent = new Agent({ connect: { timeout: 10_000 }, headersTimeout: 60_000, bodyTimeout: 60_000 })
+    this.transport = options.transport ?? (request => this.send(request))
+  }
+
+  private async send({ method, url, headers, body }: WireRequest): Promise<WireAnswer> {
+    const answer = await request(url, { method: method, dispatcher: this.agent, headers, body })
+    return { status: answer.statusCode, headers: answer.headers, text: await answer.body.text() }
   }
 
   get clock(): Clock {
@@ -120,12 +146,12 @@ export class GitHubRest {
     const url = `${this.options.apiUrl.replace(/\/+$/, '')}${route}`
     const retries = this.options.retries ?? 3
     for (let failures = 0; ;) {
-      let answer: Dispatcher.ResponseData
+      let answer: WireAnswer
       try {
         this.requests++
-        answer = await request(url, {
+        answer = await this.transport({
           method,
-          dispatcher: this.agent,
+          url,
           headers: {
             accept: 'application/vnd.github+json',
             authorization: `Bearer ${this.options.token}`,
@@ -142,7 +168,7 @@ export class GitHubRest {
         await this.options.clock.sleep(1000 * 2 ** (failures - 1))
         continue
       }
-      const text = await answer.body.text()
+      const text = answer.text
       let json: unknown
       try {
         json = text === '' ? undefined : JSON.parse(text)
@@ -151,18 +177,18 @@ export class GitHubRest {
       }
       const message =
         typeof (json as { message?: unknown })?.message === 'string' ? (json as { message: string }).message : text.slice(0, 200)
-      const wait = rateLimitWait(answer.statusCode, answer.headers, message, this.options.clock.now())
+      const wait = rateLimitWait(answer.status, answer.headers, message, this.options.clock.now())
       if (wait !== undefined) {
-        if (wait > this.waitCeiling) throw new GitHubRateLimited(wait, answer.statusCode)
-        this.options.log(`GitHub's rate limit (${answer.statusCode}): waiting ${Math.ceil(wait / 1000)} s as it asks, then sending again`)
+        if (wait > this.waitCeiling) throw new GitHubRateLimited(wait, answer.status)
+        this.options.log(`GitHub's rate limit (${answer.status}): waiting ${Math.ceil(wait / 1000)} s as it asks, then sending again`)
         await this.options.clock.sleep(wait)
         continue
       }
-      if (answer.statusCode >= 500 && idempotent && ++failures <= retries) {
+      if (answer.status >= 500 && idempotent && ++failures <= retries) {
         await this.options.clock.sleep(1000 * 2 ** (failures - 1))
         continue
       }
-      return { status: answer.statusCode, json, message }
+      return { status: answer.status, json, message }
     }
   }
 

@@ -56,6 +56,8 @@ export class Board {
   readonly entries: readonly Entry[]
   private halted: { uploads?: Halt; everything?: Halt } = {}
   readonly runStates = new Map<string, RunState>()
+  /** The ledger entry each video's admission was decided from: a claim is judged against the entry as it stands now. */
+  private readonly decidedFrom: (LedgerEntry | undefined)[] = []
 
   constructor(
     videos: Video[],
@@ -106,6 +108,7 @@ export class Board {
 
   private admissionOf(i: number, twinOf: string | undefined, wait: boolean, now: number): Admission {
     const entry = this.ledgerEntry(i)
+    this.decidedFrom[i] = entry
     const run = runToAsk(entry, this.self)
     const busy = busyWith(entry, this.self, run === undefined ? undefined : this.runStates.get(run), now)
     return decideAdmission(entry, twinOf, wait, this.entries[i].video.privacyLevel, busy)
@@ -145,7 +148,7 @@ export class Board {
     }
     // The result says UPLOADING only once the entry is stored: a video never sent is never UNCONFIRMED.
     try {
-      const lost = await this.ledger.claim(hash, step.ledger.entry)
+      const lost = await this.ledger.claim(hash, step.ledger.entry, this.decidedFrom[i] ?? null)
       if (!lost) {
         await this.apply(i, uploadClaimed(before))
         return undefined

@@ -198,7 +198,14 @@ export class Ledger {
    * when a merge found the video taken by another run meanwhile (decide again,
    * send nothing); rejects when it could not be written (nothing was recorded).
    */
-  claim(hash: string, entry: Omit<LedgerEntry, 'updated_at'>): Promise<{ entry: LedgerEntry | undefined } | undefined> {
+  claim(
+    hash: string,
+    entry: Omit<LedgerEntry, 'updated_at'>,
+    decidedFrom: LedgerEntry | null = this.data.videos[hash] ?? null
+  ): Promise<{ entry: LedgerEntry | undefined } | undefined> {
+    // A merge since the decision brought another writer's entry: the decision is stale, the video decided again.
+    const now = this.data.videos[hash]
+    if (canonical(now) !== canonical(decidedFrom)) return Promise.resolve({ entry: now })
     const base = JSON.stringify(this.data.videos[hash] ?? null)
     if (!this.store) {
       const claimed = this.data.videos[hash]

@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto'
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { PollBudget } from '../../src/draftclip/poll-budget.js'
+import { DEFAULT_TIMINGS } from '../../src/draftclip/retry-policy.js'
+import { BranchStore, runState } from '../../src/github/ledger-branch.js'
+import { GitHubRest } from '../../src/github/rest.js'
+import type { Attempt, DraftClip, LedgerEntry } from '../../src/model/ports.js'
+import { Board } from '../../src/publish/board.js'
+import { Ledger } from '../../src/publish/ledger.js'
+import type { RunRef } from '../../src/publish/lifecycle.js'
+import { publishAll } from '../../src/publish/send.js'
+import { instantClock } from '../support/fake-clock.js'
+import { startGitHub, type GitHubStandIn } from '../support/github-api.js'
+import { keptLog, testVideo } from '../support/video.js'
+
+/**
+ * Issue 21's three defects, each as it was seen from outside: a claim acted on
+ * from a read older than the latest merge (twice: after a 409, and after the
+ * branch's creation race), and a branch that may be created but not updated.
+ */
+
+const BRANCH = 'draftclip-ledger'
+const PATH = '.draftclip/ledger.json'
+const sha = (text: string): string => createHash('sha256').update(text).digest('hex')
+
+let github: GitHubStandIn | undefined
+afterEach(async () => {
+  await github?.close()
+  github = undefined
+})
+
+const answer = (json: unknown): Attempt => ({
+  kind: 'answer',
+  httpStatus: 200,
+  json,
+  text: JSON.stringify(json),
+  retryAfter: undefined,
+  bodySent: true
+})
+
+function draftclip(): DraftClip & { uploaded: string[] } {
+  const uploaded: string[] = []
+  return {
+    uploaded,
+    upload: video => {
+      uploaded.push(video.name)
+      return Promise.resolve(answer({ success: true, data: { publish_id: `p-${video.name}`, status: 'PROCESSING_UPLOAD' } }))
+    },
+    status: id =>
+      Promise.resolve(answer({ success: true, data: { publish_id: id, status: 'PUBLISH_COMPLETE', publicaly_available_post_id: '' } })),
+    close: () => Promise.resolve()
+  }
+}
+
+/** One run of the real engine (ledger on the branch, board, driver) against the stand-in, DraftClip faked. */
+async function runOnce(files: string[], concurrency: number, run: RunRef = { id: '42', attempt: 1, writer: 'w42' }) {
+  const clock = instantClock()
+  const rest = new GitHubRest({ apiUrl: github!.url, token: github!.token, clock, log: () => undefined })
+  try {
+    const store = new BranchStore({ rest, repository: github!.repository, branch: BRANCH, path: PATH, run, secrets: [] })
+    const ledger = await Ledger.open(store, [], run)
+    const videos = files.map(f => testVideo(f, {}, Buffer.from(`bytes of ${f}`)))
+    const board = new Board(
+      videos,
+      files.map(f => sha(`bytes of ${f}`)),
+      ledger,
+      run
+    )
+    const ask = (id: string) => runState(rest, github!.repository, id)
+    await board.learnRuns(ask)
+    const client = draftclip()
+    const halt = await publishAll(
+      board,
+      { concurrency, retries: 0, wait: false, waitTimeoutMs: 60_000, pollIntervalMs: 1000, maxPollIntervalMs: 5000, maxUploads: undefined },
+      { client, clock, budget: new PollBudget(600, clock), timings: DEFAULT_TIMINGS, logFor: keptLog().logFor, runState: ask }
+    )
+    return { uploaded: client.uploaded, halt, results: board.results }
+  } finally {
+    await rest.close()
+  }
+}
+
+/** Another run's ledger as it would commit it. */
+function ledgerOf(entries: Record<string, Partial<LedgerEntry>>): string {
+  const videos = Object.fromEntries(
+    Object.entries(entries).map(([file, e]) => [
+      sha(`bytes of ${file}`),
+      { file, status: 'UPLOADING', publish_id: null, post_id: null, updated_at: new Date().toISOString(), run_attempt: 1, ...e }
+    ])
+  )
+  return `${JSON.stringify({ version: 1, videos }, null, 2)}\n`
+}
+
+const stored = () => (JSON.parse(github!.file(BRANCH, PATH)!) as { videos: Record<string, LedgerEntry> }).videos
+
+describe('a decision made before a merge is not acted on after it', () => {
+  it("another run commits b as PUBLISH_COMPLETE between this run's read and its first write: b is not uploaded, its entry kept", async () => {
+    github = await startGitHub({ runs: { '7': 'in_progress' } })
+    github.commitFile(BRANCH, PATH, ledgerOf({}))
+    let once = false
+    github.onWrite(() => {
+      if (once) return
+      once = true
+      github!.commitFile(
+        BRANCH,
+        PATH,
+        ledgerOf({ 'b.mp4': { status: 'PUBLISH_COMPLETE', publish_id: 'p-other', run_id: '7', writer: 'w7' } })
+      )
+    })
+    const { uploaded, results } = await runOnce(['a.mp4', 'b.mp4', 'c.mp4'], 1)
+    expect(uploaded).toEqual(['a.mp4', 'c.mp4'])
+    expect(stored()[sha('bytes of b.mp4')]).toMatchObject({ status: 'PUBLISH_COMPLETE', publish_id: 'p-other', run_id: '7' })
+    expect(results[1]).toMatchObject({ status: 'SKIPPED', publish_id: 'p-other' })
+  })
+})
+
+describe('a branch that may be created but not updated (a ruleset)', () => {
+  it('fails the step before the first byte of the first video leaves, naming the rule', async () => {
+    github = await startGitHub({ createOnlyBranches: [BRANCH] })
+    const { uploaded, halt, results } = await runOnce(['a.mp4', 'b.mp4'], 1)
+    expect(uploaded).toEqual([])
+    expect(halt?.reason).toMatch(/409 Repository rule violations found[\s\S]*is it protected\?/)
+    expect(results.map(r => r.status)).not.toContain('UPLOADING')
+    expect(stored()).toEqual({})
+  })
+})
+
+describe('runs that create the branch at once', () => {
+  it("a run that lost the creation race and re-read other runs' claims never replaces them", async () => {
+    github = await startGitHub({ runs: { '101': 'in_progress', '104': 'in_progress' } })
+    const files = Array.from({ length: 8 }, (_, i) => `clip0${i}.mp4`)
+    // Run 101 made the branch with clip00-03, and run 104 claimed clip04-07, just before this run's creation lands.
+    let once = false
+    github.onWrite(() => {
+      if (once) return
+      once = true
+      const claims: Record<string, Partial<LedgerEntry>> = {}
+      files.forEach((f, i) => (claims[f] = { run_id: i < 4 ? '101' : '104', writer: i < 4 ? 'w101' : 'w104' }))
+      github!.commitFile(BRANCH, PATH, ledgerOf(claims))
+    })
+    const { uploaded } = await runOnce(files, 4, { id: '102', attempt: 1, writer: 'w102' })
+    expect(uploaded).toEqual([])
+    for (const [i, f] of files.entries()) expect(stored()[sha(`bytes of ${f}`)]).toMatchObject({ run_id: i < 4 ? '101' : '104' })
+  })
+})
