@@ -15,15 +15,13 @@ import {
   type Admission,
   type Halt,
   type LedgerRef,
-  type RunRef,
-  type RunState,
   type Step
 } from './lifecycle.js'
+import type { RunRef, RunState } from '../model/run.js'
 import type { LedgerEntry } from '../model/ports.js'
 import { pathsToHash, twinIndexes } from './twins.js'
-import { Ledger } from './ledger.js'
+import { Ledger } from '../ledger/ledger.js'
 import { hashFile } from '../videos/read.js'
-import { workspacePath } from '../videos/find.js'
 
 /** A way to take a board through the run: the real one (send.ts) or the dry run (plan.ts). Returns why the run stopped early. */
 export type Driver = (board: Board) => Promise<Halt | undefined>
@@ -220,7 +218,6 @@ export class Board {
 
 /** A ledger on a store shared by runs at once (a branch): this run, and how to ask GitHub about another. */
 export interface SharedLedger {
-  store: LedgerStore
   run: RunRef
   runState: (id: string) => Promise<RunState>
 }
@@ -228,15 +225,11 @@ export interface SharedLedger {
 /** The board of the run: each video's starting result, with its content hash where the ledger or its twins need one. */
 export async function openBoard(
   videos: Video[],
-  settings: { ledger: string | undefined; workspace: string },
+  store: LedgerStore | undefined,
   secrets: string[],
   shared: SharedLedger | undefined
 ): Promise<Board> {
-  const ledger = shared
-    ? await Ledger.open(shared.store, secrets, shared.run)
-    : settings.ledger
-      ? await Ledger.load(settings.ledger, workspacePath(settings.ledger, settings.workspace), secrets)
-      : undefined
+  const ledger = store ? await Ledger.open(store, secrets, shared?.run) : undefined
   const toHash = new Set(pathsToHash(videos, ledger !== undefined))
   const hashes: (string | undefined)[] = []
   for (const video of videos) hashes.push(toHash.has(video.path) ? await hashFile(video.path, video.size) : undefined)
