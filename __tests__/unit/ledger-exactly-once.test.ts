@@ -10,7 +10,7 @@ import { Board } from '../../src/publish/board.js'
 import { Ledger } from '../../src/ledger/ledger.js'
 import type { RunRef } from '../../src/model/run.js'
 import { publishAll } from '../../src/publish/send.js'
-import { instantClock } from '../support/fake-clock.js'
+import { FakeClock, instantClock } from '../support/fake-clock.js'
 import { startGitHub, type GitHubStandIn } from '../support/github-api.js'
 import { keptLog, testVideo } from '../support/video.js'
 
@@ -142,5 +142,57 @@ describe('runs that create the branch at once', () => {
     const { uploaded } = await runOnce(files, 4, { id: '102', attempt: 1, writer: 'w102' })
     expect(uploaded).toEqual([])
     for (const [i, f] of files.entries()) expect(stored()[sha(`bytes of ${f}`)]).toMatchObject({ run_id: i < 4 ? '101' : '104' })
+  })
+})
+
+describe('GitHub before the first upload', () => {
+  it('a repository the token cannot see (404) is named so, not as a protected branch', async () => {
+    github = await startGitHub({ repository: 'acme/other' })
+    const clock = instantClock()
+    const rest = new GitHubRest({ apiUrl: github.url, token: github.token, clock, log: () => undefined })
+    const store = new BranchStore({
+      rest,
+      repository: 'acme/rocket',
+      branch: BRANCH,
+      path: PATH,
+      run: { id: '1', attempt: 1 },
+      secrets: []
+    })
+    const ledger = await Ledger.open(store, [], { id: '1', attempt: 1 })
+    const error = await ledger
+      .claim(sha('a'), { file: 'a.mp4', status: 'UPLOADING', publish_id: null, post_id: null })
+      .catch((e: Error) => e.message)
+    await rest.close()
+    expect(error).toMatch(/the repository acme\/rocket was not found, or the token \('github-token'\) cannot see it/)
+    expect(error).not.toMatch(/protected/)
+  })
+
+  it('a GitHub that never answers fails within the minute, saying so', async () => {
+    const clock = new FakeClock(0)
+    const rest = new GitHubRest({
+      apiUrl: 'http://github.test',
+      token: 't',
+      clock,
+      log: () => undefined,
+      // Every request waits out its timeout (the deadline's rest, at most 60 s), then the connection is given up.
+      transport: async ({ timeoutMs }) => {
+        await clock.sleep(Math.min(60_000, timeoutMs ?? 60_000))
+        throw Object.assign(new Error('Headers Timeout Error'), { code: 'UND_ERR_HEADERS_TIMEOUT' })
+      }
+    })
+    rest.until(60_000)
+    const store = new BranchStore({
+      rest,
+      repository: 'acme/rocket',
+      branch: BRANCH,
+      path: PATH,
+      run: { id: '1', attempt: 1 },
+      secrets: []
+    })
+    const opened = Ledger.open(store).catch((e: Error) => ({ message: e.message, at: clock.now() }))
+    await clock.advance(300_000)
+    const failed = (await opened) as { message: string; at: number }
+    expect(failed.message).toMatch(/did not answer within 60 s .*nothing was uploaded/)
+    expect(failed.at).toBeLessThanOrEqual(60_000)
   })
 })
