@@ -11,11 +11,14 @@ import { runScenario, scenarios, type Outcome } from '../support/ledger-runs.js'
  * an order fast-check chooses, GitHub's answers scripted (latency, 502s and
  * lost connections before or after the work, rate limits), the branch
  * deleted or a run cancelled now and then. The invariants are the ones
- * docs/reliability.md promises.
+ * docs/reliability.md promises. With a deletion, entries only other runs stored are lost
+ * by design: double uploads are then not counted, but no write may replace an entry it
+ * did not see, and the run that makes the branch again warns.
  *
  * The seed is printed; DRAFTCLIP_PROPERTY_SEED (with DRAFTCLIP_PROPERTY_PATH,
  * from a failure's report) replays a case. DRAFTCLIP_PROPERTY_MS (default
- * 25000) bounds the time, DRAFTCLIP_PROPERTY_RUNS the cases.
+ * 25000) bounds the time, DRAFTCLIP_PROPERTY_RUNS the cases: a longer sweep is
+ * `DRAFTCLIP_PROPERTY_MS=600000 npm test -- __tests__/property`.
  */
 
 const seed = process.env.DRAFTCLIP_PROPERTY_SEED ? Number(process.env.DRAFTCLIP_PROPERTY_SEED) : Date.now() ^ (Math.random() * 2 ** 31)
@@ -28,7 +31,7 @@ const DEFINED: readonly string[] = Object.values(Status)
 /** Every broken promise of the protocol in one outcome, in words (none: it held). */
 export function violations(outcome: Outcome): string[] {
   const found: string[] = []
-  const { reports, uploads, versions, deleted, final } = outcome
+  const { reports, uploads, timeline, deleted, final } = outcome
   for (const r of reports)
     for (const v of r.results)
       if (!DEFINED.includes(v.status)) found.push(`run ${r.ref.id}: ${v.file} ends ${v.status}, a status the README does not define`)
@@ -46,9 +49,23 @@ export function violations(outcome: Outcome): string[] {
           `${u.publishId} (${u.run}) is neither on the branch nor in a failed run's results (step ${report.failed ? 'failed' : 'passed'})`
         )
     }
-  // A deletion loses other writers' entries by design (the run warns): only the runs' own claims are judged then.
-  if (!deleted)
-    for (let at = 1; at < versions.length; at++) found.push(...replaced(versions[at - 1].videos, versions[at].videos, versions[at].by))
+  // With a deletion a video may be uploaded twice (its entry gone): then only claims are judged for it.
+  const twice = new Set([...byHash].filter(([, by]) => by.length > 1).map(([hash]) => hash))
+  // Each write against the ledger it replaced (a deletion in between: nothing to replace, the entries are gone).
+  for (let at = 1; at < timeline.length; at++) {
+    const [before, after] = [timeline[at - 1].videos, timeline[at].videos]
+    if (before && after) found.push(...replaced(before, after, /^run (\w+)$/.exec(timeline[at].by)?.[1], deleted ? twice : new Set()))
+  }
+  // A run that wrote before the deletion and made the branch again after it says so in its log.
+  const gone = timeline.findIndex(v => v.by === 'the deletion')
+  for (const r of gone < 0 ? [] : reports) {
+    const name = `run ${r.ref.id}`
+    const before = timeline.slice(0, gone).some(v => v.by === name && v.onBranch)
+    // Its write that made the branch: the ledger there now, and none just before (blobs, trees, commits don't make it).
+    const remade = timeline.some((v, at) => at > gone && v.by === name && v.onBranch && timeline[at - 1].videos === undefined)
+    if (before && remade && !r.lines.some(l => /was deleted while this run used it/.test(l)))
+      found.push(`${name} made the branch again after its deletion without a warning`)
+  }
   return found
 }
 
@@ -56,7 +73,12 @@ export function violations(outcome: Outcome): string[] {
  * Another writer's entry replaced: only where it allowed what replaced it. A claim (UPLOADING) only over an entry that
  * admits an upload (a FAILED one), and a publish ID only for one further along (the merge rule).
  */
-function replaced(before: Record<string, LedgerEntry>, after: Record<string, LedgerEntry>, by: string | undefined): string[] {
+function replaced(
+  before: Record<string, LedgerEntry>,
+  after: Record<string, LedgerEntry>,
+  by: string | undefined,
+  claimsOnly: Set<string>
+): string[] {
   const found: string[] = []
   for (const [hash, theirs] of Object.entries(before)) {
     const now = after[hash]
@@ -65,7 +87,7 @@ function replaced(before: Record<string, LedgerEntry>, after: Record<string, Led
     if (!now) found.push(`${who} dropped by another writer`)
     else if (now.status === Status.Uploading && decideAdmission(theirs, undefined, false, 'SELF_ONLY').kind !== 'upload')
       found.push(`${who} replaced by ${now.writer}'s claim`)
-    else if (theirs.publish_id && now.publish_id !== theirs.publish_id && theirs.status !== Status.Failed)
+    else if (!claimsOnly.has(hash) && theirs.publish_id && now.publish_id !== theirs.publish_id && theirs.status !== Status.Failed)
       found.push(`${who}: its publish ID replaced by ${now.writer}'s ${now.status} (${now.publish_id})`)
   }
   return found

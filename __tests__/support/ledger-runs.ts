@@ -69,12 +69,14 @@ export const scenarios: fc.Arbitrary<Scenario> = fc.record({
     fc.record({
       videos: fc.uniqueArray(fc.integer({ min: 0, max: POOL.length - 1 }), { minLength: 1, maxLength: POOL.length }),
       concurrency: fc.integer({ min: 1, max: 4 }),
-      cancelAt: fc.option(fc.nat(40), { freq: 8, nil: undefined })
+      // One run in eight is cancelled.
+      cancelAt: fc.oneof({ weight: 7, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.nat(40) })
     }),
     { minLength: 2, maxLength: 4 }
   ),
   github: fc.array(step, { maxLength: 60 }),
-  deleteAt: fc.option(fc.nat(40), { freq: 6, nil: undefined }),
+  // One case in six deletes the branch.
+  deleteAt: fc.oneof({ weight: 5, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.nat(40) }),
   branchThere: fc.boolean(),
   wait: fc.boolean()
 })
@@ -94,11 +96,19 @@ export interface Upload {
   publishId: string
 }
 
+export interface Version {
+  /** 'run 101', or 'the deletion'. */
+  by: string
+  /** A write to the branch (a commit of the file, the ref made), not a git object beside it. */
+  onBranch: boolean
+  videos: Record<string, LedgerEntry> | undefined
+}
+
 export interface Outcome {
   reports: RunReport[]
   uploads: Upload[]
-  /** The branch's ledgers, oldest first (first parents), and the run that made each commit. */
-  versions: { videos: Record<string, LedgerEntry>; by: string | undefined }[]
+  /** The ledger after each write GitHub took (and after the deletion: none), oldest first, and who wrote it. */
+  timeline: Version[]
   /** The branch was deleted during the runs. */
   deleted: boolean
   final: Record<string, LedgerEntry> | undefined
@@ -131,6 +141,15 @@ async function drive(scenario: Scenario, s: fc.Scheduler, github: GitHubStandIn)
   let handled = 0
   let deleted = false
   const uploads: Upload[] = []
+  const timeline: Version[] = []
+  const snapshot = (by: string, onBranch = true): void => {
+    const text = github.file(BRANCH, PATH)
+    timeline.push({
+      by,
+      onBranch,
+      videos: text === undefined ? undefined : (JSON.parse(text) as { videos: Record<string, LedgerEntry> }).videos
+    })
+  }
   const cancels: (() => void)[] = []
 
   const transport =
@@ -143,6 +162,7 @@ async function drive(scenario: Scenario, s: fc.Scheduler, github: GitHubStandIn)
       if (scenario.deleteAt === n && github.branches().includes(BRANCH)) {
         github.deleteBranch(BRANCH)
         deleted = true
+        snapshot('the deletion')
       }
       scenario.runs.forEach((run, i) => run.cancelAt === n && cancels[i]?.())
       const { latencyMs, fault } = scenario.github[n] ?? { latencyMs: 0, fault: 'none' }
@@ -157,6 +177,8 @@ async function drive(scenario: Scenario, s: fc.Scheduler, github: GitHubStandIn)
         headers: request.headers,
         body: request.body
       })
+      if (request.method !== 'GET' && answer.status < 300)
+        snapshot(name, !url.pathname.endsWith('/blobs') && !/\/git\/(trees|commits)$/.test(url.pathname))
       if (fault === 'lost-after') throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
       await s.schedule(Promise.resolve(), `${name} gets ${fault === '502-after' ? '502 (after the work)' : answer.status}`)
       if (gone()) return new Promise<never>(() => undefined)
@@ -275,25 +297,14 @@ async function drive(scenario: Scenario, s: fc.Scheduler, github: GitHubStandIn)
     if (++idle > 20) throw new Error('stalled: no request, upload or timer pending, and the runs did not end')
   }
   const reports = await all
-  const versions = github
-    .history(BRANCH)
-    .reverse()
-    .map(c => ({
-      videos: (JSON.parse(readAt(github, c.tree)) as { videos: Record<string, LedgerEntry> }).videos,
-      by: /\(run (\w+), attempt/.exec(c.message)?.[1]
-    }))
   const text = github.file(BRANCH, PATH)
   return {
     reports,
     uploads,
-    versions,
+    timeline,
     deleted,
     final: text === undefined ? undefined : (JSON.parse(text) as { videos: Record<string, LedgerEntry> }).videos
   }
-}
-
-function readAt(github: GitHubStandIn, tree: string): string {
-  return github.blobAt(tree, PATH) ?? '{"videos":{}}'
 }
 
 function video(file: string, k: number): Video {
