@@ -40,22 +40,27 @@ function mergeReleaseBody(body, section) {
         return current.slice(0, start) + section + current.slice(end + SECTION_END.length);
     return current.trim() === '' ? section : `${current.replace(/\s+$/, '')}\n\n${section}`;
 }
-/** Updates the triggering release; returns what it did, in a sentence for the log. */
-async function updateReleaseNotes(token, results, env) {
-    const { context, getOctokit } = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
+/** Updates the triggering release through the run's GitHub client; returns what it did, in a sentence for the log. */
+async function updateReleaseNotes(client, results, env) {
+    const { context } = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
     const releaseId = context.payload.release?.id;
     if (context.eventName !== 'release' || !releaseId)
         return `release-notes: this run was triggered by '${context.eventName}', not a release; nothing to link.`;
     const section = releaseSection(results);
     if (!section)
         return 'release-notes: no video was published; the release was left as it is.';
-    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
-    const octokit = getOctokit(token);
-    const { data: release } = await octokit.rest.repos.getRelease({ owner, repo, release_id: releaseId });
+    const route = `/repos/${(env.GITHUB_REPOSITORY ?? '').split('/').map(encodeURIComponent).join('/')}/releases/${releaseId}`;
+    const got = await client.call('GET', route);
+    if (got.status !== 200)
+        throw new Error(`GitHub answered ${got.status} ${got.message.slice(0, 200)} for release ${releaseId}`);
+    const release = got.json;
     const body = mergeReleaseBody(release.body, section);
     if (body === release.body)
         return `release-notes: release ${release.tag_name} already links these posts.`;
-    await octokit.rest.repos.updateRelease({ owner, repo, release_id: releaseId, body });
+    // The whole body, compare-free: sending it twice writes the same text, so a 5xx may be sent again.
+    const put = await client.call('PATCH', route, { body }, true);
+    if (put.status !== 200)
+        throw new Error(`GitHub answered ${put.status} ${put.message.slice(0, 200)} when updating release ${release.tag_name}`);
     return `release-notes: linked the TikTok posts in release ${release.tag_name}.`;
 }
 

@@ -212,7 +212,8 @@ export function parseInputs(env: Env, apiKey = readInput(env, Input.ApiKey)): In
 
   const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd())
   const ledgerRaw = get(Input.Ledger)
-  const ledgerBranch = get(Input.LedgerBranch) || undefined
+  // A full ref names the same branch: 'refs/heads/x' must not make a branch called 'refs/heads/x'.
+  const ledgerBranch = get(Input.LedgerBranch).replace(/^refs\/heads\//, '') || undefined
   const ledger = ledgerRaw === '' || ledgerBranch ? undefined : path.resolve(workspace, ledgerRaw)
   const ledgerPath = ledgerBranch ? branchPath(ledgerRaw || DEFAULT_BRANCH_LEDGER, problems) : undefined
   if (ledgerBranch) {

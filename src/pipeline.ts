@@ -12,8 +12,8 @@ import { stepFailure, type RunOutcome } from './model/result.js'
 import type { RunInfo, Video } from './model/video.js'
 import type { Board, Driver } from './publish/board.js'
 import { openBoard, type SharedLedger } from './publish/board.js'
-import type { BranchStore } from './github/ledger-branch.js'
-import type { GitHubRest } from './github/rest.js'
+import type { GitHubClient } from './github/client.js'
+import { ledgerStore, type BranchSide } from './ledger/open.js'
 import { planAll } from './publish/plan.js'
 import { publishAll } from './publish/send.js'
 import { scrub } from './secrets.js'
@@ -26,7 +26,7 @@ export interface RunDeps {
   timings: Timings
   client: (options: ClientOptions) => DraftClip
   loadRunInfo: (env: Record<string, string | undefined>) => Promise<RunInfo>
-  /** Where GitHub's REST API is talked to (the branch ledger); default GITHUB_API_URL. */
+  /** Where GitHub's REST API is talked to (the branch ledger, release notes); default GITHUB_API_URL. */
   githubApiUrl?: string
   /** Listen for the runner's SIGINT/SIGTERM (off in tests that run several runs in one process). */
   signals: boolean
@@ -87,8 +87,11 @@ export async function publishVideos(
     // Found, not "to publish": the ledger, twins and the calendar decide that, and each video's line says it.
     log.info(`${videos.length} video${videos.length === 1 ? '' : 's'} found: ${videos.map(v => v.file).join(', ')}`)
 
-    github = inputs.ledgerBranch ? await openGitHubSide(inputs, env, deps, log, [secrets.apiKey]) : undefined
-    const board = await openBoard(videos, inputs, secrets.all, github)
+    github = inputs.ledgerBranch ? await openGitHubSide(inputs, env, deps, log) : undefined
+    // GitHub gets a minute before the first upload: one that never answers fails the step, not holds it for minutes.
+    github?.client.until(GITHUB_BEFORE_UPLOAD_MS)
+    const board = await openBoard(videos, await ledgerStore(inputs, github, [secrets.apiKey]), secrets.all, github)
+    github?.client.until(undefined)
     // Still before any request to DraftClip (a branch ledger has been read from GitHub by now, which is not DraftClip).
     judgeMedia(board, media, inputs, deps.clock.now(), log)
     soFar.board = board
@@ -107,7 +110,7 @@ export async function publishVideos(
       log.warning(note)
       soFar.notes.push(note)
     } else stopReason ??= halt?.reason
-    if (inputs.releaseNotes) await linkRelease(inputs, board, env, log, soFar.notes)
+    if (inputs.releaseNotes) await linkRelease(inputs, board, env, deps, log, soFar.notes, github?.client)
     const failure = stepFailure(board.results, stopReason)
     return soFar.outcome({ stopReason, failure: failure && scrub(failure, secrets.all) })
   } catch (error) {
@@ -119,44 +122,43 @@ export async function publishVideos(
     })
   } finally {
     if (github) {
-      const { rest, store } = github
-      soFar.ledgerUse = `Ledger on GitHub: ${rest.requests} request${rest.requests === 1 ? '' : 's'}, ${store.commits} commit${store.commits === 1 ? '' : 's'}.`
-      await rest.close()
+      const { client } = github
+      const commits = (soFar.board?.ledger?.store as { commits?: number } | undefined)?.commits ?? 0
+      soFar.ledgerUse = `Ledger on GitHub: ${client.requests} request${client.requests === 1 ? '' : 's'}, ${commits} commit${commits === 1 ? '' : 's'}.`
+      await client.close()
     }
   }
 }
 
-/** The branch ledger's parts: the REST client and the store, and how to ask about another run. */
-interface GitHubSide extends SharedLedger {
-  rest: GitHubRest
-  store: BranchStore
-}
+/** How long GitHub may take, in all, before the first upload (reading the branch ledger, asking about runs). */
+const GITHUB_BEFORE_UPLOAD_MS = 60_000
 
-/** The branch ledger's GitHub side, before any upload: a token that may not read it, or an unreachable API, fails the step here. */
-async function openGitHubSide(
-  inputs: Inputs,
-  env: Record<string, string | undefined>,
-  deps: RunDeps,
-  log: Logger,
-  secrets: string[]
-): Promise<GitHubSide> {
-  const { GitHubRest } = await import('./github/rest.js')
-  const { BranchStore, runState } = await import('./github/ledger-branch.js')
-  const repository = env.GITHUB_REPOSITORY!
-  const rest = new GitHubRest({
+/** The branch ledger's GitHub side: the client, this run, and how to ask about another run. */
+type GitHubSide = BranchSide & SharedLedger
+
+/** The one GitHub client of the run, for the token and GITHUB_API_URL. */
+async function gitHubClient(token: string, env: Record<string, string | undefined>, deps: RunDeps, log: Logger): Promise<GitHubClient> {
+  const { GitHubClient } = await import('./github/client.js')
+  return new GitHubClient({
     apiUrl: deps.githubApiUrl ?? (env.GITHUB_API_URL || 'https://api.github.com'),
-    token: inputs.githubToken!,
+    token,
     clock: deps.clock,
     log: line => log.info(line)
   })
+}
+
+/** The branch ledger's GitHub side, before any upload: a token that may not read it, or an unreachable API, fails the step here. */
+async function openGitHubSide(inputs: Inputs, env: Record<string, string | undefined>, deps: RunDeps, log: Logger): Promise<GitHubSide> {
+  const { runState } = await import('./github/runs.js')
+  const repository = env.GITHUB_REPOSITORY!
+  const client = await gitHubClient(inputs.githubToken!, env, deps, log)
   // This job alone, in the entries it writes: matrix jobs share the run's id and attempt.
   const run = {
     id: env.GITHUB_RUN_ID || `local-${process.pid}`,
     attempt: Number(env.GITHUB_RUN_ATTEMPT) || 1,
     writer: randomUUID().slice(0, 13)
   }
-  const store = new BranchStore({ rest, repository, branch: inputs.ledgerBranch!, path: inputs.ledgerPath!, run, secrets })
-  return { rest, store, run, runState: id => runState(rest, repository, id) }
+  return { client, repository, run, runState: id => runState(client, repository, id) }
 }
 
 async function findVideos(
@@ -268,16 +270,21 @@ async function linkRelease(
   inputs: Inputs,
   board: Board,
   env: Record<string, string | undefined>,
+  deps: RunDeps,
   log: Logger,
-  notes: string[]
+  notes: string[],
+  shared: GitHubClient | undefined
 ): Promise<void> {
   const { updateReleaseNotes } = await import('./github/release-notes.js')
+  const client = shared ?? (await gitHubClient(inputs.githubToken!, env, deps, log))
   try {
-    log.info(await updateReleaseNotes(inputs.githubToken!, board.results, env))
+    log.info(await updateReleaseNotes(client, board.results, env))
   } catch (error) {
     const problem = `Could not update the release notes: ${(error as Error).message}`
     log.warning(problem)
     notes.push(problem)
+  } finally {
+    if (!shared) await client.close()
   }
 }
 

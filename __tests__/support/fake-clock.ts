@@ -76,6 +76,11 @@ export class FakeClock implements Clock {
     await settle()
   }
 
+  /** When the next timer fires, if one is set. */
+  nextAt(): number | undefined {
+    return this.timers.reduce<number | undefined>((at, t) => (at === undefined || t.at < at ? t.at : at), undefined)
+  }
+
   /** Timers not fired yet. */
   pending(): number {
     return this.timers.length

@@ -11,6 +11,8 @@ export interface StandInOptions {
   runs?: Record<string, 'queued' | 'in_progress' | 'completed'>
   /** Branches that refuse every write (a rule: 409 on the contents API, 422 on a ref). */
   protectedBranches?: string[]
+  /** Branches that may be created but not updated (a ruleset allowing creation): 409 "Repository rule violations" on every later commit. */
+  createOnlyBranches?: string[]
   /** One consumed per writing request (not GET), in arrival order; null = normal. */
   faults?: (Fault | null)[]
   /** Runs before a writing request is handled (e.g. another run commits first). */
@@ -57,6 +59,13 @@ export interface GitHubStandIn {
   permissions: { contents: 'write' | 'read' | 'none'; actions: boolean }
   runs: Map<string, string>
   protectedBranches: Set<string>
+  createOnlyBranches: Set<string>
+  /** Answers one request in process, as over HTTP (url: path and query); faults and hooks apply as ever. */
+  serve(request: { method: string; url: string; headers?: Record<string, string>; body?: string }): Promise<{
+    status: number
+    headers: Record<string, string>
+    text: string
+  }>
   addFaults(list: (Fault | null)[]): void
   onWrite(hook: WriteHook | undefined): void
   /** Commits one file on a branch (made if missing), as another writer would; returns the file's new sha. */
@@ -67,6 +76,8 @@ export interface GitHubStandIn {
   /** Deletes a branch, as someone would in GitHub's UI mid-run. */
   deleteBranch(branch: string): void
   file(branch: string, path: string): string | undefined
+  /** A file's text in a tree (a commit's `tree`). */
+  blobAt(tree: string, path: string): string | undefined
   treeOf(branch: string): Record<string, string> | undefined
   close(): Promise<void>
 }

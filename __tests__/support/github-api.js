@@ -6,6 +6,10 @@
 // branch or file is a 404, a token without the permission gets 403 "Resource
 // not accessible by integration", and queued faults answer a rate limit, a
 // 502 after making the commit, or a 409 from a race on the branch's head.
+// A create-only branch (a ruleset matching its name that allows creation but
+// not updates) takes its creating ref and refuses every later commit (409
+// "Repository rule violations"). `serve` answers a request in process, without
+// a socket, for tests that decide when each request and answer happens.
 // Plain JS (with github-api.d.ts) so that bench/ can use it as well as jest.
 
 import { createHash } from 'node:crypto'
@@ -39,6 +43,7 @@ export async function startGitHub(options = {}) {
   const refs = new Map()
   const runs = new Map(Object.entries(options.runs ?? {}))
   const protectedBranches = new Set(options.protectedBranches ?? [])
+  const createOnlyBranches = new Set(options.createOnlyBranches ?? [])
   const faults = [...(options.faults ?? [])]
   const requests = []
   const sockets = new Set()
@@ -119,6 +124,13 @@ export async function startGitHub(options = {}) {
     socket.on('close', () => sockets.delete(socket))
   })
 
+  /** One request answered in process, as the server would answer it over HTTP. */
+  async function serve({ method, url, headers = {}, body = '' }) {
+    const answered = await handle({ method, url, headers }, body).catch(error => ({ status: 500, body: { message: String(error) } }))
+    const text = answered.body === undefined ? '' : JSON.stringify(answered.body)
+    return { status: answered.status, headers: { 'content-type': 'application/json; charset=utf-8', ...answered.headers }, text }
+  }
+
   async function handle(req, text) {
     const url = new URL(req.url, 'http://localhost')
     const path = decodeURIComponent(url.pathname)
@@ -183,6 +195,8 @@ export async function startGitHub(options = {}) {
         if (!refs.has(branch)) return { status: 404, body: { message: `Branch ${branch} not found` } }
         if (protectedBranches.has(branch))
           return { status: 409, body: { message: 'Repository rule violations found\n\nChanges must be made through a pull request.' } }
+        if (createOnlyBranches.has(branch))
+          return { status: 409, body: { message: 'Repository rule violations found\n\nCannot update this protected ref.' } }
         const current = fileAt(branch, file)
         if (current && !body.sha) return { status: 422, body: { message: 'Invalid request.\n\n"sha" wasn\'t supplied.' } }
         if (current && body.sha !== current.sha) return { status: 409, body: { message: `${file} does not match ${body.sha}` } }
@@ -203,6 +217,8 @@ export async function startGitHub(options = {}) {
       const head = refs.get(m[1])
       if (!head) return { status: 422, body: { message: 'Reference does not exist' } }
       if (protectedBranches.has(m[1])) return { status: 422, body: { message: 'Protected branch update failed' } }
+      if (createOnlyBranches.has(m[1]))
+        return { status: 422, body: { message: 'Repository rule violations found\n\nCannot update this protected ref.' } }
       if (!commits.has(body.sha)) return { status: 422, body: { message: 'Object does not exist' } }
       if (!body.force && !descends(body.sha, head)) return { status: 422, body: { message: 'Update is not a fast forward' } }
       refs.set(m[1], body.sha)
@@ -261,6 +277,8 @@ export async function startGitHub(options = {}) {
     permissions,
     runs,
     protectedBranches,
+    createOnlyBranches,
+    serve,
     addFaults: list => faults.push(...list),
     onWrite: hook => (beforeWrite = hook),
     commitFile,
@@ -268,6 +286,7 @@ export async function startGitHub(options = {}) {
     branches: () => [...refs.keys()],
     deleteBranch: branch => refs.delete(branch),
     file: (branch, path) => fileAt(branch, path)?.bytes.toString('utf8'),
+    blobAt: (tree, path) => blobs.get(trees.get(tree)?.[path])?.toString('utf8'),
     treeOf: branch => (refs.has(branch) ? { ...trees.get(commits.get(refs.get(branch)).tree) } : undefined),
     close: () =>
       new Promise(resolve => {

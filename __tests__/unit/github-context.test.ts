@@ -1,4 +1,5 @@
 import { describe, expect, it, jest } from '@jest/globals'
+import type { GitHubClient } from '../../src/github/client.js'
 import type { VideoResult } from '../../src/model/result.js'
 
 /**
@@ -17,22 +18,21 @@ const context = {
 }
 const calls: string[] = []
 let body = 'Written by hand.'
-const octokit = {
-  rest: {
-    repos: {
-      getRelease: async (args: { owner: string; repo: string; release_id: number }) => {
-        calls.push(`get ${args.owner}/${args.repo}#${args.release_id}`)
-        return { data: { body, tag_name: 'v2.0.0' } }
-      },
-      updateRelease: async (args: { body: string }) => {
+/** The run's GitHub client, faked: the release's GET and PATCH, recorded. */
+const client = (token: string): GitHubClient =>
+  ({
+    call: (method: string, route: string, sent?: { body: string }) => {
+      if (!calls.length) calls.push(`token ${token}`)
+      const [, owner, repo, id] = /^\/repos\/([^/]+)\/([^/]+)\/releases\/(\d+)$/.exec(route) ?? []
+      if (method === 'GET') calls.push(`get ${owner}/${repo}#${id}`)
+      else {
         calls.push('update')
-        body = args.body
-        return { data: {} }
+        body = sent!.body
       }
+      return Promise.resolve({ status: 200, json: { body, tag_name: 'v2.0.0' }, message: '' })
     }
-  }
-}
-jest.unstable_mockModule('@actions/github', () => ({ context, getOctokit: (token: string) => (calls.push(`token ${token}`), octokit) }))
+  }) as unknown as GitHubClient
+jest.unstable_mockModule('@actions/github', () => ({ context }))
 const { updateReleaseNotes } = await import('../../src/github/release-notes.js')
 const { loadRunInfo } = await import('../../src/github/run-context.js')
 
@@ -53,16 +53,16 @@ const published: VideoResult = {
 describe('updateReleaseNotes', () => {
   it('adds the section to the triggering release once, and says so', async () => {
     const env = { GITHUB_REPOSITORY: 'acme/rocket' }
-    expect(await updateReleaseNotes('t0ken', [published], env)).toBe('release-notes: linked the TikTok posts in release v2.0.0.')
+    expect(await updateReleaseNotes(client('t0ken'), [published], env)).toBe('release-notes: linked the TikTok posts in release v2.0.0.')
     expect(calls).toEqual(['token t0ken', 'get acme/rocket#7', 'update'])
     expect(body).toContain('- release/trailer.mp4: [7123456789012345678](https://www.tiktok.com/@/video/7123456789012345678)')
     calls.length = 0
-    expect(await updateReleaseNotes('t0ken', [published], env)).toBe('release-notes: release v2.0.0 already links these posts.')
+    expect(await updateReleaseNotes(client('t0ken'), [published], env)).toBe('release-notes: release v2.0.0 already links these posts.')
     expect(calls).toEqual(['token t0ken', 'get acme/rocket#7'])
   })
 
   it('leaves the release alone when nothing was published', async () => {
-    expect(await updateReleaseNotes('t', [{ ...published, publish_id: null, post_id: null, status: 'UPLOAD_FAILED' }], {})).toBe(
+    expect(await updateReleaseNotes(client('t'), [{ ...published, publish_id: null, post_id: null, status: 'UPLOAD_FAILED' }], {})).toBe(
       'release-notes: no video was published; the release was left as it is.'
     )
   })
@@ -70,7 +70,7 @@ describe('updateReleaseNotes', () => {
   it('does nothing outside a release event', async () => {
     context.eventName = 'push'
     try {
-      expect(await updateReleaseNotes('t', [published], {})).toBe(
+      expect(await updateReleaseNotes(client('t'), [published], {})).toBe(
         "release-notes: this run was triggered by 'push', not a release; nothing to link."
       )
     } finally {

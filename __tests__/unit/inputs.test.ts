@@ -457,3 +457,12 @@ describe('DEFAULTS', () => {
     expect(parseInputs(env)).toEqual(parseInputs(withDefaults))
   })
 })
+
+describe('ledger-branch given as a full ref', () => {
+  it("'refs/heads/x' names the branch x, not a branch called 'refs/heads/x'", () => {
+    const inputs = parseInputs(
+      env({ 'INPUT_LEDGER-BRANCH': 'refs/heads/draftclip-ledger', 'INPUT_GITHUB-TOKEN': 'ghs_token', GITHUB_REPOSITORY: 'acme/rocket' })
+    )
+    expect(inputs.ledgerBranch).toBe('draftclip-ledger')
+  })
+})

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { rateLimitWait } from '../../src/github/rest.js'
+import { rateLimitWait } from '../../src/github/client.js'
 import { parseInputs } from '../../src/inputs.js'
 import type { LedgerEntry } from '../../src/model/ports.js'
 import { decideAdmission, admitted, busyWith, initialResult, JOB_LIMIT_MS, planned, runToAsk } from '../../src/publish/lifecycle.js'

@@ -2,9 +2,10 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { BranchStore, runState } from '../../src/github/ledger-branch.js'
-import { GitHubRest } from '../../src/github/rest.js'
-import { Ledger } from '../../src/publish/ledger.js'
+import { BranchStore } from '../../src/ledger/branch-store.js'
+import { runState } from '../../src/github/runs.js'
+import { GitHubRest } from '../../src/github/client.js'
+import { Ledger } from '../../src/ledger/ledger.js'
 import { instantClock } from '../support/fake-clock.js'
 import { startGitHub, type GitHubStandIn, type StandInOptions } from '../support/github-api.js'
 
@@ -44,30 +45,34 @@ describe('a Ledger on a branch', () => {
     expect(github!.branches()).toEqual([])
     await expect(ledger.claim(H('a'), entry('v/a.mp4'))).resolves.toBeUndefined()
     expect(Object.keys(github!.treeOf(BRANCH)!)).toEqual([PATH])
-    const [commit] = github!.history(BRANCH)
-    expect(commit.parents).toEqual([])
+    // Made holding a ledger without entries, then the claim is its first update (issue 21: a branch that may be made but not updated).
+    const [commit, made] = github!.history(BRANCH)
+    expect(made.parents).toEqual([])
+    expect(made.message).toBe("draftclip-publish: the ledger's branch made (run 42, attempt 1)")
+    expect(commit.parents).toEqual([made.sha])
     expect(commit.message).toBe('draftclip-publish: v/a.mp4 UPLOADING (run 42, attempt 1)')
     expect(stored().videos[H('a')]).toMatchObject({ status: 'UPLOADING', run_id: '42', run_attempt: 1 })
-    expect(store.commits).toBe(1)
+    expect(store.commits).toBe(2)
   })
 
   it('writes for videos in flight at once share one commit, and a status that only moved on waits for company', async () => {
     const { ledger, store } = await open()
     await Promise.all([ledger.claim(H('a'), entry('a.mp4')), ledger.claim(H('b'), entry('b.mp4')), ledger.claim(H('c'), entry('c.mp4'))])
-    expect(store.commits).toBe(1)
+    // The branch's making (its ledger without entries) and one commit for the three claims.
+    expect(store.commits).toBe(2)
     expect(github!.history(BRANCH)[0].message).toBe(
       'draftclip-publish: 3 videos (run 42, attempt 1)\n\n- a.mp4 UPLOADING\n- b.mp4 UPLOADING\n- c.mp4 UPLOADING'
     )
     // The publish id: at once.
     await ledger.record(H('a'), entry('a.mp4', 'PROCESSING_UPLOAD', 'p-a'))
-    expect(store.commits).toBe(2)
+    expect(store.commits).toBe(3)
     // A status after the publish id: not a commit of its own...
     void ledger.record(H('a'), entry('a.mp4', 'PUBLISH_COMPLETE', 'p-a'))
     await new Promise(r => setTimeout(r, 50))
-    expect(store.commits).toBe(2)
+    expect(store.commits).toBe(3)
     // ...but never lost: the run's end writes it.
     await ledger.settled()
-    expect(store.commits).toBe(3)
+    expect(store.commits).toBe(4)
     expect(stored().videos[H('a')].status).toBe('PUBLISH_COMPLETE')
   })
 

@@ -20,7 +20,8 @@ jest.unstable_mockModule('node:fs/promises', () => ({
     return real.rename(from, to)
   }
 }))
-const { Ledger, parseLedger } = await import('../../src/publish/ledger.js')
+const { Ledger } = await import('../../src/ledger/ledger.js')
+const { parseLedger } = await import('../../src/ledger/format.js')
 
 const sha = (i: number): string => createHash('sha256').update(String(i)).digest('hex')
 

@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { Ledger, LedgerError, parseLedger } from '../../src/publish/ledger.js'
+import { LedgerError, parseLedger } from '../../src/ledger/format.js'
+import { type FileStore } from '../../src/ledger/file-store.js'
+import { Ledger } from '../../src/ledger/ledger.js'
 import type { LedgerEntry } from '../../src/model/ports.js'
 import { Status } from '../../src/model/status.js'
 
@@ -106,7 +108,7 @@ describe('Ledger on disk', () => {
     const file = path.join(dir, 'ledger.json')
     const ledger = await Ledger.load(file, 'ledger.json')
     expect(ledger.get(H1)).toBeUndefined()
-    expect(ledger.file).toBe(file)
+    expect((ledger.store as FileStore).file).toBe(file)
     expect(ledger.shownAs).toBe('ledger.json')
     expect(fs.existsSync(file)).toBe(false)
   })
@@ -368,7 +370,7 @@ describe('Ledger: a ledger path that is a symbolic link', () => {
     const link = path.join(dir, 'ledger.json')
     fs.symlinkSync(path.join('store', 'ledger.json'), link)
     const ledger = await Ledger.load(link, 'ledger.json')
-    expect(ledger.file).toBe(target)
+    expect((ledger.store as FileStore).file).toBe(target)
     expect(ledger.get(H1)).toEqual(entry())
     await ledger.record(H2, { file: 'b.mp4', status: UPLOADING, publish_id: null, post_id: null })
     expect(fs.lstatSync(link).isSymbolicLink()).toBe(true)
@@ -384,7 +386,7 @@ describe('Ledger: a ledger path that is a symbolic link', () => {
     fs.symlinkSync(path.join('not-yet', 'ledger.json'), link)
     const ledger = await Ledger.load(link, 'ledger.json')
     const target = path.join(dir, 'not-yet', 'ledger.json')
-    expect(ledger.file).toBe(target)
+    expect((ledger.store as FileStore).file).toBe(target)
     expect(ledger.get(H1)).toBeUndefined()
     await ledger.record(H1, { file: 'a.mp4', status: UPLOADING, publish_id: null, post_id: null })
     expect(fs.lstatSync(link).isSymbolicLink()).toBe(true)

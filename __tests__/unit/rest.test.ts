@@ -1,7 +1,7 @@
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from '@jest/globals'
-import { GitHubRest } from '../../src/github/rest.js'
+import { GitHubRest } from '../../src/github/client.js'
 import type { Clock } from '../../src/model/ports.js'
 
 /** Waits that pass at once, counted. */

@@ -1,4 +1,5 @@
 import { postUrl, type VideoResult } from '../model/result.js'
+import type { GitHubClient } from './client.js'
 import { Status } from '../model/status.js'
 
 /**
@@ -32,19 +33,27 @@ export function mergeReleaseBody(body: string | null | undefined, section: strin
   return current.trim() === '' ? section : `${current.replace(/\s+$/, '')}\n\n${section}`
 }
 
-/** Updates the triggering release; returns what it did, in a sentence for the log. */
-export async function updateReleaseNotes(token: string, results: VideoResult[], env: Record<string, string | undefined>): Promise<string> {
-  const { context, getOctokit } = await import('@actions/github')
+/** Updates the triggering release through the run's GitHub client; returns what it did, in a sentence for the log. */
+export async function updateReleaseNotes(
+  client: GitHubClient,
+  results: VideoResult[],
+  env: Record<string, string | undefined>
+): Promise<string> {
+  const { context } = await import('@actions/github')
   const releaseId = (context.payload.release as { id?: number } | undefined)?.id
   if (context.eventName !== 'release' || !releaseId)
     return `release-notes: this run was triggered by '${context.eventName}', not a release; nothing to link.`
   const section = releaseSection(results)
   if (!section) return 'release-notes: no video was published; the release was left as it is.'
-  const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/')
-  const octokit = getOctokit(token)
-  const { data: release } = await octokit.rest.repos.getRelease({ owner, repo, release_id: releaseId })
+  const route = `/repos/${(env.GITHUB_REPOSITORY ?? '').split('/').map(encodeURIComponent).join('/')}/releases/${releaseId}`
+  const got = await client.call('GET', route)
+  if (got.status !== 200) throw new Error(`GitHub answered ${got.status} ${got.message.slice(0, 200)} for release ${releaseId}`)
+  const release = got.json as { body?: string | null; tag_name?: string }
   const body = mergeReleaseBody(release.body, section)
   if (body === release.body) return `release-notes: release ${release.tag_name} already links these posts.`
-  await octokit.rest.repos.updateRelease({ owner, repo, release_id: releaseId, body })
+  // The whole body, compare-free: sending it twice writes the same text, so a 5xx may be sent again.
+  const put = await client.call('PATCH', route, { body }, true)
+  if (put.status !== 200)
+    throw new Error(`GitHub answered ${put.status} ${put.message.slice(0, 200)} when updating release ${release.tag_name}`)
   return `release-notes: linked the TikTok posts in release ${release.tag_name}.`
 }

@@ -91,9 +91,9 @@ export interface LedgerEntry {
 }
 
 /**
- * Where a ledger lives, when not in a file of the workspace (the built-in store,
- * Ledger.load): a branch of the repository (ledger-branch.ts). The Ledger keeps
- * the format and the batching; a store reads and writes whole documents.
+ * Where a ledger lives: a file of the workspace or a branch of the repository
+ * (src/ledger/file-store.ts, branch-store.ts). The Ledger keeps the claims, the
+ * batching and the merge; a store reads and writes whole documents.
  */
 export interface LedgerStore {
   /** How messages name it: the path, and where it is. */
@@ -110,4 +110,8 @@ export interface LedgerStore {
   ready?(): Promise<void>
   /** The run's last write comes next: no upload waits on it any more (a store may then wait longer). */
   finishing?(): void
+  /** A change that needs no haste (a status after the publish ID) may wait this long for company: a write costs (a commit). */
+  readonly lazyMs?: number
+  /** The run is done with it: make what was written durable. */
+  settle?(): Promise<void>
 }

@@ -15,15 +15,13 @@ import {
   type Admission,
   type Halt,
   type LedgerRef,
-  type RunRef,
-  type RunState,
   type Step
 } from './lifecycle.js'
+import type { RunRef, RunState } from '../model/run.js'
 import type { LedgerEntry } from '../model/ports.js'
 import { pathsToHash, twinIndexes } from './twins.js'
-import { Ledger } from './ledger.js'
+import { Ledger } from '../ledger/ledger.js'
 import { hashFile } from '../videos/read.js'
-import { workspacePath } from '../videos/find.js'
 
 /** A way to take a board through the run: the real one (send.ts) or the dry run (plan.ts). Returns why the run stopped early. */
 export type Driver = (board: Board) => Promise<Halt | undefined>
@@ -56,6 +54,8 @@ export class Board {
   readonly entries: readonly Entry[]
   private halted: { uploads?: Halt; everything?: Halt } = {}
   readonly runStates = new Map<string, RunState>()
+  /** The ledger entry each video's admission was decided from: a claim is judged against the entry as it stands now. */
+  private readonly decidedFrom: (LedgerEntry | undefined)[] = []
 
   constructor(
     videos: Video[],
@@ -106,6 +106,7 @@ export class Board {
 
   private admissionOf(i: number, twinOf: string | undefined, wait: boolean, now: number): Admission {
     const entry = this.ledgerEntry(i)
+    this.decidedFrom[i] = entry
     const run = runToAsk(entry, this.self)
     const busy = busyWith(entry, this.self, run === undefined ? undefined : this.runStates.get(run), now)
     return decideAdmission(entry, twinOf, wait, this.entries[i].video.privacyLevel, busy)
@@ -145,7 +146,7 @@ export class Board {
     }
     // The result says UPLOADING only once the entry is stored: a video never sent is never UNCONFIRMED.
     try {
-      const lost = await this.ledger.claim(hash, step.ledger.entry)
+      const lost = await this.ledger.claim(hash, step.ledger.entry, this.decidedFrom[i] ?? null)
       if (!lost) {
         await this.apply(i, uploadClaimed(before))
         return undefined
@@ -217,7 +218,6 @@ export class Board {
 
 /** A ledger on a store shared by runs at once (a branch): this run, and how to ask GitHub about another. */
 export interface SharedLedger {
-  store: LedgerStore
   run: RunRef
   runState: (id: string) => Promise<RunState>
 }
@@ -225,15 +225,11 @@ export interface SharedLedger {
 /** The board of the run: each video's starting result, with its content hash where the ledger or its twins need one. */
 export async function openBoard(
   videos: Video[],
-  settings: { ledger: string | undefined; workspace: string },
+  store: LedgerStore | undefined,
   secrets: string[],
   shared: SharedLedger | undefined
 ): Promise<Board> {
-  const ledger = shared
-    ? await Ledger.open(shared.store, secrets, shared.run)
-    : settings.ledger
-      ? await Ledger.load(settings.ledger, workspacePath(settings.ledger, settings.workspace), secrets)
-      : undefined
+  const ledger = store ? await Ledger.open(store, secrets, shared?.run) : undefined
   const toHash = new Set(pathsToHash(videos, ledger !== undefined))
   const hashes: (string | undefined)[] = []
   for (const video of videos) hashes.push(toHash.has(video.path) ? await hashFile(video.path, video.size) : undefined)

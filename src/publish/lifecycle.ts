@@ -1,3 +1,4 @@
+import type { RunRef, RunState } from '../model/run.js'
 import type { VideoResult } from '../model/result.js'
 import { Status, isFinalStatus, isSettled } from '../model/status.js'
 import type { VideoStatus } from '../draftclip/answers.js'
@@ -77,17 +78,6 @@ export function decideAdmission(
 
 /** The privacy a video was published with: its entry's, not today's input or sidecar (only a public post gets a post ID). */
 const publishedWith = (entry: LedgerEntry, today: string): string => entry.privacy_level ?? today
-
-/** The workflow run that writes a ledger entry: GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT. */
-export interface RunRef {
-  id: string
-  attempt: number
-  /** This job's own id (matrix jobs share the run's id and attempt), kept in the entries it writes. */
-  writer?: string
-}
-
-/** What GitHub says of a run: `unknown` when the token may not ask (no `actions: read`) or GitHub would not say. */
-export type RunState = 'in_progress' | 'completed' | 'unknown'
 
 /** GitHub ends a job after 6 hours: an upload entry older than that belongs to no run still going. */
 export const JOB_LIMIT_MS = 6 * 3600 * 1000

@@ -9,18 +9,8 @@ import { formatSize } from '../sizes.js'
 import { ReadBuffers, readChunks } from '../videos/read.js'
 import type { Board } from './board.js'
 import { dueOrder } from './calendar.js'
-import {
-  admitted,
-  crashed,
-  notAttempted,
-  statusSeen,
-  twinDone,
-  uploadEnded,
-  waitEnded,
-  type Admission,
-  type Halt,
-  type RunState
-} from './lifecycle.js'
+import { admitted, crashed, notAttempted, statusSeen, twinDone, uploadEnded, waitEnded, type Admission, type Halt } from './lifecycle.js'
+import type { RunState } from '../model/run.js'
 
 export interface PublishSettings {
   concurrency: number

@@ -1,8 +1,8 @@
 import type { LedgerEntry, LedgerStore } from '../model/ports.js'
-import type { RunRef, RunState } from '../publish/lifecycle.js'
-import { scrub } from '../secrets.js'
 import { createHash } from 'node:crypto'
-import { uncertain, type GitHubAnswer, type GitHubRest } from './rest.js'
+import { uncertain, type GitHubAnswer, type GitHubClient } from '../github/client.js'
+import type { RunRef } from '../model/run.js'
+import { scrub } from '../secrets.js'
 
 /**
  * The ledger as a file on a branch of the workflow's repository, through
@@ -26,6 +26,9 @@ const FINAL_WAIT_CEILING_MS = 60 * 60 * 1000
 /** A commit refused while the file did not move (the branch's head moved under another file's commit; a 5xx) is sent this many times in all. */
 const WRITE_TRIES = 5
 
+/** What a branch is made with: a ledger without entries (the Ledger writes the same bytes for none). */
+const EMPTY_LEDGER = Buffer.from('{\n  "version": 1,\n  "videos": {}\n}\n')
+
 /** A blob's git sha, as GitHub names a file's content: how a write GitHub took but answered badly is recognised. */
 function gitBlobSha(bytes: Uint8Array): string {
   return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex')
@@ -44,7 +47,7 @@ export class LedgerBranchError extends Error {
 }
 
 interface BranchLedgerOptions {
-  rest: GitHubRest
+  rest: GitHubClient
   /** owner/name: GITHUB_REPOSITORY. */
   repository: string
   branch: string
@@ -57,6 +60,8 @@ interface BranchLedgerOptions {
 
 export class BranchStore implements LedgerStore {
   readonly shownAs: string
+  /** A commit costs a request of GitHub's content-creation limit: a status that only moved on waits this long for company. */
+  readonly lazyMs = 10_000
   /** The file's blob sha as last read or written; undefined when it is not there. */
   private sha: string | undefined
   private branchExists = true
@@ -124,7 +129,18 @@ export class BranchStore implements LedgerStore {
   async write(bytes: Uint8Array, changed: LedgerEntry[]): Promise<boolean> {
     this.lastWrite = this.options.rest.clock.now()
     const message = this.message(changed)
-    return this.branchExists ? this.update(bytes, message) : this.create(bytes, message)
+    if (!this.branchExists) {
+      // The branch is made holding a ledger without entries, and the claim is its first update: a branch that
+      // may be created but not updated (a ruleset) refuses that update, before any upload, not the one after it.
+      if (
+        !(await this.create(
+          EMPTY_LEDGER,
+          `draftclip-publish: the ledger's branch made (run ${this.options.run.id}, attempt ${this.options.run.attempt})`
+        ))
+      )
+        return false
+    }
+    return this.update(bytes, message)
   }
 
   /**
@@ -234,6 +250,10 @@ export class BranchStore implements LedgerStore {
       return new LedgerBranchError(
         `GitHub refused the token ('github-token') while trying to ${what} ${this.shownAs} of ${repository} (${said}).`
       )
+    if (answer.status === 404 && !/branch/i.test(answer.message))
+      return new LedgerBranchError(
+        `GitHub answered ${said} while trying to ${what} ${this.shownAs}: the repository ${repository} was not found, or the token ('github-token') cannot see it.`
+      )
     if (answer.status === 403 || (what === 'read' && answer.status === 404))
       return new LedgerBranchError(
         `GitHub refused to ${what} ${this.shownAs} of ${repository} (${said}): the job needs 'permissions: contents: write' for 'ledger-branch'.`
@@ -253,14 +273,4 @@ export class BranchStore implements LedgerStore {
       )
     return new LedgerBranchError(`GitHub could not ${what} ${this.shownAs} of ${repository} (${said}).`)
   }
-}
-
-/** Asks GitHub whether a run is still going: GET /actions/runs/{id}, which needs `actions: read`. */
-export async function runState(rest: GitHubRest, repository: string, id: string): Promise<RunState> {
-  if (!/^\d+$/.test(id)) return 'unknown'
-  const answer = await rest.call('GET', `/repos/${repository.split('/').map(encodeURIComponent).join('/')}/actions/runs/${id}`)
-  if (answer.status === 200) return (answer.json as { status?: string }).status === 'completed' ? 'completed' : 'in_progress'
-  // A run GitHub does not know (deleted) is not running.
-  if (answer.status === 404) return 'completed'
-  return 'unknown'
 }

@@ -1,0 +1,328 @@
+import { createHash } from 'node:crypto'
+import fc from 'fast-check'
+import { PollBudget } from '../../src/draftclip/poll-budget.js'
+import { DEFAULT_TIMINGS } from '../../src/draftclip/retry-policy.js'
+import { BranchStore } from '../../src/ledger/branch-store.js'
+import { runState } from '../../src/github/runs.js'
+import { GitHubRest, type WireAnswer, type WireRequest } from '../../src/github/client.js'
+import type { Attempt, DraftClip, LedgerEntry } from '../../src/model/ports.js'
+import type { VideoResult } from '../../src/model/result.js'
+import type { Video } from '../../src/model/video.js'
+import { Board } from '../../src/publish/board.js'
+import { Ledger } from '../../src/ledger/ledger.js'
+import type { RunRef } from '../../src/model/run.js'
+import { publishAll } from '../../src/publish/send.js'
+import { FakeClock } from './fake-clock.js'
+import { startGitHub, type GitHubStandIn } from './github-api.js'
+
+/**
+ * Several runs of the action at once, in process, sharing one branch ledger on
+ * the GitHub stand-in and one DraftClip, under fast-check's scheduler: every
+ * GitHub request is a step the scheduler releases (the stand-in answers it
+ * then), its answer a second step, every upload a step; time is a FakeClock
+ * that moves only when nothing else can. GitHub's answers are scripted per
+ * request in the order GitHub handles them: latency, a 502 before or after
+ * the work, a lost connection before or after it, a 403 with retry-after.
+ */
+
+export const BRANCH = 'draftclip-ledger'
+export const PATH = '.draftclip/ledger.json'
+export const POOL = ['clip00.mp4', 'clip01.mp4', 'clip02.mp4', 'clip03.mp4', 'clip04.mp4']
+export const hashOf = (file: string): string => createHash('sha256').update(`bytes of ${file}`).digest('hex')
+
+export type Fault = 'none' | '502-before' | '502-after' | 'lost-before' | 'lost-after' | '403'
+
+export interface GitHubStep {
+  latencyMs: number
+  fault: Fault
+}
+
+export interface RunPlan {
+  /** Indexes into POOL. */
+  videos: number[]
+  concurrency: number
+  /** Cancelled when GitHub has handled this many requests (of all runs). */
+  cancelAt: number | undefined
+}
+
+export interface Scenario {
+  runs: RunPlan[]
+  /** GitHub's answers, one per request in the order it handles them; past the end, plain answers. */
+  github: GitHubStep[]
+  /** The branch is deleted when GitHub has handled this many requests. */
+  deleteAt: number | undefined
+  /** The branch is there before the runs start (holding an empty ledger). */
+  branchThere: boolean
+  wait: boolean
+}
+
+const step: fc.Arbitrary<GitHubStep> = fc.record({
+  latencyMs: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 3000 }) }),
+  fault: fc.oneof(
+    { weight: 12, arbitrary: fc.constant<Fault>('none') },
+    { weight: 1, arbitrary: fc.constantFrom<Fault>('502-before', '502-after', 'lost-before', 'lost-after', '403') }
+  )
+})
+
+export const scenarios: fc.Arbitrary<Scenario> = fc.record({
+  runs: fc.array(
+    fc.record({
+      videos: fc.uniqueArray(fc.integer({ min: 0, max: POOL.length - 1 }), { minLength: 1, maxLength: POOL.length }),
+      concurrency: fc.integer({ min: 1, max: 4 }),
+      // One run in eight is cancelled.
+      cancelAt: fc.oneof({ weight: 7, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.nat(40) })
+    }),
+    { minLength: 2, maxLength: 4 }
+  ),
+  github: fc.array(step, { maxLength: 60 }),
+  // One case in six deletes the branch.
+  deleteAt: fc.oneof({ weight: 5, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.nat(40) }),
+  branchThere: fc.boolean(),
+  wait: fc.boolean()
+})
+
+/** What one run left: its results, whether its step failed, its log. */
+export interface RunReport {
+  ref: RunRef
+  results: VideoResult[]
+  failed: boolean
+  cancelled: boolean
+  lines: string[]
+}
+
+export interface Upload {
+  run: string
+  hash: string
+  publishId: string
+}
+
+export interface Version {
+  /** 'run 101', or 'the deletion'. */
+  by: string
+  /** A write to the branch (a commit of the file, the ref made), not a git object beside it. */
+  onBranch: boolean
+  videos: Record<string, LedgerEntry> | undefined
+}
+
+export interface Outcome {
+  reports: RunReport[]
+  uploads: Upload[]
+  /** The ledger after each write GitHub took (and after the deletion: none), oldest first, and who wrote it. */
+  timeline: Version[]
+  /** The branch was deleted during the runs. */
+  deleted: boolean
+  final: Record<string, LedgerEntry> | undefined
+}
+
+/** The runner's cancel: uploads answering get this long, the ledger this long more, then the process is gone. */
+const CANCEL_GRACE_MS = 7000 + 1500
+
+const answerOf = (json: unknown): Attempt => ({
+  kind: 'answer',
+  httpStatus: 200,
+  json,
+  text: JSON.stringify(json),
+  retryAfter: undefined,
+  bodySent: true
+})
+
+export async function runScenario(scenario: Scenario, s: fc.Scheduler): Promise<Outcome> {
+  const github = await startGitHub({})
+  try {
+    return await drive(scenario, s, github)
+  } finally {
+    await github.close()
+  }
+}
+
+async function drive(scenario: Scenario, s: fc.Scheduler, github: GitHubStandIn): Promise<Outcome> {
+  const clock = new FakeClock(Date.parse('2026-12-07T12:00:00Z'))
+  if (scenario.branchThere) github.commitFile(BRANCH, PATH, '{\n  "version": 1,\n  "videos": {}\n}\n', 'made by hand')
+  let handled = 0
+  let deleted = false
+  const uploads: Upload[] = []
+  const timeline: Version[] = []
+  const snapshot = (by: string, onBranch = true): void => {
+    const text = github.file(BRANCH, PATH)
+    timeline.push({
+      by,
+      onBranch,
+      videos: text === undefined ? undefined : (JSON.parse(text) as { videos: Record<string, LedgerEntry> }).videos
+    })
+  }
+  const cancels: (() => void)[] = []
+
+  const transport =
+    (name: string, gone: () => boolean) =>
+    async (request: WireRequest): Promise<WireAnswer> => {
+      const url = new URL(request.url)
+      await s.schedule(Promise.resolve(), `${name} sends ${request.method} ${url.pathname.replace(/^\/repos\/[^/]+\/[^/]+/, '')}`)
+      if (gone()) return new Promise<never>(() => undefined)
+      const n = handled++
+      if (scenario.deleteAt === n && github.branches().includes(BRANCH)) {
+        github.deleteBranch(BRANCH)
+        deleted = true
+        snapshot('the deletion')
+      }
+      scenario.runs.forEach((run, i) => run.cancelAt === n && cancels[i]?.())
+      const { latencyMs, fault } = scenario.github[n] ?? { latencyMs: 0, fault: 'none' }
+      if (latencyMs > 0) await clock.sleep(latencyMs)
+      if (fault === 'lost-before') throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
+      if (fault === '502-before') return { status: 502, headers: {}, text: '{"message":"Bad Gateway"}' }
+      if (fault === '403')
+        return { status: 403, headers: { 'retry-after': '30' }, text: '{"message":"You have exceeded a secondary rate limit."}' }
+      const answer = await github.serve({
+        method: request.method,
+        url: url.pathname + url.search,
+        headers: request.headers,
+        body: request.body
+      })
+      if (request.method !== 'GET' && answer.status < 300)
+        snapshot(name, !url.pathname.endsWith('/blobs') && !/\/git\/(trees|commits)$/.test(url.pathname))
+      if (fault === 'lost-after') throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
+      await s.schedule(Promise.resolve(), `${name} gets ${fault === '502-after' ? '502 (after the work)' : answer.status}`)
+      if (gone()) return new Promise<never>(() => undefined)
+      return fault === '502-after' ? { status: 502, headers: {}, text: '{"message":"Bad Gateway"}' } : answer
+    }
+
+  const draftclip = (name: string, gone: () => boolean): DraftClip => ({
+    async upload(video) {
+      await s.schedule(Promise.resolve(), `${name} uploads ${video.name}`)
+      if (gone()) return new Promise<never>(() => undefined)
+      const publishId = `p-${uploads.length + 1}`
+      uploads.push({ run: name, hash: hashOf(video.name), publishId })
+      return answerOf({ success: true, data: { publish_id: publishId, status: 'PROCESSING_UPLOAD' } })
+    },
+    status: publishId =>
+      Promise.resolve(
+        answerOf({ success: true, data: { publish_id: publishId, status: 'PUBLISH_COMPLETE', publicaly_available_post_id: '' } })
+      ),
+    close: () => Promise.resolve()
+  })
+
+  const runOne = async (plan: RunPlan, i: number): Promise<RunReport> => {
+    const ref: RunRef = { id: String(101 + i), attempt: 1, writer: `w${i}` }
+    const name = `run ${ref.id}`
+    const lines: string[] = []
+    const cancel = new AbortController()
+    let gone = false
+    let board: Board | undefined
+    let ended: (report: RunReport) => void = () => undefined
+    const processEnd = new Promise<RunReport>(resolve => (ended = resolve))
+    const report = (failed: boolean): RunReport => ({ ref, results: board?.results ?? [], failed, cancelled: cancel.signal.aborted, lines })
+    cancels[i] = () => {
+      if (cancel.signal.aborted) return
+      cancel.abort()
+      // The runner kills the process after its graces: what was not written by then is only in the outputs.
+      void clock.sleep(CANCEL_GRACE_MS).then(() => {
+        gone = true
+        github.runs.set(ref.id, 'completed')
+        board?.interruptAll('the job was cancelled')
+        ended(report(true))
+      })
+    }
+    github.runs.set(ref.id, 'in_progress')
+    const rest = new GitHubRest({
+      apiUrl: 'http://github.test',
+      token: github.token,
+      clock,
+      log: l => lines.push(l),
+      transport: transport(name, () => gone)
+    })
+    const work = (async (): Promise<RunReport> => {
+      try {
+        const store = new BranchStore({ rest, repository: github.repository, branch: BRANCH, path: PATH, run: ref, secrets: [] })
+        const ledger = await Ledger.open(store, [], ref)
+        const videos = plan.videos.map((v, k) => video(POOL[v], k))
+        board = new Board(
+          videos,
+          videos.map(v => hashOf(v.name)),
+          ledger,
+          ref
+        )
+        const ask = (id: string) => runState(rest, github.repository, id)
+        await board.learnRuns(ask)
+        const halt = await publishAll(
+          board,
+          {
+            concurrency: plan.concurrency,
+            retries: 0,
+            wait: scenario.wait,
+            waitTimeoutMs: 60_000,
+            pollIntervalMs: 1000,
+            maxPollIntervalMs: 5000,
+            maxUploads: undefined
+          },
+          {
+            client: draftclip(name, () => gone),
+            clock,
+            budget: new PollBudget(600, clock),
+            timings: DEFAULT_TIMINGS,
+            logFor: v => ({
+              info: l => lines.push(`${v.file}: ${l}`),
+              warn: l => lines.push(`${v.file}: warning: ${l}`),
+              done: () => undefined
+            }),
+            signal: cancel.signal,
+            runState: ask
+          }
+        )
+        return report(halt !== undefined || cancel.signal.aborted)
+      } catch (error) {
+        lines.push(`failed: ${(error as Error).message}`)
+        return report(true)
+      } finally {
+        if (!gone) github.runs.set(ref.id, 'completed')
+      }
+    })()
+    return Promise.race([work, processEnd])
+  }
+
+  let done = false
+  const all = Promise.all(scenario.runs.map(runOne)).finally(() => (done = true))
+  for (let idle = 0; !done;) {
+    await settle()
+    if (done) break
+    if (s.count() > 0) {
+      idle = 0
+      await s.waitOne()
+      continue
+    }
+    const at = clock.nextAt()
+    if (at !== undefined) {
+      idle = 0
+      await clock.advanceTo(at)
+      continue
+    }
+    if (++idle > 20) throw new Error('stalled: no request, upload or timer pending, and the runs did not end')
+  }
+  const reports = await all
+  const text = github.file(BRANCH, PATH)
+  return {
+    reports,
+    uploads,
+    timeline,
+    deleted,
+    final: text === undefined ? undefined : (JSON.parse(text) as { videos: Record<string, LedgerEntry> }).videos
+  }
+}
+
+function video(file: string, k: number): Video {
+  return {
+    index: k + 1,
+    path: `/nowhere/${file}`,
+    file,
+    name: file,
+    size: 1000,
+    contentType: 'video/mp4',
+    description: `caption of ${file}`,
+    privacyLevel: 'SELF_ONLY',
+    title: undefined,
+    sidecar: undefined,
+    publishAt: undefined
+  }
+}
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 10; i++) await new Promise<void>(resolve => setImmediate(resolve))
+}
