@@ -52,6 +52,8 @@ export class RunSoFar {
   cancelled: string | undefined
   /** What the branch ledger cost on GitHub, for the log's last lines. */
   ledgerUse: string | undefined
+  /** The account's handle (tiktok-username), once the inputs are read: the post links. */
+  username: string | undefined
 
   outcome(more: Partial<RunOutcome> = {}): RunOutcome {
     return {
@@ -60,6 +62,7 @@ export class RunSoFar {
       stopReason: this.cancelled,
       notes: this.notes,
       requests: this.requests,
+      username: this.username,
       ...more
     }
   }
@@ -78,6 +81,7 @@ export async function publishVideos(
   try {
     const inputs = parseInputs(env, secrets.apiKey)
     soFar.dryRun = inputs.dryRun
+    soFar.username = inputs.tiktokUsername
     if (!isLoopback(inputs.baseUrl) && inputs.pollIntervalMs < 1000) {
       log.warning(`'${Input.PollInterval}' under 1 s polls DraftClip very often; its doc asks clients to be gentle (it uses 5 s).`)
     }
@@ -273,7 +277,7 @@ async function linkRelease(
 ): Promise<void> {
   const { updateReleaseNotes } = await import('./github/release-notes.js')
   try {
-    log.info(await updateReleaseNotes(inputs.githubToken!, board.results, env))
+    log.info(await updateReleaseNotes(inputs.githubToken!, board.results, env, inputs.tiktokUsername))
   } catch (error) {
     const problem = `Could not update the release notes: ${(error as Error).message}`
     log.warning(problem)
