@@ -10,6 +10,7 @@
 
 import { createHash } from 'node:crypto'
 import http from 'node:http'
+import { deploymentsApi } from './github-deployments.js'
 
 const FORBIDDEN = { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' }
 
@@ -43,6 +44,7 @@ export async function startGitHub(options = {}) {
   const requests = []
   const sockets = new Set()
   let beforeWrite = options.beforeWrite
+  const deployments = deploymentsApi({ repository, permissions, refs: options.deploymentRefs })
 
   const putBlob = bytes => {
     const sha = blobSha(bytes)
@@ -159,6 +161,8 @@ export async function startGitHub(options = {}) {
     if (!path.startsWith(`${base}/`)) return { status: 404, body: { message: 'Not Found' } }
     const rest = path.slice(base.length)
     const body = text ? JSON.parse(text) : {}
+    const deployed = deployments.route(method, rest, body, url)
+    if (deployed) return deployed
     if (writing && permissions.contents !== 'write' && !rest.startsWith('/actions/')) return { status: 403, body: FORBIDDEN }
     if (!writing && permissions.contents === 'none' && !rest.startsWith('/actions/')) return { status: 403, body: FORBIDDEN }
     if (writing && beforeWrite) await beforeWrite({ method, path: rest, body })
@@ -261,6 +265,7 @@ export async function startGitHub(options = {}) {
     permissions,
     runs,
     protectedBranches,
+    deployments,
     addFaults: list => faults.push(...list),
     onWrite: hook => (beforeWrite = hook),
     commitFile,

@@ -56,6 +56,8 @@ export class Board {
   readonly entries: readonly Entry[]
   private halted: { uploads?: Halt; everything?: Halt } = {}
   readonly runStates = new Map<string, RunState>()
+  /** A video's GitHub Deployment for its ledger entry (deployment-environment): see publish/deployments.ts entryId. */
+  deploymentOf: ((i: number) => { id: number | undefined } | undefined) | undefined
 
   constructor(
     videos: Video[],
@@ -176,7 +178,7 @@ export class Board {
     if (!step.ledger || !this.ledger || !hash) return
     const write =
       step.ledger.kind === 'record'
-        ? this.ledger.record(hash, step.ledger.entry)
+        ? this.ledger.record(hash, this.withDeployment(i, step.ledger.entry))
         : this.ledger.get(hash)
           ? this.ledger.forget(hash)
           : undefined
@@ -184,6 +186,12 @@ export class Board {
     // other changes share the next write, and a failed one fails the run when it ends (Ledger.settled).
     if (step.result.status === Status.Uploading) await write
     else void write?.catch(() => undefined)
+  }
+
+  /** An upload of this run keeps its own deployment's id (or none), never an earlier upload's, which a later run would add statuses to. */
+  private withDeployment(i: number, entry: Omit<LedgerEntry, 'updated_at'>): Omit<LedgerEntry, 'updated_at'> {
+    const own = this.deploymentOf?.(i)
+    return own ? { ...entry, deployment_id: own.id } : entry
   }
 
   halt(halt: Halt): void {
@@ -225,7 +233,7 @@ export interface SharedLedger {
 /** The board of the run: each video's starting result, with its content hash where the ledger or its twins need one. */
 export async function openBoard(
   videos: Video[],
-  settings: { ledger: string | undefined; workspace: string },
+  settings: { ledger: string | undefined; workspace: string; deployments?: unknown },
   secrets: string[],
   shared: SharedLedger | undefined
 ): Promise<Board> {
@@ -234,7 +242,8 @@ export async function openBoard(
     : settings.ledger
       ? await Ledger.load(settings.ledger, workspacePath(settings.ledger, settings.workspace), secrets)
       : undefined
-  const toHash = new Set(pathsToHash(videos, ledger !== undefined))
+  // A deployment's payload names every uploaded video's SHA-256.
+  const toHash = new Set(pathsToHash(videos, ledger !== undefined || settings.deployments !== undefined))
   const hashes: (string | undefined)[] = []
   for (const video of videos) hashes.push(toHash.has(video.path) ? await hashFile(video.path, video.size) : undefined)
   const board = new Board(videos, hashes, ledger, shared?.run)
