@@ -260,4 +260,64 @@ describe('deployment-environment: one GitHub Deployment per upload', () => {
     const on = await deployRun(ws)
     expect((on.results as { sha256: string }[]).map(r => r.sha256)).toEqual(sandbox!.uploads.slice(2).map(u => u.sha256))
   })
+
+  it('a first deployment GitHub refuses as invalid (422, a commit it does not have) also fails the step before any upload', async () => {
+    await start({}, { deploymentRefs: ['main'] })
+    const ws = workspace()
+    writeMp4(path.join(ws, 'v/a.mp4'))
+    const run = await deployRun(ws)
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain(`(422: No ref found for: ${SHA})`)
+    expect(run.stdout).toContain("check 'deployment-environment' and the commit the workflow runs on")
+    expect(sandbox!.requests).toHaveLength(0)
+  })
+
+  it('a deployment gone from GitHub (404) when a later run adds its status: a warning, and the run goes on', async () => {
+    await start()
+    const ws = workspace()
+    writeMp4(path.join(ws, 'v/a.mp4'))
+    await deployRun(ws, { ledger: 'ledger.json', wait: 'false' })
+    const [gone] = github!.deployments.list().splice(0)
+    const later = await deployRun(ws, { ledger: 'ledger.json' })
+    expect(later.code).toBe(0)
+    expect(later.results[0].status).toBe('SKIPPED')
+    expect(later.stdout).toContain(`GitHub Deployments: v/a.mp4: its deployment ${gone.id} did not get the status success (404: Not Found)`)
+    expect(later.summary).toContain(`its deployment ${gone.id} did not get the status success`)
+    expect(github!.deployments.list()).toHaveLength(0)
+  })
+
+  it('a job cancelled during an upload: its deployment ends in error before the outputs are written', async () => {
+    await start({ uploadFaults: [{ type: 'hang' }] })
+    const ws = workspace()
+    writeMp4(path.join(ws, 'v/a.mp4'))
+    const exits: number[] = []
+    const running = runInProcess(
+      ws,
+      {
+        'api-key': API_KEY,
+        'base-url': sandbox!.url,
+        videos: 'v/*.mp4',
+        description: 'x',
+        'deployment-environment': 'tiktok',
+        'github-token': github!.token
+      },
+      {
+        env: { GITHUB_REPOSITORY: github!.repository, GITHUB_SHA: SHA, GITHUB_RUN_ID: '77' },
+        deps: { githubApiUrl: github!.url, signals: true, exit: code => void exits.push(code) }
+      }
+    )
+    const s = sandbox!
+    for (const end = Date.now() + 10_000; s.uploads.length === 0 && Date.now() < end;) await new Promise(r => setTimeout(r, 10))
+    process.emit('SIGTERM', 'SIGTERM')
+    for (const end = Date.now() + 10_000; exits.length === 0 && Date.now() < end;) await new Promise(r => setTimeout(r, 10))
+    expect(exits).toEqual([1])
+    // Said before the outputs: the status was sent by the cancel, not by the run that lives on below.
+    expect(statesByFile(github!)).toEqual({ 'v/a.mp4': ['in_progress', 'error'] })
+    await s.close()
+    sandbox = undefined
+    const run = await running
+    expect(run.results.map(r => r.status)).toEqual(['UNCONFIRMED'])
+    expect(statesByFile(github!)).toEqual({ 'v/a.mp4': ['in_progress', 'error'] })
+    expect(process.listenerCount('SIGTERM')).toBe(0)
+  })
 })
