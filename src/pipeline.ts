@@ -15,7 +15,9 @@ import type { Board, Driver } from './publish/board.js'
 import { openBoard, type SharedLedger } from './publish/board.js'
 import type { BranchStore } from './github/ledger-branch.js'
 import type { GitHubRest } from './github/rest.js'
-import type { DeploymentRecorder } from './publish/deployments.js'
+// A few KB, and they reach GitHub only through the client they are given: bundled with the run (GitHubRest loads when the input is set).
+import { GitHubDeployments } from './github/deployments.js'
+import { DeploymentRecorder } from './publish/deployments.js'
 import { planAll } from './publish/plan.js'
 import { publishAll } from './publish/send.js'
 import { scrub } from './secrets.js'
@@ -195,8 +197,6 @@ async function openDeployments(
 ): Promise<GitHubRest | undefined> {
   if (!inputs.deployments || inputs.dryRun || !soFar.board) return undefined
   const { GitHubRest } = await import('./github/rest.js')
-  const { GitHubDeployments } = await import('./github/deployments.js')
-  const { DeploymentRecorder } = await import('./publish/deployments.js')
   const rest = new GitHubRest({
     apiUrl: deps.githubApiUrl ?? (env.GITHUB_API_URL || 'https://api.github.com'),
     token: inputs.githubToken!,
