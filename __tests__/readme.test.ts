@@ -85,10 +85,22 @@ describe('README and action.yml describe the same contract', () => {
         'max-poll-interval',
         'media-check',
         'max-duration',
-        'ledger-branch'
+        'ledger-branch',
+        'tiktok-username',
+        'deployment-environment'
       ])
     )
-    expect(declared('outputs')).toEqual(['publish-ids', 'post-ids', 'results', 'publish-id', 'post-id', 'next-publish-at', 'requests'])
+    expect(declared('outputs')).toEqual([
+      'publish-ids',
+      'post-ids',
+      'post-urls',
+      'results',
+      'publish-id',
+      'post-id',
+      'post-url',
+      'next-publish-at',
+      'requests'
+    ])
   })
 })
 

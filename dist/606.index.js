@@ -19,13 +19,14 @@ export const modules = {
  */
 const SECTION_START = '<!-- draftclip-publish:start -->';
 const SECTION_END = '<!-- draftclip-publish:end -->';
-function releaseSection(results) {
+/** `username`: the account's handle (tiktok-username), for the post links. */
+function releaseSection(results, username) {
     // Only what is or may still become a post: not what TikTok refused, nor what never got a publish id.
     const posted = results.filter(r => r.post_id || (r.publish_id && r.status !== _model_status_js__WEBPACK_IMPORTED_MODULE_1__/* .Status */ .nW.Failed && r.status !== _model_status_js__WEBPACK_IMPORTED_MODULE_1__/* .Status */ .nW.Queued));
     if (posted.length === 0)
         return undefined;
     const lines = posted.map(r => r.post_id
-        ? `- ${r.file}: [${r.post_id}](${(0,_model_result_js__WEBPACK_IMPORTED_MODULE_0__/* .postUrl */ .KI)(r.post_id)})`
+        ? `- ${r.file}: [${r.post_id}](${(0,_model_result_js__WEBPACK_IMPORTED_MODULE_0__/* .postUrl */ .KI)(r.post_id, username)})`
         : `- ${r.file}: uploaded (publish ID ${r.publish_id}), post not live yet`);
     return [SECTION_START, '### Published on TikTok', '', ...lines, SECTION_END].join('\n');
 }
@@ -41,12 +42,12 @@ function mergeReleaseBody(body, section) {
     return current.trim() === '' ? section : `${current.replace(/\s+$/, '')}\n\n${section}`;
 }
 /** Updates the triggering release through the run's GitHub client; returns what it did, in a sentence for the log. */
-async function updateReleaseNotes(client, results, env) {
+async function updateReleaseNotes(client, results, env, username) {
     const { context } = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
     const releaseId = context.payload.release?.id;
     if (context.eventName !== 'release' || !releaseId)
         return `release-notes: this run was triggered by '${context.eventName}', not a release; nothing to link.`;
-    const section = releaseSection(results);
+    const section = releaseSection(results, username);
     if (!section)
         return 'release-notes: no video was published; the release was left as it is.';
     const route = `/repos/${(env.GITHUB_REPOSITORY ?? '').split('/').map(encodeURIComponent).join('/')}/releases/${releaseId}`;

@@ -9,6 +9,8 @@ import type { RunDeps, RunSoFar } from './pipeline.js'
 export const ANSWER_GRACE_MS = 7000
 /** Then how long the ledger writes under way get (a publish id may be in one), well inside SIGKILL's 2.5 s. */
 const LEDGER_GRACE_MS = 1500
+/** Then each deployment's last status (deployment-environment), before the outputs; still inside SIGKILL's 2.5 s. */
+const DEPLOYMENT_GRACE_MS = 600
 
 /** What the run needs from the runner's cancel: a signal to start nothing new, and two calls for its end. */
 export interface CancelWatch {
@@ -49,6 +51,7 @@ export function watchForCancel(
       await Promise.race([soFar.board?.ledger?.idle(), deps.clock.sleep(LEDGER_GRACE_MS, timer.signal)])
       timer.abort()
       soFar.board?.interruptAll('the job was cancelled')
+      await soFar.settleDeployments(deps.clock, DEPLOYMENT_GRACE_MS)
       await report()
     })().finally(() => deps.exit(1))
   }

@@ -25,7 +25,9 @@ export const Input = {
   MaxUploads: 'max-uploads',
   MediaCheck: 'media-check',
   MaxDuration: 'max-duration',
-  LedgerBranch: 'ledger-branch'
+  LedgerBranch: 'ledger-branch',
+  TiktokUsername: 'tiktok-username',
+  DeploymentEnvironment: 'deployment-environment'
 } as const
 
 const NO_FILES_OPTIONS = ['error', 'warn', 'ignore'] as const
@@ -70,6 +72,19 @@ export interface Inputs {
   /** Seconds. */
   maxDuration: number
   workspace: string
+  /** The account's handle, without '@', for the post links; undefined: the handle-less form. */
+  tiktokUsername: string | undefined
+  /** Each upload gets a GitHub Deployment in this environment (github/deployments.ts); undefined: off. */
+  deployments: DeploymentSettings | undefined
+}
+
+/** Where the run's deployments are made: the environment, the commit, and the run's page for each status's log_url. */
+export interface DeploymentSettings {
+  environment: string
+  repository: string
+  sha: string
+  /** The workflow run's page (GITHUB_SERVER_URL/owner/name/actions/runs/ID); undefined outside a runner. */
+  runUrl: string | undefined
 }
 
 export class InputError extends Error {
@@ -230,6 +245,8 @@ export function parseInputs(env: Env, apiKey = readInput(env, Input.ApiKey)): In
       `Input '${Input.MaxUploads}' needs '${Input.Ledger}': a queue is drained over several runs, and without a ledger every run would publish the same videos again.`
     )
   }
+  const tiktokUsername = parseUsername(get(Input.TiktokUsername), problems)
+  const deployments = parseDeployments(get(Input.DeploymentEnvironment), env, githubToken, dryRun, problems)
   if (releaseNotes && !githubToken) {
     problems.push(`Input '${Input.ReleaseNotes}' needs '${Input.GithubToken}' (its default is \${{ github.token }}).`)
   }
@@ -261,8 +278,54 @@ export function parseInputs(env: Env, apiKey = readInput(env, Input.ApiKey)): In
     maxUploads,
     mediaCheck,
     maxDuration,
-    workspace
+    workspace,
+    tiktokUsername,
+    deployments
   }
+}
+
+/** A TikTok handle, with or without '@': 2 to 24 letters, digits, '_' or '.', not ending in '.'. */
+const USERNAME = /^@?([A-Za-z0-9_.]{2,24})$/
+
+function parseUsername(raw: string, problems: string[]): string | undefined {
+  if (raw === '') return undefined
+  const m = USERNAME.exec(raw)
+  if (!m || m[1].endsWith('.')) {
+    problems.push(
+      `Input '${Input.TiktokUsername}' must be the account's TikTok handle (2 to 24 letters, digits, '_' or '.', not ending in '.', with or without '@'), got '${raw}'.`
+    )
+    return undefined
+  }
+  return m[1]
+}
+
+/** GitHub's limit on an environment's name. */
+const ENVIRONMENT_MAX = 255
+
+/** deployment-environment and what it needs from the runner; a dry run sends nothing to GitHub, so it needs only the name. */
+function parseDeployments(
+  environment: string,
+  env: Env,
+  githubToken: string | undefined,
+  dryRun: boolean,
+  problems: string[]
+): DeploymentSettings | undefined {
+  if (environment === '') return undefined
+  const name = `Input '${Input.DeploymentEnvironment}'`
+  // eslint-disable-next-line no-control-regex -- a name GitHub shows on its pages: one line of text
+  if (environment.length > ENVIRONMENT_MAX || /[\x00-\x1f\x7f]/.test(environment))
+    problems.push(`${name} must be an environment's name of at most ${ENVIRONMENT_MAX} characters on one line, got '${environment}'.`)
+  const repository = env.GITHUB_REPOSITORY ?? ''
+  const sha = env.GITHUB_SHA ?? ''
+  if (!dryRun) {
+    if (!githubToken) problems.push(`${name} needs '${Input.GithubToken}' (its default is \${{ github.token }}).`)
+    if (!/^[^/\s]+\/[^/\s]+$/.test(repository))
+      problems.push(`${name} needs GITHUB_REPOSITORY (owner/name), which the runner sets; it is '${repository}'.`)
+    if (sha === '') problems.push(`${name} needs GITHUB_SHA (the commit each deployment is made from), which the runner sets.`)
+  }
+  const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '')
+  const runUrl = repository && env.GITHUB_RUN_ID ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined
+  return { environment, repository, sha, runUrl }
 }
 
 /** Where a branch ledger is kept on its branch when the `ledger` input is empty. */

@@ -9,11 +9,15 @@ import { loadRunInfo } from './github/run-context.js'
 import { Input, isLoopback, parseInputs, type Inputs } from './inputs.js'
 import type { Clock, DraftClip } from './model/ports.js'
 import { stepFailure, type RunOutcome } from './model/result.js'
+import { Status } from './model/status.js'
 import type { RunInfo, Video } from './model/video.js'
 import type { Board, Driver } from './publish/board.js'
 import { openBoard, type SharedLedger } from './publish/board.js'
 import type { GitHubClient } from './github/client.js'
 import { ledgerStore, type BranchSide } from './ledger/open.js'
+// A few KB, and they reach GitHub only through the client they are given: bundled with the run (the client loads when the input is set).
+import { GitHubDeployments } from './github/deployments.js'
+import { DeploymentRecorder } from './publish/deployments.js'
 import { planAll } from './publish/plan.js'
 import { publishAll } from './publish/send.js'
 import { scrub } from './secrets.js'
@@ -52,6 +56,20 @@ export class RunSoFar {
   cancelled: string | undefined
   /** What the branch ledger cost on GitHub, for the log's last lines. */
   ledgerUse: string | undefined
+  /** The account's handle (tiktok-username), once the inputs are read: the post links. */
+  username: string | undefined
+  /** Each upload's GitHub Deployment (deployment-environment), once the board is open. */
+  deployments: DeploymentRecorder | undefined
+
+  /** A run ended under its videos (a cancelled job): each deployment gets the status its video ends with, for at most `ms`. */
+  async settleDeployments(clock: Clock, ms: number): Promise<void> {
+    const board = this.board
+    if (!this.deployments || !board) return
+    board.entries.forEach((e, i) => this.deployments!.finish(i, e.video.file, e.result, e.hash ? board.ledger?.get(e.hash) : undefined))
+    const timer = new AbortController()
+    await Promise.race([this.deployments.settled(), clock.sleep(ms, timer.signal)])
+    timer.abort()
+  }
 
   outcome(more: Partial<RunOutcome> = {}): RunOutcome {
     return {
@@ -60,6 +78,7 @@ export class RunSoFar {
       stopReason: this.cancelled,
       notes: this.notes,
       requests: this.requests,
+      username: this.username,
       ...more
     }
   }
@@ -75,9 +94,11 @@ export async function publishVideos(
   soFar: RunSoFar
 ): Promise<RunOutcome> {
   let github: GitHubSide | undefined
+  let deploymentsRest: GitHubClient | undefined
   try {
     const inputs = parseInputs(env, secrets.apiKey)
     soFar.dryRun = inputs.dryRun
+    soFar.username = inputs.tiktokUsername
     if (!isLoopback(inputs.baseUrl) && inputs.pollIntervalMs < 1000) {
       log.warning(`'${Input.PollInterval}' under 1 s polls DraftClip very often; its doc asks clients to be gentle (it uses 5 s).`)
     }
@@ -90,16 +111,20 @@ export async function publishVideos(
     github = inputs.ledgerBranch ? await openGitHubSide(inputs, env, deps, log) : undefined
     // GitHub gets a minute before the first upload: one that never answers fails the step, not holds it for minutes.
     github?.client.until(GITHUB_BEFORE_UPLOAD_MS)
-    const board = await openBoard(videos, await ledgerStore(inputs, github, [secrets.apiKey]), secrets.all, github)
+    const store = await ledgerStore(inputs, github, [secrets.apiKey])
+    // A deployment's payload names every uploaded video's SHA-256.
+    const board = await openBoard(videos, store, secrets.all, github, inputs.deployments !== undefined)
     github?.client.until(undefined)
     // Still before any request to DraftClip (a branch ledger has been read from GitHub by now, which is not DraftClip).
     judgeMedia(board, media, inputs, deps.clock.now(), log)
     soFar.board = board
+    deploymentsRest = await openDeployments(inputs, env, deps, log, secrets.all, soFar)
     const drive: Driver = inputs.dryRun
       ? board => planAll(board, inputs, deps.clock.now(), video => log.video(video))
-      : board => sendAll(board, inputs, env, deps, log, signal, soFar.requests, github)
+      : board => sendAll(board, inputs, env, deps, log, signal, soFar.requests, github, soFar.deployments)
     const halt = await drive(board)
     if (inputs.dryRun) {
+      if (inputs.deployments) planDeployments(inputs.deployments.environment, board, log, soFar.notes)
       log.info('Dry run: nothing was sent to DraftClip.')
       return soFar.outcome()
     }
@@ -121,6 +146,7 @@ export async function publishVideos(
       fileProblems: error instanceof VideoCheckError ? error.problems : undefined
     })
   } finally {
+    await closeDeployments(deploymentsRest, log)
     if (github) {
       const { client } = github
       const commits = (soFar.board?.ledger?.store as { commits?: number } | undefined)?.commits ?? 0
@@ -159,6 +185,58 @@ async function openGitHubSide(inputs: Inputs, env: Record<string, string | undef
     writer: randomUUID().slice(0, 13)
   }
   return { client, repository, run, runState: id => runState(client, repository, id) }
+}
+
+/**
+ * deployment-environment's recorder (the real run only), over its own GitHub client: its requests
+ * are counted apart from the ledger's. Each upload's ledger entry keeps its deployment's id.
+ */
+async function openDeployments(
+  inputs: Inputs,
+  env: Record<string, string | undefined>,
+  deps: RunDeps,
+  log: Logger,
+  secrets: string[],
+  soFar: RunSoFar
+): Promise<GitHubClient | undefined> {
+  if (!inputs.deployments || inputs.dryRun || !soFar.board) return undefined
+  const { GitHubClient } = await import('./github/client.js')
+  const rest = new GitHubClient({
+    apiUrl: deps.githubApiUrl ?? (env.GITHUB_API_URL || 'https://api.github.com'),
+    token: inputs.githubToken!,
+    clock: deps.clock,
+    log: line => log.info(line)
+  })
+  // A record is not worth holding the uploads for long: a longer rate limit than this is a failed call, said in the summary.
+  rest.waitCeiling = DEPLOYMENT_WAIT_CEILING_MS
+  const target = inputs.deployments
+  const client = new GitHubDeployments(rest, target, secrets)
+  soFar.deployments = new DeploymentRecorder(
+    client,
+    { environment: target.environment, username: inputs.tiktokUsername },
+    { warn: (line, file) => log.warning(line, file), notes: soFar.notes }
+  )
+  soFar.board.deploymentOf = i => soFar.deployments!.entryId(i)
+  return rest
+}
+
+async function closeDeployments(rest: GitHubClient | undefined, log: Logger): Promise<void> {
+  if (!rest) return
+  log.info(`GitHub Deployments: ${rest.requests} request${rest.requests === 1 ? '' : 's'}.`)
+  await rest.close()
+}
+
+const DEPLOYMENT_WAIT_CEILING_MS = 60_000
+
+/** The dry run's word on deployments: what it would create, and that the permission was not checked. */
+function planDeployments(environment: string, board: Board, log: Logger, notes: string[]): void {
+  const files = board.results.filter(r => r.status === Status.DryRun).map(r => r.file)
+  const note =
+    files.length === 0
+      ? `No GitHub Deployment would be created in environment '${environment}': no video would be uploaded.`
+      : `A GitHub Deployment would be created in environment '${environment}' for each of ${files.length} upload${files.length === 1 ? '' : 's'} (${files.join(', ')}), with statuses as ${files.length === 1 ? 'it publishes' : 'they publish'}. The dry run did not check that the job may create them ('permissions: deployments: write').`
+  log.info(note)
+  notes.push(note)
 }
 
 async function findVideos(
@@ -230,7 +308,8 @@ async function sendAll(
   log: Logger,
   signal: AbortSignal,
   requests: { upload: number; status: number },
-  github: GitHubSide | undefined
+  github: GitHubSide | undefined,
+  deployments: DeploymentRecorder | undefined
 ): ReturnType<Driver> {
   const client = deps.client({
     baseUrl: inputs.baseUrl,
@@ -250,9 +329,12 @@ async function sendAll(
       timings: deps.timings,
       logFor: video => log.video(video),
       signal,
-      runState: github?.runState
+      runState: github?.runState,
+      deployments
     })
   } finally {
+    // Each deployment's last status is answered before the outputs are written (and its problems are in the summary).
+    await deployments?.settled()
     await client.close()
   }
 }
@@ -278,7 +360,7 @@ async function linkRelease(
   const { updateReleaseNotes } = await import('./github/release-notes.js')
   const client = shared ?? (await gitHubClient(inputs.githubToken!, env, deps, log))
   try {
-    log.info(await updateReleaseNotes(client, board.results, env))
+    log.info(await updateReleaseNotes(client, board.results, env, inputs.tiktokUsername))
   } catch (error) {
     const problem = `Could not update the release notes: ${(error as Error).message}`
     log.warning(problem)

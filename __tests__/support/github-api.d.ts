@@ -1,12 +1,14 @@
 // Types for github-api.js, the GitHub REST API stand-in.
 
+import type { DeploymentsState } from './github-deployments.js'
+
 export interface StandInOptions {
   /** The token it accepts (Bearer); default 'ghs_standin_token'. */
   token?: string
   /** owner/name; default 'acme/rocket'. */
   repository?: string
   /** contents: 'write' (default), 'read' or 'none'; actions: may GET /actions/runs (default true). */
-  permissions?: { contents?: 'write' | 'read' | 'none'; actions?: boolean }
+  permissions?: { contents?: 'write' | 'read' | 'none'; actions?: boolean; deployments?: 'write' | 'read' | 'none' }
   /** Workflow runs by id and their status. */
   runs?: Record<string, 'queued' | 'in_progress' | 'completed'>
   /** Branches that refuse every write (a rule: 409 on the contents API, 422 on a ref). */
@@ -19,6 +21,8 @@ export interface StandInOptions {
   beforeWrite?: WriteHook
   /** Files larger than this come without content from the contents API (GitHub: 1 MB). */
   contentLimit?: number
+  /** The refs a deployment may be made from (any non-empty ref when unset): github-deployments.js. */
+  deploymentRefs?: string[]
 }
 
 export interface Fault {
@@ -56,7 +60,7 @@ export interface GitHubStandIn {
   token: string
   repository: string
   requests: Logged[]
-  permissions: { contents: 'write' | 'read' | 'none'; actions: boolean }
+  permissions: { contents: 'write' | 'read' | 'none'; actions: boolean; deployments?: 'write' | 'read' | 'none' }
   runs: Map<string, string>
   protectedBranches: Set<string>
   createOnlyBranches: Set<string>
@@ -66,6 +70,8 @@ export interface GitHubStandIn {
     headers: Record<string, string>
     text: string
   }>
+  /** Deployments and their statuses (github-deployments.js). */
+  deployments: DeploymentsState
   addFaults(list: (Fault | null)[]): void
   onWrite(hook: WriteHook | undefined): void
   /** Commits one file on a branch (made if missing), as another writer would; returns the file's new sha. */

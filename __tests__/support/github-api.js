@@ -14,6 +14,7 @@
 
 import { createHash } from 'node:crypto'
 import http from 'node:http'
+import { deploymentsApi } from './github-deployments.js'
 
 const FORBIDDEN = { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' }
 
@@ -48,6 +49,7 @@ export async function startGitHub(options = {}) {
   const requests = []
   const sockets = new Set()
   let beforeWrite = options.beforeWrite
+  const deployments = deploymentsApi({ repository, permissions, refs: options.deploymentRefs })
 
   const putBlob = bytes => {
     const sha = blobSha(bytes)
@@ -171,6 +173,8 @@ export async function startGitHub(options = {}) {
     if (!path.startsWith(`${base}/`)) return { status: 404, body: { message: 'Not Found' } }
     const rest = path.slice(base.length)
     const body = text ? JSON.parse(text) : {}
+    const deployed = deployments.route(method, rest, body, url)
+    if (deployed) return deployed
     if (writing && permissions.contents !== 'write' && !rest.startsWith('/actions/')) return { status: 403, body: FORBIDDEN }
     if (!writing && permissions.contents === 'none' && !rest.startsWith('/actions/')) return { status: 403, body: FORBIDDEN }
     if (writing && beforeWrite) await beforeWrite({ method, path: rest, body })
@@ -279,6 +283,7 @@ export async function startGitHub(options = {}) {
     protectedBranches,
     createOnlyBranches,
     serve,
+    deployments,
     addFaults: list => faults.push(...list),
     onWrite: hook => (beforeWrite = hook),
     commitFile,

@@ -4,7 +4,7 @@ import { PollBudget } from '../../src/draftclip/poll-budget.js'
 import { DEFAULT_TIMINGS } from '../../src/draftclip/retry-policy.js'
 import { BranchStore } from '../../src/ledger/branch-store.js'
 import { runState } from '../../src/github/runs.js'
-import { GitHubRest, type WireAnswer, type WireRequest } from '../../src/github/client.js'
+import { GitHubClient, type WireAnswer, type WireRequest } from '../../src/github/client.js'
 import type { Attempt, DraftClip, LedgerEntry } from '../../src/model/ports.js'
 import type { VideoResult } from '../../src/model/result.js'
 import type { Video } from '../../src/model/video.js'
@@ -222,7 +222,7 @@ async function drive(scenario: Scenario, s: fc.Scheduler, github: GitHubStandIn)
       })
     }
     github.runs.set(ref.id, 'in_progress')
-    const rest = new GitHubRest({
+    const rest = new GitHubClient({
       apiUrl: 'http://github.test',
       token: github.token,
       clock,

@@ -55,7 +55,7 @@ describe('updateReleaseNotes', () => {
     const env = { GITHUB_REPOSITORY: 'acme/rocket' }
     expect(await updateReleaseNotes(client('t0ken'), [published], env)).toBe('release-notes: linked the TikTok posts in release v2.0.0.')
     expect(calls).toEqual(['token t0ken', 'get acme/rocket#7', 'update'])
-    expect(body).toContain('- release/trailer.mp4: [7123456789012345678](https://www.tiktok.com/@/video/7123456789012345678)')
+    expect(body).toContain('- release/trailer.mp4: [7123456789012345678](https://www.tiktok.com/share/video/7123456789012345678)')
     calls.length = 0
     expect(await updateReleaseNotes(client('t0ken'), [published], env)).toBe('release-notes: release v2.0.0 already links these posts.')
     expect(calls).toEqual(['token t0ken', 'get acme/rocket#7'])

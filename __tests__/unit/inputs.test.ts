@@ -466,3 +466,69 @@ describe('ledger-branch given as a full ref', () => {
     expect(inputs.ledgerBranch).toBe('draftclip-ledger')
   })
 })
+
+describe('tiktok-username', () => {
+  it('is unset by default, and kept without its @', () => {
+    expect(parseInputs(env()).tiktokUsername).toBeUndefined()
+    expect(parseInputs(env({ 'INPUT_TIKTOK-USERNAME': '@rocket.team' })).tiktokUsername).toBe('rocket.team')
+    expect(parseInputs(env({ 'INPUT_TIKTOK-USERNAME': 'r_2' })).tiktokUsername).toBe('r_2')
+    expect(parseInputs(env({ 'INPUT_TIKTOK-USERNAME': 'a'.repeat(24) })).tiktokUsername).toBe('a'.repeat(24))
+  })
+
+  it.each([
+    'a',
+    '@a',
+    'a'.repeat(25),
+    'rocket.',
+    '@rocket.',
+    'rock et',
+    'röcket',
+    '@@rocket',
+    'rocket/video',
+    'https://www.tiktok.com/@rocket'
+  ])('refuses %j, naming the input, before anything else happens', raw => {
+    const problem = oneProblem(env({ 'INPUT_TIKTOK-USERNAME': raw }), Input.TiktokUsername)
+    expect(problem).toContain(`'${raw}'`)
+  })
+})
+
+describe('deployment-environment', () => {
+  const runner = { 'INPUT_GITHUB-TOKEN': 'ghs_x', GITHUB_REPOSITORY: 'acme/rocket', GITHUB_SHA: 'a'.repeat(40), GITHUB_RUN_ID: '42' }
+
+  it('is off by default', () => {
+    expect(parseInputs(env(runner)).deployments).toBeUndefined()
+  })
+
+  it("names the environment, the repository, the commit and the run's page", () => {
+    expect(
+      parseInputs(env({ ...runner, 'INPUT_DEPLOYMENT-ENVIRONMENT': 'tiktok', GITHUB_SERVER_URL: 'https://ghe.example/' })).deployments
+    ).toEqual({
+      environment: 'tiktok',
+      repository: 'acme/rocket',
+      sha: 'a'.repeat(40),
+      runUrl: 'https://ghe.example/acme/rocket/actions/runs/42'
+    })
+  })
+
+  it.each([
+    ['INPUT_GITHUB-TOKEN', 'github-token'],
+    ['GITHUB_REPOSITORY', 'GITHUB_REPOSITORY'],
+    ['GITHUB_SHA', 'GITHUB_SHA']
+  ])('needs %s', (variable, named) => {
+    const problem = oneProblem(
+      env({ ...runner, [variable]: undefined, 'INPUT_DEPLOYMENT-ENVIRONMENT': 'tiktok' }),
+      Input.DeploymentEnvironment
+    )
+    expect(problem).toContain(named)
+  })
+
+  it('a dry run needs nothing from GitHub', () => {
+    const inputs = parseInputs(env({ 'INPUT_DEPLOYMENT-ENVIRONMENT': 'tiktok', 'INPUT_DRY-RUN': 'true' }))
+    expect(inputs.deployments?.environment).toBe('tiktok')
+  })
+
+  it('refuses a name GitHub would not take', () => {
+    oneProblem(env({ ...runner, 'INPUT_DEPLOYMENT-ENVIRONMENT': 'x'.repeat(256) }), Input.DeploymentEnvironment)
+    oneProblem(env({ ...runner, 'INPUT_DEPLOYMENT-ENVIRONMENT': 'tik\ttok' }), Input.DeploymentEnvironment)
+  })
+})

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { BranchStore } from '../../src/ledger/branch-store.js'
-import { GitHubRest } from '../../src/github/client.js'
+import { GitHubClient } from '../../src/github/client.js'
 import type { LedgerEntry, LedgerStore } from '../../src/model/ports.js'
 import { Ledger } from '../../src/ledger/ledger.js'
 import { decideAdmission as admit, busyWith, runToAsk } from '../../src/publish/lifecycle.js'
@@ -21,7 +21,7 @@ const H = (c: string): string => c.repeat(64)
 const KEY = 'ttapi_secret_key_123'
 
 let github: GitHubStandIn | undefined
-const rests: GitHubRest[] = []
+const rests: GitHubClient[] = []
 afterEach(async () => {
   for (const r of rests.splice(0)) await r.close()
   await github?.close()
@@ -32,7 +32,7 @@ async function open(run: RunRef = { id: '42', attempt: 1 }) {
   github ??= await startGitHub({})
   const clock = instantClock()
   const lines: string[] = []
-  const rest = new GitHubRest({ apiUrl: github.url, token: github.token, clock, log: l => lines.push(l) })
+  const rest = new GitHubClient({ apiUrl: github.url, token: github.token, clock, log: l => lines.push(l) })
   rests.push(rest)
   const store = new BranchStore({ rest, repository: github.repository, branch: BRANCH, path: PATH, run, secrets: [KEY] })
   const ledger = await Ledger.open(store, [KEY], run)

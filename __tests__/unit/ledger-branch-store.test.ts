@@ -4,7 +4,7 @@ import * as path from 'node:path'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { BranchStore } from '../../src/ledger/branch-store.js'
 import { runState } from '../../src/github/runs.js'
-import { GitHubRest } from '../../src/github/client.js'
+import { GitHubClient } from '../../src/github/client.js'
 import { Ledger } from '../../src/ledger/ledger.js'
 import { instantClock } from '../support/fake-clock.js'
 import { startGitHub, type GitHubStandIn, type StandInOptions } from '../support/github-api.js'
@@ -17,7 +17,7 @@ const H = (c: string): string => c.repeat(64)
 const KEY = 'ttapi_secret_key_123'
 
 let github: GitHubStandIn | undefined
-const rests: GitHubRest[] = []
+const rests: GitHubClient[] = []
 afterEach(async () => {
   for (const r of rests.splice(0)) await r.close()
   await github?.close()
@@ -28,7 +28,7 @@ async function open(options: StandInOptions = {}, run = { id: '42', attempt: 1 }
   github ??= await startGitHub(options)
   const clock = instantClock()
   const lines: string[] = []
-  const rest = new GitHubRest({ apiUrl: github.url, token: github.token, clock, log: l => lines.push(l) })
+  const rest = new GitHubClient({ apiUrl: github.url, token: github.token, clock, log: l => lines.push(l) })
   rests.push(rest)
   const store = new BranchStore({ rest, repository: github.repository, branch: BRANCH, path: PATH, run, secrets: [KEY] })
   const ledger = await Ledger.open(store, [KEY], run)
@@ -210,7 +210,7 @@ describe('a Ledger on a branch', () => {
 describe('runState', () => {
   it('in progress, completed, unknown without actions: read, and a run GitHub does not know is not running', async () => {
     github = await startGitHub({ runs: { '7': 'in_progress', '8': 'completed', '9': 'queued' } })
-    const rest = new GitHubRest({ apiUrl: github.url, token: github.token, clock: instantClock(), log: () => undefined })
+    const rest = new GitHubClient({ apiUrl: github.url, token: github.token, clock: instantClock(), log: () => undefined })
     rests.push(rest)
     expect(await runState(rest, github.repository, '7')).toBe('in_progress')
     expect(await runState(rest, github.repository, '8')).toBe('completed')

@@ -4,7 +4,7 @@ import { PollBudget } from '../../src/draftclip/poll-budget.js'
 import { DEFAULT_TIMINGS } from '../../src/draftclip/retry-policy.js'
 import { BranchStore } from '../../src/ledger/branch-store.js'
 import { runState } from '../../src/github/runs.js'
-import { GitHubRest } from '../../src/github/client.js'
+import { GitHubClient } from '../../src/github/client.js'
 import type { Attempt, DraftClip, LedgerEntry } from '../../src/model/ports.js'
 import { Board } from '../../src/publish/board.js'
 import { Ledger } from '../../src/ledger/ledger.js'
@@ -56,7 +56,7 @@ function draftclip(): DraftClip & { uploaded: string[] } {
 /** One run of the real engine (ledger on the branch, board, driver) against the stand-in, DraftClip faked. */
 async function runOnce(files: string[], concurrency: number, run: RunRef = { id: '42', attempt: 1, writer: 'w42' }) {
   const clock = instantClock()
-  const rest = new GitHubRest({ apiUrl: github!.url, token: github!.token, clock, log: () => undefined })
+  const rest = new GitHubClient({ apiUrl: github!.url, token: github!.token, clock, log: () => undefined })
   try {
     const store = new BranchStore({ rest, repository: github!.repository, branch: BRANCH, path: PATH, run, secrets: [] })
     const ledger = await Ledger.open(store, [], run)
@@ -149,7 +149,7 @@ describe('GitHub before the first upload', () => {
   it('a repository the token cannot see (404) is named so, not as a protected branch', async () => {
     github = await startGitHub({ repository: 'acme/other' })
     const clock = instantClock()
-    const rest = new GitHubRest({ apiUrl: github.url, token: github.token, clock, log: () => undefined })
+    const rest = new GitHubClient({ apiUrl: github.url, token: github.token, clock, log: () => undefined })
     const store = new BranchStore({
       rest,
       repository: 'acme/rocket',
@@ -169,7 +169,7 @@ describe('GitHub before the first upload', () => {
 
   it('a GitHub that never answers fails within the minute, saying so', async () => {
     const clock = new FakeClock(0)
-    const rest = new GitHubRest({
+    const rest = new GitHubClient({
       apiUrl: 'http://github.test',
       token: 't',
       clock,

@@ -2,14 +2,14 @@ import { describe, it, expect } from '@jest/globals'
 import { mergeReleaseBody, releaseSection, SECTION_END, SECTION_START } from '../../src/github/release-notes.js'
 import { initialResult } from '../../src/publish/lifecycle.js'
 import { Status } from '../../src/model/status.js'
-import type { VideoResult } from '../../src/model/result.js'
+import { postUrl, type VideoResult } from '../../src/model/result.js'
 
 const result = (over: Partial<VideoResult> = {}): VideoResult => ({
   ...initialResult({ file: 'a.mp4', size: 1, description: 'c', privacyLevel: 'SELF_ONLY' }),
   ...over
 })
 
-const SECTION = [SECTION_START, '### Published on TikTok', '', '- a.mp4: [1](https://www.tiktok.com/@/video/1)', SECTION_END].join('\n')
+const SECTION = [SECTION_START, '### Published on TikTok', '', '- a.mp4: [1](https://www.tiktok.com/share/video/1)', SECTION_END].join('\n')
 
 describe('releaseSection', () => {
   it('is undefined when nothing was published', () => {
@@ -29,12 +29,18 @@ describe('releaseSection', () => {
         '<!-- draftclip-publish:start -->',
         '### Published on TikTok',
         '',
-        '- videos/a.mp4: [7123456789012345678](https://www.tiktok.com/@/video/7123456789012345678)',
+        '- videos/a.mp4: [7123456789012345678](https://www.tiktok.com/share/video/7123456789012345678)',
         '- videos/c.mp4: uploaded (publish ID p_c), post not live yet',
-        '- videos/d.mp4: [7000000000000000001](https://www.tiktok.com/@/video/7000000000000000001)',
+        '- videos/d.mp4: [7000000000000000001](https://www.tiktok.com/share/video/7000000000000000001)',
         '<!-- draftclip-publish:end -->'
       ].join('\n')
     )
+  })
+
+  it("links with the account's handle when it is given, the same link the outputs give", () => {
+    const section = releaseSection([result({ file: 'a.mp4', publish_id: 'p', post_id: '71', status: 'PUBLISH_COMPLETE' })], 'rocket_team')
+    expect(section).toContain(`- a.mp4: [71](${postUrl('71', 'rocket_team')})`)
+    expect(section).toContain('https://www.tiktok.com/@rocket_team/video/71')
   })
 
   // Questionable: a video TikTok refused (FAILED, with a publish id) is listed as

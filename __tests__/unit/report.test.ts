@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals'
-import { postUrl, type VideoResult } from '../../src/model/result.js'
+import { postUrl, withPostUrl, type VideoResult } from '../../src/model/result.js'
 import { Status } from '../../src/model/status.js'
 import { buildOutputs, Output, requestsLine, scrubResults, SUMMARY_LIMIT_BYTES, summaryMarkdown } from '../../src/github/report.js'
 
@@ -60,17 +60,41 @@ describe('buildOutputs', () => {
     expect(out[Output.PostId]).toBe('7000000000000000001')
   })
 
-  it('results is the whole list as JSON, post ids kept as strings', () => {
+  it('results is the whole list as JSON, post ids kept as strings, each with its post link (null without a post ID)', () => {
     const out = buildOutputs(results)
-    expect(JSON.parse(out[Output.Results])).toEqual(results)
-    expect(out[Output.Results]).toContain('"post_id":"7123456789012345678"')
+    expect(JSON.parse(out[Output.Results])).toEqual(results.map(r => ({ ...r, post_url: r.post_id ? postUrl(r.post_id) : null })))
+    expect(out[Output.Results]).toContain(
+      '"post_id":"7123456789012345678","post_url":"https://www.tiktok.com/share/video/7123456789012345678"'
+    )
+    expect(JSON.parse(out[Output.Results]).filter((r: { post_url: unknown }) => r.post_url === null)).toHaveLength(
+      results.filter(r => !r.post_id).length
+    )
   })
 
-  it('names exactly the seven outputs', () => {
+  it('post-urls has one link per post ID, in the same order, and post-url is the first', () => {
+    const out = buildOutputs(results)
+    const ids = JSON.parse(out[Output.PostIds]) as string[]
+    expect(ids.length).toBeGreaterThan(1)
+    expect(JSON.parse(out[Output.PostUrls])).toEqual(ids.map(id => `https://www.tiktok.com/share/video/${id}`))
+    expect(out[Output.PostUrl]).toBe(`https://www.tiktok.com/share/video/${ids[0]}`)
+  })
+
+  it('with the account handle, every link is the @handle form, in outputs and results alike', () => {
+    const out = buildOutputs(results, undefined, 'rocket.team')
+    const ids = JSON.parse(out[Output.PostIds]) as string[]
+    expect(JSON.parse(out[Output.PostUrls])).toEqual(ids.map(id => `https://www.tiktok.com/@rocket.team/video/${id}`))
+    expect(out[Output.PostUrl]).toBe(`https://www.tiktok.com/@rocket.team/video/${ids[0]}`)
+    const linked = (JSON.parse(out[Output.Results]) as { post_url: string | null }[]).map(r => r.post_url).filter(Boolean)
+    expect(linked).toEqual(JSON.parse(out[Output.PostUrls]))
+  })
+
+  it('names exactly the nine outputs', () => {
     expect(Object.keys(buildOutputs(results)).sort()).toEqual([
       'next-publish-at',
       'post-id',
       'post-ids',
+      'post-url',
+      'post-urls',
       'publish-id',
       'publish-ids',
       'requests',
@@ -86,9 +110,11 @@ describe('buildOutputs', () => {
     expect(buildOutputs([])).toEqual({
       'publish-ids': '[]',
       'post-ids': '[]',
+      'post-urls': '[]',
       results: '[]',
       'publish-id': '',
       'post-id': '',
+      'post-url': '',
       'next-publish-at': '',
       requests: '{"upload":0,"status":0}'
     })
@@ -107,8 +133,25 @@ describe('buildOutputs', () => {
 
 describe('postUrl', () => {
   it('links the post and encodes the id', () => {
-    expect(postUrl('7123456789012345678')).toBe('https://www.tiktok.com/@/video/7123456789012345678')
-    expect(postUrl('a/b?c')).toBe('https://www.tiktok.com/@/video/a%2Fb%3Fc')
+    expect(postUrl('7123456789012345678')).toBe('https://www.tiktok.com/share/video/7123456789012345678')
+    expect(postUrl('a/b?c')).toBe('https://www.tiktok.com/share/video/a%2Fb%3Fc')
+  })
+
+  it("with the account's handle, TikTok's documented form", () => {
+    expect(postUrl('7123456789012345678', 'rocket_team')).toBe('https://www.tiktok.com/@rocket_team/video/7123456789012345678')
+  })
+
+  it('never a link without a post ID', () => {
+    expect(postUrl(null)).toBeNull()
+    expect(postUrl('', 'rocket_team')).toBeNull()
+    expect(withPostUrl(result({ post_id: null }), 'rocket_team').post_url).toBeNull()
+  })
+
+  it('withPostUrl puts post_url right after post_id and changes nothing else', () => {
+    const r = result({ post_id: '7', status: 'PUBLISH_COMPLETE' })
+    const linked = withPostUrl(r, 'abc')
+    expect(Object.keys(linked)).toEqual([...Object.keys(r).slice(0, 5), 'post_url', ...Object.keys(r).slice(5)])
+    expect({ ...linked, post_url: undefined }).toEqual({ ...r, post_url: undefined })
   })
 })
 
@@ -134,9 +177,15 @@ describe('summaryMarkdown: a publishing run', () => {
     for (const row of rows(md)) expect(cells(row)).toHaveLength(7)
   })
 
+  it("links each post with the account's handle when it is given", () => {
+    const md = summaryMarkdown(results, { dryRun: false, username: 'rocket_team' })
+    expect(cells(rows(md)[0])[5]).toBe('[7123456789012345678](https://www.tiktok.com/@rocket_team/video/7123456789012345678)')
+    expect(cells(rows(md)[1])[5]).toBe('')
+  })
+
   it('fills each column', () => {
     expect(rows(md)[0]).toBe(
-      '| ✅ | a.mp4 | 10.0 MB | PUBLISH_COMPLETE | p_a | [7123456789012345678](https://www.tiktok.com/@/video/7123456789012345678) |  |'
+      '| ✅ | a.mp4 | 10.0 MB | PUBLISH_COMPLETE | p_a | [7123456789012345678](https://www.tiktok.com/share/video/7123456789012345678) |  |'
     )
     expect(cells(rows(md)[2])).toEqual(['❌', 'c.mp4', '5.0 MB', 'FAILED', 'p_c', '', 'duration_check_failed'])
     expect(cells(rows(md)[3])).toEqual(['⚠️', 'd.mp4', '512.0 KB', Status.Unconfirmed, '', '', 'no answer'])
@@ -361,7 +410,7 @@ describe('summaryMarkdown: a file name cannot break the table or forge a link', 
       dryRun: false
     })
     expect(cells(rows(md)[0])[5]).toBe(
-      '[1\\](https://evil.example) \\[z](https://www.tiktok.com/@/video/1%5D(https%3A%2F%2Fevil.example)%20%5Bz)'
+      '[1\\](https://evil.example) \\[z](https://www.tiktok.com/share/video/1%5D(https%3A%2F%2Fevil.example)%20%5Bz)'
     )
   })
 })

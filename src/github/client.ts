@@ -253,6 +253,3 @@ function parseJson(text: string): unknown {
     return undefined
   }
 }
-
-/** The name issue 24's deployments were first written against. */
-export { GitHubClient as GitHubRest }

@@ -10,13 +10,14 @@ import { Status } from '../model/status.js'
 export const SECTION_START = '<!-- draftclip-publish:start -->'
 export const SECTION_END = '<!-- draftclip-publish:end -->'
 
-export function releaseSection(results: VideoResult[]): string | undefined {
+/** `username`: the account's handle (tiktok-username), for the post links. */
+export function releaseSection(results: VideoResult[], username?: string): string | undefined {
   // Only what is or may still become a post: not what TikTok refused, nor what never got a publish id.
   const posted = results.filter(r => r.post_id || (r.publish_id && r.status !== Status.Failed && r.status !== Status.Queued))
   if (posted.length === 0) return undefined
   const lines = posted.map(r =>
     r.post_id
-      ? `- ${r.file}: [${r.post_id}](${postUrl(r.post_id)})`
+      ? `- ${r.file}: [${r.post_id}](${postUrl(r.post_id, username)})`
       : `- ${r.file}: uploaded (publish ID ${r.publish_id}), post not live yet`
   )
   return [SECTION_START, '### Published on TikTok', '', ...lines, SECTION_END].join('\n')
@@ -37,13 +38,14 @@ export function mergeReleaseBody(body: string | null | undefined, section: strin
 export async function updateReleaseNotes(
   client: GitHubClient,
   results: VideoResult[],
-  env: Record<string, string | undefined>
+  env: Record<string, string | undefined>,
+  username?: string
 ): Promise<string> {
   const { context } = await import('@actions/github')
   const releaseId = (context.payload.release as { id?: number } | undefined)?.id
   if (context.eventName !== 'release' || !releaseId)
     return `release-notes: this run was triggered by '${context.eventName}', not a release; nothing to link.`
-  const section = releaseSection(results)
+  const section = releaseSection(results, username)
   if (!section) return 'release-notes: no video was published; the release was left as it is.'
   const route = `/repos/${(env.GITHUB_REPOSITORY ?? '').split('/').map(encodeURIComponent).join('/')}/releases/${releaseId}`
   const got = await client.call('GET', route)

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import * as core from '@actions/core'
-import { postUrl, nextPublishAt, ANNOTATED, saidByStop, type RunOutcome, type VideoResult } from '../model/result.js'
+import { postUrl, withPostUrl, nextPublishAt, ANNOTATED, saidByStop, type RunOutcome, type VideoResult } from '../model/result.js'
 import { Status } from '../model/status.js'
 import { scrub, scrubStrings } from '../secrets.js'
 import { safeLine, type Logger } from './log.js'
@@ -12,9 +12,11 @@ import { mediaText } from '../model/video.js'
 export const Output = {
   PublishIds: 'publish-ids',
   PostIds: 'post-ids',
+  PostUrls: 'post-urls',
   Results: 'results',
   PublishId: 'publish-id',
   PostId: 'post-id',
+  PostUrl: 'post-url',
   NextPublishAt: 'next-publish-at',
   Requests: 'requests'
 } as const
@@ -27,15 +29,20 @@ export interface Requests {
 
 const NO_REQUESTS: Requests = { upload: 0, status: 0 }
 
-export function buildOutputs(results: VideoResult[], requests: Requests = NO_REQUESTS): Record<string, string> {
+/** `username`: the account's handle (tiktok-username), for the post links. */
+export function buildOutputs(results: VideoResult[], requests: Requests = NO_REQUESTS, username?: string): Record<string, string> {
   const publishIds = results.map(r => r.publish_id).filter((id): id is string => id !== null)
   const postIds = results.map(r => r.post_id).filter((id): id is string => id !== null)
+  // One link per post ID, in the same order: post-urls[i] opens post-ids[i].
+  const postUrls = postIds.map(id => postUrl(id, username)!)
   return {
     [Output.PublishIds]: JSON.stringify(publishIds),
     [Output.PostIds]: JSON.stringify(postIds),
-    [Output.Results]: JSON.stringify(results),
+    [Output.PostUrls]: JSON.stringify(postUrls),
+    [Output.Results]: JSON.stringify(results.map(r => withPostUrl(r, username))),
     [Output.PublishId]: publishIds[0] ?? '',
     [Output.PostId]: postIds[0] ?? '',
+    [Output.PostUrl]: postUrls[0] ?? '',
     [Output.NextPublishAt]: nextPublishAt(results) ?? '',
     [Output.Requests]: JSON.stringify({ upload: requests.upload, status: requests.status })
   }
@@ -46,8 +53,8 @@ export function scrubResults(results: VideoResult[], secrets: string[]): VideoRe
   return results.map(r => scrubStrings(r, secrets))
 }
 
-function setOutputs(results: VideoResult[], secrets: string[], requests?: Requests): void {
-  for (const [name, value] of Object.entries(buildOutputs(scrubResults(results, secrets), requests)))
+function setOutputs(results: VideoResult[], secrets: string[], requests?: Requests, username?: string): void {
+  for (const [name, value] of Object.entries(buildOutputs(scrubResults(results, secrets), requests, username)))
     core.setOutput(name, scrub(value, secrets))
 }
 
@@ -62,13 +69,14 @@ function setOutputsOrLog(
   secrets: string[],
   info: (line: string) => void,
   onRunner: boolean,
-  requests?: Requests
+  requests?: Requests,
+  username?: string
 ): string | undefined {
   const file = process.env.GITHUB_OUTPUT
   let problem = 'GITHUB_OUTPUT is not set'
   if (file || !onRunner) {
     try {
-      setOutputs(results, secrets, requests)
+      setOutputs(results, secrets, requests, username)
       return undefined
     } catch (error) {
       const folder = path.dirname(file ?? '')
@@ -76,7 +84,7 @@ function setOutputsOrLog(
     }
   }
   info("The step's outputs, written to the log instead:")
-  for (const [name, value] of Object.entries(buildOutputs(scrubResults(results, secrets), requests)))
+  for (const [name, value] of Object.entries(buildOutputs(scrubResults(results, secrets), requests, username)))
     info(`${name}=${scrub(value, secrets)}`)
   return `${problem}, so later steps cannot read this step's outputs; they are in the log above.`
 }
@@ -113,6 +121,8 @@ interface SummaryOptions {
   notes?: string[]
   /** The DraftClip requests the run made, stated in one line. */
   requests?: Requests
+  /** The account's handle (tiktok-username), for the post links. */
+  username?: string
 }
 
 /** The run's cost in one line, for a user on a metered plan. */
@@ -134,7 +144,7 @@ export function summaryMarkdown(results: VideoResult[], options: SummaryOptions,
     if (!options.problem) lines.push('No videos matched the patterns.')
     return lines.join('\n') + '\n'
   }
-  const rows = options.dryRun ? planRows(results) : resultRows(results, options.stopReason)
+  const rows = options.dryRun ? planRows(results) : resultRows(results, options.stopReason, options.username)
   const calendar = calendarLines(results)
   let size = Buffer.byteLength(lines.join('\n')) + 4096
   let shown = 0
@@ -243,11 +253,11 @@ function planRows(results: VideoResult[]): string[] {
   return rows
 }
 
-function resultRows(results: VideoResult[], stopReason: string | undefined): string[] {
+function resultRows(results: VideoResult[], stopReason: string | undefined, username?: string): string[] {
   const media = mediaColumn(results)
   const rows = [`| | File | Size | Status | Publish ID | Post | Error |${media.head}`, `|---|---|---|---|---|---|---|${media.rule}`]
   for (const r of results) {
-    const post = r.post_id ? `[${cell(r.post_id)}](${postUrl(r.post_id)})` : ''
+    const post = r.post_id ? `[${cell(r.post_id)}](${postUrl(r.post_id, username)})` : ''
     // The stop reason is said once, below the table.
     const error = saidByStop(r.error, stopReason) ? 'why the run stopped: see below' : (r.error ?? (r.fail_reason ? r.fail_reason : ''))
     rows.push(
@@ -298,8 +308,8 @@ function annotate(results: VideoResult[], secrets: string[], stopReason?: string
  * go to the log, and the step says why.
  */
 export async function reportOutcome(outcome: RunOutcome, secrets: string[], log: Logger, onRunner: boolean): Promise<void> {
-  const { results, requests } = outcome
-  const outputsProblem = setOutputsOrLog(results, secrets, line => log.info(line), onRunner, requests)
+  const { results, requests, username } = outcome
+  const outputsProblem = setOutputsOrLog(results, secrets, line => log.info(line), onRunner, requests, username)
   if (outputsProblem) core.setFailed(outputsProblem)
   annotate(results, secrets, outcome.stopReason)
   let summaryFailed: string | undefined

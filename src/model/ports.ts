@@ -88,6 +88,8 @@ export interface LedgerEntry {
   run_attempt?: number
   /** The job that wrote it, within its run (matrix jobs share the run's id and attempt). */
   writer?: string
+  /** Its upload's GitHub Deployment (deployment-environment), so a later run adds the status it learns. */
+  deployment_id?: number
 }
 
 /**

@@ -49,9 +49,22 @@ export function stepFailure(results: VideoResult[], stopReason: string | undefin
   return [head, ...lines.map(l => `  - ${l}`)].join('\n')
 }
 
-/** A TikTok post's address (TikTok redirects to the account's own URL). */
-export function postUrl(postId: string): string {
-  return `https://www.tiktok.com/@/video/${encodeURIComponent(postId)}`
+/**
+ * A post's link, built here and nowhere else (summary, release notes, outputs,
+ * deployments): null without a post ID. With the account's handle, TikTok's one
+ * documented form; without it, /share/video/<id>, which TikTok redirects to that
+ * form (README, "Outputs", says why not `@/video/`).
+ */
+export function postUrl(postId: string | null, username?: string): string | null {
+  if (!postId) return null
+  const id = encodeURIComponent(postId)
+  return username ? `https://www.tiktok.com/@${username}/video/${id}` : `https://www.tiktok.com/share/video/${id}`
+}
+
+/** A result as the `results` output shows it: its post's link beside its post ID. */
+export function withPostUrl(r: VideoResult, username?: string): VideoResult & { post_url: string | null } {
+  const { file, size, publish_id, status, post_id, ...rest } = r
+  return { file, size, publish_id, status, post_id, post_url: postUrl(post_id, username), ...rest }
 }
 
 /** The earliest publish_at still to come, among the videos left SCHEDULED. */
@@ -80,4 +93,6 @@ export interface RunOutcome {
   failure?: string
   /** DraftClip requests sent: the `requests` output. */
   requests: { upload: number; status: number }
+  /** The account's handle (tiktok-username), for the post links. */
+  username?: string
 }

@@ -56,6 +56,8 @@ export class Board {
   readonly runStates = new Map<string, RunState>()
   /** The ledger entry each video's admission was decided from: a claim is judged against the entry as it stands now. */
   private readonly decidedFrom: (LedgerEntry | undefined)[] = []
+  /** A video's GitHub Deployment for its ledger entry (deployment-environment): see publish/deployments.ts entryId. */
+  deploymentOf: ((i: number) => { id: number | undefined } | undefined) | undefined
 
   constructor(
     videos: Video[],
@@ -177,7 +179,7 @@ export class Board {
     if (!step.ledger || !this.ledger || !hash) return
     const write =
       step.ledger.kind === 'record'
-        ? this.ledger.record(hash, step.ledger.entry)
+        ? this.ledger.record(hash, this.withDeployment(i, step.ledger.entry))
         : this.ledger.get(hash)
           ? this.ledger.forget(hash)
           : undefined
@@ -185,6 +187,12 @@ export class Board {
     // other changes share the next write, and a failed one fails the run when it ends (Ledger.settled).
     if (step.result.status === Status.Uploading) await write
     else void write?.catch(() => undefined)
+  }
+
+  /** An upload of this run keeps its own deployment's id (or none), never an earlier upload's, which a later run would add statuses to. */
+  private withDeployment(i: number, entry: Omit<LedgerEntry, 'updated_at'>): Omit<LedgerEntry, 'updated_at'> {
+    const own = this.deploymentOf?.(i)
+    return own ? { ...entry, deployment_id: own.id } : entry
   }
 
   halt(halt: Halt): void {
@@ -227,10 +235,12 @@ export async function openBoard(
   videos: Video[],
   store: LedgerStore | undefined,
   secrets: string[],
-  shared: SharedLedger | undefined
+  shared: SharedLedger | undefined,
+  /** Every video's hash, not only those the ledger or twins need (a deployment's payload names it). */
+  hashAll = false
 ): Promise<Board> {
   const ledger = store ? await Ledger.open(store, secrets, shared?.run) : undefined
-  const toHash = new Set(pathsToHash(videos, ledger !== undefined))
+  const toHash = new Set(pathsToHash(videos, ledger !== undefined || hashAll))
   const hashes: (string | undefined)[] = []
   for (const video of videos) hashes.push(toHash.has(video.path) ? await hashFile(video.path, video.size) : undefined)
   const board = new Board(videos, hashes, ledger, shared?.run)

@@ -341,6 +341,15 @@ export function ledgerUnwritable(r: VideoResult, problem: string): Step {
   }
 }
 
+/** GitHub refused the run's first deployment (deployment-environment): not a byte was sent, and no upload starts after that. */
+export function deploymentRefused(r: VideoResult, problem: string): Step {
+  return {
+    ...notAttempted(r, problem),
+    halt: { scope: 'uploads', reason: problem },
+    log: { level: 'warn', line: `not uploaded: ${problem}` }
+  }
+}
+
 /** TikTok's daily cap, as DraftClip passes it on. */
 const DAILY_CAP_REASON = 'spam_risk_too_many_posts'
 

@@ -9,7 +9,19 @@ import { formatSize } from '../sizes.js'
 import { ReadBuffers, readChunks } from '../videos/read.js'
 import type { Board } from './board.js'
 import { dueOrder } from './calendar.js'
-import { admitted, crashed, notAttempted, statusSeen, twinDone, uploadEnded, waitEnded, type Admission, type Halt } from './lifecycle.js'
+import type { DeploymentRecorder } from './deployments.js'
+import {
+  admitted,
+  crashed,
+  deploymentRefused,
+  notAttempted,
+  statusSeen,
+  twinDone,
+  uploadEnded,
+  waitEnded,
+  type Admission,
+  type Halt
+} from './lifecycle.js'
 import type { RunState } from '../model/run.js'
 
 export interface PublishSettings {
@@ -34,6 +46,8 @@ interface PublishDeps {
   signal?: AbortSignal
   /** Asks GitHub whether a run is still going (a branch ledger shared by runs at once). */
   runState?: (id: string) => Promise<RunState>
+  /** Each upload's GitHub Deployment (deployment-environment). */
+  deployments?: DeploymentRecorder
 }
 
 /** What one video's task shares with the others: the upload slots, and when each video is done (a twin waits for its original). */
@@ -59,11 +73,13 @@ export async function publishAll(board: Board, settings: PublishSettings, deps: 
     const task = (async () => {
       await publishOne(i, entry.admission!, board, settings, deps, shared)
       entry.log!.done(entry.result)
-    })().catch((error: Error) => {
-      // Only a video never sent becomes UPLOAD_FAILED; one that may be on TikTok keeps saying so.
-      void board.apply(i, crashed(entry.result, error.message))
-      throw error
-    })
+    })()
+      .catch((error: Error) => {
+        // Only a video never sent becomes UPLOAD_FAILED; one that may be on TikTok keeps saying so.
+        void board.apply(i, crashed(entry.result, error.message))
+        throw error
+      })
+      .finally(() => deps.deployments?.finish(i, entry.video.file, entry.result, entry.hash ? board.ledger?.get(entry.hash) : undefined))
     shared.done[i] = task.catch(() => undefined)
     return task
   })
@@ -99,8 +115,11 @@ async function publishOne(
       return board.apply(i, twinDone(entry.result, board.entries[original].result))
     }
     case 'skip':
-      return admission.follow ? pollUntilSettled(i, board, settings, deps, { earlier: true }) : undefined
+      if (!admission.follow) return
+      deps.deployments?.adopt(i, admission.entry)
+      return pollUntilSettled(i, board, settings, deps, { earlier: true })
     case 'confirm':
+      deps.deployments?.adopt(i, admission.entry)
       return pollUntilSettled(i, board, settings, deps, { earlier: true, confirm: true })
     case 'unconfirmed':
     case 'scheduled':
@@ -138,6 +157,12 @@ async function uploadOne(i: number, board: Board, settings: PublishSettings, dep
       released = true
       board.admitAs(i, again)
       await publishOne(i, again, board, settings, deps, shared)
+      return true
+    }
+    // Its deployment before its first byte: GitHub refusing the run's first one stops the run with nothing sent.
+    const refused = await deps.deployments?.start(i, video.file, entry.hash!)
+    if (refused !== undefined) {
+      await board.apply(i, deploymentRefused(entry.result, refused))
       return true
     }
     log.info(`uploading (${formatSize(video.size)}, ${video.privacyLevel}${video.sidecar ? `, settings from ${video.sidecar}` : ''})`)

@@ -1,7 +1,7 @@
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from '@jest/globals'
-import { GitHubRest } from '../../src/github/client.js'
+import { GitHubClient } from '../../src/github/client.js'
 import type { Clock } from '../../src/model/ports.js'
 
 /** Waits that pass at once, counted. */
@@ -10,14 +10,14 @@ function instantClock(): Clock & { slept: number[] } {
   return { slept, now: () => 0, sleep: ms => Promise.resolve(void slept.push(ms)), random: () => 0.5 }
 }
 
-describe('GitHubRest', () => {
+describe('GitHubClient', () => {
   it('tries an unreachable API again with a growing pause, then says which API could not be reached and why', async () => {
     const server = http.createServer()
     await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
     const { port } = server.address() as AddressInfo
     await new Promise<void>(resolve => server.close(() => resolve()))
     const clock = instantClock()
-    const rest = new GitHubRest({ apiUrl: `http://127.0.0.1:${port}`, token: 't', clock, log: () => undefined, retries: 2 })
+    const rest = new GitHubClient({ apiUrl: `http://127.0.0.1:${port}`, token: 't', clock, log: () => undefined, retries: 2 })
     await expect(rest.call('GET', '/repos/o/r')).rejects.toThrow(
       `GitHub's API at http://127.0.0.1:${port} could not be reached (ECONNREFUSED)`
     )
@@ -36,7 +36,7 @@ describe('GitHubRest', () => {
     await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
     const { port } = server.address() as AddressInfo
     const clock = instantClock()
-    const rest = new GitHubRest({ apiUrl: `http://127.0.0.1:${port}/`, token: 't', clock, log: () => undefined })
+    const rest = new GitHubClient({ apiUrl: `http://127.0.0.1:${port}/`, token: 't', clock, log: () => undefined })
     try {
       expect(await rest.call('GET', '/repos/o/r')).toEqual({ status: 404, json: { message: 'Not Found' }, message: 'Not Found' })
       expect(calls).toBe(2)

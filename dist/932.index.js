@@ -1,5 +1,5 @@
-export const id = 420;
-export const ids = [420];
+export const id = 932;
+export const ids = [932];
 export const modules = {
 
 /***/ 6584:
@@ -9,7 +9,7 @@ export const modules = {
 /* harmony export */   GitHubClient: () => (/* binding */ GitHubClient),
 /* harmony export */   Y$: () => (/* binding */ uncertain)
 /* harmony export */ });
-/* unused harmony exports GitHubUnreachable, GitHubTooSlow, GitHubRateLimited, WAIT_CEILING_MS, rateLimitWait, GitHubRest */
+/* unused harmony exports GitHubUnreachable, GitHubTooSlow, GitHubRateLimited, WAIT_CEILING_MS, rateLimitWait */
 /* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6752);
 
 /**
@@ -184,13 +184,11 @@ function parseJson(text) {
         return undefined;
     }
 }
-/** The name issue 24's deployments were first written against. */
-
 
 
 /***/ }),
 
-/***/ 420:
+/***/ 9932:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -344,22 +342,29 @@ const RUN_PLACEHOLDERS = ['repo', 'sha', 'ref', 'tag', 'run_url'];
 const Output = {
     PublishIds: 'publish-ids',
     PostIds: 'post-ids',
+    PostUrls: 'post-urls',
     Results: 'results',
     PublishId: 'publish-id',
     PostId: 'post-id',
+    PostUrl: 'post-url',
     NextPublishAt: 'next-publish-at',
     Requests: 'requests'
 };
 const NO_REQUESTS = { upload: 0, status: 0 };
-function buildOutputs(results, requests = NO_REQUESTS) {
+/** `username`: the account's handle (tiktok-username), for the post links. */
+function buildOutputs(results, requests = NO_REQUESTS, username) {
     const publishIds = results.map(r => r.publish_id).filter((id) => id !== null);
     const postIds = results.map(r => r.post_id).filter((id) => id !== null);
+    // One link per post ID, in the same order: post-urls[i] opens post-ids[i].
+    const postUrls = postIds.map(id => (0,result/* postUrl */.KI)(id, username));
     return {
         [Output.PublishIds]: JSON.stringify(publishIds),
         [Output.PostIds]: JSON.stringify(postIds),
-        [Output.Results]: JSON.stringify(results),
+        [Output.PostUrls]: JSON.stringify(postUrls),
+        [Output.Results]: JSON.stringify(results.map(r => (0,result/* withPostUrl */.ui)(r, username))),
         [Output.PublishId]: publishIds[0] ?? '',
         [Output.PostId]: postIds[0] ?? '',
+        [Output.PostUrl]: postUrls[0] ?? '',
         [Output.NextPublishAt]: (0,result/* nextPublishAt */.WR)(results) ?? '',
         [Output.Requests]: JSON.stringify({ upload: requests.upload, status: requests.status })
     };
@@ -368,8 +373,8 @@ function buildOutputs(results, requests = NO_REQUESTS) {
 function scrubResults(results, secrets) {
     return results.map(r => scrubStrings(r, secrets));
 }
-function setOutputs(results, secrets, requests) {
-    for (const [name, value] of Object.entries(buildOutputs(scrubResults(results, secrets), requests)))
+function setOutputs(results, secrets, requests, username) {
+    for (const [name, value] of Object.entries(buildOutputs(scrubResults(results, secrets), requests, username)))
         core/* setOutput */.uH(name, scrub(value, secrets));
 }
 /**
@@ -378,12 +383,12 @@ function setOutputs(results, secrets, requests) {
  * lost) and the problem is returned. Outside a runner (local-action), unset is
  * normal: the toolkit prints them its own way.
  */
-function setOutputsOrLog(results, secrets, info, onRunner, requests) {
+function setOutputsOrLog(results, secrets, info, onRunner, requests, username) {
     const file = process.env.GITHUB_OUTPUT;
     let problem = 'GITHUB_OUTPUT is not set';
     if (file || !onRunner) {
         try {
-            setOutputs(results, secrets, requests);
+            setOutputs(results, secrets, requests, username);
             return undefined;
         }
         catch (error) {
@@ -392,7 +397,7 @@ function setOutputsOrLog(results, secrets, info, onRunner, requests) {
         }
     }
     info("The step's outputs, written to the log instead:");
-    for (const [name, value] of Object.entries(buildOutputs(scrubResults(results, secrets), requests)))
+    for (const [name, value] of Object.entries(buildOutputs(scrubResults(results, secrets), requests, username)))
         info(`${name}=${scrub(value, secrets)}`);
     return `${problem}, so later steps cannot read this step's outputs; they are in the log above.`;
 }
@@ -435,7 +440,7 @@ function summaryMarkdown(results, options, limit = SUMMARY_LIMIT_BYTES) {
             lines.push('No videos matched the patterns.');
         return lines.join('\n') + '\n';
     }
-    const rows = options.dryRun ? planRows(results) : resultRows(results, options.stopReason);
+    const rows = options.dryRun ? planRows(results) : resultRows(results, options.stopReason, options.username);
     const calendar = calendarLines(results);
     let size = Buffer.byteLength(lines.join('\n')) + 4096;
     let shown = 0;
@@ -538,11 +543,11 @@ function planRows(results) {
     }
     return rows;
 }
-function resultRows(results, stopReason) {
+function resultRows(results, stopReason, username) {
     const media = mediaColumn(results);
     const rows = [`| | File | Size | Status | Publish ID | Post | Error |${media.head}`, `|---|---|---|---|---|---|---|${media.rule}`];
     for (const r of results) {
-        const post = r.post_id ? `[${cell(r.post_id)}](${(0,result/* postUrl */.KI)(r.post_id)})` : '';
+        const post = r.post_id ? `[${cell(r.post_id)}](${(0,result/* postUrl */.KI)(r.post_id, username)})` : '';
         // The stop reason is said once, below the table.
         const error = (0,result/* saidByStop */.pY)(r.error, stopReason) ? 'why the run stopped: see below' : (r.error ?? (r.fail_reason ? r.fail_reason : ''));
         rows.push(`| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${formatSize(r.size)} | ${cell(r.status)} | ${cell(r.publish_id ?? '')} | ${post} | ${cell(error)} |${media.cell(r)}`);
@@ -587,8 +592,8 @@ function annotate(results, secrets, stopReason) {
  * go to the log, and the step says why.
  */
 async function reportOutcome(outcome, secrets, log, onRunner) {
-    const { results, requests } = outcome;
-    const outputsProblem = setOutputsOrLog(results, secrets, line => log.info(line), onRunner, requests);
+    const { results, requests, username } = outcome;
+    const outputsProblem = setOutputsOrLog(results, secrets, line => log.info(line), onRunner, requests, username);
     if (outputsProblem)
         core/* setFailed */.C1(outputsProblem);
     annotate(results, secrets, outcome.stopReason);
@@ -621,6 +626,8 @@ async function reportOutcome(outcome, secrets, log, onRunner) {
 const ANSWER_GRACE_MS = 7000;
 /** Then how long the ledger writes under way get (a publish id may be in one), well inside SIGKILL's 2.5 s. */
 const LEDGER_GRACE_MS = 1500;
+/** Then each deployment's last status (deployment-environment), before the outputs; still inside SIGKILL's 2.5 s. */
+const DEPLOYMENT_GRACE_MS = 600;
 /**
  * A cancelled job: start nothing new, give uploads whose body has left until SIGTERM to answer (the
  * run ends by itself once they have), let the ledger finish the writes under way, then leave the
@@ -647,6 +654,7 @@ function watchForCancel(deps, soFar, log, report) {
             await Promise.race([soFar.board?.ledger?.idle(), deps.clock.sleep(LEDGER_GRACE_MS, timer.signal)]);
             timer.abort();
             soFar.board?.interruptAll('the job was cancelled');
+            await soFar.settleDeployments(deps.clock, DEPLOYMENT_GRACE_MS);
             await report();
         })().finally(() => deps.exit(1));
     };
@@ -693,7 +701,9 @@ const Input = {
     MaxUploads: 'max-uploads',
     MediaCheck: 'media-check',
     MaxDuration: 'max-duration',
-    LedgerBranch: 'ledger-branch'
+    LedgerBranch: 'ledger-branch',
+    TiktokUsername: 'tiktok-username',
+    DeploymentEnvironment: 'deployment-environment'
 };
 const NO_FILES_OPTIONS = ['error', 'warn', 'ignore'];
 const MEDIA_CHECK_OPTIONS = ['error', 'warn', 'off'];
@@ -844,6 +854,8 @@ function parseInputs(env, apiKey = readInput(env, Input.ApiKey)) {
     if (maxUploads !== undefined && ledger === undefined && ledgerBranch === undefined) {
         problems.push(`Input '${Input.MaxUploads}' needs '${Input.Ledger}': a queue is drained over several runs, and without a ledger every run would publish the same videos again.`);
     }
+    const tiktokUsername = parseUsername(get(Input.TiktokUsername), problems);
+    const deployments = parseDeployments(get(Input.DeploymentEnvironment), env, githubToken, dryRun, problems);
     if (releaseNotes && !githubToken) {
         problems.push(`Input '${Input.ReleaseNotes}' needs '${Input.GithubToken}' (its default is \${{ github.token }}).`);
     }
@@ -874,8 +886,46 @@ function parseInputs(env, apiKey = readInput(env, Input.ApiKey)) {
         maxUploads,
         mediaCheck,
         maxDuration,
-        workspace
+        workspace,
+        tiktokUsername,
+        deployments
     };
+}
+/** A TikTok handle, with or without '@': 2 to 24 letters, digits, '_' or '.', not ending in '.'. */
+const USERNAME = /^@?([A-Za-z0-9_.]{2,24})$/;
+function parseUsername(raw, problems) {
+    if (raw === '')
+        return undefined;
+    const m = USERNAME.exec(raw);
+    if (!m || m[1].endsWith('.')) {
+        problems.push(`Input '${Input.TiktokUsername}' must be the account's TikTok handle (2 to 24 letters, digits, '_' or '.', not ending in '.', with or without '@'), got '${raw}'.`);
+        return undefined;
+    }
+    return m[1];
+}
+/** GitHub's limit on an environment's name. */
+const ENVIRONMENT_MAX = 255;
+/** deployment-environment and what it needs from the runner; a dry run sends nothing to GitHub, so it needs only the name. */
+function parseDeployments(environment, env, githubToken, dryRun, problems) {
+    if (environment === '')
+        return undefined;
+    const name = `Input '${Input.DeploymentEnvironment}'`;
+    // eslint-disable-next-line no-control-regex -- a name GitHub shows on its pages: one line of text
+    if (environment.length > ENVIRONMENT_MAX || /[\x00-\x1f\x7f]/.test(environment))
+        problems.push(`${name} must be an environment's name of at most ${ENVIRONMENT_MAX} characters on one line, got '${environment}'.`);
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    const sha = env.GITHUB_SHA ?? '';
+    if (!dryRun) {
+        if (!githubToken)
+            problems.push(`${name} needs '${Input.GithubToken}' (its default is \${{ github.token }}).`);
+        if (!/^[^/\s]+\/[^/\s]+$/.test(repository))
+            problems.push(`${name} needs GITHUB_REPOSITORY (owner/name), which the runner sets; it is '${repository}'.`);
+        if (sha === '')
+            problems.push(`${name} needs GITHUB_SHA (the commit each deployment is made from), which the runner sets.`);
+    }
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    const runUrl = repository && env.GITHUB_RUN_ID ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
+    return { environment, repository, sha, runUrl };
 }
 /** Where a branch ledger is kept on its branch when the `ledger` input is empty. */
 const DEFAULT_BRANCH_LEDGER = '.draftclip/ledger.json';
@@ -1949,6 +1999,14 @@ function ledgerUnwritable(r, problem) {
         log: { level: 'warn', line: `not uploaded: ${problem}` }
     };
 }
+/** GitHub refused the run's first deployment (deployment-environment): not a byte was sent, and no upload starts after that. */
+function deploymentRefused(r, problem) {
+    return {
+        ...notAttempted(r, problem),
+        halt: { scope: 'uploads', reason: problem },
+        log: { level: 'warn', line: `not uploaded: ${problem}` }
+    };
+}
 /** TikTok's daily cap, as DraftClip passes it on. */
 const DAILY_CAP_REASON = 'spam_risk_too_many_posts';
 function quotaReason(said) {
@@ -2912,6 +2970,8 @@ class Board {
     runStates = new Map();
     /** The ledger entry each video's admission was decided from: a claim is judged against the entry as it stands now. */
     decidedFrom = [];
+    /** A video's GitHub Deployment for its ledger entry (deployment-environment): see publish/deployments.ts entryId. */
+    deploymentOf;
     constructor(videos, 
     /** Content hashes by video, where known. */
     hashes, ledger, 
@@ -3020,7 +3080,7 @@ class Board {
         if (!step.ledger || !this.ledger || !hash)
             return;
         const write = step.ledger.kind === 'record'
-            ? this.ledger.record(hash, step.ledger.entry)
+            ? this.ledger.record(hash, this.withDeployment(i, step.ledger.entry))
             : this.ledger.get(hash)
                 ? this.ledger.forget(hash)
                 : undefined;
@@ -3030,6 +3090,11 @@ class Board {
             await write;
         else
             void write?.catch(() => undefined);
+    }
+    /** An upload of this run keeps its own deployment's id (or none), never an earlier upload's, which a later run would add statuses to. */
+    withDeployment(i, entry) {
+        const own = this.deploymentOf?.(i);
+        return own ? { ...entry, deployment_id: own.id } : entry;
     }
     halt(halt) {
         this.halted.uploads ??= halt;
@@ -3056,9 +3121,11 @@ class Board {
     }
 }
 /** The board of the run: each video's starting result, with its content hash where the ledger or its twins need one. */
-async function openBoard(videos, store, secrets, shared) {
+async function openBoard(videos, store, secrets, shared, 
+/** Every video's hash, not only those the ledger or twins need (a deployment's payload names it). */
+hashAll = false) {
     const ledger = store ? await Ledger.open(store, secrets, shared?.run) : undefined;
-    const toHash = new Set(pathsToHash(videos, ledger !== undefined));
+    const toHash = new Set(pathsToHash(videos, ledger !== undefined || hashAll));
     const hashes = [];
     for (const video of videos)
         hashes.push(toHash.has(video.path) ? await hashFile(video.path, video.size) : undefined);
@@ -3594,6 +3661,239 @@ async function ledgerStore(place, branch, secrets) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/model/deployment.ts
+/**
+ * What a video's GitHub Deployment says of it: the state and words of its
+ * status, read off what the run learned. Pure, no I/O: the recorder
+ * (publish/deployments.ts) decides when to send one, the client
+ * (github/deployments.ts) sends it.
+ */
+
+/** GitHub's limit on a deployment status's description. */
+const DESCRIPTION_MAX = 140;
+/** Text cut to `max` characters (whole code points), with an ellipsis where it was cut. */
+function cut(text, max = DESCRIPTION_MAX) {
+    const points = [...text.replace(/\s+/g, ' ').trim()];
+    return points.length <= max ? points.join('') : `${points.slice(0, max - 1).join('')}…`;
+}
+/**
+ * The status a deployment should have now, or undefined when the video has no
+ * say in it (skipped, scheduled, a dry run). Still on its way: in_progress, and
+ * a later run adds the final one.
+ */
+function deploymentStatus(f, postLink) {
+    const id = f.publish_id ? ` (publish ID ${f.publish_id})` : '';
+    switch (f.status) {
+        case model_status/* Status */.nW.Uploading:
+            return { state: 'in_progress', description: 'uploading to DraftClip' };
+        case model_status/* Status */.nW.ProcessingUpload:
+        case model_status/* Status */.nW.Processing:
+            return { state: 'in_progress', description: `TikTok is processing it${id}` };
+        case model_status/* Status */.nW.PublishComplete:
+            if (postLink)
+                return { state: 'success', description: `published as post ${f.post_id}${id}`, environmentUrl: postLink };
+            return {
+                state: 'success',
+                description: f.privacy_level !== undefined && f.privacy_level !== model_status/* PUBLIC */.q
+                    ? `published ${f.privacy_level}${id}; TikTok links only public posts`
+                    : `published${id}; its post link comes after TikTok's moderation`
+            };
+        case model_status/* Status */.nW.SentToInbox:
+            return { state: 'success', description: `sent to the inbox as a draft${id}` };
+        case model_status/* Status */.nW.Failed:
+            return { state: 'failure', description: `TikTok refused it: ${f.fail_reason ?? 'no reason given'}${id}` };
+        case model_status/* Status */.nW.UploadFailed:
+            return { state: 'failure', description: `upload failed: ${f.error ?? 'no reason given'}` };
+        case model_status/* Status */.nW.Unconfirmed:
+            return { state: 'error', description: `unconfirmed${id}: it may or may not be on TikTok; ${f.error ?? ''}` };
+        case model_status/* Status */.nW.NotAttempted:
+        case model_status/* Status */.nW.Queued:
+            return { state: 'error', description: `not uploaded: ${(f.error ?? f.status).replace(/^(not attempted|queued): /, '')}` };
+        default:
+            return undefined;
+    }
+}
+/** Two statuses that say the same: the state, and the link (a second success adds the link once the post ID comes). */
+function sameStatus(a, b) {
+    return a?.state === b?.state && a?.environmentUrl === b?.environmentUrl;
+}
+
+;// CONCATENATED MODULE: ./src/github/deployments.ts
+
+
+/** The deployment of one video: its file named, and its bytes by SHA-256 (file names are untrusted text: scrubbed, cut). */
+function deploymentBody(target, file, sha256, secrets) {
+    const name = scrub(file, secrets);
+    return {
+        ref: target.sha,
+        environment: target.environment,
+        task: 'publish',
+        auto_merge: false,
+        required_contexts: [],
+        description: cut(`Publish ${name} to TikTok`),
+        payload: { file: name, sha256 },
+        transient_environment: false
+    };
+}
+/** A status as GitHub takes it: the run's page as its log, never marking the environment's other deployments inactive. */
+function statusBody(target, status, secrets) {
+    return {
+        state: status.state,
+        description: cut(scrub(status.description, secrets)),
+        ...(status.environmentUrl ? { environment_url: status.environmentUrl } : {}),
+        ...(target.runUrl ? { log_url: target.runUrl } : {}),
+        auto_inactive: false
+    };
+}
+class GitHubDeployments {
+    github;
+    target;
+    secrets;
+    constructor(github, target, secrets) {
+        this.github = github;
+        this.target = target;
+        this.secrets = secrets;
+    }
+    async create(file, sha256) {
+        const answer = await this.send(`/repos/${this.target.repository}/deployments`, deploymentBody(this.target, file, sha256, this.secrets));
+        const id = answer.json?.id;
+        if (answer.status === 201 && typeof id === 'number' && Number.isSafeInteger(id))
+            return { kind: 'created', id };
+        if (answer.status >= 400 && answer.status < 500)
+            return { kind: 'refused', status: answer.status, message: answer.message };
+        return { kind: 'lost', message: answer.status === 0 ? answer.message : `${answer.status}: ${answer.message}` };
+    }
+    /** Adds a status; the problem in words when GitHub did not take it. */
+    async addStatus(id, status) {
+        const answer = await this.send(`/repos/${this.target.repository}/deployments/${id}/statuses`, statusBody(this.target, status, this.secrets));
+        if (answer.status === 201)
+            return undefined;
+        return answer.status === 0 ? answer.message : `${answer.status}: ${answer.message}`;
+    }
+    /** One POST, never resent: a rate limit longer than the client waits, or no connection, is an answer of its own. */
+    async send(route, body) {
+        try {
+            return await this.github.call('POST', route, body, false);
+        }
+        catch (error) {
+            return { status: 0, json: undefined, message: error.message };
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/publish/deployments.ts
+
+
+class DeploymentRecorder {
+    client;
+    settings;
+    told;
+    /** Each video's deployment, by its index in the run. */
+    ids = new Map();
+    /** The status each deployment has (or was last sent). */
+    last = new Map();
+    /** Videos this run uploads (the others' facts are their ledger entries). */
+    uploaded = new Set();
+    /** Each deployment's statuses go out one after another, in the order they were decided. */
+    sending = new Map();
+    /** The first creation's answer: every other upload waits for it (a 403 there stops the run before any byte). */
+    first;
+    refusal;
+    constructor(client, settings, 
+    /** What went wrong with deployments (publishing went on): a warning on the file, and a note for the summary. */
+    told) {
+        this.client = client;
+        this.settings = settings;
+        this.told = told;
+    }
+    /**
+     * Before a video's first byte: its deployment, in_progress. Returns why the
+     * upload must not start (GitHub refused the run's first deployment), or
+     * undefined: go on, with or without a deployment.
+     */
+    async start(i, file, sha256) {
+        this.uploaded.add(i);
+        this.ids.delete(i);
+        const isFirst = this.first === undefined;
+        if (!isFirst)
+            await this.first;
+        if (this.refusal)
+            return this.refusal;
+        const creating = this.client.create(file, sha256);
+        if (isFirst)
+            this.first = creating;
+        const made = await creating;
+        if (made.kind === 'created') {
+            this.ids.set(i, made.id);
+            this.send(i, file, { state: 'in_progress', description: 'uploading to DraftClip' });
+            return undefined;
+        }
+        if (isFirst && made.kind === 'refused') {
+            this.refusal = refusalReason(this.settings.environment, made.status, made.message);
+            return this.refusal;
+        }
+        this.problem(file, `no GitHub Deployment was made for it (${made.kind === 'refused' ? `${made.status}: ` : ''}${made.message}); it is published all the same`);
+        return undefined;
+    }
+    /** A later run: the deployment an earlier run made for this video (its ledger entry), and the status it has. */
+    adopt(i, entry) {
+        const id = entry.deployment_id;
+        if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0)
+            return;
+        this.ids.set(i, id);
+        this.last.set(i, this.statusOf(entry));
+    }
+    /** The deployment id a video's ledger entry keeps: this run's own for a video it uploads; undefined for the others (kept as is). */
+    entryId(i) {
+        return this.uploaded.has(i) ? { id: this.ids.get(i) } : undefined;
+    }
+    /**
+     * A video is done (or the run ends under it): the status its end calls for, if
+     * that is news. Its facts: the result for a video this run uploaded, else its
+     * ledger entry (what DraftClip told this run about an earlier upload).
+     */
+    finish(i, file, result, stored) {
+        if (!this.ids.has(i))
+            return;
+        const facts = this.uploaded.has(i) ? result : stored;
+        const status = facts && this.statusOf(facts);
+        if (!status || sameStatus(status, this.last.get(i)))
+            return;
+        this.send(i, file, status);
+    }
+    /** Every status decided so far has been answered. */
+    async settled() {
+        await Promise.all(this.sending.values());
+    }
+    statusOf(facts) {
+        return deploymentStatus(facts, (0,result/* postUrl */.KI)(facts.post_id, this.settings.username));
+    }
+    send(i, file, status) {
+        const id = this.ids.get(i);
+        this.last.set(i, status);
+        const sent = (this.sending.get(i) ?? Promise.resolve()).then(async () => {
+            const problem = await this.client.addStatus(id, status);
+            // Not sent again: GitHub may have it, and the next status says more anyway.
+            if (problem)
+                this.problem(file, `its deployment ${id} did not get the status ${status.state} (${problem})`);
+        });
+        this.sending.set(i, sent);
+    }
+    problem(file, what) {
+        const line = `${file}: ${what}.`;
+        this.told.notes.push(`GitHub Deployments: ${line}`);
+        this.told.warn(`GitHub Deployments: ${line}`, file);
+    }
+}
+/** Why the run stops before its first upload: GitHub refused its first deployment. */
+function refusalReason(environment, status, message) {
+    const said = `GitHub refused to create a deployment in environment '${environment}' (${status}: ${message})`;
+    const fix = status === 403 || status === 404
+        ? "the job needs 'permissions: deployments: write' for 'deployment-environment' (and 'github-token' must be a token of this repository)"
+        : "check 'deployment-environment' and the commit the workflow runs on";
+    return `${said}: ${fix}. Nothing was uploaded.`;
+}
+
 ;// CONCATENATED MODULE: ./src/publish/plan.ts
 
 
@@ -3814,11 +4114,13 @@ async function publishAll(board, settings, deps) {
         const task = (async () => {
             await publishOne(i, entry.admission, board, settings, deps, shared);
             entry.log.done(entry.result);
-        })().catch((error) => {
+        })()
+            .catch((error) => {
             // Only a video never sent becomes UPLOAD_FAILED; one that may be on TikTok keeps saying so.
             void board.apply(i, crashed(entry.result, error.message));
             throw error;
-        });
+        })
+            .finally(() => deps.deployments?.finish(i, entry.video.file, entry.result, entry.hash ? board.ledger?.get(entry.hash) : undefined));
         shared.done[i] = task.catch(() => undefined);
         return task;
     });
@@ -3845,8 +4147,12 @@ async function publishOne(i, admission, board, settings, deps, shared) {
             return board.apply(i, twinDone(entry.result, board.entries[original].result));
         }
         case 'skip':
-            return admission.follow ? pollUntilSettled(i, board, settings, deps, { earlier: true }) : undefined;
+            if (!admission.follow)
+                return;
+            deps.deployments?.adopt(i, admission.entry);
+            return pollUntilSettled(i, board, settings, deps, { earlier: true });
         case 'confirm':
+            deps.deployments?.adopt(i, admission.entry);
             return pollUntilSettled(i, board, settings, deps, { earlier: true, confirm: true });
         case 'unconfirmed':
         case 'scheduled':
@@ -3887,6 +4193,12 @@ async function uploadOne(i, board, settings, deps, shared) {
             released = true;
             board.admitAs(i, again);
             await publishOne(i, again, board, settings, deps, shared);
+            return true;
+        }
+        // Its deployment before its first byte: GitHub refusing the run's first one stops the run with nothing sent.
+        const refused = await deps.deployments?.start(i, video.file, entry.hash);
+        if (refused !== undefined) {
+            await board.apply(i, deploymentRefused(entry.result, refused));
             return true;
         }
         log.info(`uploading (${formatSize(video.size)}, ${video.privacyLevel}${video.sidecar ? `, settings from ${video.sidecar}` : ''})`);
@@ -4819,6 +5131,10 @@ function describeVideo(file, i, count, settings, read, run, shown, problems) {
 
 
 
+// A few KB, and they reach GitHub only through the client they are given: bundled with the run (the client loads when the input is set).
+
+
+
 
 
 
@@ -4841,6 +5157,20 @@ class RunSoFar {
     cancelled;
     /** What the branch ledger cost on GitHub, for the log's last lines. */
     ledgerUse;
+    /** The account's handle (tiktok-username), once the inputs are read: the post links. */
+    username;
+    /** Each upload's GitHub Deployment (deployment-environment), once the board is open. */
+    deployments;
+    /** A run ended under its videos (a cancelled job): each deployment gets the status its video ends with, for at most `ms`. */
+    async settleDeployments(clock, ms) {
+        const board = this.board;
+        if (!this.deployments || !board)
+            return;
+        board.entries.forEach((e, i) => this.deployments.finish(i, e.video.file, e.result, e.hash ? board.ledger?.get(e.hash) : undefined));
+        const timer = new AbortController();
+        await Promise.race([this.deployments.settled(), clock.sleep(ms, timer.signal)]);
+        timer.abort();
+    }
     outcome(more = {}) {
         return {
             dryRun: this.dryRun,
@@ -4848,6 +5178,7 @@ class RunSoFar {
             stopReason: this.cancelled,
             notes: this.notes,
             requests: this.requests,
+            username: this.username,
             ...more
         };
     }
@@ -4855,9 +5186,11 @@ class RunSoFar {
 /** The run: inputs -> videos -> board -> a driver (the real run or the dry run) -> its outcome. Never throws: a problem is part of the outcome. */
 async function publishVideos(env, deps, log, secrets, signal, soFar) {
     let github;
+    let deploymentsRest;
     try {
         const inputs = parseInputs(env, secrets.apiKey);
         soFar.dryRun = inputs.dryRun;
+        soFar.username = inputs.tiktokUsername;
         if (!isLoopback(inputs.baseUrl) && inputs.pollIntervalMs < 1000) {
             log.warning(`'${Input.PollInterval}' under 1 s polls DraftClip very often; its doc asks clients to be gentle (it uses 5 s).`);
         }
@@ -4870,16 +5203,21 @@ async function publishVideos(env, deps, log, secrets, signal, soFar) {
         github = inputs.ledgerBranch ? await openGitHubSide(inputs, env, deps, log) : undefined;
         // GitHub gets a minute before the first upload: one that never answers fails the step, not holds it for minutes.
         github?.client.until(GITHUB_BEFORE_UPLOAD_MS);
-        const board = await openBoard(videos, await ledgerStore(inputs, github, [secrets.apiKey]), secrets.all, github);
+        const store = await ledgerStore(inputs, github, [secrets.apiKey]);
+        // A deployment's payload names every uploaded video's SHA-256.
+        const board = await openBoard(videos, store, secrets.all, github, inputs.deployments !== undefined);
         github?.client.until(undefined);
         // Still before any request to DraftClip (a branch ledger has been read from GitHub by now, which is not DraftClip).
         pipeline_judgeMedia(board, media, inputs, deps.clock.now(), log);
         soFar.board = board;
+        deploymentsRest = await openDeployments(inputs, env, deps, log, secrets.all, soFar);
         const drive = inputs.dryRun
             ? board => planAll(board, inputs, deps.clock.now(), video => log.video(video))
-            : board => sendAll(board, inputs, env, deps, log, signal, soFar.requests, github);
+            : board => sendAll(board, inputs, env, deps, log, signal, soFar.requests, github, soFar.deployments);
         const halt = await drive(board);
         if (inputs.dryRun) {
+            if (inputs.deployments)
+                planDeployments(inputs.deployments.environment, board, log, soFar.notes);
             log.info('Dry run: nothing was sent to DraftClip.');
             return soFar.outcome();
         }
@@ -4906,6 +5244,7 @@ async function publishVideos(env, deps, log, secrets, signal, soFar) {
         });
     }
     finally {
+        await closeDeployments(deploymentsRest, log);
         if (github) {
             const { client } = github;
             const commits = soFar.board?.ledger?.store?.commits ?? 0;
@@ -4938,6 +5277,44 @@ async function openGitHubSide(inputs, env, deps, log) {
         writer: (0,external_node_crypto_.randomUUID)().slice(0, 13)
     };
     return { client, repository, run, runState: id => runState(client, repository, id) };
+}
+/**
+ * deployment-environment's recorder (the real run only), over its own GitHub client: its requests
+ * are counted apart from the ledger's. Each upload's ledger entry keeps its deployment's id.
+ */
+async function openDeployments(inputs, env, deps, log, secrets, soFar) {
+    if (!inputs.deployments || inputs.dryRun || !soFar.board)
+        return undefined;
+    const { GitHubClient } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 6584));
+    const rest = new GitHubClient({
+        apiUrl: deps.githubApiUrl ?? (env.GITHUB_API_URL || 'https://api.github.com'),
+        token: inputs.githubToken,
+        clock: deps.clock,
+        log: line => log.info(line)
+    });
+    // A record is not worth holding the uploads for long: a longer rate limit than this is a failed call, said in the summary.
+    rest.waitCeiling = DEPLOYMENT_WAIT_CEILING_MS;
+    const target = inputs.deployments;
+    const client = new GitHubDeployments(rest, target, secrets);
+    soFar.deployments = new DeploymentRecorder(client, { environment: target.environment, username: inputs.tiktokUsername }, { warn: (line, file) => log.warning(line, file), notes: soFar.notes });
+    soFar.board.deploymentOf = i => soFar.deployments.entryId(i);
+    return rest;
+}
+async function closeDeployments(rest, log) {
+    if (!rest)
+        return;
+    log.info(`GitHub Deployments: ${rest.requests} request${rest.requests === 1 ? '' : 's'}.`);
+    await rest.close();
+}
+const DEPLOYMENT_WAIT_CEILING_MS = 60_000;
+/** The dry run's word on deployments: what it would create, and that the permission was not checked. */
+function planDeployments(environment, board, log, notes) {
+    const files = board.results.filter(r => r.status === model_status/* Status */.nW.DryRun).map(r => r.file);
+    const note = files.length === 0
+        ? `No GitHub Deployment would be created in environment '${environment}': no video would be uploaded.`
+        : `A GitHub Deployment would be created in environment '${environment}' for each of ${files.length} upload${files.length === 1 ? '' : 's'} (${files.join(', ')}), with statuses as ${files.length === 1 ? 'it publishes' : 'they publish'}. The dry run did not check that the job may create them ('permissions: deployments: write').`;
+    log.info(note);
+    notes.push(note);
 }
 async function findVideos(inputs, env, deps, log, media) {
     const paths = await findVideoPaths(inputs.patterns, inputs.workspace);
@@ -4987,7 +5364,7 @@ function pipeline_judgeMedia(board, media, inputs, now, log) {
         throw new VideoCheckError(refused);
 }
 /** The real run's driver: a DraftClip client (counted, for the `requests` output), closed when the board is done. */
-async function sendAll(board, inputs, env, deps, log, signal, requests, github) {
+async function sendAll(board, inputs, env, deps, log, signal, requests, github, deployments) {
     const client = deps.client({
         baseUrl: inputs.baseUrl,
         apiKey: inputs.apiKey,
@@ -5006,10 +5383,13 @@ async function sendAll(board, inputs, env, deps, log, signal, requests, github) 
             timings: deps.timings,
             logFor: video => log.video(video),
             signal,
-            runState: github?.runState
+            runState: github?.runState,
+            deployments
         });
     }
     finally {
+        // Each deployment's last status is answered before the outputs are written (and its problems are in the summary).
+        await deployments?.settled();
         await client.close();
     }
 }
@@ -5028,7 +5408,7 @@ async function linkRelease(inputs, board, env, deps, log, notes, shared) {
     const { updateReleaseNotes } = await __webpack_require__.e(/* import() */ 606).then(__webpack_require__.bind(__webpack_require__, 7606));
     const client = shared ?? (await gitHubClient(inputs.githubToken, env, deps, log));
     try {
-        log.info(await updateReleaseNotes(client, board.results, env));
+        log.info(await updateReleaseNotes(client, board.results, env, inputs.tiktokUsername));
     }
     catch (error) {
         const problem = `Could not update the release notes: ${error.message}`;
@@ -5107,7 +5487,8 @@ function maskSecrets(env) {
 /* harmony export */   KI: () => (/* binding */ postUrl),
 /* harmony export */   WR: () => (/* binding */ nextPublishAt),
 /* harmony export */   nK: () => (/* binding */ stepFailure),
-/* harmony export */   pY: () => (/* binding */ saidByStop)
+/* harmony export */   pY: () => (/* binding */ saidByStop),
+/* harmony export */   ui: () => (/* binding */ withPostUrl)
 /* harmony export */ });
 /* harmony import */ var _status_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8203);
 /** What the run learned of each video, as the outputs show it, and the rules read off it: pure, no I/O. */
@@ -5138,9 +5519,22 @@ function stepFailure(results, stopReason, dryRun = false) {
     const head = stopReason ?? `${failed.length} of ${results.length} video${results.length === 1 ? '' : 's'} did not publish`;
     return [head, ...lines.map(l => `  - ${l}`)].join('\n');
 }
-/** A TikTok post's address (TikTok redirects to the account's own URL). */
-function postUrl(postId) {
-    return `https://www.tiktok.com/@/video/${encodeURIComponent(postId)}`;
+/**
+ * A post's link, built here and nowhere else (summary, release notes, outputs,
+ * deployments): null without a post ID. With the account's handle, TikTok's one
+ * documented form; without it, /share/video/<id>, which TikTok redirects to that
+ * form (README, "Outputs", says why not `@/video/`).
+ */
+function postUrl(postId, username) {
+    if (!postId)
+        return null;
+    const id = encodeURIComponent(postId);
+    return username ? `https://www.tiktok.com/@${username}/video/${id}` : `https://www.tiktok.com/share/video/${id}`;
+}
+/** A result as the `results` output shows it: its post's link beside its post ID. */
+function withPostUrl(r, username) {
+    const { file, size, publish_id, status, post_id, ...rest } = r;
+    return { file, size, publish_id, status, post_id, post_url: postUrl(post_id, username), ...rest };
 }
 /** The earliest publish_at still to come, among the videos left SCHEDULED. */
 function nextPublishAt(results) {
@@ -5159,9 +5553,9 @@ function nextPublishAt(results) {
 /* harmony export */   FK: () => (/* binding */ COMPLETE_STATUSES),
 /* harmony export */   Is: () => (/* binding */ isSettled),
 /* harmony export */   mW: () => (/* binding */ INCOMPLETE_STATUSES),
-/* harmony export */   nW: () => (/* binding */ Status)
+/* harmony export */   nW: () => (/* binding */ Status),
+/* harmony export */   q: () => (/* binding */ PUBLIC)
 /* harmony export */ });
-/* unused harmony export PUBLIC */
 /**
  * The words of a video's life: every status it can have, and the one rule for
  * "nothing more to learn". Plain data and pure rules, no I/O: every room imports them.
