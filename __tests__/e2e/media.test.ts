@@ -30,7 +30,7 @@ const base = (url: string): Record<string, string> => ({
 
 describe("TikTok's media rules, before the first byte (media-check: error)", () => {
   it.each([
-    ['12min.mp4', 'it lasts 12:00 (720 s), over max-duration 600 s'],
+    ['12min.mp4', 'it lasts 720 s, over max-duration 600 s'],
     ['5fps.mp4', 'its frame rate is 5 fps: TikTok takes 23 to 60 fps'],
     ['100x100.mp4', 'its picture is 100x100 px: TikTok takes a width and a height each from 360 to 4096 px'],
     ['audio-only.mp4', 'it has no video track (audio only): TikTok takes only videos'],
@@ -58,7 +58,7 @@ describe("TikTok's media rules, before the first byte (media-check: error)", () 
     expect(exact.results[0]).toMatchObject({ status: 'DRY_RUN', media: { duration: 2 } })
     const under = await runAction(ws, { ...base(sandbox.url), videos: 'v/*', 'max-duration': '1.999' })
     expect(under.code).toBe(1)
-    expect(under.stdout).toContain('v/clip.mov: it lasts 0:02 (2 s), over max-duration 1.999 s')
+    expect(under.stdout).toContain('v/clip.mov: it lasts 2 s, over max-duration 1.999 s')
     expect(sandbox.requests).toEqual([])
   })
 

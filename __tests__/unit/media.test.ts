@@ -4,7 +4,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { codecName, readContainer, readMedia, type ByteSource, type Reading } from '../../src/videos/media.js'
 import { mediaText, type Media, type RunInfo } from '../../src/model/video.js'
-import { clock, isLfsPointer, judgeMedia } from '../../src/videos/media-rules.js'
+import { isLfsPointer, judgeMedia } from '../../src/videos/media-rules.js'
 import { checkVideos, VideoCheckError, type FileProblem, type VideoSettings } from '../../src/videos/check.js'
 import { fixture, freeBox } from '../support/action.js'
 import { DEFAULT_MAX_DURATION_S, parseInputs } from '../../src/inputs.js'
@@ -35,7 +35,7 @@ const video = (over: Partial<Media> = {}): Reading => ({
   container: 'iso',
   media: { duration: 30, width: 1080, height: 1920, fps: 30, codec: 'h264', audio: true, ...over }
 })
-const problems = (reading: Reading, maxDuration = 600): string[] => judgeMedia(reading, maxDuration).problems.map(p => p.failReason)
+const problems = (reading: Reading, maxDuration = 600): string[] => judgeMedia(reading, maxDuration).problems.map(p => p.failReason ?? 'none')
 
 describe('reading the container of real ffmpeg videos', () => {
   it.each([
@@ -179,8 +179,6 @@ describe('reading the container of real ffmpeg videos', () => {
     expect(mediaText({ duration: 2, width: 360, height: 640, fps: 29.97, codec: 'h264', audio: false })).toBe(
       '2 s, 360x640 px, 29.97 fps, h264, no audio'
     )
-    expect(clock(720.5)).toBe('12:00')
-    expect(clock(59.9)).toBe('0:59')
   })
 })
 
@@ -220,7 +218,7 @@ describe("TikTok's rules, at their boundaries", () => {
     expect(problems(video({ duration: 600 }), 600)).toEqual([])
     expect(problems(video({ duration: 600.001 }), 600)).toEqual(['duration_check_failed'])
     expect(problems(video({ duration: 180 }), 180)).toEqual([])
-    expect(judgeMedia(video({ duration: 720 }), 600).problems[0].problem).toBe('it lasts 12:00 (720 s), over max-duration 600 s')
+    expect(judgeMedia(video({ duration: 720 }), 600).problems[0].problem).toBe('it lasts 720 s, over max-duration 600 s')
   })
 
   it.each(['h264', 'hevc', 'vp8', 'vp9'])('takes %s', codec => {
@@ -331,7 +329,7 @@ describe('checkVideos with media-check', () => {
   it('max-duration: exactly passes, a shorter ceiling refuses', async () => {
     const paths = copy('clip.mov')
     expect((await checkVideos(paths, settings('error', 2), noRun))[0].media?.duration).toBe(2)
-    await expect(checkVideos(paths, settings('error', 1.999), noRun)).rejects.toThrow('it lasts 0:02 (2 s), over max-duration 1.999 s')
+    await expect(checkVideos(paths, settings('error', 1.999), noRun)).rejects.toThrow('it lasts 2 s, over max-duration 1.999 s')
   })
 
   it('a Git LFS pointer is named as one, whatever media-check is', async () => {

@@ -13,7 +13,7 @@ import {
 } from './captions.js'
 import { workspacePath } from './find.js'
 import { inspectFile, type Reading } from './media.js'
-import { isLfsPointer, judgeMedia, LFS_PROBLEM } from './media-rules.js'
+import { anywayText, findingText, isLfsPointer, judgeMedia, LFS_PROBLEM } from './media-rules.js'
 import { keyLine, parseSidecar, sidecarPathFor, type Sidecar } from './sidecar.js'
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -86,12 +86,12 @@ export interface MediaProblem extends FileProblem {
   path: string
   /** The words under `media-check: warn`. */
   anyway: string
-  /** The fail_reason TikTok would likely give. */
-  failReason: string
+  /** The fail_reason TikTok would likely give (none: it could not be judged). */
+  failReason?: string
 }
 
 export type VideoSettings = Pick<Inputs, 'description' | 'privacyLevel' | 'title' | 'workspace'> &
-  Partial<Pick<Inputs, 'mediaCheck' | 'maxDuration'>>
+  Partial<Pick<Inputs, 'mediaCheck' | 'maxDuration' | 'dryRun'>>
 
 /**
  * Checks every matched path and builds the list of videos to publish. All
@@ -219,10 +219,10 @@ function judgeAllMedia(
     const file = shown(video.path)
     if (reading.kind === 'video') video.media = reading.media
     const judged = judgeMedia(reading, settings.maxDuration ?? Infinity)
-    for (const w of judged.warnings) warn({ file, problem: w.problem })
+    for (const w of judged.warnings) warn({ file, problem: findingText(w) })
     for (const p of judged.problems) {
-      const anyway = `${p.problem}; it is uploaded anyway (media-check: warn), and TikTok will likely refuse it (${p.failReason})`
-      const broken: MediaProblem = { file, problem: p.problem, path: video.path, anyway, failReason: p.failReason }
+      const anyway = anywayText(p, settings.dryRun === true)
+      const broken: MediaProblem = { file, problem: findingText(p), path: video.path, anyway, failReason: p.failReason }
       media.push(broken)
       // The same object in the list, so a caller that defers can tell media problems from the others.
       if (mode === 'error') problems.push(broken)
