@@ -4,6 +4,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { codecName, readContainer, readMedia, type ByteSource, type Reading } from '../../src/videos/media.js'
 import { mediaText, type Media, type RunInfo } from '../../src/model/video.js'
+import { formatSize } from '../../src/sizes.js'
 import { isLfsPointer, judgeMedia } from '../../src/videos/media-rules.js'
 import { checkVideos, VideoCheckError, type FileProblem, type VideoSettings } from '../../src/videos/check.js'
 import { fixture, freeBox } from '../support/action.js'
@@ -35,7 +36,8 @@ const video = (over: Partial<Media> = {}): Reading => ({
   container: 'iso',
   media: { duration: 30, width: 1080, height: 1920, fps: 30, codec: 'h264', audio: true, ...over }
 })
-const problems = (reading: Reading, maxDuration = 600): string[] => judgeMedia(reading, maxDuration).problems.map(p => p.failReason ?? 'none')
+const problems = (reading: Reading, maxDuration = 600): string[] =>
+  judgeMedia(reading, maxDuration).problems.map(p => p.failReason ?? 'none')
 
 describe('reading the container of real ffmpeg videos', () => {
   it.each([
@@ -231,9 +233,13 @@ describe("TikTok's rules, at their boundaries", () => {
     ['mjpeg', 'mjpeg (Motion JPEG)'],
     ['av1', 'av1 (AV1)'],
     ['wmv3', 'wmv3']
-  ])('refuses %s', (codec, shown) => {
+  ])('refuses %s, with the command that re-encodes it', (codec, shown) => {
     expect(judgeMedia(video({ codec }), 600).problems).toEqual([
-      { problem: `its video codec is ${shown}: TikTok takes H.264, H.265/HEVC, VP8 or VP9`, failReason: 'file_format_check_failed' }
+      {
+        problem: `its video codec is ${shown}: TikTok takes H.264, H.265/HEVC, VP8 or VP9`,
+        failReason: 'file_format_check_failed',
+        fix: 'ffmpeg -i in.mp4 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a aac out.mp4'
+      }
     ])
   })
 
@@ -297,8 +303,14 @@ describe('checkVideos with media-check', () => {
     const error = await checkVideos(paths, settings('error'), noRun).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(VideoCheckError)
     expect((error as VideoCheckError).problems.map(p => [path.basename(p.file), p.problem])).toEqual([
-      ['5fps.mp4', 'its frame rate is 5 fps: TikTok takes 23 to 60 fps'],
-      ['100x100.mp4', 'its picture is 100x100 px: TikTok takes a width and a height each from 360 to 4096 px']
+      [
+        '5fps.mp4',
+        'its frame rate is 5 fps: TikTok takes 23 to 60 fps; to fix it: ffmpeg -i in.mp4 -vf fps=30 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a copy out.mp4'
+      ],
+      [
+        '100x100.mp4',
+        'its picture is 100x100 px: TikTok takes a width and a height each from 360 to 4096 px; to fix it: ffmpeg -i in.mp4 -vf scale=-2:360 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a copy out.mp4'
+      ]
     ])
   })
 
@@ -309,7 +321,7 @@ describe('checkVideos with media-check', () => {
     expect(videos.map(v => v.media?.fps)).toEqual([5, 25])
     expect(warnings.map(w => path.basename(w.file))).toEqual(['5fps.mp4', 'clip.avi'])
     expect(warnings[0].problem).toBe(
-      'its frame rate is 5 fps: TikTok takes 23 to 60 fps; it is uploaded anyway (media-check: warn), and TikTok will likely refuse it (frame_rate_check_failed)'
+      'its frame rate is 5 fps: TikTok takes 23 to 60 fps; it is uploaded anyway (media-check: warn), and TikTok will likely refuse it (frame_rate_check_failed); to fix it: ffmpeg -i in.mp4 -vf fps=30 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a copy out.mp4'
     )
     expect(warnings[1].problem).toContain('AVI is a container DraftClip takes')
   })
@@ -375,10 +387,68 @@ describe('the media-check and max-duration inputs', () => {
 })
 
 describe('a fragmented MP4', () => {
-  it('cannot be judged from its moov, and the reason says how to remux it', async () => {
-    expect(await read('fragmented.mp4')).toMatchObject({
+  it('is read from its moof boxes: frames, duration and size as for any MP4', async () => {
+    expect(await read('fragmented.mp4')).toEqual({
+      kind: 'video',
+      container: 'iso',
+      media: { duration: 1, width: 360, height: 640, fps: 30, codec: 'h264', audio: false }
+    })
+  })
+
+  it('cut inside a fragment: refused as cut, with how much is missing', async () => {
+    const reading = await read('cut-fragmented.mp4')
+    expect(reading).toMatchObject({ kind: 'video', missingBytes: expect.any(Number) })
+    expect(judgeMedia(reading, 600).problems[0]).toEqual({
+      problem: `cut off: ${formatSize((reading as { missingBytes: number }).missingBytes)} of its video data are missing`,
+      failReason: 'file_format_check_failed',
+      fix: 'download or render it again'
+    })
+  })
+})
+
+describe('a cut download whose metadata survived', () => {
+  it.each([
+    ['cut-half-moov-first.mp4', 'h264-faststart.mp4'],
+    ['cut.avi', 'clip.avi']
+  ])('%s: refused from its own tables, without reading the frames', async (name, whole) => {
+    const size = fs.statSync(fixture(name)).size
+    const bytes = fs.readFileSync(fixture(name))
+    const source = counted(bytes)
+    const reading = await readContainer(source, name.endsWith('.avi') ? 'avi' : 'iso')
+    // What is missing: the whole file's size less what is left (the tables end where the file did).
+    expect(reading).toMatchObject({ kind: 'video', missingBytes: fs.statSync(fixture(whole)).size - size })
+    expect(judgeMedia(reading, 600).problems.map(p => p.problem)).toEqual([
+      expect.stringMatching(/^cut off: [\d.]+ KB of its video data are missing$/)
+    ])
+    expect(source.bytesRead).toBeLessThan(size)
+  })
+
+  it('the whole files are not', async () => {
+    for (const name of ['h264-faststart.mp4', 'clip.avi', 'fragmented.mp4']) expect(await read(name)).not.toHaveProperty('missingBytes')
+  })
+})
+
+describe('a count or size that its box cannot hold is damage', () => {
+  it('an stsd claiming 4,294,967,295 sample entries in a few bytes', async () => {
+    const bytes = Buffer.from(fs.readFileSync(fixture('h264-faststart.mp4')))
+    const stsd = bytes.indexOf('stsd') - 4
+    bytes.writeUInt32BE(0xffffffff, stsd + 12)
+    const reading = await readContainer(counted(bytes), 'iso')
+    expect(reading).toEqual({
       kind: 'unreadable',
-      why: expect.stringContaining('a fragmented MP4: remux it with ffmpeg -i in.mp4 -c copy -movflags +faststart out.mp4')
+      container: 'iso',
+      why: expect.stringMatching(/^its 'moov' box does not parse \(its 'stsd' box claims 4,294,967,295 entries in \d+ bytes\)$/)
+    })
+    expect(judgeMedia(reading, 600).problems[0].problem).toMatch(/^it is incomplete or damaged: /)
+  })
+
+  it.each(['stts', 'stsz', 'stco', 'stsc'])('an %s count past its box', async type => {
+    const bytes = Buffer.from(fs.readFileSync(fixture('h264-faststart.mp4')))
+    const box = bytes.indexOf(type) - 4
+    bytes.writeUInt32BE(type === 'stsz' ? 0x10000000 : 0x10000000, box + (type === 'stsz' ? 16 : 12))
+    expect(await readContainer(counted(bytes), 'iso')).toMatchObject({
+      kind: 'unreadable',
+      why: expect.stringContaining(`its '${type}' box claims`)
     })
   })
 })
