@@ -5,7 +5,7 @@ import * as path from 'node:path'
 import { codecName, readContainer, readMedia, type ByteSource, type Reading } from '../../src/videos/media.js'
 import { mediaText, type Media, type RunInfo } from '../../src/model/video.js'
 import { formatSize } from '../../src/sizes.js'
-import { isLfsPointer, judgeMedia } from '../../src/videos/media-rules.js'
+import { anywayText, isLfsPointer, judgeMedia, scaleFilter } from '../../src/videos/media-rules.js'
 import { checkVideos, VideoCheckError, type FileProblem, type VideoSettings } from '../../src/videos/check.js'
 import { fixture, freeBox } from '../support/action.js'
 import { DEFAULT_MAX_DURATION_S, parseInputs } from '../../src/inputs.js'
@@ -241,6 +241,31 @@ describe("TikTok's rules, at their boundaries", () => {
         fix: 'ffmpeg -i in.mp4 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a aac out.mp4'
       }
     ])
+  })
+
+  it('gives each rule its fix: the scale that brings a picture within 360 to 4096 px, the rate within 23 to 60 fps', () => {
+    expect(scaleFilter(100, 100)).toBe('scale=-2:360')
+    expect(scaleFilter(300, 640)).toBe('scale=360:-2')
+    expect(scaleFilter(4098, 360)).toBe('scale=4096:-2')
+    expect(scaleFilter(1080, 5000)).toBe('scale=-2:4096')
+    expect(judgeMedia(video({ fps: 61 }), 600).problems[0].fix).toBe(
+      'ffmpeg -i in.mp4 -vf fps=60 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a copy out.mp4'
+    )
+    expect(judgeMedia(video({ duration: 600.5 }), 600).problems[0]).toEqual({
+      problem: 'it lasts 600.5 s, over max-duration 600 s',
+      failReason: 'duration_check_failed',
+      fix: 'ffmpeg -i in.mp4 -t 600 -c copy out.mp4'
+    })
+  })
+
+  it("under warn, a file that could not be judged is uploaded with a warning that does not guess TikTok's answer", () => {
+    const finding = { problem: 'it could not be judged: beyond reach', fix: 'remux it' }
+    expect(anywayText(finding, false)).toBe(
+      'it could not be judged: beyond reach; it is uploaded anyway (media-check: warn); to fix it: remux it'
+    )
+    expect(anywayText(finding, true)).toBe(
+      'it could not be judged: beyond reach; it would be uploaded anyway (media-check: warn); to fix it: remux it'
+    )
   })
 
   it('lists every broken rule of one video', () => {
