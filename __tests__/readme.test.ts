@@ -3,6 +3,7 @@ import * as path from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import { actionInputDefaults } from '../sandbox/outputs.js'
 import { ROOT } from './support/action.js'
+import { COMPLETE_STATUSES, INCOMPLETE_STATUSES, Status, STATUS_MEANINGS } from '../src/model/status.js'
 import { INSTALL, PREREQUISITES } from './support/prerequisites.js'
 
 const actionYml = fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')
@@ -111,6 +112,35 @@ const anchor = (heading: string): string =>
     .toLowerCase()
     .replace(/[^\w\- ]/g, '')
     .replace(/ /g, '-')
+
+describe("the README's status table is the action's", () => {
+  /** The status table: status -> its step column (fails, ok, -). */
+  const statusRows = (): Map<string, string> => {
+    const lines = readme.split('\n')
+    const rows = new Map<string, string>()
+    for (const line of lines.slice(lines.indexOf('| status | meaning | step |') + 2)) {
+      if (!line.startsWith('|')) break
+      const cells = line.split('|').map(c => c.trim())
+      rows.set(cells[1].replace(/`/g, ''), cells[3])
+    }
+    return rows
+  }
+  const DRAFTCLIPS: string[] = [...INCOMPLETE_STATUSES, ...COMPLETE_STATUSES]
+
+  it("lists every status of the action's own, and says whether it fails the step as STATUS_MEANINGS does", () => {
+    const own = Object.values(Status).filter(s => !DRAFTCLIPS.includes(s))
+    const rows = statusRows()
+    expect([...rows.keys()].sort()).toEqual(own.sort())
+    for (const [status, step] of rows) {
+      if (step === '-') continue
+      expect([status, step]).toEqual([status, STATUS_MEANINGS[status as keyof typeof STATUS_MEANINGS].failsStep ? 'fails' : 'ok'])
+    }
+  })
+
+  it("action.yml's results names REFUSED and warnings", () => {
+    expect(actionYml).toMatch(/results:\n\s+description: '[^\n]*REFUSED[^\n]*warnings \(an array of strings, empty when none\)/)
+  })
+})
 
 describe('the README and docs/ link to what exists', () => {
   const pages = ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).map(f => `docs/${f}`)]

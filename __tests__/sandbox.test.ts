@@ -140,8 +140,9 @@ function poll(sb: Sandbox, publishId: string, headers: Record<string, string> = 
   return request(sb.url, `/api/video_status.php?publish_id=${encodeURIComponent(publishId)}`, { headers })
 }
 
-async function publish(sb: Sandbox, filename: string): Promise<string> {
-  const res = await upload(sb, { filename })
+/** An upload of `filename`, public by default: only a PUBLIC_TO_EVERYONE post gets a post ID, as on TikTok. */
+async function publish(sb: Sandbox, filename: string, privacy: string | null = 'PUBLIC_TO_EVERYONE'): Promise<string> {
+  const res = await upload(sb, { filename, privacy: privacy ?? undefined })
   expect(res.status).toBe(200)
   return res.json.data.publish_id as string
 }
@@ -731,6 +732,17 @@ describe('sandbox server', () => {
       expect(seen[3].publicaly_available_post_id).toBe(seen[4].publicaly_available_post_id)
     })
 
+    it.each([['SELF_ONLY'], ['MUTUAL_FOLLOW_FRIENDS'], [null]])(
+      'gives no post id to a %s post (null: no privacy_level, so SELF_ONLY), ever: only a public post gets one, as on TikTok',
+      async privacy => {
+        const id = await publish(sb, 'normal.mp4', privacy)
+        const seen = []
+        for (let i = 0; i < 6; i++) seen.push((await poll(sb, id)).json.data)
+        expect(seen.map(d => d.status).slice(2)).toEqual(Array(4).fill('PUBLISH_COMPLETE'))
+        expect(seen.filter(d => 'publicaly_available_post_id' in d)).toEqual([])
+      }
+    )
+
     it("sends the post id as TikTok's array when asked (postIdAsArray)", async () => {
       const id = await publish(sb, 'array.mp4')
       const data = (await poll(sb, id)).json.data
@@ -954,6 +966,25 @@ describe('serve.js options (npm run sandbox -- ...)', () => {
     expect(options.uploadFaults).toEqual([tooMany, tooMany])
     expect(scripted).toContain('a.mp4 ends FAILED: duration_check_failed')
     expect(scripted).toContain('the next 2 uploads answered 429 (Retry-After: 3)')
+  })
+
+  it("scripts TikTok's moderation: a public video's post ID some polls after PUBLISH_COMPLETE (--moderation)", async () => {
+    const { options, scripted } = parseServeArgs(['--moderation', 'pub.mp4=2', '--moderation', 'other.mp4'])
+    expect(options.files).toEqual({ 'pub.mp4': { postIdDelay: 2 }, 'other.mp4': { postIdDelay: 3 } })
+    expect(scripted).toContain('pub.mp4 gets its post ID 2 polls after PUBLISH_COMPLETE, if public')
+    const s = await startSandbox({ ...options, pollsToComplete: 0 })
+    try {
+      const { json } = await upload(s, { filename: 'pub.mp4', privacy: 'PUBLIC_TO_EVERYONE' })
+      const id = (json as { data: { publish_id: string } }).data.publish_id
+      const seen: unknown[] = []
+      for (let i = 0; i < 4; i++) {
+        const answer = await request(s.url, `/api/video_status.php?publish_id=${id}`, { method: 'GET', headers: AUTH })
+        seen.push('publicaly_available_post_id' in (answer.json as { data: object }).data)
+      }
+      expect(seen).toEqual([false, false, true, true])
+    } finally {
+      await s.close()
+    }
   })
 
   it("'*' scripts every video, and the daily cap comes from --daily-limit or SANDBOX_DAILY_LIMIT", () => {

@@ -22,7 +22,7 @@ const SECTION_END = '<!-- draftclip-publish:end -->';
 /** `username`: the account's handle (tiktok-username), for the post links. */
 function releaseSection(results, username) {
     // Only what is or may still become a post: not what TikTok refused, nor what never got a publish id.
-    const posted = results.filter(r => r.post_id || (r.publish_id && r.status !== _model_status_js__WEBPACK_IMPORTED_MODULE_1__/* .Status */ .nW.Failed && r.status !== _model_status_js__WEBPACK_IMPORTED_MODULE_1__/* .Status */ .nW.Queued));
+    const posted = results.filter(r => r.post_id || (r.publish_id && (0,_model_status_js__WEBPACK_IMPORTED_MODULE_1__/* .meaningOf */ .Pr)(r.status).mayPost));
     if (posted.length === 0)
         return undefined;
     const lines = posted.map(r => r.post_id

@@ -24,10 +24,13 @@ async function sample(name, freeBytes) {
   return Buffer.concat([video, free, randomBytes(freeBytes)])
 }
 
+// Two private videos (the inputs' SELF_ONLY: TikTok gives them no post ID) and a public one,
+// whose sidecar makes it PUBLIC_TO_EVERYONE: its post ID comes after the sandbox's moderation.
 const SAMPLES = {
   'release/trailer.mp4': () => sample('trailer.mp4', 48 * 1024),
   'release/teaser.mov': () => sample('teaser.mov', 32 * 1024),
-  'release/behind-the-scenes.mp4': () => sample('trailer.mp4', 64 * 1024)
+  'release/behind-the-scenes.mp4': () => sample('trailer.mp4', 64 * 1024),
+  'release/behind-the-scenes.mp4.draftclip.json': async () => JSON.stringify({ privacy_level: 'PUBLIC_TO_EVERYONE' }) + '\n'
 }
 
 const INPUTS = {
@@ -124,7 +127,8 @@ async function main() {
   const sandbox = await startSandbox({
     apiKeys: [API_KEY],
     pollsToComplete: 2,
-    files: { 'behind-the-scenes.mp4': { postIdDelay: 1 } }
+    // TikTok's moderation of the public video: its post ID two polls after PUBLISH_COMPLETE.
+    files: { 'behind-the-scenes.mp4': { postIdDelay: 2 } }
   })
 
   try {

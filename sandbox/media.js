@@ -2,9 +2,11 @@
 // (one the action lets through with media-check off or warn) ends FAILED with
 // the fail_reason TikTok gives, so a local run shows the real consequence.
 //
-// Plain JS of its own, not the action's src/videos/media.ts: it reads the
-// upload as it streams by (keeping only the moov box, or an AVI's first
-// 64 KiB), so it is a second reading of the same bytes by other code.
+// Plain JS of its own, not the action's src/videos/media*.ts: it reads the
+// upload as it streams by (keeping only the moov and moof boxes, or an AVI's
+// first 64 KiB), so it is a second reading of the same bytes by other code.
+// A file whose last box (or RIFF) claims more bytes than the upload brought
+// was cut: TikTok cannot decode it.
 
 const TIKTOK = { minFps: 23, maxFps: 60, minSide: 360, maxSide: 4096, maxDuration: 600 }
 // Every sample entry TikTok's codecs come in (Dolby Vision's dvh1/dvhe are HEVC; avc2/avc4 are H.264).
@@ -23,6 +25,9 @@ export class MediaSniffer {
     this.next = 0
     this.header = Buffer.alloc(0)
     this.moov = null
+    // A fragmented file's moof boxes (its frames' counts and times), kept like the moov, within the same bound.
+    this.moofs = []
+    this.kept = 0
     this.head = []
     this.headBytes = 0
   }
@@ -39,13 +44,15 @@ export class MediaSniffer {
     let at = 0
     while (at < chunk.length) {
       const abs = this.seen + at
-      if (this.moov && !this.moov.done) {
-        const take = Math.min(chunk.length - at, this.moov.end - abs)
+      const box = this.keeping
+      if (box && !box.done) {
+        const take = Math.min(chunk.length - at, box.end - abs)
         // A moov of size 0 runs to the end of the file: kept as it comes, up to MAX_KEPT.
-        if (abs + take - this.moov.start <= MAX_KEPT) this.moov.parts.push(Buffer.from(chunk.subarray(at, at + take)))
-        else this.moov.tooBig = true
+        if (this.kept + take <= MAX_KEPT) box.parts.push(Buffer.from(chunk.subarray(at, at + take)))
+        else box.tooBig = true
+        this.kept += take
         at += take
-        if (abs + take >= this.moov.end) this.moov.done = true
+        if (abs + take >= box.end) box.done = true
         continue
       }
       if (abs < this.next) {
@@ -67,7 +74,11 @@ export class MediaSniffer {
         this.next = Infinity
       } else {
         this.next = start + size
-        if (type === 'moov' && !this.moov) this.moov = { start, end: start + size, parts: [this.header], done: false }
+        if ((type === 'moov' && !this.moov) || type === 'moof') {
+          this.keeping = { start, end: start + size, parts: [this.header], done: false }
+          if (type === 'moov') this.moov = this.keeping
+          else this.moofs.push(this.keeping)
+        }
       }
       this.header = Buffer.alloc(0)
     }
@@ -76,12 +87,22 @@ export class MediaSniffer {
 
   /** What TikTok's check would make of the whole upload. */
   reading() {
-    if (this.avi) return readAvi(Buffer.concat(this.head))
+    if (this.avi) {
+      const head = Buffer.concat(this.head)
+      // The RIFF's own size says how long the file is: a shorter upload was cut.
+      if (head.length >= 8 && 8 + head.readUInt32LE(4) > this.seen) return { format: 'cut' }
+      return readAvi(head)
+    }
     // A moov to the end of the file (size 0) is done when the upload is.
     const done = this.moov && (this.moov.done || this.moov.end === Infinity)
-    if (!done || this.moov.tooBig) return { format: 'no readable moov' }
+    if (!done || this.moov.tooBig || this.moofs.some(m => m.tooBig)) return { format: 'no readable moov' }
+    // The last box claims more bytes than came: the file was cut.
+    if (this.next !== Infinity && this.next > this.seen) return { format: 'cut' }
     try {
-      return readMoov(Buffer.concat(this.moov.parts))
+      return readMoov(
+        Buffer.concat(this.moov.parts),
+        this.moofs.map(m => Buffer.concat(m.parts))
+      )
     } catch (err) {
       return { format: `moov does not parse: ${err.message}` }
     }
@@ -117,23 +138,22 @@ function boxes(buf, from, to) {
 
 const find = (buf, parent, type) => boxes(buf, parent.body, parent.end).find(b => b.type === type)
 
-function readMoov(buf) {
+function readMoov(buf, moofs) {
   const moov = { body: boxes(buf, 0, buf.length)[0].body, end: buf.length }
-  let movie = 0
   let video = null
+  const trex = new Map()
   for (const box of boxes(buf, moov.body, moov.end)) {
-    if (box.type === 'mvhd') {
-      const v1 = buf[box.body] === 1
-      movie = v1
-        ? Number(buf.readBigUInt64BE(box.body + 24)) / buf.readUInt32BE(box.body + 20)
-        : buf.readUInt32BE(box.body + 16) / buf.readUInt32BE(box.body + 12)
+    if (box.type === 'mvex') {
+      for (const t of boxes(buf, box.body, box.end).filter(b => b.type === 'trex'))
+        trex.set(buf.readUInt32BE(t.body + 4), buf.readUInt32BE(t.body + 12))
     }
     if (box.type !== 'trak' || video) continue
     const mdia = find(buf, box, 'mdia')
     const hdlr = mdia && find(buf, mdia, 'hdlr')
     if (!hdlr || buf.toString('latin1', hdlr.body + 8, hdlr.body + 12) !== 'vide') continue
     const tkhd = find(buf, box, 'tkhd')
-    const matrix = tkhd.body + (buf[tkhd.body] === 1 ? 52 : 40)
+    const v1tk = buf[tkhd.body] === 1
+    const matrix = tkhd.body + (v1tk ? 52 : 40)
     const turned = buf.readInt32BE(matrix) === 0 && buf.readInt32BE(matrix + 4) !== 0
     const w = Math.round(buf.readUInt32BE(matrix + 36) / 65536)
     const h = Math.round(buf.readUInt32BE(matrix + 40) / 65536)
@@ -145,20 +165,60 @@ function readMoov(buf) {
     const stsd = find(buf, stbl, 'stsd')
     const stts = find(buf, stbl, 'stts')
     let frames = 0
-    for (let i = 0, n = buf.readUInt32BE(stts.body + 4); i < n; i++) frames += buf.readUInt32BE(stts.body + 8 + i * 8)
+    let ticks = 0
+    for (let i = 0, n = buf.readUInt32BE(stts.body + 4); i < n; i++) {
+      frames += buf.readUInt32BE(stts.body + 8 + i * 8)
+      ticks += buf.readUInt32BE(stts.body + 8 + i * 8) * buf.readUInt32BE(stts.body + 12 + i * 8)
+    }
     video = {
+      id: buf.readUInt32BE(tkhd.body + (v1tk ? 20 : 12)),
       codec: buf.toString('latin1', stsd.body + 12, stsd.body + 16),
       width: turned ? h : w,
       height: turned ? w : h,
-      seconds: duration / timescale,
+      timescale,
+      duration,
+      ticks,
       frames
     }
   }
   if (!video) return { format: 'no video track' }
-  // A fragmented MP4 keeps its frames in moof boxes: moov's track has none, and there is nothing to judge.
-  if (!(video.frames > 0 && video.seconds > 0)) return { format: 'no frames in moov' }
+  const fragments = countFragments(moofs, video.id, trex.get(video.id) ?? 0)
+  video.frames += fragments.frames
+  video.ticks += fragments.ticks
+  // Unfragmented: the track's duration; fragmented: where its last fragment ends.
+  const seconds = (moofs.length > 0 ? Math.max(fragments.until, video.ticks) : video.duration || video.ticks) / video.timescale
+  if (!(video.frames > 0 && video.ticks > 0 && seconds > 0)) return { format: 'no frames' }
   if (!CODECS.has(video.codec)) return { format: `codec ${video.codec}` }
-  return { duration: movie || video.seconds, fps: video.frames / video.seconds, width: video.width, height: video.height }
+  return { duration: seconds, fps: video.frames / (video.ticks / video.timescale), width: video.width, height: video.height }
+}
+
+/** The video track's samples in the moof boxes: each traf's trun counts, with tfhd's or trex's default duration. */
+function countFragments(moofs, track, trexDuration) {
+  const out = { frames: 0, ticks: 0, until: 0 }
+  for (const moof of moofs) {
+    for (const traf of boxes(moof, 8, moof.length).filter(b => b.type === 'traf')) {
+      const tfhd = find(moof, traf, 'tfhd')
+      if (moof.readUInt32BE(tfhd.body + 4) !== track) continue
+      const flags = moof.readUInt32BE(tfhd.body) & 0xffffff
+      // base-data-offset (8 bytes) and sample-description-index (4) come before the default duration.
+      const at = tfhd.body + 8 + (flags & 1 ? 8 : 0) + (flags & 2 ? 4 : 0)
+      const fallback = flags & 8 ? moof.readUInt32BE(at) : trexDuration
+      const tfdt = find(moof, traf, 'tfdt')
+      const start = tfdt && (moof[tfdt.body] === 1 ? Number(moof.readBigUInt64BE(tfdt.body + 4)) : moof.readUInt32BE(tfdt.body + 4))
+      let ticks = 0
+      for (const trun of boxes(moof, traf.body, traf.end).filter(b => b.type === 'trun')) {
+        const f = moof.readUInt32BE(trun.body) & 0xffffff
+        const count = moof.readUInt32BE(trun.body + 4)
+        const first = trun.body + 8 + (f & 1 ? 4 : 0) + (f & 4 ? 4 : 0)
+        const record = 4 * [0x100, 0x200, 0x400, 0x800].filter(bit => f & bit).length
+        out.frames += count
+        for (let i = 0; i < count; i++) ticks += f & 0x100 ? moof.readUInt32BE(first + i * record) : fallback
+      }
+      out.ticks += ticks
+      if (start !== undefined) out.until = Math.max(out.until, start + ticks)
+    }
+  }
+  return out
 }
 
 function readAvi(buf) {

@@ -8,6 +8,7 @@ const DEFAULT_POLLS = 2
 const DEFAULT_FAIL_REASON = 'file_format_check_failed'
 const DEFAULT_SLOW_POLLS = 60
 const DEFAULT_RETRY_AFTER = 5
+const DEFAULT_MODERATION_POLLS = 3
 
 export const OPTIONS_HELP = `Options:
   --port N, -p N             listen on 127.0.0.1:N (default ${DEFAULT_PORT})
@@ -17,6 +18,8 @@ export const OPTIONS_HELP = `Options:
   --inbox FILE               FILE ends SEND_TO_USER_INBOX (TikTok's draft inbox), without a post ID
   --slow FILE[=POLLS]        FILE stays PROCESSING for POLLS status polls (default ${DEFAULT_SLOW_POLLS}) before its final status
   --never FILE               FILE never leaves PROCESSING
+  --moderation FILE[=POLLS]  FILE's post ID comes POLLS status polls after PUBLISH_COMPLETE (default ${DEFAULT_MODERATION_POLLS}):
+                             TikTok's moderation; only a PUBLIC_TO_EVERYONE video ever gets a post ID
   --rate-limit N[:SECONDS]   the next N upload requests are answered 429 with Retry-After SECONDS (default ${DEFAULT_RETRY_AFTER})
   --daily-limit N            a 429 once N uploads were taken (TikTok's daily cap); also SANDBOX_DAILY_LIMIT=N
   -h, --help                 this text
@@ -48,7 +51,7 @@ export function parseServeArgs(argv, env = {}) {
     if (arg === '-h' || arg === '--help') return { help: true, port, options: {}, scripted }
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1
     const flag = eq > 0 ? arg.slice(0, eq) : arg
-    const takes = ['--port', '-p', '--polls', '--fail', '--inbox', '--slow', '--never', '--rate-limit', '--daily-limit']
+    const takes = ['--port', '-p', '--polls', '--fail', '--inbox', '--slow', '--never', '--moderation', '--rate-limit', '--daily-limit']
     if (!takes.includes(flag)) throw new Error(`unknown argument '${arg}'`)
     const value = eq > 0 ? arg.slice(eq + 1) : argv[++i]
     if (value === undefined || value === '') throw new Error(`${flag} needs a value`)
@@ -83,6 +86,12 @@ export function parseServeArgs(argv, env = {}) {
         file(name(value)).never = true
         scripted.push(`${shown(value)} never leaves PROCESSING`)
         break
+      case '--moderation': {
+        const [name, polls] = split(value)
+        file(name).postIdDelay = polls === undefined ? DEFAULT_MODERATION_POLLS : count(`--moderation ${value}: POLLS`, polls, 0)
+        scripted.push(`${shown(name)} gets its post ID ${file(name).postIdDelay} polls after PUBLISH_COMPLETE, if public`)
+        break
+      }
       case '--rate-limit': {
         const [n, seconds] = value.split(':')
         const times = count('--rate-limit N', n, 1)

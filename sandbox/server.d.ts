@@ -9,7 +9,10 @@ export interface FileBehaviour {
   failReason?: string
   /** Non-complete polls before the final status; overrides the global option. */
   pollsToComplete?: number
-  /** PUBLISH_COMPLETE is answered this many polls without a post id first. */
+  /**
+   * TikTok's moderation: PUBLISH_COMPLETE is answered this many polls without a post id first. Only a
+   * PUBLIC_TO_EVERYONE upload ever gets a post id, as on TikTok; default 0.
+   */
   postIdDelay?: number
   /** Send publicaly_available_post_id as ["id"] (TikTok's own shape). */
   postIdAsArray?: boolean

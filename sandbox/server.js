@@ -323,6 +323,8 @@ export async function startSandbox(options = {}) {
       polls: 0,
       behaviour,
       pollsToComplete: behaviour.pollsToComplete ?? defaultPolls,
+      // DraftClip's default privacy is SELF_ONLY: only PUBLIC_TO_EVERYONE ever gets a post ID.
+      public: form.fields.privacy_level === 'PUBLIC_TO_EVERYONE',
       postId: postId()
     })
     debug('took', video.filename, video.size, 'bytes as', publishId)
@@ -433,7 +435,8 @@ export async function startSandbox(options = {}) {
       status_description: info.description,
       is_complete: info.complete
     }
-    if (code === 'PUBLISH_COMPLETE' && n - beforeFinal > (behaviour.postIdDelay ?? 0)) {
+    // As TikTok: a post ID only for a public post, once moderation has passed it (postIdDelay polls after PUBLISH_COMPLETE).
+    if (code === 'PUBLISH_COMPLETE' && video.public && n - beforeFinal > (behaviour.postIdDelay ?? 0)) {
       data.publicaly_available_post_id = behaviour.postIdAsArray ? [video.postId] : video.postId
     }
     if (code === 'FAILED') data.fail_reason = behaviour.failReason ?? 'file_format_check_failed'

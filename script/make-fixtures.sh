@@ -38,13 +38,18 @@ ff -f lavfi -i "$(src 360x360 24 0.0417)" $h264 tiny.avi
 ff -f lavfi -i "$(src 360x640 25 0.2)" -c:v mpeg4 -q:v 31 -movflags +faststart mpeg4-part2.mp4
 ff -f lavfi -i "$(src 360x640 24 0.0417)" -c:v mjpeg -q:v 31 -pix_fmt yuvj420p -movflags +faststart mjpeg.mov
 ff -f lavfi -i "$(src 360x640 24 0.0417)" -c:v prores_ks -profile:v 0 -qscale:v 31 -movflags +faststart prores.mov
-# A fragmented MP4 (frames in moof boxes, none in moov): judged unreadable, with how to remux it.
+# A fragmented MP4 (frames in moof boxes, none in moov): read from its moofs.
 ff -f lavfi -i "$(src 360x640 30 1)" $h264 -movflags frag_keyframe+empty_moov fragmented.mp4
 # An unfinished render or a cut download: everything before the moov at the end.
 ff -f lavfi -i "$(src 360x640 30 2)" $h264 /tmp/draftclip-cut-$$.mp4
 moov=$(grep -obUaP 'moov' /tmp/draftclip-cut-$$.mp4 | tail -1 | cut -d: -f1)
 head -c $((moov - 4)) /tmp/draftclip-cut-$$.mp4 > cut-no-moov.mp4
 rm -f /tmp/draftclip-cut-$$.mp4
+# Cut downloads whose metadata survived: the moov at the start (half its frames' data gone), an AVI
+# cut at 3/4 (its RIFF and movi sizes say more; cut in half, its hdrl goes too), a fragmented MP4 cut inside a fragment.
+head -c $(($(stat -c %s h264-faststart.mp4) / 2)) h264-faststart.mp4 > cut-half-moov-first.mp4
+head -c $(($(stat -c %s clip.avi) * 3 / 4)) clip.avi > cut.avi
+head -c $(($(stat -c %s fragmented.mp4) * 3 / 4)) fragmented.mp4 > cut-fragmented.mp4
 # What a checkout without `lfs: true` leaves under the video's name.
 printf 'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345678\n' > lfs-pointer.mp4
 

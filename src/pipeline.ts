@@ -8,7 +8,7 @@ import type { Logger } from './github/log.js'
 import { loadRunInfo } from './github/run-context.js'
 import { Input, isLoopback, parseInputs, type Inputs } from './inputs.js'
 import type { Clock, DraftClip } from './model/ports.js'
-import { stepFailure, type RunOutcome } from './model/result.js'
+import { stepFailure, type RunOutcome, type VideoResult } from './model/result.js'
 import { Status } from './model/status.js'
 import type { RunInfo, Video } from './model/video.js'
 import type { Board, Driver } from './publish/board.js'
@@ -19,10 +19,12 @@ import { ledgerStore, type BranchSide } from './ledger/open.js'
 import { GitHubDeployments } from './github/deployments.js'
 import { DeploymentRecorder } from './publish/deployments.js'
 import { planAll } from './publish/plan.js'
+import { refuseAll } from './publish/refuse.js'
+import { initialResult, warned as warnedStep } from './publish/lifecycle.js'
 import { publishAll } from './publish/send.js'
 import { scrub } from './secrets.js'
-import { checkVideos, VideoCheckError, type FileProblem, type MediaProblem } from './videos/check.js'
-import { findVideoPaths } from './videos/find.js'
+import { checkVideos, VideoCheckError, type MediaProblem, type Refusal } from './videos/check.js'
+import { findVideoPaths, workspacePath } from './videos/find.js'
 
 /** What varies between a runner and a test: time, the transport, the run's context, the process. */
 export interface RunDeps {
@@ -103,11 +105,12 @@ export async function publishVideos(
       log.warning(`'${Input.PollInterval}' under 1 s polls DraftClip very often; its doc asks clients to be gentle (it uses 5 s).`)
     }
     const media: MediaProblem[] = []
-    const videos = await findVideos(inputs, env, deps, log, media)
-    if (videos.length === 0) return soFar.outcome({ failure: noVideos(inputs, log) })
+    const { videos, problems } = await findVideos(inputs, env, deps, log, media)
+    if (videos.length === 0 && problems.length === 0) return soFar.outcome({ failure: noVideos(inputs, log) })
     // Found, not "to publish": the ledger, twins and the calendar decide that, and each video's line says it.
-    log.info(`${videos.length} video${videos.length === 1 ? '' : 's'} found: ${videos.map(v => v.file).join(', ')}`)
+    if (videos.length > 0) log.info(`${videos.length} video${videos.length === 1 ? '' : 's'} found: ${videos.map(v => v.file).join(', ')}`)
 
+    if (problems.length > 0) return await refuseRun(videos, problems, inputs, env, deps, log, secrets, soFar)
     github = inputs.ledgerBranch ? await openGitHubSide(inputs, env, deps, log) : undefined
     // GitHub gets a minute before the first upload: one that never answers fails the step, not holds it for minutes.
     github?.client.until(GITHUB_BEFORE_UPLOAD_MS)
@@ -115,9 +118,10 @@ export async function publishVideos(
     // A deployment's payload names every uploaded video's SHA-256.
     const board = await openBoard(videos, store, secrets.all, github, inputs.deployments !== undefined)
     github?.client.until(undefined)
-    // Still before any request to DraftClip (a branch ledger has been read from GitHub by now, which is not DraftClip).
-    judgeMedia(board, media, inputs, deps.clock.now(), log)
     soFar.board = board
+    // Still before any request to DraftClip (a branch ledger has been read from GitHub by now, which is not DraftClip).
+    const refusedNow = await judgeMedia(board, media, inputs, deps.clock.now(), log)
+    if (refusedNow.length > 0) return await refusedOutcome(board, refusedNow, inputs, deps, log, secrets, soFar)
     deploymentsRest = await openDeployments(inputs, env, deps, log, secrets.all, soFar)
     const drive: Driver = inputs.dryRun
       ? board => planAll(board, inputs, deps.clock.now(), video => log.video(video))
@@ -140,11 +144,7 @@ export async function publishVideos(
     return soFar.outcome({ stopReason, failure: failure && scrub(failure, secrets.all) })
   } catch (error) {
     const problem = error instanceof Error ? error.message : String(error)
-    return soFar.outcome({
-      problem,
-      failure: scrub(problem, secrets.all),
-      fileProblems: error instanceof VideoCheckError ? error.problems : undefined
-    })
+    return soFar.outcome({ problem, failure: scrub(problem, secrets.all) })
   } finally {
     await closeDeployments(deploymentsRest, log)
     if (github) {
@@ -239,22 +239,93 @@ function planDeployments(environment: string, board: Board, log: Logger, notes: 
   notes.push(note)
 }
 
+/** The videos found and checked; when a check refuses any, the problems too (and every video the checks described). */
 async function findVideos(
   inputs: Inputs,
   env: Record<string, string | undefined>,
   deps: RunDeps,
   log: Logger,
   media: MediaProblem[]
-): Promise<Video[]> {
+): Promise<{ videos: Video[]; problems: Refusal[] }> {
   const paths = await findVideoPaths(inputs.patterns, inputs.workspace)
-  return checkVideos(
-    paths,
-    inputs,
-    () => deps.loadRunInfo(env),
-    line => log.info(line),
-    p => log.warning(`${p.file}: ${p.problem}`, p.file),
-    media
-  )
+  try {
+    const videos = await checkVideos(
+      paths,
+      inputs,
+      () => deps.loadRunInfo(env),
+      line => log.info(line),
+      p => log.warning(`${p.file}: ${p.problem}`, p.file),
+      media
+    )
+    return { videos, problems: [] }
+  } catch (error) {
+    if (!(error instanceof VideoCheckError)) throw error
+    return { videos: error.videos, problems: error.problems.map(p => ({ ...p, video: error.refuses.get(p) })) }
+  }
+}
+
+/**
+ * A check refused a video before the ledger: nothing is sent, and every video
+ * is in `results` all the same, with what the ledger and the calendar make of
+ * it. The ledger is read to say so (from GitHub for a branch); when it cannot
+ * be, the videos are simply not attempted, and the run says why.
+ */
+async function refuseRun(
+  videos: Video[],
+  problems: Refusal[],
+  inputs: Inputs,
+  env: Record<string, string | undefined>,
+  deps: RunDeps,
+  log: Logger,
+  secrets: { apiKey: string; all: string[] },
+  soFar: RunSoFar
+): Promise<RunOutcome> {
+  let github: GitHubSide | undefined
+  let board: Board
+  try {
+    github = inputs.ledgerBranch ? await openGitHubSide(inputs, env, deps, log) : undefined
+    github?.client.until(GITHUB_BEFORE_UPLOAD_MS)
+    board = await openBoard(videos, await ledgerStore(inputs, github, [secrets.apiKey]), secrets.all, github)
+  } catch (error) {
+    soFar.notes.push(`The ledger could not be read, so no video is shown as skipped: ${(error as Error).message}`)
+    board = await openBoard(videos, undefined, secrets.all, undefined)
+  } finally {
+    await github?.client.close()
+  }
+  soFar.board = board
+  return refusedOutcome(board, problems, inputs, deps, log, secrets, soFar)
+}
+
+/** The refused run's outcome: its board driven by refuseAll, a row for each file that never became a video, and the problems as the step's failure. */
+async function refusedOutcome(
+  board: Board,
+  problems: Refusal[],
+  inputs: Inputs,
+  deps: RunDeps,
+  log: Logger,
+  secrets: { apiKey: string; all: string[] },
+  soFar: RunSoFar
+): Promise<RunOutcome> {
+  const byVideo = new Map<string, string[]>()
+  for (const p of problems) {
+    if (!p.video) continue
+    // A problem of its sidecar names the sidecar.
+    const said = p.file === workspacePath(p.video, inputs.workspace) ? p.problem : `${p.file}: ${p.problem}`
+    byVideo.set(p.video, [...(byVideo.get(p.video) ?? []), said])
+  }
+  await refuseAll(board, byVideo, inputs, deps.clock.now(), video => log.video(video))
+  if (inputs.dryRun) log.info('Dry run: nothing was sent to DraftClip.')
+  const known = new Set(board.entries.map(e => e.video.path))
+  const unread = [...byVideo].filter(([file]) => !known.has(file)).map(([file, own]) => unreadRow(file, own, inputs))
+  const results = [...board.results, ...unread].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
+  const error = new VideoCheckError(problems)
+  return soFar.outcome({ results, problem: error.message, failure: scrub(error.message, secrets.all), fileProblems: error.problems })
+}
+
+/** A matched path that never became a video (it could not be read): REFUSED, with nothing else known. */
+function unreadRow(file: string, problems: string[], inputs: Inputs): VideoResult {
+  const r = initialResult({ file: workspacePath(file, inputs.workspace), size: 0, description: '', privacyLevel: inputs.privacyLevel })
+  return { ...r, status: Status.Refused, error: problems.join('; ') }
 }
 
 /** Why a video the ledger holds is not uploaded by this run, for the notice about its media. */
@@ -273,11 +344,11 @@ const HELD: Partial<Record<string, string>> = {
  * before a rule changed never blocks later runs. The whole list is refused at
  * once, before any request to DraftClip, as checkVideos does.
  */
-function judgeMedia(board: Board, media: MediaProblem[], inputs: Inputs, now: number, log: Logger): void {
-  if (media.length === 0) return
+async function judgeMedia(board: Board, media: MediaProblem[], inputs: Inputs, now: number, log: Logger): Promise<Refusal[]> {
+  if (media.length === 0) return []
   const admissions = board.admissionsAt(inputs.wait, now, inputs.maxUploads)
   const index = new Map(board.entries.map((e, i) => [e.video.path, i]))
-  const refused: FileProblem[] = []
+  const refused: Refusal[] = []
   for (const m of media) {
     const i = index.get(m.path)
     if (i === undefined) continue
@@ -285,18 +356,24 @@ function judgeMedia(board: Board, media: MediaProblem[], inputs: Inputs, now: nu
     const own = admissions[i]
     const kind = own.kind === 'twin' && twin !== undefined ? admissions[twin].kind : own.kind
     const held = HELD[kind]
-    if (held) log.info(`${m.file}: ${m.problem}; not refused: ${held}, and this run does not upload it.`)
-    else if (inputs.mediaCheck === 'error') refused.push({ file: m.file, problem: m.problem })
+    const warned = async (line: string): Promise<void> => {
+      log.warning(`${m.file}: ${line}`, m.file)
+      await board.apply(i, warnedStep(board.entries[i].result, [line]))
+    }
+    if (held) log.info(`${m.file}: ${m.rule}; not refused: ${held}, and this run does not upload it.`)
+    else if (inputs.mediaCheck === 'error') refused.push({ file: m.file, problem: m.problem, video: m.path })
     else if (own.kind === 'twin')
-      log.info(`${m.file}: ${m.problem}; it is not uploaded: the same content as ${board.entries[twin!].video.file}.`)
-    else if (kind === 'upload') log.warning(`${m.file}: ${m.anyway}`, m.file)
-    else
-      log.warning(
-        `${m.file}: ${m.problem}; a later run uploads it anyway (media-check: warn), and TikTok will likely refuse it (${m.failReason})`,
-        m.file
-      )
+      log.info(`${m.file}: ${m.rule}; it is not uploaded: the same content as ${board.entries[twin!].video.file}.`)
+    else if (kind === 'upload') await warned(m.anyway)
+    else await warned(laterAnyway(m))
   }
-  if (refused.length > 0) throw new VideoCheckError(refused)
+  return refused
+}
+
+/** A broken rule of a video a later run uploads (scheduled, queued), under media-check: warn. */
+function laterAnyway(m: MediaProblem): string {
+  const verdict = m.failReason ? `, and TikTok will likely refuse it (${m.failReason})` : ''
+  return `${m.rule}; a later run uploads it anyway (media-check: warn)${verdict}${m.fix ? `; to fix it: ${m.fix}` : ''}`
 }
 
 /** The real run's driver: a DraftClip client (counted, for the `requests` output), closed when the board is done. */

@@ -85,7 +85,9 @@ describe('release notes', () => {
       videos: 'release/*.mp4',
       description: 'x',
       'release-notes': 'true',
-      'github-token': 'ghs_faketoken'
+      'github-token': 'ghs_faketoken',
+      // Public: only a public post gets a post ID to link.
+      'privacy-level': 'PUBLIC_TO_EVERYONE'
     }
 
     const first = await runAction(ws, inputs, env)

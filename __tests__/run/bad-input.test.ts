@@ -17,6 +17,20 @@ async function sandboxWith(): Promise<Sandbox> {
 const fast = (url: string): Record<string, string> => ({ 'base-url': url, 'poll-interval': '0.05', 'api-key': API_KEY })
 const emoji = '\u{1F3AC}' // 🎬: two UTF-16 code units
 
+/** The videos each case's files refuse (the others: none; the step fails on an input before any video is looked at). */
+const REFUSED: Record<string, string[]> = {
+  'a wrong extension': ['clip.webm'],
+  'a directory that matches': ['folder.mp4'],
+  'a symlink loop': ['loop.mp4'],
+  'a broken symlink': ['link.mp4'],
+  'an emoji caption one unit over': ['a.mp4', 'good.mp4'],
+  'a sidecar caption over the limit': ['a.mp4'],
+  'an MP4 that is not one': ['fake.mp4'],
+  'an empty file': ['empty.mp4'],
+  'a file over 500 MiB': ['huge.mp4'],
+  'a caption of 2,201 units': ['a.mp4', 'good.mp4']
+}
+
 describe('nothing is sent when any input or file is bad', () => {
   const cases: [string, (ws: string) => Record<string, string>, RegExp][] = [
     [
@@ -147,7 +161,14 @@ describe('nothing is sent when any input or file is bad', () => {
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(message)
     expect(s.requests).toHaveLength(0)
-    expect(run.results).toEqual([])
+    // A refused file: every video is in results, the refused ones REFUSED and the others not sent; a refused input (or
+    // ledger): no video was looked at.
+    const refused = REFUSED[_name] ?? []
+    const expected = refused.length === 0 ? [] : [...new Set([...refused, 'good.mp4'])].sort()
+    expect(run.results.map(r => [r.file, r.status, r.status === 'REFUSED' ? 'its problem' : r.error])).toEqual(
+      expected.map(f => (refused.includes(f) ? [f, 'REFUSED', 'its problem'] : [f, 'NOT_ATTEMPTED', 'not sent: another video was refused']))
+    )
+    for (const r of run.results.filter(r => r.status === 'REFUSED')) expect(run.stdout).toContain(String(r.error).split('; ')[0])
     const leaks = everything(run)
       .split('\n')
       .filter(l => !l.startsWith('::add-mask::') && l.includes(API_KEY))

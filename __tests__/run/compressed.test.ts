@@ -18,7 +18,8 @@ describe('answers compressed unasked', () => {
     sandbox = await startSandbox({ pollsToComplete: 1, contentEncoding: encoding })
     const ws = workspace()
     writeMp4(path.join(ws, 'v/a.mp4'))
-    const run = await runInProcess(ws, inputs(sandbox.url))
+    // Public: only a public post gets a post ID.
+    const run = await runInProcess(ws, inputs(sandbox.url, { 'privacy-level': 'PUBLIC_TO_EVERYONE' }))
     expect(run.code).toBe(0)
     expect(run.results[0]).toMatchObject({ status: 'PUBLISH_COMPLETE', publish_id: sandbox.uploads[0].publishId })
     expect(run.results[0].post_id).toMatch(/^\d{19}$/)

@@ -157,7 +157,11 @@ describe('fault matrix: never a duplicate, never a lost publish id', () => {
 
   it('a spent quota stops the remaining uploads but not the polls of videos already taken', async () => {
     const quota = respond(429, { error: 'Quota exceeded' }, { 'Retry-After': '0' })
-    const s = await scenario({ uploadFaults: [null, quota, quota] }, { 'a.mp4': 4096, 'b.mp4': 4096, 'c.mp4': 4096 }, { retries: '1' })
+    const s = await scenario(
+      { uploadFaults: [null, quota, quota] },
+      { 'a.mp4': 4096, 'b.mp4': 4096, 'c.mp4': 4096 },
+      { retries: '1', 'privacy-level': 'PUBLIC_TO_EVERYONE' }
+    )
     expect(s.run.code).toBe(1)
     expect(s.run.results.map(r => r.status)).toEqual(['PUBLISH_COMPLETE', 'UPLOAD_FAILED', 'NOT_ATTEMPTED'])
     expect(s.run.results[0].post_id).toMatch(/^\d{19}$/)
@@ -177,7 +181,8 @@ describe('fault matrix: never a duplicate, never a lost publish id', () => {
   it('status polls that fail, then recover: the video still completes', async () => {
     const s = await scenario(
       { statusFaults: [respond(503, 'busy'), { type: 'reset-after-body' }, respond(200, 'not json'), respond(500, { error: 'db' })] },
-      { 'a.mp4': 4096 }
+      { 'a.mp4': 4096 },
+      { 'privacy-level': 'PUBLIC_TO_EVERYONE' }
     )
     expect(s.run.code).toBe(0)
     expect(s.run.results[0]).toMatchObject({ status: 'PUBLISH_COMPLETE', error: null })
@@ -278,7 +283,7 @@ describe('reruns with a ledger', () => {
     sandbox = await startSandbox({ apiKeys: [KEY], pollsToComplete: 1 })
     const ws = workspace()
     writeMp4(path.join(ws, 'v/a.mp4'))
-    const inputs = withLedger(sandbox.url)
+    const inputs = { ...withLedger(sandbox.url), 'privacy-level': 'PUBLIC_TO_EVERYONE' }
     const first = await runInProcess(ws, { ...inputs, wait: 'false' })
     expect(first.results[0]).toMatchObject({ status: 'PROCESSING_UPLOAD', post_id: null })
 

@@ -67,12 +67,13 @@ describe('one lifecycle: the promises at the seams', () => {
     sandbox = await startSandbox({ apiKeys: [KEY], pollsToComplete: 1 })
     const ws = workspace()
     writeMp4(path.join(ws, 'v/a.mp4'))
-    const first = await runInProcess(ws, inputs(sandbox.url, { wait: 'false' }))
+    // Public: only a public post gets a post ID.
+    const first = await runInProcess(ws, inputs(sandbox.url, { wait: 'false', 'privacy-level': 'PUBLIC_TO_EVERYONE' }))
     const publishId = first.results[0].publish_id as string
     const file = path.join(ws, 'ledger.json')
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"PROCESSING_UPLOAD"', '"UNCONFIRMED"'))
 
-    const again = await runInProcess(ws, inputs(sandbox.url))
+    const again = await runInProcess(ws, inputs(sandbox.url, { 'privacy-level': 'PUBLIC_TO_EVERYONE' }))
     expect(again.code).toBe(0)
     expect(again.results[0]).toMatchObject({ status: 'SKIPPED', publish_id: publishId, error: null })
     expect(again.results[0].post_id).toMatch(/^\d{19}$/)

@@ -21,8 +21,8 @@ afterEach(() => {
   for (const ws of workspaces.splice(0)) fs.rmSync(ws, { recursive: true, force: true })
 })
 
-const OLD_TOO_LONG = 'v/old.mov: it lasts 0:02 (2 s), over max-duration 1.5 s'
-const NEW_TOO_LONG = 'v/new.mp4: it lasts 0:02 (2 s), over max-duration 1.5 s'
+const OLD_TOO_LONG = 'v/old.mov: it lasts 2 s, over max-duration 1.5 s'
+const NEW_TOO_LONG = 'v/new.mp4: it lasts 2 s, over max-duration 1.5 s'
 
 const inputs = (sandbox: Sandbox, more: Record<string, string> = {}): Record<string, string> => ({
   'api-key': KEY,
@@ -85,7 +85,7 @@ describe('a media problem of a video this run or a later one uploads still refus
       const run = await runInProcess(ws, inputs(sandbox, { 'max-duration': '1.5', 'dry-run': dryRun }))
       expect(run.code).toBe(1)
       expect(run.stdout).toContain('1 file cannot be published, so nothing was uploaded')
-      expect(run.stdout).toContain(`file=v/new.mp4::it lasts 0:02 (2 s), over max-duration 1.5 s`)
+      expect(run.stdout).toContain(`file=v/new.mp4::it lasts 2 s, over max-duration 1.5 s`)
       expect(run.stdout).toContain(`${OLD_TOO_LONG}; not refused: the ledger says it is already published`)
       expect(run.stdout).not.toContain('file=v/old.mov::')
       expect(run.summary).toContain(NEW_TOO_LONG)
@@ -127,7 +127,7 @@ describe('other problems still refuse the step before the ledger, listing every 
     const run = await runInProcess(ws, inputs(sandbox, { 'max-duration': '1.5' }))
     expect(run.code).toBe(1)
     expect(run.stdout).toContain('file=v/new.mp4.draftclip.json::')
-    expect(run.stdout).toContain(`file=v/old.mov::it lasts 0:02 (2 s), over max-duration 1.5 s`)
+    expect(run.stdout).toContain(`file=v/old.mov::it lasts 2 s, over max-duration 1.5 s`)
     expect(sandbox.requests.length).toBe(sent)
   })
 })

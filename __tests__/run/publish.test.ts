@@ -120,7 +120,7 @@ describe('publishing end to end (run() in-process, against the sandbox)', () => 
     const ws = workspace()
     writeMp4(path.join(ws, 'v/bad.mp4'))
     writeMp4(path.join(ws, 'v/good.mp4'))
-    const run = await runInProcess(ws, { ...fast(s.url), videos: 'v/*', description: 'x' })
+    const run = await runInProcess(ws, { ...fast(s.url), videos: 'v/*', description: 'x', 'privacy-level': 'PUBLIC_TO_EVERYONE' })
     expect(run.code).toBe(1)
     expect(run.results.map(r => r.status)).toEqual(['FAILED', 'PUBLISH_COMPLETE'])
     expect(run.results[0]).toMatchObject({ fail_reason: 'duration_check_failed' })

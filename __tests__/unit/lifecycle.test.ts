@@ -68,7 +68,8 @@ describe('Status', () => {
       Skipped: 'SKIPPED',
       DryRun: 'DRY_RUN',
       Scheduled: 'SCHEDULED',
-      Queued: 'QUEUED'
+      Queued: 'QUEUED',
+      Refused: 'REFUSED'
     })
   })
 })
@@ -188,7 +189,8 @@ describe('initialResult', () => {
       privacy_level: 'PUBLIC_TO_EVERYONE',
       sha256: null,
       publish_at: null,
-      media: null
+      media: null,
+      warnings: []
     })
   })
 

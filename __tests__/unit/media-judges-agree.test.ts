@@ -66,14 +66,16 @@ function mutations(): [string, Buffer][] {
   const moov = boxAt(faststart, ['moov'])
   out.push(['moov cut short.mp4', faststart.subarray(0, (moov.at + moov.end) >> 1)])
   // Frame counts over 2,000 s around the fps boundaries: 60.0045 and 22.995 round (once) to 60 and 23.
+  // (Both judges take fps from stts's frames and their durations, as ffprobe does: a timescale of `frames` and 2000 ticks each.)
   for (const frames of [120_009, 120_020, 45_990, 45_980, 46_000, 120_000]) {
     const copy = Buffer.from(faststart)
     const mdhd = boxAt(copy, ['moov', 'trak', 'mdia', 'mdhd'])
-    copy.writeUInt32BE(1000, mdhd.body + 12)
-    copy.writeUInt32BE(2_000_000, mdhd.body + 16)
+    copy.writeUInt32BE(frames, mdhd.body + 12)
+    copy.writeUInt32BE(frames * 2000, mdhd.body + 16)
     const stts = boxAt(copy, [...VIDEO_STBL, 'stts'])
     copy.writeUInt32BE(1, stts.body + 4)
     copy.writeUInt32BE(frames, stts.body + 8)
+    copy.writeUInt32BE(2000, stts.body + 12)
     out.push([`${frames} frames in 2000 s.mp4`, copy])
   }
   return out

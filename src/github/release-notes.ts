@@ -1,6 +1,6 @@
 import { postUrl, type VideoResult } from '../model/result.js'
 import type { GitHubClient } from './client.js'
-import { Status } from '../model/status.js'
+import { meaningOf } from '../model/status.js'
 
 /**
  * Links the release that triggered the run to its TikTok posts: a section in
@@ -13,7 +13,7 @@ export const SECTION_END = '<!-- draftclip-publish:end -->'
 /** `username`: the account's handle (tiktok-username), for the post links. */
 export function releaseSection(results: VideoResult[], username?: string): string | undefined {
   // Only what is or may still become a post: not what TikTok refused, nor what never got a publish id.
-  const posted = results.filter(r => r.post_id || (r.publish_id && r.status !== Status.Failed && r.status !== Status.Queued))
+  const posted = results.filter(r => r.post_id || (r.publish_id && meaningOf(r.status).mayPost))
   if (posted.length === 0) return undefined
   const lines = posted.map(r =>
     r.post_id

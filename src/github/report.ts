@@ -1,8 +1,8 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import * as core from '@actions/core'
-import { postUrl, withPostUrl, nextPublishAt, ANNOTATED, saidByStop, type RunOutcome, type VideoResult } from '../model/result.js'
-import { Status } from '../model/status.js'
+import { postUrl, withPostUrl, nextPublishAt, isAnnotated, saidByStop, type RunOutcome, type VideoResult } from '../model/result.js'
+import { meaningOf, Status } from '../model/status.js'
 import { scrub, scrubStrings } from '../secrets.js'
 import { safeLine, type Logger } from './log.js'
 import { formatSize } from '../sizes.js'
@@ -89,22 +89,6 @@ function setOutputsOrLog(
   return `${problem}, so later steps cannot read this step's outputs; they are in the log above.`
 }
 
-const MARKS: Record<string, string> = {
-  PUBLISH_COMPLETE: '✅',
-  SEND_TO_USER_INBOX: '📥',
-  PROCESSING_UPLOAD: '⏳',
-  PROCESSING: '⏳',
-  UPLOADING: '⏳',
-  [Status.Skipped]: '⏭️',
-  [Status.DryRun]: '📝',
-  [Status.Failed]: '❌',
-  [Status.UploadFailed]: '❌',
-  [Status.Unconfirmed]: '⚠️',
-  [Status.NotAttempted]: '⛔',
-  [Status.Scheduled]: '🗓️',
-  [Status.Queued]: '⏸️'
-}
-
 function cell(text: string): string {
   return text.replace(/[\\`[\]<>|]/g, c => `\\${c}`).replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ')
 }
@@ -188,13 +172,10 @@ export function summaryMarkdown(results: VideoResult[], options: SummaryOptions,
 /** A title that is true of the run: "Published" only when this run published something. */
 function heading(results: VideoResult[], options: SummaryOptions): string {
   if (options.dryRun) return '## DraftClip publish plan (dry run: nothing was sent)'
-  if (!options.problem && results.some(r => UPLOADED.includes(r.status))) return '## Published to TikTok with DraftClip'
+  if (!options.problem && results.some(r => meaningOf(r.status).uploaded)) return '## Published to TikTok with DraftClip'
   if (results.some(r => r.status === Status.Unconfirmed)) return '## Nothing confirmed published to TikTok by this run'
   return '## Nothing was published to TikTok by this run'
 }
-
-/** Taken by DraftClip in this run and not refused by TikTok. */
-const UPLOADED: readonly string[] = [Status.ProcessingUpload, Status.Processing, Status.PublishComplete, Status.SentToInbox]
 
 /** The content calendar, when there is one: what was published now, what is queued, what is scheduled when (UTC). */
 function calendarLines(results: VideoResult[]): { lines: string[]; bytes: number } {
@@ -204,7 +185,7 @@ function calendarLines(results: VideoResult[]): { lines: string[]; bytes: number
   const queued = results.filter(r => r.status === Status.Queued)
   if (scheduled.length === 0 && queued.length === 0) return { lines: [], bytes: 0 }
   // Uploaded by this run and not refused (in a dry run: would be).
-  const now = results.filter(r => PUBLISHED_NOW.includes(r.status))
+  const now = results.filter(r => meaningOf(r.status).uploaded || r.status === Status.DryRun)
   const list = (rs: VideoResult[]): string => (rs.length === 0 ? 'none' : rs.map(r => cell(r.file)).join(', '))
   const nowLabel = results.some(r => r.status === Status.DryRun) ? 'Would publish now' : 'Published now'
   const lines = ['', '### Calendar', '', `- **${nowLabel}:** ${list(now)}`, `- **Queued for a later run:** ${list(queued)}`]
@@ -214,14 +195,6 @@ function calendarLines(results: VideoResult[]): { lines: string[]; bytes: number
   }
   return { lines, bytes: lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0) }
 }
-
-const PUBLISHED_NOW: readonly string[] = [
-  Status.ProcessingUpload,
-  Status.Processing,
-  Status.PublishComplete,
-  Status.SentToInbox,
-  Status.DryRun
-]
 
 /** An ISO instant as a person reads it: 2026-12-24 17:00 UTC. */
 function utc(iso: string): string {
@@ -247,7 +220,7 @@ function planRows(results: VideoResult[]): string[] {
             ? `wait: scheduled for ${utc(r.publish_at)}`
             : cell(r.error ?? r.status)
     rows.push(
-      `| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${formatSize(r.size)} | ${cell(r.privacy_level)} | ${cell(r.description)} | ${plan} |${media.cell(r)}`
+      `| ${meaningOf(r.status).mark} | ${cell(r.file)} | ${formatSize(r.size)} | ${cell(r.privacy_level)} | ${cell(r.description)} | ${plan} |${media.cell(r)}`
     )
   }
   return rows
@@ -261,7 +234,7 @@ function resultRows(results: VideoResult[], stopReason: string | undefined, user
     // The stop reason is said once, below the table.
     const error = saidByStop(r.error, stopReason) ? 'why the run stopped: see below' : (r.error ?? (r.fail_reason ? r.fail_reason : ''))
     rows.push(
-      `| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${formatSize(r.size)} | ${cell(r.status)} | ${cell(r.publish_id ?? '')} | ${post} | ${cell(error)} |${media.cell(r)}`
+      `| ${meaningOf(r.status).mark} | ${cell(r.file)} | ${formatSize(r.size)} | ${cell(r.status)} | ${cell(r.publish_id ?? '')} | ${post} | ${cell(error)} |${media.cell(r)}`
     )
   }
   return rows
@@ -293,7 +266,7 @@ function summaryProblem(error: unknown): string {
 /** Failures as annotations on the files, so they show on the run's page; one the stop reason already gives is not said again. */
 function annotate(results: VideoResult[], secrets: string[], stopReason?: string): void {
   for (const r of results) {
-    if (ANNOTATED.includes(r.status) && !saidByStop(r.error, stopReason)) {
+    if (isAnnotated(r.status) && !saidByStop(r.error, stopReason)) {
       core.error(safeLine(scrub(`${r.file}: ${r.status}: ${r.error ?? r.fail_reason ?? ''}`, secrets)), {
         file: r.file,
         title: `DraftClip: ${r.status}`

@@ -1,12 +1,12 @@
 import type { LedgerEntry } from '../model/ports.js'
-import { Status } from '../model/status.js'
+import { isFinalStatus, Status } from '../model/status.js'
 
 /** The rules a merge decides by, pure: how far along an entry is, and whether ours outranks theirs. */
 
 /** How far along an entry is: an upload under way, DraftClip processing, a final status, a final status with its post. */
 function progress(entry: LedgerEntry): number {
   if (entry.status === Status.Uploading || entry.status === Status.Unconfirmed || !entry.publish_id) return 0
-  if (![Status.PublishComplete, Status.Failed, Status.SentToInbox].includes(entry.status as 'FAILED')) return 1
+  if (!isFinalStatus(entry.status)) return 1
   return entry.post_id ? 3 : 2
 }
 

@@ -1,6 +1,6 @@
 /** What the run learned of each video, as the outputs show it, and the rules read off it: pure, no I/O. */
 
-import { Status } from './status.js'
+import { meaningOf, Status } from './status.js'
 import type { Media } from './video.js'
 
 /** One video's outcome, as the `results` output shows it. */
@@ -19,17 +19,16 @@ export interface VideoResult {
   publish_at: string | null
   /** What its container says (duration, display size, fps, codec, audio); null when it was not read (media-check: off). initialResult always sets it. */
   media?: Media | null
+  /** What the checks warned about it (media-check: warn, an AVI): empty when nothing. initialResult always sets it. */
+  warnings?: string[]
 }
 
-/** The statuses after which the step fails. */
-const FAILING: readonly string[] = [Status.NotAttempted, Status.UploadFailed, Status.Unconfirmed, Status.Failed, Status.Uploading]
-
 /**
- * The statuses whose error is reported as an annotation on the video's file
+ * Whether a status's error is reported as an annotation on the video's file
  * (report.ts). Said once: the video's log keeps it as a plain line, and the
  * step's failure names the file and status only.
  */
-export const ANNOTATED: readonly string[] = [Status.Unconfirmed, Status.Failed, Status.UploadFailed]
+export const isAnnotated = (status: string): boolean => meaningOf(status).annotated
 
 /** Whether a video's error only repeats why the run stopped (then the stop reason alone says it). */
 export function saidByStop(error: string | null, stopReason: string | undefined): boolean {
@@ -39,10 +38,10 @@ export function saidByStop(error: string | null, stopReason: string | undefined)
 /** The reason the step fails, or undefined when every video ended well (a wait timeout is not a failure; a dry run plans only). */
 export function stepFailure(results: VideoResult[], stopReason: string | undefined, dryRun = false): string | undefined {
   if (dryRun) return stopReason
-  const failed = results.filter(r => FAILING.includes(r.status))
+  const failed = results.filter(r => meaningOf(r.status).failsStep)
   if (failed.length === 0 && !stopReason) return undefined
   const lines = failed.map(r => {
-    const said = !r.error || ANNOTATED.includes(r.status) || saidByStop(r.error, stopReason)
+    const said = !r.error || isAnnotated(r.status) || saidByStop(r.error, stopReason)
     return `${r.file}: ${r.status}${said ? '' : ` - ${r.error}`}`
   })
   const head = stopReason ?? `${failed.length} of ${results.length} video${results.length === 1 ? '' : 's'} did not publish`

@@ -31,7 +31,9 @@ export const Status = {
   /** Its publish_at is still to come: a later run publishes it. */
   Scheduled: 'SCHEDULED',
   /** Due, but left for a later run: max-uploads was reached, or the account's quota is spent. */
-  Queued: 'QUEUED'
+  Queued: 'QUEUED',
+  /** A check refused it before anything was sent (media, size, type, LFS pointer, sidecar, caption): nothing of the run was uploaded. */
+  Refused: 'REFUSED'
 } as const
 
 /** One status type: the action's own, DraftClip's documented ones, and any other DraftClip may send. */
@@ -61,4 +63,53 @@ export function isSettled(
 /** Whether a status (as a ledger keeps it) is one of the doc's final ones. */
 export function isFinalStatus(status: string): boolean {
   return (COMPLETE_STATUSES as readonly string[]).includes(status)
+}
+
+/** What a status means to the report, the step and the release notes: said once, here. */
+export interface StatusMeaning {
+  /** The summary's mark. */
+  mark: string
+  /** A video ending with it fails the step. */
+  failsStep: boolean
+  /** Its error is an annotation on the video's file (a REFUSED video's problems are annotated with the step's failure instead). */
+  annotated: boolean
+  /** DraftClip took it in this run and TikTok has not refused it. */
+  uploaded: boolean
+  /** With a publish ID, it is (or may still become) a post: the release notes link it. */
+  mayPost: boolean
+}
+
+type Known = (typeof Status)[keyof typeof Status]
+
+const meaning = (mark: string, failsStep: boolean, annotated: boolean, uploaded: boolean, mayPost: boolean): StatusMeaning => ({
+  mark,
+  failsStep,
+  annotated,
+  uploaded,
+  mayPost
+})
+
+/** Every status the action knows: its mark, whether it fails the step, is annotated, was uploaded, may be a post. */
+export const STATUS_MEANINGS: Record<Known, StatusMeaning> = {
+  [Status.NotAttempted]: meaning('⛔', true, false, false, false),
+  [Status.Uploading]: meaning('⏳', true, false, false, true),
+  [Status.ProcessingUpload]: meaning('⏳', false, false, true, true),
+  [Status.Processing]: meaning('⏳', false, false, true, true),
+  [Status.PublishComplete]: meaning('✅', false, false, true, true),
+  [Status.SentToInbox]: meaning('📥', false, false, true, true),
+  [Status.Failed]: meaning('❌', true, true, false, false),
+  [Status.UploadFailed]: meaning('❌', true, true, false, false),
+  [Status.Unconfirmed]: meaning('⚠️', true, true, false, true),
+  [Status.Skipped]: meaning('⏭️', false, false, false, true),
+  [Status.DryRun]: meaning('📝', false, false, false, false),
+  [Status.Scheduled]: meaning('🗓️', false, false, false, true),
+  [Status.Queued]: meaning('⏸️', false, false, false, false),
+  [Status.Refused]: meaning('🚫', true, false, false, false)
+}
+
+/** A status DraftClip may add one day: no mark, and it neither fails the step nor counts as uploaded. */
+const UNKNOWN: StatusMeaning = meaning('', false, false, false, true)
+
+export function meaningOf(status: string): StatusMeaning {
+  return Object.hasOwn(STATUS_MEANINGS, status) ? STATUS_MEANINGS[status as Known] : UNKNOWN
 }

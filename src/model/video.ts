@@ -62,6 +62,8 @@ export interface Video {
   stamp?: FileStamp
   /** What its container says (media-check), or null when it was not read. */
   media?: Media | null
+  /** What the checks warned about it (a broken rule under media-check: warn, an AVI). */
+  warnings?: string[]
 }
 
 /** The workflow run's placeholders, loaded only when a caption uses one; `event` names the trigger for messages. */

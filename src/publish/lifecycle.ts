@@ -139,6 +139,7 @@ export function initialResult(video: {
   sha256?: string
   publishAt?: number
   media?: Media | null
+  warnings?: string[]
 }): VideoResult {
   return {
     file: video.file,
@@ -152,7 +153,8 @@ export function initialResult(video: {
     privacy_level: video.privacyLevel,
     sha256: video.sha256 ?? null,
     publish_at: video.publishAt === undefined ? null : new Date(video.publishAt).toISOString(),
-    media: video.media ?? null
+    media: video.media ?? null,
+    warnings: video.warnings ?? []
   }
 }
 
@@ -227,6 +229,31 @@ export function admitted(r: VideoResult, admission: Admission, ref: LedgerRef | 
       }
     }
   }
+}
+
+/** A check refused it (its problems, each naming its rule): nothing of the run is sent. */
+export function refused(r: VideoResult, problems: string[]): Step {
+  return { result: { ...r, status: Status.Refused, error: problems.join('; ') } }
+}
+
+/** Why a video that passed every check was not sent either: the run sends nothing when any video is refused. */
+export const NOT_SENT_REFUSED = 'not sent: another video was refused'
+
+/**
+ * A video that passed the checks, on a run that sends nothing because
+ * another was refused: what its admission makes of it (skipped, scheduled,
+ * queued; a dry run's plan), and an upload is not attempted.
+ */
+export function notSentBeside(r: VideoResult, admission: Admission, ref: LedgerRef | undefined, dryRun: boolean): Step {
+  if (dryRun) return planned(r, admission, ref)
+  if (admission.kind === 'upload')
+    return { result: { ...r, status: Status.NotAttempted, error: NOT_SENT_REFUSED }, log: { level: 'info', line: NOT_SENT_REFUSED } }
+  return admitted(r, admission, ref)
+}
+
+/** Warnings about it found after the board was made (a broken rule judged after the ledger, under media-check: warn). */
+export function warned(r: VideoResult, lines: string[]): Step {
+  return { result: { ...r, warnings: [...(r.warnings ?? []), ...lines] } }
 }
 
 /** The dry run's step: what the real run would do, with nothing sent. */

@@ -13,7 +13,7 @@ import {
 } from './captions.js'
 import { workspacePath } from './find.js'
 import { inspectFile, type Reading } from './media.js'
-import { isLfsPointer, judgeMedia, LFS_PROBLEM } from './media-rules.js'
+import { anywayText, findingText, isLfsPointer, judgeMedia, LFS_PROBLEM } from './media-rules.js'
 import { keyLine, parseSidecar, sidecarPathFor, type Sidecar } from './sidecar.js'
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -27,14 +27,28 @@ export interface FileProblem {
   problem: string
 }
 
+/** A problem, and the video it refuses (its absolute path): the file itself, or the video whose sidecar or caption it is about. */
+export type Refusal = FileProblem & { video?: string }
+
 export class VideoCheckError extends Error {
-  constructor(readonly problems: FileProblem[]) {
+  readonly problems: Refusal[]
+  /** The video each problem refuses (its absolute path), where it refuses one. */
+  readonly refuses = new Map<FileProblem, string>()
+
+  constructor(
+    refusals: Refusal[],
+    /** Every video the checks described, refused or not: the run reports each. */
+    readonly videos: Video[] = []
+  ) {
+    const problems = refusals.map(({ file, problem }) => ({ file, problem }))
     const files = new Set(problems.map(p => p.file)).size
     super(
       `${files} file${files === 1 ? '' : 's'} cannot be published, so nothing was uploaded:\n` +
         problems.map(p => `  - ${p.file}: ${p.problem}`).join('\n')
     )
     this.name = 'VideoCheckError'
+    this.problems = problems
+    refusals.forEach((r, i) => r.video && this.refuses.set(problems[i], r.video))
   }
 }
 
@@ -81,17 +95,20 @@ function statProblem(error: NodeJS.ErrnoException): string {
 }
 
 /** A broken media rule, judged after the ledger: whether it refuses the step depends on whether this run would upload the video. */
-export interface MediaProblem extends FileProblem {
+export interface MediaProblem extends Refusal {
   /** The video's path, as on its Video. */
   path: string
+  /** The broken rule alone, and its fix (`problem` says both). */
+  rule: string
+  fix?: string
   /** The words under `media-check: warn`. */
   anyway: string
-  /** The fail_reason TikTok would likely give. */
-  failReason: string
+  /** The fail_reason TikTok would likely give (none: it could not be judged). */
+  failReason?: string
 }
 
 export type VideoSettings = Pick<Inputs, 'description' | 'privacyLevel' | 'title' | 'workspace'> &
-  Partial<Pick<Inputs, 'mediaCheck' | 'maxDuration'>>
+  Partial<Pick<Inputs, 'mediaCheck' | 'maxDuration' | 'dryRun'>>
 
 /**
  * Checks every matched path and builds the list of videos to publish. All
@@ -111,7 +128,7 @@ export async function checkVideos(
    */
   deferMedia?: MediaProblem[]
 ): Promise<Video[]> {
-  const problems: FileProblem[] = []
+  const problems: Refusal[] = []
   const shown = (p: string): string => workspacePath(p, settings.workspace)
   const found = await statFiles(paths, shown, problems, notice, settings.mediaCheck ?? 'off')
   const media = judgeAllMedia(found, settings, shown, problems, warn, deferMedia !== undefined)
@@ -123,13 +140,21 @@ export async function checkVideos(
     const byMedia = new Set<FileProblem>(media)
     if (problems.some(p => !byMedia.has(p))) {
       // Refused anyway, before the ledger: every problem listed as before, media ones included.
-      if ((settings.mediaCheck ?? 'off') !== 'error') for (const m of media) warn({ file: m.file, problem: m.anyway })
+      if ((settings.mediaCheck ?? 'off') !== 'error')
+        for (const m of media) {
+          warn({ file: m.file, problem: m.anyway })
+          found.find(f => f.path === m.path)?.warnings.push(m.anyway)
+        }
     } else {
       deferMedia.push(...media)
       return videos
     }
   }
-  if (problems.length > 0) throw new VideoCheckError(problems.map(({ file, problem }) => ({ file, problem })))
+  if (problems.length > 0)
+    throw new VideoCheckError(
+      problems.map(({ file, problem, video }) => ({ file, problem, video })),
+      videos
+    )
   return videos
 }
 
@@ -140,13 +165,15 @@ interface FoundFile {
   /** What its container says; undefined when it was not read (media-check: off, or its first bytes are wrong). */
   reading: Reading | undefined
   media: Media | null
+  /** What the checks warned about it. */
+  warnings: string[]
 }
 
 /** Each path checked as a file DraftClip takes; the same file reached twice (a link beside its target) is one video. */
 async function statFiles(
   paths: string[],
   shown: (p: string) => string,
-  problems: FileProblem[],
+  problems: Refusal[],
   notice: (line: string) => void,
   mediaCheck: MediaCheck
 ): Promise<FoundFile[]> {
@@ -157,17 +184,17 @@ async function statFiles(
     try {
       stat = await fs.stat(file)
     } catch (error) {
-      problems.push({ file: shown(file), problem: statProblem(error as NodeJS.ErrnoException) })
+      problems.push({ file: shown(file), problem: statProblem(error as NodeJS.ErrnoException), video: file })
       continue
     }
     if (stat.isDirectory()) {
       // A folder matched by `videos/*` is just passed by; one named like a video is a mistake worth naming.
       if (path.extname(file).toLowerCase() in CONTENT_TYPES)
-        problems.push({ file: shown(file), problem: 'it is a directory, not a video file' })
+        problems.push({ file: shown(file), problem: 'it is a directory, not a video file', video: file })
       continue
     }
     if (!stat.isFile()) {
-      problems.push({ file: shown(file), problem: 'it is not a regular file' })
+      problems.push({ file: shown(file), problem: 'it is not a regular file', video: file })
       continue
     }
     const name = path.basename(file)
@@ -180,10 +207,10 @@ async function statFiles(
     try {
       if (stat.size > 0) ({ head, reading } = await inspectFile(file, stat.size, 64, readIf))
     } catch (error) {
-      problems.push({ file: shown(file), problem: statProblem(error as NodeJS.ErrnoException) })
+      problems.push({ file: shown(file), problem: statProblem(error as NodeJS.ErrnoException), video: file })
       continue
     }
-    for (const problem of fileProblems(name, stat.size, head)) problems.push({ file: shown(file), problem })
+    for (const problem of fileProblems(name, stat.size, head)) problems.push({ file: shown(file), problem, video: file })
     const identity = `${stat.dev}:${stat.ino}`
     const first = seen.get(identity)
     if (first) {
@@ -191,7 +218,7 @@ async function statFiles(
       continue
     }
     seen.set(identity, shown(file))
-    found.push({ path: file, size: stat.size, stamp: { ino: stat.ino, mtimeMs: stat.mtimeMs }, reading, media: null })
+    found.push({ path: file, size: stat.size, stamp: { ino: stat.ino, mtimeMs: stat.mtimeMs }, reading, media: null, warnings: [] })
   }
   return found
 }
@@ -206,7 +233,7 @@ function judgeAllMedia(
   found: FoundFile[],
   settings: VideoSettings,
   shown: (p: string) => string,
-  problems: FileProblem[],
+  problems: Refusal[],
   warn: (problem: FileProblem) => void,
   /** Broken rules under `warn` only returned, not warned yet: the caller judges them after admission. */
   defer: boolean
@@ -219,14 +246,29 @@ function judgeAllMedia(
     const file = shown(video.path)
     if (reading.kind === 'video') video.media = reading.media
     const judged = judgeMedia(reading, settings.maxDuration ?? Infinity)
-    for (const w of judged.warnings) warn({ file, problem: w.problem })
+    for (const w of judged.warnings) {
+      warn({ file, problem: findingText(w) })
+      video.warnings.push(findingText(w))
+    }
     for (const p of judged.problems) {
-      const anyway = `${p.problem}; it is uploaded anyway (media-check: warn), and TikTok will likely refuse it (${p.failReason})`
-      const broken: MediaProblem = { file, problem: p.problem, path: video.path, anyway, failReason: p.failReason }
+      const anyway = anywayText(p, settings.dryRun === true)
+      const broken: MediaProblem = {
+        file,
+        problem: findingText(p),
+        rule: p.problem,
+        fix: p.fix,
+        path: video.path,
+        video: video.path,
+        anyway,
+        failReason: p.failReason
+      }
       media.push(broken)
       // The same object in the list, so a caller that defers can tell media problems from the others.
       if (mode === 'error') problems.push(broken)
-      else if (!defer) warn({ file, problem: anyway })
+      else if (!defer) {
+        warn({ file, problem: anyway })
+        video.warnings.push(anyway)
+      }
     }
   }
   return media
@@ -238,7 +280,7 @@ interface ReadSidecar {
 }
 
 /** The sidecar beside each video, where there is one; a sidecar's problems are named with its line. */
-async function readSidecars(found: FoundFile[], shown: (p: string) => string, problems: FileProblem[]): Promise<Map<string, ReadSidecar>> {
+async function readSidecars(found: FoundFile[], shown: (p: string) => string, problems: Refusal[]): Promise<Map<string, ReadSidecar>> {
   const sidecars = new Map<string, ReadSidecar>()
   // Each folder's names by their lower case, so a video looks up its own instead of scanning the folder (2,000 videos: 4 million compares).
   const listings = new Map<string, Promise<Map<string, string[]>>>()
@@ -268,7 +310,11 @@ async function readSidecars(found: FoundFile[], shown: (p: string) => string, pr
     const wanted = path.basename(sidecarPath)
     for (const entry of (await listing(path.dirname(video.path))).get(wanted.toLowerCase()) ?? []) {
       if (entry !== wanted) {
-        problems.push({ file: shown(path.join(path.dirname(video.path), entry)), problem: `a sidecar must be named exactly ${wanted}` })
+        problems.push({
+          file: shown(path.join(path.dirname(video.path), entry)),
+          problem: `a sidecar must be named exactly ${wanted}`,
+          video: video.path
+        })
       }
     }
     let text: string
@@ -278,11 +324,11 @@ async function readSidecars(found: FoundFile[], shown: (p: string) => string, pr
       const code = (error as NodeJS.ErrnoException).code
       // A name too long for the file system cannot exist: that video has no sidecar.
       if (code === 'ENOENT' || code === 'ENAMETOOLONG') continue
-      problems.push({ file: shown(sidecarPath), problem: statProblem(error as NodeJS.ErrnoException) })
+      problems.push({ file: shown(sidecarPath), problem: statProblem(error as NodeJS.ErrnoException), video: video.path })
       continue
     }
     const parsed = parseSidecar(text)
-    for (const problem of parsed.problems) problems.push({ file: shown(sidecarPath), problem })
+    for (const problem of parsed.problems) problems.push({ file: shown(sidecarPath), problem, video: video.path })
     sidecars.set(video.path, { sidecar: parsed.sidecar, text })
   }
   return sidecars
@@ -330,7 +376,7 @@ function describeVideo(
   read: ReadSidecar | undefined,
   run: RunInfo,
   shown: (p: string) => string,
-  problems: FileProblem[]
+  problems: Refusal[]
 ): Video {
   const name = path.basename(file.path)
   const vars = { name, stem: name.slice(0, name.length - path.extname(name).length), index: i + 1, count }
@@ -340,13 +386,15 @@ function describeVideo(
   const description = template === undefined ? '' : fillCaption(template, vars, run.vars)
   const title = titleTemplate === undefined ? undefined : fillCaption(titleTemplate, vars, run.vars)
   // Where a problem with a field is best fixed: the sidecar's line, or the video (the input).
-  const blame = (key: CaptionField, problem: string): FileProblem =>
+  const blame = (key: CaptionField, problem: string): Refusal =>
     sidecar?.[key] !== undefined
-      ? { file: shown(sidecarPathFor(file.path)), problem: `line ${keyLine(read?.text ?? '', key)}: ${problem}` }
-      : { file: shown(file.path), problem }
+      ? { file: shown(sidecarPathFor(file.path)), problem: `line ${keyLine(read?.text ?? '', key)}: ${problem}`, video: file.path }
+      : { file: shown(file.path), problem, video: file.path }
   const said = captionProblems(name, { description: template, title: titleTemplate }, description, title, run)
   for (const problem of said)
-    problems.push(problem.field ? blame(problem.field, problem.problem) : { file: shown(file.path), problem: problem.problem })
+    problems.push(
+      problem.field ? blame(problem.field, problem.problem) : { file: shown(file.path), problem: problem.problem, video: file.path }
+    )
   return {
     index: i + 1,
     path: file.path,
@@ -360,6 +408,7 @@ function describeVideo(
     sidecar: read ? shown(sidecarPathFor(file.path)) : undefined,
     publishAt: sidecar?.publish_at,
     stamp: file.stamp,
-    media: file.media
+    media: file.media,
+    warnings: file.warnings
   }
 }

@@ -1,3 +1,5 @@
+import type { Media } from '../model/video.js'
+import { formatSize } from '../sizes.js'
 import type { Reading } from './media.js'
 
 /**
@@ -21,11 +23,13 @@ const CODEC_NAMES: Record<string, string> = {
   h263: 'H.263'
 }
 
-interface MediaFinding {
+export interface MediaFinding {
   /** What is wrong, for the user: the rule and the measured value. */
   problem: string
-  /** TikTok's fail_reason for it. */
-  failReason: string
+  /** TikTok's fail_reason for it; none where the file could not be judged (TikTok may take it). */
+  failReason?: string
+  /** How to fix it: one ffmpeg command where there is one. */
+  fix?: string
 }
 
 /** What breaks TikTok's rules (refused under media-check: error), and what is only a warning (AVI). */
@@ -33,6 +37,24 @@ interface MediaJudgement {
   problems: MediaFinding[]
   warnings: MediaFinding[]
 }
+
+/** A finding as one sentence: the problem, then its fix. */
+export function findingText(finding: MediaFinding): string {
+  return finding.fix ? `${finding.problem}; to fix it: ${finding.fix}` : finding.problem
+}
+
+/**
+ * A broken rule under `media-check: warn`: uploaded anyway (in a dry run, would
+ * be), what TikTok will likely say, then the fix.
+ */
+export function anywayText(finding: MediaFinding, dryRun: boolean): string {
+  const verdict = finding.failReason ? `, and TikTok will likely refuse it (${finding.failReason})` : ''
+  const fix = finding.fix ? `; to fix it: ${finding.fix}` : ''
+  return `${finding.problem}; it ${dryRun ? 'would be' : 'is'} uploaded anyway (media-check: warn)${verdict}${fix}`
+}
+
+const AGAIN = 'download or render it again'
+const REENCODE = '-c:v libx264 -crf 20 -pix_fmt yuv420p'
 
 /** The rules, applied to one reading. Values are compared as shown (fps to two decimals, seconds to milliseconds), rounded once by media.ts. */
 export function judgeMedia(reading: Reading, maxDuration: number): MediaJudgement {
@@ -42,11 +64,16 @@ export function judgeMedia(reading: Reading, maxDuration: number): MediaJudgemen
     warnings.push({
       problem:
         "AVI is a container DraftClip takes but TikTok's docs do not list (MP4, MOV, WebM): TikTok may refuse it; MP4 is the safe choice",
-      failReason: 'file_format_check_failed'
+      failReason: 'file_format_check_failed',
+      fix: 'ffmpeg -i in.avi -c:v copy -c:a aac out.mp4'
     })
   }
   if (reading.kind === 'unreadable') {
-    problems.push({ problem: `it is incomplete or damaged: ${reading.why}`, failReason: 'file_format_check_failed' })
+    problems.push({ problem: `it is incomplete or damaged: ${reading.why}`, failReason: 'file_format_check_failed', fix: AGAIN })
+    return { problems, warnings }
+  }
+  if (reading.kind === 'unjudged') {
+    problems.push({ problem: `it could not be judged: ${reading.why}`, fix: reading.fix })
     return { problems, warnings }
   }
   if (reading.kind === 'no-video') {
@@ -56,18 +83,33 @@ export function judgeMedia(reading: Reading, maxDuration: number): MediaJudgemen
     })
     return { problems, warnings }
   }
-  const { media } = reading
+  if (reading.missingBytes !== undefined) {
+    problems.push({
+      problem: `cut off: ${formatSize(reading.missingBytes)} of its video data are missing`,
+      failReason: 'file_format_check_failed',
+      fix: AGAIN
+    })
+  }
+  problems.push(...ruleProblems(reading.media, maxDuration))
+  return { problems, warnings }
+}
+
+/** TikTok's rules on what was read: codec, duration, frame rate, picture size, each with its fix. */
+function ruleProblems(media: Media, maxDuration: number): MediaFinding[] {
+  const problems: MediaFinding[] = []
   if (!(TIKTOK.codecs as readonly string[]).includes(media.codec)) {
     const name = CODEC_NAMES[media.codec] ? `${media.codec} (${CODEC_NAMES[media.codec]})` : media.codec
     problems.push({
       problem: `its video codec is ${name}: TikTok takes H.264, H.265/HEVC, VP8 or VP9`,
-      failReason: 'file_format_check_failed'
+      failReason: 'file_format_check_failed',
+      fix: `ffmpeg -i in.mp4 ${REENCODE} -c:a aac out.mp4`
     })
   }
   if (media.duration > maxDuration) {
     problems.push({
-      problem: `it lasts ${clock(media.duration)} (${media.duration} s), over max-duration ${maxDuration} s`,
-      failReason: 'duration_check_failed'
+      problem: `it lasts ${media.duration} s, over max-duration ${maxDuration} s`,
+      failReason: 'duration_check_failed',
+      fix: `ffmpeg -i in.mp4 -t ${maxDuration} -c copy out.mp4`
     })
   }
   // Already rounded once, to two decimals, by media.ts: rounding again would move 60.0045 to 60.01.
@@ -75,23 +117,26 @@ export function judgeMedia(reading: Reading, maxDuration: number): MediaJudgemen
   if (fps < TIKTOK.minFps || fps > TIKTOK.maxFps) {
     problems.push({
       problem: `its frame rate is ${fps} fps: TikTok takes ${TIKTOK.minFps} to ${TIKTOK.maxFps} fps`,
-      failReason: 'frame_rate_check_failed'
+      failReason: 'frame_rate_check_failed',
+      fix: `ffmpeg -i in.mp4 -vf fps=${fps < TIKTOK.minFps ? 30 : TIKTOK.maxFps} ${REENCODE} -c:a copy out.mp4`
     })
   }
   const outside = (side: number): boolean => side < TIKTOK.minSide || side > TIKTOK.maxSide
   if (outside(media.width) || outside(media.height)) {
     problems.push({
       problem: `its picture is ${media.width}x${media.height} px: TikTok takes a width and a height each from ${TIKTOK.minSide} to ${TIKTOK.maxSide} px`,
-      failReason: 'picture_size_check_failed'
+      failReason: 'picture_size_check_failed',
+      fix: `ffmpeg -i in.mp4 -vf ${scaleFilter(media.width, media.height)} ${REENCODE} -c:a copy out.mp4`
     })
   }
-  return { problems, warnings }
+  return problems
 }
 
-/** 720.5 -> "12:00" (whole seconds, as a player shows it). */
-export function clock(seconds: number): string {
-  const whole = Math.floor(seconds)
-  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`
+/** The scale filter that brings a picture's short side up to 360 px, or its long side down to 4096 px (the other side follows, even). */
+export function scaleFilter(width: number, height: number): string {
+  const wide = width >= height
+  if (Math.min(width, height) < TIKTOK.minSide) return wide ? `scale=-2:${TIKTOK.minSide}` : `scale=${TIKTOK.minSide}:-2`
+  return wide ? `scale=${TIKTOK.maxSide}:-2` : `scale=-2:${TIKTOK.maxSide}`
 }
 
 /** A text file that Git LFS left in place of the video (a checkout without `lfs: true`). */

@@ -1,5 +1,5 @@
-export const id = 932;
-export const ids = [932];
+export const id = 503;
+export const ids = [503];
 export const modules = {
 
 /***/ 6584:
@@ -188,7 +188,7 @@ function parseJson(text) {
 
 /***/ }),
 
-/***/ 9932:
+/***/ 9503:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -401,21 +401,6 @@ function setOutputsOrLog(results, secrets, info, onRunner, requests, username) {
         info(`${name}=${scrub(value, secrets)}`);
     return `${problem}, so later steps cannot read this step's outputs; they are in the log above.`;
 }
-const MARKS = {
-    PUBLISH_COMPLETE: '✅',
-    SEND_TO_USER_INBOX: '📥',
-    PROCESSING_UPLOAD: '⏳',
-    PROCESSING: '⏳',
-    UPLOADING: '⏳',
-    [model_status/* Status */.nW.Skipped]: '⏭️',
-    [model_status/* Status */.nW.DryRun]: '📝',
-    [model_status/* Status */.nW.Failed]: '❌',
-    [model_status/* Status */.nW.UploadFailed]: '❌',
-    [model_status/* Status */.nW.Unconfirmed]: '⚠️',
-    [model_status/* Status */.nW.NotAttempted]: '⛔',
-    [model_status/* Status */.nW.Scheduled]: '🗓️',
-    [model_status/* Status */.nW.Queued]: '⏸️'
-};
 function cell(text) {
     return text.replace(/[\\`[\]<>|]/g, c => `\\${c}`).replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ');
 }
@@ -483,14 +468,12 @@ function summaryMarkdown(results, options, limit = SUMMARY_LIMIT_BYTES) {
 function heading(results, options) {
     if (options.dryRun)
         return '## DraftClip publish plan (dry run: nothing was sent)';
-    if (!options.problem && results.some(r => UPLOADED.includes(r.status)))
+    if (!options.problem && results.some(r => (0,model_status/* meaningOf */.Pr)(r.status).uploaded))
         return '## Published to TikTok with DraftClip';
     if (results.some(r => r.status === model_status/* Status */.nW.Unconfirmed))
         return '## Nothing confirmed published to TikTok by this run';
     return '## Nothing was published to TikTok by this run';
 }
-/** Taken by DraftClip in this run and not refused by TikTok. */
-const UPLOADED = [model_status/* Status */.nW.ProcessingUpload, model_status/* Status */.nW.Processing, model_status/* Status */.nW.PublishComplete, model_status/* Status */.nW.SentToInbox];
 /** The content calendar, when there is one: what was published now, what is queued, what is scheduled when (UTC). */
 function calendarLines(results) {
     const scheduled = results
@@ -500,7 +483,7 @@ function calendarLines(results) {
     if (scheduled.length === 0 && queued.length === 0)
         return { lines: [], bytes: 0 };
     // Uploaded by this run and not refused (in a dry run: would be).
-    const now = results.filter(r => PUBLISHED_NOW.includes(r.status));
+    const now = results.filter(r => (0,model_status/* meaningOf */.Pr)(r.status).uploaded || r.status === model_status/* Status */.nW.DryRun);
     const list = (rs) => (rs.length === 0 ? 'none' : rs.map(r => cell(r.file)).join(', '));
     const nowLabel = results.some(r => r.status === model_status/* Status */.nW.DryRun) ? 'Would publish now' : 'Published now';
     const lines = ['', '### Calendar', '', `- **${nowLabel}:** ${list(now)}`, `- **Queued for a later run:** ${list(queued)}`];
@@ -511,13 +494,6 @@ function calendarLines(results) {
     }
     return { lines, bytes: lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0) };
 }
-const PUBLISHED_NOW = [
-    model_status/* Status */.nW.ProcessingUpload,
-    model_status/* Status */.nW.Processing,
-    model_status/* Status */.nW.PublishComplete,
-    model_status/* Status */.nW.SentToInbox,
-    model_status/* Status */.nW.DryRun
-];
 /** An ISO instant as a person reads it: 2026-12-24 17:00 UTC. */
 function utc(iso) {
     return iso.replace('T', ' ').replace(/:\d{2}\.\d{3}Z$/, ' UTC');
@@ -539,7 +515,7 @@ function planRows(results) {
                 : r.status === model_status/* Status */.nW.Scheduled && r.publish_at
                     ? `wait: scheduled for ${utc(r.publish_at)}`
                     : cell(r.error ?? r.status);
-        rows.push(`| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${formatSize(r.size)} | ${cell(r.privacy_level)} | ${cell(r.description)} | ${plan} |${media.cell(r)}`);
+        rows.push(`| ${(0,model_status/* meaningOf */.Pr)(r.status).mark} | ${cell(r.file)} | ${formatSize(r.size)} | ${cell(r.privacy_level)} | ${cell(r.description)} | ${plan} |${media.cell(r)}`);
     }
     return rows;
 }
@@ -550,7 +526,7 @@ function resultRows(results, stopReason, username) {
         const post = r.post_id ? `[${cell(r.post_id)}](${(0,result/* postUrl */.KI)(r.post_id, username)})` : '';
         // The stop reason is said once, below the table.
         const error = (0,result/* saidByStop */.pY)(r.error, stopReason) ? 'why the run stopped: see below' : (r.error ?? (r.fail_reason ? r.fail_reason : ''));
-        rows.push(`| ${MARKS[r.status] ?? ''} | ${cell(r.file)} | ${formatSize(r.size)} | ${cell(r.status)} | ${cell(r.publish_id ?? '')} | ${post} | ${cell(error)} |${media.cell(r)}`);
+        rows.push(`| ${(0,model_status/* meaningOf */.Pr)(r.status).mark} | ${cell(r.file)} | ${formatSize(r.size)} | ${cell(r.status)} | ${cell(r.publish_id ?? '')} | ${post} | ${cell(error)} |${media.cell(r)}`);
     }
     return rows;
 }
@@ -578,7 +554,7 @@ function summaryProblem(error) {
 /** Failures as annotations on the files, so they show on the run's page; one the stop reason already gives is not said again. */
 function annotate(results, secrets, stopReason) {
     for (const r of results) {
-        if (result/* ANNOTATED */.$G.includes(r.status) && !(0,result/* saidByStop */.pY)(r.error, stopReason)) {
+        if ((0,result/* isAnnotated */.ne)(r.status) && !(0,result/* saidByStop */.pY)(r.error, stopReason)) {
             core/* error */.z3(safeLine(scrub(`${r.file}: ${r.status}: ${r.error ?? r.fail_reason ?? ''}`, secrets)), {
                 file: r.file,
                 title: `DraftClip: ${r.status}`
@@ -1825,7 +1801,8 @@ function initialResult(video) {
         privacy_level: video.privacyLevel,
         sha256: video.sha256 ?? null,
         publish_at: video.publishAt === undefined ? null : new Date(video.publishAt).toISOString(),
-        media: video.media ?? null
+        media: video.media ?? null,
+        warnings: video.warnings ?? []
     };
 }
 /** The sentence that tells a user how to let a later run publish a video the ledger holds back. */
@@ -1891,6 +1868,28 @@ function admitted(r, admission, ref) {
             };
         }
     }
+}
+/** A check refused it (its problems, each naming its rule): nothing of the run is sent. */
+function refused(r, problems) {
+    return { result: { ...r, status: model_status/* Status */.nW.Refused, error: problems.join('; ') } };
+}
+/** Why a video that passed every check was not sent either: the run sends nothing when any video is refused. */
+const NOT_SENT_REFUSED = 'not sent: another video was refused';
+/**
+ * A video that passed the checks, on a run that sends nothing because
+ * another was refused: what its admission makes of it (skipped, scheduled,
+ * queued; a dry run's plan), and an upload is not attempted.
+ */
+function notSentBeside(r, admission, ref, dryRun) {
+    if (dryRun)
+        return planned(r, admission, ref);
+    if (admission.kind === 'upload')
+        return { result: { ...r, status: model_status/* Status */.nW.NotAttempted, error: NOT_SENT_REFUSED }, log: { level: 'info', line: NOT_SENT_REFUSED } };
+    return admitted(r, admission, ref);
+}
+/** Warnings about it found after the board was made (a broken rule judged after the ledger, under media-check: warn). */
+function lifecycle_warned(r, lines) {
+    return { result: { ...r, warnings: [...(r.warnings ?? []), ...lines] } };
 }
 /** The dry run's step: what the real run would do, with nothing sent. */
 function planned(r, admission, ref) {
@@ -2431,7 +2430,7 @@ async function linkTarget(file) {
 function progress(entry) {
     if (entry.status === model_status/* Status */.nW.Uploading || entry.status === model_status/* Status */.nW.Unconfirmed || !entry.publish_id)
         return 0;
-    if (![model_status/* Status */.nW.PublishComplete, model_status/* Status */.nW.Failed, model_status/* Status */.nW.SentToInbox].includes(entry.status))
+    if (!(0,model_status/* isFinalStatus */.$T)(entry.status))
         return 1;
     return entry.post_id ? 3 : 2;
 }
@@ -3919,6 +3918,31 @@ async function planAll(board, settings, now, logFor) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/publish/refuse.ts
+
+/**
+ * The driver of a run that sends nothing because a check refused a video:
+ * each refused video is REFUSED with its problems; every other one gets what
+ * its admission gives before anything is sent (SKIPPED, SCHEDULED, QUEUED; a
+ * dry run's plan), else NOT_ATTEMPTED. So `results` lists every video.
+ */
+async function refuseAll(board, 
+/** Each refused video's problems, by its path. */
+problems, settings, now, logFor) {
+    board.useLogs(logFor);
+    board.decideAdmissions(settings.wait, now, settings.maxUploads);
+    for (const [i, entry] of board.entries.entries()) {
+        const own = problems.get(entry.video.path);
+        if (own) {
+            // Its problems are the step's failure and its file's annotations: said there, once.
+            await board.apply(i, { result: refused(entry.result, own).result });
+            continue;
+        }
+        await board.apply(i, notSentBeside(entry.result, entry.admission, board.ref(i), settings.dryRun));
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/draftclip/progress.ts
 
 /** Uploads smaller than this finish too fast for progress lines to help. */
@@ -4345,12 +4369,710 @@ function captionProblem(caption) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/videos/media.ts
+;// CONCATENATED MODULE: ./src/videos/media-names.ts
+/** Names and numbers every container's reading shares: codecs by their short names, and fps rounded once. */
+const CODECS = {
+    avc1: 'h264',
+    avc2: 'h264',
+    avc3: 'h264',
+    avc4: 'h264',
+    hvc1: 'hevc',
+    hev1: 'hevc',
+    dvh1: 'hevc',
+    dvhe: 'hevc',
+    vp08: 'vp8',
+    vp09: 'vp9',
+    av01: 'av1',
+    mp4v: 'mpeg4',
+    apcn: 'prores',
+    apch: 'prores',
+    apcs: 'prores',
+    apco: 'prores',
+    ap4h: 'prores',
+    ap4x: 'prores',
+    jpeg: 'mjpeg',
+    mjpa: 'mjpeg',
+    mjpb: 'mjpeg',
+    s263: 'h263',
+    h263: 'h263',
+    // AVI's BITMAPINFOHEADER biCompression (matched in lower case)
+    h264: 'h264',
+    x264: 'h264',
+    hevc: 'hevc',
+    h265: 'hevc',
+    xvid: 'mpeg4',
+    divx: 'mpeg4',
+    dx50: 'mpeg4',
+    fmp4: 'mpeg4',
+    mjpg: 'mjpeg',
+    vp80: 'vp8',
+    vp90: 'vp9'
+};
+/** The short name of a sample entry or fourcc; an unknown one keeps its own name, printable. */
+function codecName(fourcc) {
+    const key = fourcc.toLowerCase();
+    return CODECS[key] ?? (key.replace(/[^\x21-\x7e]/g, '').trim() || 'unknown');
+}
+/** fps is rounded once, here, from the exact frames / duration: the rules judge the value shown (60.0045 is 60). */
+const FPS_DIGITS = 2;
+function round(value, digits) {
+    const scale = 10 ** digits;
+    return Math.round(value * scale) / scale;
+}
+/** The fix for a file whose metadata the check cannot reach or add up: the same video, its metadata first and whole. */
+const REMUX = 'remux it with its metadata first: ffmpeg -i in.mp4 -c copy -movflags +faststart out.mp4';
 
-/** A moov or hdrl larger than this is not metadata we will hold in memory (a 10-minute 60 fps video's is under 1 MB). */
+;// CONCATENATED MODULE: ./src/videos/media-avi.ts
+
+/**
+ * An AVI read from its `hdrl` list (in its first few KB) and its chunk
+ * headers: the first video stream's rate, length, size and codec; and where
+ * the file says its data ends (RIFF and `movi` sizes, the `indx` super index,
+ * the last `idx1` entries), to know a cut file without reading its frames.
+ */
+/** An hdrl larger than this is not metadata we will hold in memory. */
+const MAX_HEADER_BYTES = 32 * 1024 * 1024;
+/** Top-level chunks walked: a RIFF, its few lists, and an OpenDML file's AVIX parts (one per GB). */
+const MAX_CHUNKS = 1000;
+/** idx1 entries in file order: the last ones say where the data ends. */
+const IDX1_TAIL_ENTRIES = 64;
+async function readAvi(source) {
+    const unreadable = (why) => ({ kind: 'unreadable', container: 'avi', why });
+    const head = await source.read(0, 24);
+    if (head.length < 24 || head.toString('latin1', 12, 16) !== 'LIST' || head.toString('latin1', 20, 24) !== 'hdrl') {
+        return unreadable("its header list ('LIST hdrl') is not where an AVI has it");
+    }
+    const size = head.readUInt32LE(16);
+    if (size > MAX_HEADER_BYTES || 20 + size > source.size)
+        return unreadable("its header list ('hdrl') is cut short or damaged");
+    const stream = readHdrl(await source.read(24, size - 4));
+    if (!stream.video)
+        return { kind: 'no-video', container: 'avi', audio: stream.audio };
+    const fps = stream.scale > 0 && stream.rate > 0 ? stream.rate / stream.scale : stream.frameUs > 0 ? 1e6 / stream.frameUs : 0;
+    if (!(fps > 0) || stream.frames === 0)
+        return unreadable('its video stream has no frame rate or length');
+    const dataEnd = Math.max(stream.indexEnd, await chunksEnd(source, head.readUInt32LE(4)));
+    return {
+        kind: 'video',
+        container: 'avi',
+        media: {
+            duration: round(stream.frames / fps, 3),
+            width: stream.width,
+            height: stream.height,
+            fps: round(fps, FPS_DIGITS),
+            codec: codecName(stream.codec),
+            audio: stream.audio
+        },
+        ...(dataEnd > source.size ? { missingBytes: dataEnd - source.size } : {})
+    };
+}
+/** The header list: avih, then a strl per stream; only the first video stream is judged. */
+function readHdrl(hdrl) {
+    const stream = {
+        video: false,
+        audio: false,
+        codec: '',
+        rate: 0,
+        scale: 0,
+        frames: 0,
+        width: 0,
+        height: 0,
+        frameUs: 0,
+        indexEnd: 0
+    };
+    for (const [id, body] of riffChunks(hdrl)) {
+        if (id === 'avih' && body.length >= 40) {
+            stream.frameUs = body.readUInt32LE(0);
+            stream.width = body.readUInt32LE(32);
+            stream.height = body.readUInt32LE(36);
+        }
+        else if (id === 'LIST' && body.toString('latin1', 0, 4) === 'strl') {
+            readStrl(body.subarray(4), stream);
+        }
+    }
+    return stream;
+}
+/** One stream's list: its header (strh), its format (strf) and its super index (indx), read only for the first video stream. */
+function readStrl(strl, stream) {
+    let first = false;
+    for (const [id, body] of riffChunks(strl)) {
+        if (id === 'strh' && body.length >= 36) {
+            const type = body.toString('latin1', 0, 4);
+            if (type === 'auds')
+                stream.audio = true;
+            first = type === 'vids' && !stream.video;
+            if (first) {
+                stream.video = true;
+                stream.codec = body.toString('latin1', 4, 8);
+                stream.scale = body.readUInt32LE(20);
+                stream.rate = body.readUInt32LE(24);
+                stream.frames = body.readUInt32LE(32);
+            }
+        }
+        else if (id === 'strf' && first && body.length >= 20) {
+            stream.width = body.readInt32LE(4) || stream.width;
+            stream.height = Math.abs(body.readInt32LE(8)) || stream.height;
+            // biCompression names the codec; strh's fccHandler is often a tool's own name.
+            stream.codec = body.toString('latin1', 16, 20);
+        }
+        else if (id === 'indx' && first && body.length >= 24 && body[3] === 0) {
+            // AVI_INDEX_OF_INDEXES: 16-byte entries (offset, size, duration) from byte 24, each an ix## chunk.
+            const entries = Math.min(body.readUInt32LE(4), Math.floor((body.length - 24) / 16));
+            for (let i = 0; i < entries; i++) {
+                const at = 24 + i * 16;
+                stream.indexEnd = Math.max(stream.indexEnd, Number(body.readBigUInt64LE(at)) + body.readUInt32LE(at + 8));
+            }
+        }
+    }
+}
+/**
+ * Where the file's own sizes say its data ends: the RIFF and each OpenDML
+ * AVIX part after it, the movi list inside, and the last idx1 entries.
+ */
+async function chunksEnd(source, riffSize) {
+    let end = 8 + riffSize;
+    let movi = 0;
+    // Inside the first RIFF, after 'AVI ': its lists and chunks; after it, AVIX parts (each a RIFF of its own).
+    for (let at = 12, n = 0; at + 12 <= source.size && n < MAX_CHUNKS; n++) {
+        const head = await source.read(at, 12);
+        if (head.length < 12)
+            break;
+        const id = head.toString('latin1', 0, 4);
+        const chunkEnd = at + 8 + head.readUInt32LE(4) + (head.readUInt32LE(4) & 1);
+        end = Math.max(end, chunkEnd);
+        if (id === 'LIST' && head.toString('latin1', 8, 12) === 'movi' && movi === 0)
+            movi = at + 8;
+        if (id === 'idx1' && chunkEnd <= source.size)
+            end = Math.max(end, await idx1End(source, at, head.readUInt32LE(4), movi));
+        // An AVIX part: walk into it; any other chunk is passed by whole.
+        at = id === 'RIFF' ? at + 12 : chunkEnd;
+    }
+    return end;
+}
+/** The end of the data the last idx1 entries point at (offsets from the movi list's fourcc, or from the file's start). */
+async function idx1End(source, at, size, movi) {
+    const entries = Math.floor(size / 16);
+    if (entries === 0)
+        return 0;
+    const firstOffset = (await source.read(at + 8 + 8, 4)).readUInt32LE(0);
+    const base = firstOffset >= movi && movi > 0 ? 0 : movi;
+    const tail = Math.min(entries, IDX1_TAIL_ENTRIES);
+    const bytes = await source.read(at + 8 + (entries - tail) * 16, tail * 16);
+    let end = 0;
+    for (let i = 0; i + 16 <= bytes.length; i += 16)
+        end = Math.max(end, base + bytes.readUInt32LE(i + 8) + 8 + bytes.readUInt32LE(i + 12));
+    return end;
+}
+/** The chunks of a RIFF list body: id and payload (padded to even sizes, as RIFF pads them). */
+function* riffChunks(buf) {
+    let at = 0;
+    while (at + 8 <= buf.length) {
+        const id = buf.toString('latin1', at, at + 4);
+        const size = buf.readUInt32LE(at + 4);
+        yield [id, buf.subarray(at + 8, Math.min(buf.length, at + 8 + size))];
+        at += 8 + size + (size & 1);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/videos/media-boxes.ts
+/**
+ * ISO-BMFF boxes (MP4, MOV) as headers into a buffer: where each starts and
+ * ends, and the one error a box that cannot hold what it claims raises.
+ */
+/** A box that cannot hold what it claims, or overruns its parent: the file is damaged. */
+class Damaged extends Error {
+}
+/** The box header at `at` in `buf` (0-based in it), or undefined when it does not parse. */
+function boxAt(buf, at, limit) {
+    if (at + 8 > buf.length)
+        return undefined;
+    let size = buf.readUInt32BE(at);
+    const type = buf.toString('latin1', at + 4, at + 8);
+    let body = at + 8;
+    if (size === 1) {
+        if (at + 16 > buf.length)
+            return undefined;
+        size = Number(buf.readBigUInt64BE(at + 8));
+        body = at + 16;
+    }
+    else if (size === 0) {
+        size = limit - at;
+    }
+    if (size < body - at)
+        return undefined;
+    return { type, start: at, body, end: at + size };
+}
+/** The children of a box payload, as headers into `buf`. */
+function* children(buf, from = 0, to = buf.length) {
+    let at = from;
+    while (at + 8 <= to) {
+        const box = boxAt(buf, at, to);
+        if (!box || box.end > to)
+            throw new Damaged(`the '${buf.toString('latin1', at + 4, at + 8)}' box overruns its parent`);
+        yield box;
+        if (box.end <= at)
+            return;
+        at = box.end;
+    }
+}
+function child(buf, parent, type) {
+    for (const box of children(buf, parent.body, parent.end))
+        if (box.type === type)
+            return box;
+    return undefined;
+}
+/** The box's bytes from `at` are there, or it is damaged. */
+function need(buf, box, at, bytes) {
+    if (at + bytes > box.end)
+        throw new Damaged(`its '${box.type}' box is too short`);
+    return buf;
+}
+/**
+ * A table of `count` entries of `entryBytes` each from `at`: a count the box
+ * cannot hold (an stsd claiming 4,294,967,295 entries in a few bytes) is damage,
+ * never a loop over memory that is not there.
+ */
+function table(box, at, count, entryBytes) {
+    if (at + count * entryBytes > box.end) {
+        throw new Damaged(`its '${box.type}' box claims ${count.toLocaleString('en-US')} entries in ${box.end - box.start} bytes`);
+    }
+}
+/** A full box's version byte. */
+function version(buf, box) {
+    return need(buf, box, box.body, 4)[box.body];
+}
+function num64(buf, at) {
+    return Number(buf.readBigUInt64BE(at));
+}
+
+;// CONCATENATED MODULE: ./src/videos/media-fragments.ts
+
+function noFragments() {
+    return { tracks: new Map(), dataEnd: 0 };
+}
+const TFHD_BASE_OFFSET = 0x1;
+const TFHD_DESCRIPTION = 0x2;
+const TFHD_DURATION = 0x8;
+const TFHD_SIZE = 0x10;
+const TFHD_BASE_IS_MOOF = 0x20000;
+const TRUN_DATA_OFFSET = 0x1;
+const TRUN_FIRST_FLAGS = 0x4;
+const TRUN_DURATION = 0x100;
+const TRUN_SIZE = 0x200;
+const TRUN_FLAGS = 0x400;
+const TRUN_CTS = 0x800;
+/**
+ * Adds one moof (its bytes from its header on, found at `at` in the file) to
+ * `into`. Data offsets are followed as the spec says: from tfhd's base, else
+ * from the moof's first byte for the first traf and the previous traf's data
+ * end for the next, and each trun from where the last one ended.
+ */
+function addMoof(moof, at, defaults, into) {
+    const whole = { type: 'moof', start: 0, body: 8, end: moof.length };
+    let previousEnd = at;
+    let first = true;
+    for (const traf of children(moof, whole.body, whole.end)) {
+        if (traf.type !== 'traf')
+            continue;
+        const tfhd = child(moof, traf, 'tfhd');
+        if (!tfhd)
+            continue;
+        const head = readTfhd(moof, tfhd, defaults);
+        let base = head.base ?? (head.baseIsMoof || first ? at : previousEnd);
+        first = false;
+        const totals = into.tracks.get(head.track) ?? { frames: 0, ticks: 0, until: 0 };
+        into.tracks.set(head.track, totals);
+        const tfdt = child(moof, traf, 'tfdt');
+        const start = tfdt ? readTfdt(moof, tfdt) : undefined;
+        let ticks = 0;
+        for (const trun of children(moof, traf.body, traf.end)) {
+            if (trun.type !== 'trun')
+                continue;
+            const run = readTrun(moof, trun, head, base);
+            totals.frames += run.frames;
+            ticks += run.ticks;
+            base = run.dataEnd;
+            into.dataEnd = Math.max(into.dataEnd, run.dataEnd);
+        }
+        totals.ticks += ticks;
+        if (start !== undefined)
+            totals.until = Math.max(totals.until, start + ticks);
+        previousEnd = base;
+    }
+}
+function readTfhd(moof, tfhd, defaults) {
+    const flags = need(moof, tfhd, tfhd.body, 8).readUInt32BE(tfhd.body) & 0xffffff;
+    const track = moof.readUInt32BE(tfhd.body + 4);
+    const fallback = defaults.get(track) ?? { duration: 0, size: 0 };
+    let at = tfhd.body + 8;
+    const field = (flag, bytes) => {
+        if (!(flags & flag))
+            return undefined;
+        need(moof, tfhd, at, bytes);
+        const value = bytes === 8 ? num64(moof, at) : moof.readUInt32BE(at);
+        at += bytes;
+        return value;
+    };
+    const base = field(TFHD_BASE_OFFSET, 8);
+    field(TFHD_DESCRIPTION, 4);
+    const duration = field(TFHD_DURATION, 4) ?? fallback.duration;
+    const size = field(TFHD_SIZE, 4) ?? fallback.size;
+    return { track, base, baseIsMoof: (flags & TFHD_BASE_IS_MOOF) !== 0, duration, size };
+}
+function readTfdt(moof, tfdt) {
+    const v1 = version(moof, tfdt) === 1;
+    need(moof, tfdt, tfdt.body + 4, v1 ? 8 : 4);
+    return v1 ? num64(moof, tfdt.body + 4) : moof.readUInt32BE(tfdt.body + 4);
+}
+/** One track run: its samples, their durations, and where their data ends in the file. */
+function readTrun(moof, trun, head, base) {
+    const flags = need(moof, trun, trun.body, 8).readUInt32BE(trun.body) & 0xffffff;
+    const count = moof.readUInt32BE(trun.body + 4);
+    let at = trun.body + 8;
+    let data = base;
+    if (flags & TRUN_DATA_OFFSET) {
+        need(moof, trun, at, 4);
+        data = base + moof.readInt32BE(at);
+        at += 4;
+    }
+    if (flags & TRUN_FIRST_FLAGS)
+        at += 4;
+    const fields = [TRUN_DURATION, TRUN_SIZE, TRUN_FLAGS, TRUN_CTS].filter(f => flags & f).length;
+    table(trun, at, count, fields * 4);
+    if (fields === 0 || !(flags & (TRUN_DURATION | TRUN_SIZE)))
+        return { frames: count, ticks: count * head.duration, dataEnd: data + count * head.size };
+    let ticks = 0;
+    let bytes = 0;
+    // Each sample's record: duration, size, flags, composition offset, whichever the flags say are there, in that order.
+    for (let i = 0; i < count; i++) {
+        let field = at + i * fields * 4;
+        if (flags & TRUN_DURATION) {
+            ticks += moof.readUInt32BE(field);
+            field += 4;
+        }
+        else
+            ticks += head.duration;
+        bytes += flags & TRUN_SIZE ? moof.readUInt32BE(field) : head.size;
+    }
+    return { frames: count, ticks, dataEnd: data + bytes };
+}
+/** The sidx box (its bytes from its header on, found at `at` in the file). */
+function readSidx(sidx, at) {
+    const box = { type: 'sidx', start: 0, body: 8, end: sidx.length };
+    const v1 = version(sidx, box) === 1;
+    need(sidx, box, box.body, v1 ? 32 : 24);
+    const track = sidx.readUInt32BE(box.body + 4);
+    const timescale = sidx.readUInt32BE(box.body + 8);
+    const firstOffset = v1 ? num64(sidx, box.body + 20) : sidx.readUInt32BE(box.body + 16);
+    const refsAt = box.body + (v1 ? 28 : 20);
+    const count = sidx.readUInt16BE(refsAt + 2);
+    table(box, refsAt + 4, count, 12);
+    let ticks = 0;
+    let bytes = 0;
+    for (let i = 0; i < count; i++) {
+        bytes += sidx.readUInt32BE(refsAt + 4 + i * 12) & 0x7fffffff;
+        ticks += sidx.readUInt32BE(refsAt + 8 + i * 12);
+    }
+    return { track, seconds: timescale > 0 ? ticks / timescale : 0, dataEnd: at + sidx.length + firstOffset + bytes };
+}
+
+;// CONCATENATED MODULE: ./src/videos/media-moov.ts
+
+/** The moov box (its bytes from its header on), read; throws Damaged (or RangeError) where a box cannot hold what it claims. */
+function parseMoov(buf) {
+    const whole = { type: 'moov', start: 0, body: 8, end: buf.length };
+    const movie = { timescale: 0, tracks: [], fragmented: false, fragmentDuration: undefined, defaults: new Map() };
+    for (const box of children(buf, whole.body, whole.end)) {
+        if (box.type === 'mvhd') {
+            // version 0: 32-bit times, timescale at 12; version 1: 64-bit, timescale at 20.
+            const v1 = version(buf, box) === 1;
+            need(buf, box, box.body, v1 ? 24 : 16);
+            movie.timescale = buf.readUInt32BE(box.body + (v1 ? 20 : 12));
+        }
+        else if (box.type === 'trak') {
+            movie.tracks.push(parseTrak(buf, box));
+        }
+        else if (box.type === 'mvex') {
+            movie.fragmented = true;
+            readMvex(buf, box, movie);
+        }
+    }
+    return movie;
+}
+function readMvex(buf, mvex, movie) {
+    for (const box of children(buf, mvex.body, mvex.end)) {
+        if (box.type === 'mehd') {
+            const v1 = version(buf, box) === 1;
+            need(buf, box, box.body + 4, v1 ? 8 : 4);
+            movie.fragmentDuration = v1 ? num64(buf, box.body + 4) : buf.readUInt32BE(box.body + 4);
+        }
+        else if (box.type === 'trex') {
+            // version/flags, track_ID, default description index, duration, size, flags.
+            need(buf, box, box.body, 24);
+            movie.defaults.set(buf.readUInt32BE(box.body + 4), {
+                duration: buf.readUInt32BE(box.body + 12),
+                size: buf.readUInt32BE(box.body + 16)
+            });
+        }
+    }
+}
+function parseTrak(buf, trak) {
+    const track = {
+        id: 0,
+        handler: '',
+        width: 0,
+        height: 0,
+        quarterTurn: false,
+        timescale: 0,
+        duration: 0,
+        frames: 0,
+        ticks: 0,
+        entry: '',
+        entryWidth: 0,
+        entryHeight: 0,
+        dataEnd: 0
+    };
+    const tkhd = child(buf, trak, 'tkhd');
+    if (tkhd)
+        Object.assign(track, readTkhd(buf, tkhd));
+    const mdia = child(buf, trak, 'mdia');
+    if (!mdia)
+        return track;
+    const mdhd = child(buf, mdia, 'mdhd');
+    if (mdhd)
+        Object.assign(track, readMdhd(buf, mdhd));
+    const hdlr = child(buf, mdia, 'hdlr');
+    if (hdlr)
+        track.handler = need(buf, hdlr, hdlr.body, 12).toString('latin1', hdlr.body + 8, hdlr.body + 12);
+    const minf = child(buf, mdia, 'minf');
+    const stbl = minf && child(buf, minf, 'stbl');
+    if (!stbl)
+        return track;
+    const stsd = child(buf, stbl, 'stsd');
+    if (stsd)
+        Object.assign(track, readSampleEntry(buf, stsd, track.handler));
+    const stts = child(buf, stbl, 'stts');
+    if (stts)
+        Object.assign(track, readStts(buf, stts));
+    track.dataEnd = chunkDataEnd(buf, stbl);
+    return track;
+}
+/** The track header: its id, its display size and whether its matrix turns it a quarter. */
+function readTkhd(buf, tkhd) {
+    // version 0: 32-bit times (track id at 12, matrix at 40), version 1: 64-bit (id at 20, matrix at 52); width and height follow the matrix.
+    const v1 = version(buf, tkhd) === 1;
+    const matrix = tkhd.body + (v1 ? 52 : 40);
+    need(buf, tkhd, matrix, 44);
+    const a = buf.readInt32BE(matrix);
+    const b = buf.readInt32BE(matrix + 4);
+    return {
+        id: buf.readUInt32BE(tkhd.body + (v1 ? 20 : 12)),
+        quarterTurn: a === 0 && b !== 0,
+        width: buf.readUInt32BE(matrix + 36) / 65536,
+        height: buf.readUInt32BE(matrix + 40) / 65536
+    };
+}
+/** The media header: the track's timescale and its duration in that scale. */
+function readMdhd(buf, mdhd) {
+    if (version(buf, mdhd) === 1) {
+        need(buf, mdhd, mdhd.body, 32);
+        return { timescale: buf.readUInt32BE(mdhd.body + 20), duration: num64(buf, mdhd.body + 24) };
+    }
+    need(buf, mdhd, mdhd.body, 20);
+    return { timescale: buf.readUInt32BE(mdhd.body + 12), duration: buf.readUInt32BE(mdhd.body + 16) };
+}
+/** The first sample entry: its codec, and for a video track the coded size it declares. */
+function readSampleEntry(buf, stsd, handler) {
+    const count = need(buf, stsd, stsd.body, 8).readUInt32BE(stsd.body + 4);
+    // Every sample entry is a box of 8 bytes at least.
+    table(stsd, stsd.body + 8, count, 8);
+    if (count === 0)
+        return {};
+    const entry = boxAt8(buf, stsd);
+    // A visual sample entry: 6 reserved, 2 index, 16 pre-defined, then width and height.
+    if (handler === 'vide' && entry.body + 28 <= entry.end)
+        return { entry: entry.type, entryWidth: buf.readUInt16BE(entry.body + 24), entryHeight: buf.readUInt16BE(entry.body + 26) };
+    return { entry: entry.type };
+}
+function boxAt8(buf, stsd) {
+    for (const entry of children(buf, stsd.body + 8, stsd.end))
+        return entry;
+    throw new Damaged("its 'stsd' box has no sample entry");
+}
+/** The time-to-sample table: how many samples (frames), and how long they last together. */
+function readStts(buf, stts) {
+    const count = need(buf, stts, stts.body, 8).readUInt32BE(stts.body + 4);
+    table(stts, stts.body + 8, count, 8);
+    let frames = 0;
+    let ticks = 0;
+    for (let i = 0; i < count; i++) {
+        const samples = buf.readUInt32BE(stts.body + 8 + i * 8);
+        frames += samples;
+        ticks += samples * buf.readUInt32BE(stts.body + 12 + i * 8);
+    }
+    return { frames, ticks };
+}
+/**
+ * Where the sample data the tables describe ends: each chunk's offset (stco,
+ * co64) plus the sizes (stsz) of the samples in it (stsc). 0 when the tables
+ * say nothing (a fragmented file's empty ones, or compact stz2 sizes).
+ */
+function chunkDataEnd(buf, stbl) {
+    const stco = child(buf, stbl, 'stco') ?? child(buf, stbl, 'co64');
+    const stsc = child(buf, stbl, 'stsc');
+    const stsz = child(buf, stbl, 'stsz');
+    if (!stco || !stsc || !stsz)
+        return 0;
+    const wide = stco.type === 'co64';
+    const chunks = need(buf, stco, stco.body, 8).readUInt32BE(stco.body + 4);
+    table(stco, stco.body + 8, chunks, wide ? 8 : 4);
+    const runs = need(buf, stsc, stsc.body, 8).readUInt32BE(stsc.body + 4);
+    table(stsc, stsc.body + 8, runs, 12);
+    const uniform = need(buf, stsz, stsz.body, 12).readUInt32BE(stsz.body + 4);
+    const samples = buf.readUInt32BE(stsz.body + 8);
+    if (uniform === 0)
+        table(stsz, stsz.body + 12, samples, 4);
+    let end = 0;
+    let sample = 0;
+    for (let run = 0; run < runs; run++) {
+        const first = buf.readUInt32BE(stsc.body + 8 + run * 12);
+        const perChunk = buf.readUInt32BE(stsc.body + 12 + run * 12);
+        const next = run + 1 < runs ? buf.readUInt32BE(stsc.body + 8 + (run + 1) * 12) : chunks + 1;
+        for (let c = Math.max(1, first); c < next && c <= chunks && sample < samples; c++) {
+            let at = wide ? num64(buf, stco.body + 8 + (c - 1) * 8) : buf.readUInt32BE(stco.body + 8 + (c - 1) * 4);
+            const take = Math.min(perChunk, samples - sample);
+            // Uniform sizes (PCM sound: a sample a byte, millions of them) are counted, not summed one by one.
+            if (uniform !== 0)
+                at += take * uniform;
+            else
+                for (let s = 0; s < take; s++)
+                    at += buf.readUInt32BE(stsz.body + 12 + (sample + s) * 4);
+            sample += take;
+            end = Math.max(end, at);
+        }
+    }
+    return end;
+}
+
+;// CONCATENATED MODULE: ./src/videos/media-iso.ts
+
+
+
+
+/**
+ * An ISO-BMFF file (MP4, MOV) read from its box headers and metadata only:
+ * the top-level boxes are walked, `moov` is parsed wherever it is, and for a
+ * fragmented file each `moof` (and a `sidx`) after it; `mdat` is never read.
+ */
+/** A moov, or all the moofs together, larger than this is not metadata we will hold in memory (a 10-minute 60 fps video's moov is under 1 MB). */
 const MAX_METADATA_BYTES = 32 * 1024 * 1024;
 /** The walk gives up after this many top-level boxes (a fragmented file has a pair per fragment). */
 const MAX_TOP_BOXES = 100_000;
+async function readIso(source) {
+    let where = 'moov';
+    try {
+        const walk = await walkBoxes(source, type => (where = type));
+        return typeof walk === 'string' ? unreadable(walk) : judgeWalk(walk, source.size);
+    }
+    catch (error) {
+        if (error instanceof Damaged || error instanceof RangeError)
+            return unreadable(`its '${where}' box does not parse (${error.message})`);
+        throw error;
+    }
+}
+const unreadable = (why) => ({ kind: 'unreadable', container: 'iso', why });
+/** The top-level boxes, headers only but for moov, moof and sidx; a string says why the file is damaged. */
+async function walkBoxes(source, parsing) {
+    const walk = { movie: undefined, fragments: noFragments(), index: undefined, stoppedAt: undefined, cutInside: undefined };
+    let metadata = 0;
+    for (let at = 0, n = 0; at < source.size; n++) {
+        if (n === MAX_TOP_BOXES)
+            return { ...walk, stoppedAt: at };
+        const box = boxAt(await source.read(at, 16), 0, source.size - at);
+        if (!box) {
+            // Fewer bytes than a box header at the end: a file cut a few bytes into a box.
+            if (source.size - at < 16)
+                return { ...walk, cutInside: at + 16 };
+            return `a box header at byte ${at} does not parse`;
+        }
+        const end = at + box.end;
+        if (box.type === 'moov' && end > source.size)
+            return `its 'moov' box is cut short (the file ends at byte ${source.size} of ${end})`;
+        if (end > source.size)
+            return { ...walk, cutInside: end };
+        const wanted = box.type === 'moov' || (walk.movie?.fragmented && box.type === 'moof') || (box.type === 'sidx' && !walk.index);
+        if (wanted) {
+            if (metadata + box.end > MAX_METADATA_BYTES)
+                return { ...walk, stoppedAt: at };
+            metadata += box.end;
+            parsing(box.type);
+            const bytes = await source.read(at, box.end);
+            if (box.type === 'moov')
+                walk.movie = parseMoov(bytes);
+            else if (box.type === 'moof')
+                addMoof(bytes, at, walk.movie.defaults, walk.fragments);
+            else
+                walk.index = readSidx(bytes, at);
+            // Every sample of an unfragmented file is in moov's tables: nothing after it matters.
+            if (walk.movie && !walk.movie.fragmented)
+                return walk;
+        }
+        at = end;
+    }
+    return walk;
+}
+/** The reading of a walk: the first video track's media, or why it cannot be judged, and how much of the file is missing. */
+function judgeWalk(walk, size) {
+    const { movie } = walk;
+    if (!movie) {
+        if (walk.stoppedAt !== undefined)
+            return unjudged(`its 'moov' box is not within the first ${MAX_TOP_BOXES.toLocaleString('en-US')} boxes and ${MAX_METADATA_BYTES / 1024 / 1024} MB of metadata, where the check stops reading`);
+        return unreadable("it has no 'moov' box (the metadata an unfinished render or a cut download lacks)");
+    }
+    const audio = movie.tracks.some(t => t.handler === 'soun');
+    const video = movie.tracks.find(t => t.handler === 'vide');
+    if (!video)
+        return { kind: 'no-video', container: 'iso', audio };
+    const fragments = walk.fragments.tracks.get(video.id);
+    const frames = video.frames + (fragments?.frames ?? 0);
+    const ticks = video.ticks + (fragments?.ticks ?? 0);
+    let seconds = fragments ? Math.max(fragments.until, ticks) / video.timescale : (video.duration || video.ticks) / video.timescale;
+    if (walk.stoppedAt !== undefined) {
+        const known = movie.fragmentDuration && movie.timescale ? movie.fragmentDuration / movie.timescale : walk.index?.seconds;
+        if (!known)
+            return unjudged(`it is a fragmented MP4 whose fragments go on past the first ${MAX_TOP_BOXES.toLocaleString('en-US')} boxes, where the check stops reading, and no 'mehd' or 'sidx' box says its duration`);
+        seconds = known;
+    }
+    if (!(video.timescale > 0 && frames > 0 && ticks > 0 && seconds > 0)) {
+        return unreadable(movie.fragmented
+            ? "its video track has no frames or timing in 'moov' nor in any fragment after it"
+            : "its video track has no frames or timing in 'moov' (an empty track)");
+    }
+    let width = Math.round(video.width) || video.entryWidth;
+    let height = Math.round(video.height) || video.entryHeight;
+    if (video.quarterTurn)
+        [width, height] = [height, width];
+    const dataEnd = Math.max(walk.cutInside ?? 0, walk.fragments.dataEnd, walk.index?.dataEnd ?? 0, ...movie.tracks.map(t => t.dataEnd));
+    return {
+        kind: 'video',
+        container: 'iso',
+        media: {
+            duration: round(seconds, 3),
+            width,
+            height,
+            fps: round(frames / (ticks / video.timescale), FPS_DIGITS),
+            codec: codecName(video.entry),
+            audio
+        },
+        ...(dataEnd > size ? { missingBytes: dataEnd - size } : {})
+    };
+}
+const unjudged = (why) => ({ kind: 'unjudged', container: 'iso', why, fix: REMUX });
+
+;// CONCATENATED MODULE: ./src/videos/media.ts
+
+
+
 /** One read at the start serves a faststart file's header and moov at once. */
 const FIRST_READ_BYTES = 64 * 1024;
 /** Reads a file's container; never throws for what is in the file, only for a file that cannot be read. */
@@ -4402,341 +5124,10 @@ function fileSource(handle, size) {
 async function readContainer(source, container) {
     return container === 'avi' ? readAvi(source) : readIso(source);
 }
-/** The box header at `at` in `buf` (0-based in it), or undefined when it does not parse. */
-function boxAt(buf, at, limit) {
-    if (at + 8 > buf.length)
-        return undefined;
-    let size = buf.readUInt32BE(at);
-    const type = buf.toString('latin1', at + 4, at + 8);
-    let body = at + 8;
-    if (size === 1) {
-        if (at + 16 > buf.length)
-            return undefined;
-        size = Number(buf.readBigUInt64BE(at + 8));
-        body = at + 16;
-    }
-    else if (size === 0) {
-        size = limit - at;
-    }
-    if (size < body - at)
-        return undefined;
-    return { type, start: at, body, end: at + size };
-}
-async function readIso(source) {
-    const unreadable = (why) => ({ kind: 'unreadable', container: 'iso', why });
-    let at = 0;
-    let n = 0;
-    for (; n < MAX_TOP_BOXES && at < source.size; n++) {
-        const head = await source.read(at, 16);
-        const box = boxAt(head, 0, source.size - at);
-        if (!box)
-            return unreadable(`a box header at byte ${at} does not parse`);
-        const end = at + box.end;
-        if (box.type === 'moov') {
-            if (end > source.size)
-                return unreadable(`its 'moov' box is cut short (the file ends at byte ${source.size} of ${end})`);
-            if (box.end > MAX_METADATA_BYTES)
-                return unreadable(`its 'moov' box is ${box.end} bytes, more than metadata ever needs`);
-            const moov = await source.read(at, box.end);
-            return parseMoov(moov.subarray(box.body, box.end));
-        }
-        if (end > source.size)
-            break;
-        at = end;
-    }
-    if (n === MAX_TOP_BOXES && at < source.size) {
-        return unreadable(`no 'moov' box in its first ${MAX_TOP_BOXES.toLocaleString('en-US')} boxes, where the walk gave up (a fragmented MP4 has a pair per fragment: remux it with ffmpeg -i in.mp4 -c copy -movflags +faststart out.mp4)`);
-    }
-    return unreadable("it has no 'moov' box (the metadata an unfinished render or a cut download lacks)");
-}
-/** The children of a box payload, as headers into `buf`. */
-function* children(buf, from = 0, to = buf.length) {
-    let at = from;
-    while (at + 8 <= to) {
-        const box = boxAt(buf, at, to);
-        if (!box || box.end > to)
-            throw new Damaged(`the '${buf.toString('latin1', at + 4, at + 8)}' box overruns its parent`);
-        yield box;
-        if (box.end <= at)
-            return;
-        at = box.end;
-    }
-}
-function child(buf, parent, type) {
-    for (const box of children(buf, parent.body, parent.end))
-        if (box.type === type)
-            return box;
-    return undefined;
-}
-class Damaged extends Error {
-}
-function parseMoov(buf) {
-    const whole = { type: 'moov', start: 0, body: 0, end: buf.length };
-    try {
-        let movieDuration = 0;
-        const tracks = [];
-        for (const box of children(buf, whole.body, whole.end)) {
-            if (box.type === 'mvhd') {
-                // version 0: 32-bit times, timescale at 12; version 1: 64-bit, timescale at 20.
-                const v1 = need(buf, box, box.body, 32)[box.body] === 1;
-                movieDuration = v1
-                    ? num64(buf, box.body + 24) / buf.readUInt32BE(box.body + 20)
-                    : buf.readUInt32BE(box.body + 16) / buf.readUInt32BE(box.body + 12);
-            }
-            else if (box.type === 'trak') {
-                tracks.push(parseTrak(buf, box));
-            }
-        }
-        const audio = tracks.some(t => t.handler === 'soun');
-        const video = tracks.find(t => t.handler === 'vide');
-        if (!video)
-            return { kind: 'no-video', container: 'iso', audio };
-        if (video.timescale === 0 || video.duration === 0 || video.frames === 0) {
-            return {
-                kind: 'unreadable',
-                container: 'iso',
-                why: "its video track has no frames or timing in 'moov' (an empty track, or a fragmented MP4: remux it with ffmpeg -i in.mp4 -c copy -movflags +faststart out.mp4)"
-            };
-        }
-        const trackSeconds = video.duration / video.timescale;
-        let width = Math.round(video.width) || video.entryWidth;
-        let height = Math.round(video.height) || video.entryHeight;
-        if (video.quarterTurn)
-            [width, height] = [height, width];
-        return {
-            kind: 'video',
-            container: 'iso',
-            media: {
-                duration: round(Number.isFinite(movieDuration) && movieDuration > 0 ? movieDuration : trackSeconds, 3),
-                width,
-                height,
-                fps: round(video.frames / trackSeconds, FPS_DIGITS),
-                codec: codecName(video.entry),
-                audio
-            }
-        };
-    }
-    catch (error) {
-        if (error instanceof Damaged || error instanceof RangeError)
-            return { kind: 'unreadable', container: 'iso', why: `its 'moov' box does not parse (${error.message})` };
-        throw error;
-    }
-}
-function parseTrak(buf, trak) {
-    const track = {
-        handler: '',
-        width: 0,
-        height: 0,
-        quarterTurn: false,
-        timescale: 0,
-        duration: 0,
-        frames: 0,
-        entry: '',
-        entryWidth: 0,
-        entryHeight: 0
-    };
-    const tkhd = child(buf, trak, 'tkhd');
-    if (tkhd)
-        Object.assign(track, readTkhd(buf, tkhd));
-    const mdia = child(buf, trak, 'mdia');
-    if (!mdia)
-        return track;
-    const mdhd = child(buf, mdia, 'mdhd');
-    if (mdhd)
-        Object.assign(track, readMdhd(buf, mdhd));
-    const hdlr = child(buf, mdia, 'hdlr');
-    if (hdlr)
-        track.handler = need(buf, hdlr, hdlr.body, 12).toString('latin1', hdlr.body + 8, hdlr.body + 12);
-    const stbl = (() => {
-        const minf = child(buf, mdia, 'minf');
-        return minf && child(buf, minf, 'stbl');
-    })();
-    if (!stbl)
-        return track;
-    const stsd = child(buf, stbl, 'stsd');
-    if (stsd)
-        Object.assign(track, readSampleEntry(buf, stsd, track.handler));
-    const stts = child(buf, stbl, 'stts');
-    if (stts)
-        track.frames = countFrames(buf, stts);
-    return track;
-}
-/** The track header: its display size and whether its matrix turns it a quarter. */
-function readTkhd(buf, tkhd) {
-    // version 0: 32-bit times (matrix at 40), version 1: 64-bit (matrix at 52); width and height follow the matrix.
-    const matrix = tkhd.body + (need(buf, tkhd, tkhd.body, 1)[tkhd.body] === 1 ? 52 : 40);
-    need(buf, tkhd, matrix, 44);
-    const a = buf.readInt32BE(matrix);
-    const b = buf.readInt32BE(matrix + 4);
-    return {
-        quarterTurn: a === 0 && b !== 0,
-        width: buf.readUInt32BE(matrix + 36) / 65536,
-        height: buf.readUInt32BE(matrix + 40) / 65536
-    };
-}
-/** The media header: the track's timescale and its duration in that scale. */
-function readMdhd(buf, mdhd) {
-    if (need(buf, mdhd, mdhd.body, 1)[mdhd.body] === 1) {
-        need(buf, mdhd, mdhd.body, 32);
-        return { timescale: buf.readUInt32BE(mdhd.body + 20), duration: num64(buf, mdhd.body + 24) };
-    }
-    need(buf, mdhd, mdhd.body, 20);
-    return { timescale: buf.readUInt32BE(mdhd.body + 12), duration: buf.readUInt32BE(mdhd.body + 16) };
-}
-/** The first sample entry: its codec, and for a video track the coded size it declares. */
-function readSampleEntry(buf, stsd, handler) {
-    if (need(buf, stsd, stsd.body, 8).readUInt32BE(stsd.body + 4) === 0)
-        return {};
-    const entry = boxAt(buf, stsd.body + 8, stsd.end);
-    if (!entry)
-        return {};
-    // A visual sample entry: 6 reserved, 2 index, 16 pre-defined, then width and height.
-    if (handler === 'vide' && entry.body + 28 <= entry.end)
-        return { entry: entry.type, entryWidth: buf.readUInt16BE(entry.body + 24), entryHeight: buf.readUInt16BE(entry.body + 26) };
-    return { entry: entry.type };
-}
-/** The number of samples (frames) the time-to-sample table counts. */
-function countFrames(buf, stts) {
-    const count = need(buf, stts, stts.body, 8).readUInt32BE(stts.body + 4);
-    need(buf, stts, stts.body + 8, count * 8);
-    let frames = 0;
-    for (let i = 0; i < count; i++)
-        frames += buf.readUInt32BE(stts.body + 8 + i * 8);
-    return frames;
-}
-/** The box's bytes from `at` are there, or it is damaged. */
-function need(buf, box, at, bytes) {
-    if (at + bytes > box.end)
-        throw new Damaged(`its '${box.type}' box is too short`);
-    return buf;
-}
-function num64(buf, at) {
-    return Number(buf.readBigUInt64BE(at));
-}
-const CODECS = {
-    avc1: 'h264',
-    avc2: 'h264',
-    avc3: 'h264',
-    avc4: 'h264',
-    hvc1: 'hevc',
-    hev1: 'hevc',
-    dvh1: 'hevc',
-    dvhe: 'hevc',
-    vp08: 'vp8',
-    vp09: 'vp9',
-    av01: 'av1',
-    mp4v: 'mpeg4',
-    apcn: 'prores',
-    apch: 'prores',
-    apcs: 'prores',
-    apco: 'prores',
-    ap4h: 'prores',
-    ap4x: 'prores',
-    jpeg: 'mjpeg',
-    mjpa: 'mjpeg',
-    mjpb: 'mjpeg',
-    s263: 'h263',
-    h263: 'h263',
-    // AVI's BITMAPINFOHEADER biCompression (matched in lower case)
-    h264: 'h264',
-    x264: 'h264',
-    hevc: 'hevc',
-    h265: 'hevc',
-    xvid: 'mpeg4',
-    divx: 'mpeg4',
-    dx50: 'mpeg4',
-    fmp4: 'mpeg4',
-    mjpg: 'mjpeg',
-    vp80: 'vp8',
-    vp90: 'vp9'
-};
-/** The short name of a sample entry or fourcc; an unknown one keeps its own name, printable. */
-function codecName(fourcc) {
-    const key = fourcc.toLowerCase();
-    return CODECS[key] ?? (key.replace(/[^\x21-\x7e]/g, '').trim() || 'unknown');
-}
-/** fps is rounded once, here, from the exact frames / duration: the rules judge the value shown (60.0045 is 60). */
-const FPS_DIGITS = 2;
-function round(value, digits) {
-    const scale = 10 ** digits;
-    return Math.round(value * scale) / scale;
-}
-// ---------------------------------------------------------------- AVI
-async function readAvi(source) {
-    const unreadable = (why) => ({ kind: 'unreadable', container: 'avi', why });
-    const head = await source.read(0, 24);
-    if (head.length < 24 || head.toString('latin1', 12, 16) !== 'LIST' || head.toString('latin1', 20, 24) !== 'hdrl') {
-        return unreadable("its header list ('LIST hdrl') is not where an AVI has it");
-    }
-    const size = head.readUInt32LE(16);
-    if (size > MAX_METADATA_BYTES || 20 + size > source.size)
-        return unreadable("its header list ('hdrl') is cut short or damaged");
-    const hdrl = await source.read(24, size - 4);
-    let frameUs = 0;
-    let streamFrames = 0;
-    let rate = 0;
-    let scale = 0;
-    let width = 0;
-    let height = 0;
-    let codec = '';
-    let video = false;
-    let audio = false;
-    for (const [id, body] of riffChunks(hdrl)) {
-        if (id === 'avih' && body.length >= 40) {
-            frameUs = body.readUInt32LE(0);
-            width = body.readUInt32LE(32);
-            height = body.readUInt32LE(36);
-        }
-        else if (id === 'LIST' && body.toString('latin1', 0, 4) === 'strl') {
-            // Only the first video stream is judged: its format (strf) is read with its header (strh), never another's.
-            let first = false;
-            for (const [sid, sbody] of riffChunks(body.subarray(4))) {
-                if (sid === 'strh' && sbody.length >= 36) {
-                    const type = sbody.toString('latin1', 0, 4);
-                    if (type === 'auds')
-                        audio = true;
-                    first = type === 'vids' && !video;
-                    if (first) {
-                        video = true;
-                        codec = sbody.toString('latin1', 4, 8);
-                        scale = sbody.readUInt32LE(20);
-                        rate = sbody.readUInt32LE(24);
-                        streamFrames = sbody.readUInt32LE(32);
-                    }
-                }
-                else if (sid === 'strf' && first && sbody.length >= 20) {
-                    width = sbody.readInt32LE(4) || width;
-                    height = Math.abs(sbody.readInt32LE(8)) || height;
-                    // biCompression names the codec; strh's fccHandler is often a tool's own name.
-                    codec = sbody.toString('latin1', 16, 20);
-                    first = false;
-                }
-            }
-        }
-    }
-    if (!video)
-        return { kind: 'no-video', container: 'avi', audio };
-    const fps = scale > 0 && rate > 0 ? rate / scale : frameUs > 0 ? 1e6 / frameUs : 0;
-    if (fps === 0 || streamFrames === 0)
-        return unreadable('its video stream has no frame rate or length');
-    return {
-        kind: 'video',
-        container: 'avi',
-        media: { duration: round(streamFrames / fps, 3), width, height, fps: round(fps, FPS_DIGITS), codec: codecName(codec), audio }
-    };
-}
-/** The chunks of a RIFF list body: id and payload (padded to even sizes, as RIFF pads them). */
-function* riffChunks(buf) {
-    let at = 0;
-    while (at + 8 <= buf.length) {
-        const id = buf.toString('latin1', at, at + 4);
-        const size = buf.readUInt32LE(at + 4);
-        yield [id, buf.subarray(at + 8, Math.min(buf.length, at + 8 + size))];
-        at += 8 + size + (size & 1);
-    }
-}
+
 
 ;// CONCATENATED MODULE: ./src/videos/media-rules.ts
+
 /**
  * TikTok's media rules (Content Posting API, media transfer guide), judged on
  * what media.ts read. TikTok checks these only after the upload and the wait,
@@ -4756,6 +5147,21 @@ const CODEC_NAMES = {
     av1: 'AV1',
     h263: 'H.263'
 };
+/** A finding as one sentence: the problem, then its fix. */
+function findingText(finding) {
+    return finding.fix ? `${finding.problem}; to fix it: ${finding.fix}` : finding.problem;
+}
+/**
+ * A broken rule under `media-check: warn`: uploaded anyway (in a dry run, would
+ * be), what TikTok will likely say, then the fix.
+ */
+function anywayText(finding, dryRun) {
+    const verdict = finding.failReason ? `, and TikTok will likely refuse it (${finding.failReason})` : '';
+    const fix = finding.fix ? `; to fix it: ${finding.fix}` : '';
+    return `${finding.problem}; it ${dryRun ? 'would be' : 'is'} uploaded anyway (media-check: warn)${verdict}${fix}`;
+}
+const AGAIN = 'download or render it again';
+const REENCODE = '-c:v libx264 -crf 20 -pix_fmt yuv420p';
 /** The rules, applied to one reading. Values are compared as shown (fps to two decimals, seconds to milliseconds), rounded once by media.ts. */
 function judgeMedia(reading, maxDuration) {
     const problems = [];
@@ -4763,11 +5169,16 @@ function judgeMedia(reading, maxDuration) {
     if (reading.container === 'avi') {
         warnings.push({
             problem: "AVI is a container DraftClip takes but TikTok's docs do not list (MP4, MOV, WebM): TikTok may refuse it; MP4 is the safe choice",
-            failReason: 'file_format_check_failed'
+            failReason: 'file_format_check_failed',
+            fix: 'ffmpeg -i in.avi -c:v copy -c:a aac out.mp4'
         });
     }
     if (reading.kind === 'unreadable') {
-        problems.push({ problem: `it is incomplete or damaged: ${reading.why}`, failReason: 'file_format_check_failed' });
+        problems.push({ problem: `it is incomplete or damaged: ${reading.why}`, failReason: 'file_format_check_failed', fix: AGAIN });
+        return { problems, warnings };
+    }
+    if (reading.kind === 'unjudged') {
+        problems.push({ problem: `it could not be judged: ${reading.why}`, fix: reading.fix });
         return { problems, warnings };
     }
     if (reading.kind === 'no-video') {
@@ -4777,18 +5188,32 @@ function judgeMedia(reading, maxDuration) {
         });
         return { problems, warnings };
     }
-    const { media } = reading;
+    if (reading.missingBytes !== undefined) {
+        problems.push({
+            problem: `cut off: ${formatSize(reading.missingBytes)} of its video data are missing`,
+            failReason: 'file_format_check_failed',
+            fix: AGAIN
+        });
+    }
+    problems.push(...ruleProblems(reading.media, maxDuration));
+    return { problems, warnings };
+}
+/** TikTok's rules on what was read: codec, duration, frame rate, picture size, each with its fix. */
+function ruleProblems(media, maxDuration) {
+    const problems = [];
     if (!TIKTOK.codecs.includes(media.codec)) {
         const name = CODEC_NAMES[media.codec] ? `${media.codec} (${CODEC_NAMES[media.codec]})` : media.codec;
         problems.push({
             problem: `its video codec is ${name}: TikTok takes H.264, H.265/HEVC, VP8 or VP9`,
-            failReason: 'file_format_check_failed'
+            failReason: 'file_format_check_failed',
+            fix: `ffmpeg -i in.mp4 ${REENCODE} -c:a aac out.mp4`
         });
     }
     if (media.duration > maxDuration) {
         problems.push({
-            problem: `it lasts ${clock(media.duration)} (${media.duration} s), over max-duration ${maxDuration} s`,
-            failReason: 'duration_check_failed'
+            problem: `it lasts ${media.duration} s, over max-duration ${maxDuration} s`,
+            failReason: 'duration_check_failed',
+            fix: `ffmpeg -i in.mp4 -t ${maxDuration} -c copy out.mp4`
         });
     }
     // Already rounded once, to two decimals, by media.ts: rounding again would move 60.0045 to 60.01.
@@ -4796,22 +5221,26 @@ function judgeMedia(reading, maxDuration) {
     if (fps < TIKTOK.minFps || fps > TIKTOK.maxFps) {
         problems.push({
             problem: `its frame rate is ${fps} fps: TikTok takes ${TIKTOK.minFps} to ${TIKTOK.maxFps} fps`,
-            failReason: 'frame_rate_check_failed'
+            failReason: 'frame_rate_check_failed',
+            fix: `ffmpeg -i in.mp4 -vf fps=${fps < TIKTOK.minFps ? 30 : TIKTOK.maxFps} ${REENCODE} -c:a copy out.mp4`
         });
     }
     const outside = (side) => side < TIKTOK.minSide || side > TIKTOK.maxSide;
     if (outside(media.width) || outside(media.height)) {
         problems.push({
             problem: `its picture is ${media.width}x${media.height} px: TikTok takes a width and a height each from ${TIKTOK.minSide} to ${TIKTOK.maxSide} px`,
-            failReason: 'picture_size_check_failed'
+            failReason: 'picture_size_check_failed',
+            fix: `ffmpeg -i in.mp4 -vf ${scaleFilter(media.width, media.height)} ${REENCODE} -c:a copy out.mp4`
         });
     }
-    return { problems, warnings };
+    return problems;
 }
-/** 720.5 -> "12:00" (whole seconds, as a player shows it). */
-function clock(seconds) {
-    const whole = Math.floor(seconds);
-    return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
+/** The scale filter that brings a picture's short side up to 360 px, or its long side down to 4096 px (the other side follows, even). */
+function scaleFilter(width, height) {
+    const wide = width >= height;
+    if (Math.min(width, height) < TIKTOK.minSide)
+        return wide ? `scale=-2:${TIKTOK.minSide}` : `scale=${TIKTOK.minSide}:-2`;
+    return wide ? `scale=${TIKTOK.maxSide}:-2` : `scale=-2:${TIKTOK.maxSide}`;
 }
 /** A text file that Git LFS left in place of the video (a checkout without `lfs: true`). */
 function isLfsPointer(head) {
@@ -4835,13 +5264,21 @@ const CONTENT_TYPES = {
     '.avi': 'video/x-msvideo'
 };
 class VideoCheckError extends Error {
+    videos;
     problems;
-    constructor(problems) {
+    /** The video each problem refuses (its absolute path), where it refuses one. */
+    refuses = new Map();
+    constructor(refusals, 
+    /** Every video the checks described, refused or not: the run reports each. */
+    videos = []) {
+        const problems = refusals.map(({ file, problem }) => ({ file, problem }));
         const files = new Set(problems.map(p => p.file)).size;
         super(`${files} file${files === 1 ? '' : 's'} cannot be published, so nothing was uploaded:\n` +
             problems.map(p => `  - ${p.file}: ${p.problem}`).join('\n'));
-        this.problems = problems;
+        this.videos = videos;
         this.name = 'VideoCheckError';
+        this.problems = problems;
+        refusals.forEach((r, i) => r.video && this.refuses.set(problems[i], r.video));
     }
 }
 /** What is wrong with a file as a DraftClip upload, judged from its name, size and first bytes. */
@@ -4912,8 +5349,10 @@ deferMedia) {
         if (problems.some(p => !byMedia.has(p))) {
             // Refused anyway, before the ledger: every problem listed as before, media ones included.
             if ((settings.mediaCheck ?? 'off') !== 'error')
-                for (const m of media)
+                for (const m of media) {
                     warn({ file: m.file, problem: m.anyway });
+                    found.find(f => f.path === m.path)?.warnings.push(m.anyway);
+                }
         }
         else {
             deferMedia.push(...media);
@@ -4921,7 +5360,7 @@ deferMedia) {
         }
     }
     if (problems.length > 0)
-        throw new VideoCheckError(problems.map(({ file, problem }) => ({ file, problem })));
+        throw new VideoCheckError(problems.map(({ file, problem, video }) => ({ file, problem, video })), videos);
     return videos;
 }
 /** Each path checked as a file DraftClip takes; the same file reached twice (a link beside its target) is one video. */
@@ -4934,17 +5373,17 @@ async function statFiles(paths, shown, problems, notice, mediaCheck) {
             stat = await promises_.stat(file);
         }
         catch (error) {
-            problems.push({ file: shown(file), problem: statProblem(error) });
+            problems.push({ file: shown(file), problem: statProblem(error), video: file });
             continue;
         }
         if (stat.isDirectory()) {
             // A folder matched by `videos/*` is just passed by; one named like a video is a mistake worth naming.
             if (external_node_path_.extname(file).toLowerCase() in CONTENT_TYPES)
-                problems.push({ file: shown(file), problem: 'it is a directory, not a video file' });
+                problems.push({ file: shown(file), problem: 'it is a directory, not a video file', video: file });
             continue;
         }
         if (!stat.isFile()) {
-            problems.push({ file: shown(file), problem: 'it is not a regular file' });
+            problems.push({ file: shown(file), problem: 'it is not a regular file', video: file });
             continue;
         }
         const name = external_node_path_.basename(file);
@@ -4958,11 +5397,11 @@ async function statFiles(paths, shown, problems, notice, mediaCheck) {
                 ({ head, reading } = await inspectFile(file, stat.size, 64, readIf));
         }
         catch (error) {
-            problems.push({ file: shown(file), problem: statProblem(error) });
+            problems.push({ file: shown(file), problem: statProblem(error), video: file });
             continue;
         }
         for (const problem of fileProblems(name, stat.size, head))
-            problems.push({ file: shown(file), problem });
+            problems.push({ file: shown(file), problem, video: file });
         const identity = `${stat.dev}:${stat.ino}`;
         const first = seen.get(identity);
         if (first) {
@@ -4970,7 +5409,7 @@ async function statFiles(paths, shown, problems, notice, mediaCheck) {
             continue;
         }
         seen.set(identity, shown(file));
-        found.push({ path: file, size: stat.size, stamp: { ino: stat.ino, mtimeMs: stat.mtimeMs }, reading, media: null });
+        found.push({ path: file, size: stat.size, stamp: { ino: stat.ino, mtimeMs: stat.mtimeMs }, reading, media: null, warnings: [] });
     }
     return found;
 }
@@ -4993,17 +5432,30 @@ defer) {
         if (reading.kind === 'video')
             video.media = reading.media;
         const judged = judgeMedia(reading, settings.maxDuration ?? Infinity);
-        for (const w of judged.warnings)
-            warn({ file, problem: w.problem });
+        for (const w of judged.warnings) {
+            warn({ file, problem: findingText(w) });
+            video.warnings.push(findingText(w));
+        }
         for (const p of judged.problems) {
-            const anyway = `${p.problem}; it is uploaded anyway (media-check: warn), and TikTok will likely refuse it (${p.failReason})`;
-            const broken = { file, problem: p.problem, path: video.path, anyway, failReason: p.failReason };
+            const anyway = anywayText(p, settings.dryRun === true);
+            const broken = {
+                file,
+                problem: findingText(p),
+                rule: p.problem,
+                fix: p.fix,
+                path: video.path,
+                video: video.path,
+                anyway,
+                failReason: p.failReason
+            };
             media.push(broken);
             // The same object in the list, so a caller that defers can tell media problems from the others.
             if (mode === 'error')
                 problems.push(broken);
-            else if (!defer)
+            else if (!defer) {
                 warn({ file, problem: anyway });
+                video.warnings.push(anyway);
+            }
         }
     }
     return media;
@@ -5037,7 +5489,11 @@ async function readSidecars(found, shown, problems) {
         const wanted = external_node_path_.basename(sidecarPath);
         for (const entry of (await listing(external_node_path_.dirname(video.path))).get(wanted.toLowerCase()) ?? []) {
             if (entry !== wanted) {
-                problems.push({ file: shown(external_node_path_.join(external_node_path_.dirname(video.path), entry)), problem: `a sidecar must be named exactly ${wanted}` });
+                problems.push({
+                    file: shown(external_node_path_.join(external_node_path_.dirname(video.path), entry)),
+                    problem: `a sidecar must be named exactly ${wanted}`,
+                    video: video.path
+                });
             }
         }
         let text;
@@ -5049,12 +5505,12 @@ async function readSidecars(found, shown, problems) {
             // A name too long for the file system cannot exist: that video has no sidecar.
             if (code === 'ENOENT' || code === 'ENAMETOOLONG')
                 continue;
-            problems.push({ file: shown(sidecarPath), problem: statProblem(error) });
+            problems.push({ file: shown(sidecarPath), problem: statProblem(error), video: video.path });
             continue;
         }
         const parsed = parseSidecar(text);
         for (const problem of parsed.problems)
-            problems.push({ file: shown(sidecarPath), problem });
+            problems.push({ file: shown(sidecarPath), problem, video: video.path });
         sidecars.set(video.path, { sidecar: parsed.sidecar, text });
     }
     return sidecars;
@@ -5096,11 +5552,11 @@ function describeVideo(file, i, count, settings, read, run, shown, problems) {
     const title = titleTemplate === undefined ? undefined : fillCaption(titleTemplate, vars, run.vars);
     // Where a problem with a field is best fixed: the sidecar's line, or the video (the input).
     const blame = (key, problem) => sidecar?.[key] !== undefined
-        ? { file: shown(sidecarPathFor(file.path)), problem: `line ${keyLine(read?.text ?? '', key)}: ${problem}` }
-        : { file: shown(file.path), problem };
+        ? { file: shown(sidecarPathFor(file.path)), problem: `line ${keyLine(read?.text ?? '', key)}: ${problem}`, video: file.path }
+        : { file: shown(file.path), problem, video: file.path };
     const said = captionProblems(name, { description: template, title: titleTemplate }, description, title, run);
     for (const problem of said)
-        problems.push(problem.field ? blame(problem.field, problem.problem) : { file: shown(file.path), problem: problem.problem });
+        problems.push(problem.field ? blame(problem.field, problem.problem) : { file: shown(file.path), problem: problem.problem, video: file.path });
     return {
         index: i + 1,
         path: file.path,
@@ -5114,7 +5570,8 @@ function describeVideo(file, i, count, settings, read, run, shown, problems) {
         sidecar: read ? shown(sidecarPathFor(file.path)) : undefined,
         publishAt: sidecar?.publish_at,
         stamp: file.stamp,
-        media: file.media
+        media: file.media,
+        warnings: file.warnings
     };
 }
 
@@ -5132,6 +5589,8 @@ function describeVideo(file, i, count, settings, read, run, shown, problems) {
 
 
 // A few KB, and they reach GitHub only through the client they are given: bundled with the run (the client loads when the input is set).
+
+
 
 
 
@@ -5195,11 +5654,14 @@ async function publishVideos(env, deps, log, secrets, signal, soFar) {
             log.warning(`'${Input.PollInterval}' under 1 s polls DraftClip very often; its doc asks clients to be gentle (it uses 5 s).`);
         }
         const media = [];
-        const videos = await findVideos(inputs, env, deps, log, media);
-        if (videos.length === 0)
+        const { videos, problems } = await findVideos(inputs, env, deps, log, media);
+        if (videos.length === 0 && problems.length === 0)
             return soFar.outcome({ failure: noVideos(inputs, log) });
         // Found, not "to publish": the ledger, twins and the calendar decide that, and each video's line says it.
-        log.info(`${videos.length} video${videos.length === 1 ? '' : 's'} found: ${videos.map(v => v.file).join(', ')}`);
+        if (videos.length > 0)
+            log.info(`${videos.length} video${videos.length === 1 ? '' : 's'} found: ${videos.map(v => v.file).join(', ')}`);
+        if (problems.length > 0)
+            return await refuseRun(videos, problems, inputs, env, deps, log, secrets, soFar);
         github = inputs.ledgerBranch ? await openGitHubSide(inputs, env, deps, log) : undefined;
         // GitHub gets a minute before the first upload: one that never answers fails the step, not holds it for minutes.
         github?.client.until(GITHUB_BEFORE_UPLOAD_MS);
@@ -5207,9 +5669,11 @@ async function publishVideos(env, deps, log, secrets, signal, soFar) {
         // A deployment's payload names every uploaded video's SHA-256.
         const board = await openBoard(videos, store, secrets.all, github, inputs.deployments !== undefined);
         github?.client.until(undefined);
-        // Still before any request to DraftClip (a branch ledger has been read from GitHub by now, which is not DraftClip).
-        pipeline_judgeMedia(board, media, inputs, deps.clock.now(), log);
         soFar.board = board;
+        // Still before any request to DraftClip (a branch ledger has been read from GitHub by now, which is not DraftClip).
+        const refusedNow = await pipeline_judgeMedia(board, media, inputs, deps.clock.now(), log);
+        if (refusedNow.length > 0)
+            return await refusedOutcome(board, refusedNow, inputs, deps, log, secrets, soFar);
         deploymentsRest = await openDeployments(inputs, env, deps, log, secrets.all, soFar);
         const drive = inputs.dryRun
             ? board => planAll(board, inputs, deps.clock.now(), video => log.video(video))
@@ -5237,11 +5701,7 @@ async function publishVideos(env, deps, log, secrets, signal, soFar) {
     }
     catch (error) {
         const problem = error instanceof Error ? error.message : String(error);
-        return soFar.outcome({
-            problem,
-            failure: scrub(problem, secrets.all),
-            fileProblems: error instanceof VideoCheckError ? error.problems : undefined
-        });
+        return soFar.outcome({ problem, failure: scrub(problem, secrets.all) });
     }
     finally {
         await closeDeployments(deploymentsRest, log);
@@ -5316,9 +5776,66 @@ function planDeployments(environment, board, log, notes) {
     log.info(note);
     notes.push(note);
 }
+/** The videos found and checked; when a check refuses any, the problems too (and every video the checks described). */
 async function findVideos(inputs, env, deps, log, media) {
     const paths = await findVideoPaths(inputs.patterns, inputs.workspace);
-    return checkVideos(paths, inputs, () => deps.loadRunInfo(env), line => log.info(line), p => log.warning(`${p.file}: ${p.problem}`, p.file), media);
+    try {
+        const videos = await checkVideos(paths, inputs, () => deps.loadRunInfo(env), line => log.info(line), p => log.warning(`${p.file}: ${p.problem}`, p.file), media);
+        return { videos, problems: [] };
+    }
+    catch (error) {
+        if (!(error instanceof VideoCheckError))
+            throw error;
+        return { videos: error.videos, problems: error.problems.map(p => ({ ...p, video: error.refuses.get(p) })) };
+    }
+}
+/**
+ * A check refused a video before the ledger: nothing is sent, and every video
+ * is in `results` all the same, with what the ledger and the calendar make of
+ * it. The ledger is read to say so (from GitHub for a branch); when it cannot
+ * be, the videos are simply not attempted, and the run says why.
+ */
+async function refuseRun(videos, problems, inputs, env, deps, log, secrets, soFar) {
+    let github;
+    let board;
+    try {
+        github = inputs.ledgerBranch ? await openGitHubSide(inputs, env, deps, log) : undefined;
+        github?.client.until(GITHUB_BEFORE_UPLOAD_MS);
+        board = await openBoard(videos, await ledgerStore(inputs, github, [secrets.apiKey]), secrets.all, github);
+    }
+    catch (error) {
+        soFar.notes.push(`The ledger could not be read, so no video is shown as skipped: ${error.message}`);
+        board = await openBoard(videos, undefined, secrets.all, undefined);
+    }
+    finally {
+        await github?.client.close();
+    }
+    soFar.board = board;
+    return refusedOutcome(board, problems, inputs, deps, log, secrets, soFar);
+}
+/** The refused run's outcome: its board driven by refuseAll, a row for each file that never became a video, and the problems as the step's failure. */
+async function refusedOutcome(board, problems, inputs, deps, log, secrets, soFar) {
+    const byVideo = new Map();
+    for (const p of problems) {
+        if (!p.video)
+            continue;
+        // A problem of its sidecar names the sidecar.
+        const said = p.file === workspacePath(p.video, inputs.workspace) ? p.problem : `${p.file}: ${p.problem}`;
+        byVideo.set(p.video, [...(byVideo.get(p.video) ?? []), said]);
+    }
+    await refuseAll(board, byVideo, inputs, deps.clock.now(), video => log.video(video));
+    if (inputs.dryRun)
+        log.info('Dry run: nothing was sent to DraftClip.');
+    const known = new Set(board.entries.map(e => e.video.path));
+    const unread = [...byVideo].filter(([file]) => !known.has(file)).map(([file, own]) => unreadRow(file, own, inputs));
+    const results = [...board.results, ...unread].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    const error = new VideoCheckError(problems);
+    return soFar.outcome({ results, problem: error.message, failure: scrub(error.message, secrets.all), fileProblems: error.problems });
+}
+/** A matched path that never became a video (it could not be read): REFUSED, with nothing else known. */
+function unreadRow(file, problems, inputs) {
+    const r = initialResult({ file: workspacePath(file, inputs.workspace), size: 0, description: '', privacyLevel: inputs.privacyLevel });
+    return { ...r, status: model_status/* Status */.nW.Refused, error: problems.join('; ') };
 }
 /** Why a video the ledger holds is not uploaded by this run, for the notice about its media. */
 const HELD = {
@@ -5335,9 +5852,9 @@ const HELD = {
  * before a rule changed never blocks later runs. The whole list is refused at
  * once, before any request to DraftClip, as checkVideos does.
  */
-function pipeline_judgeMedia(board, media, inputs, now, log) {
+async function pipeline_judgeMedia(board, media, inputs, now, log) {
     if (media.length === 0)
-        return;
+        return [];
     const admissions = board.admissionsAt(inputs.wait, now, inputs.maxUploads);
     const index = new Map(board.entries.map((e, i) => [e.video.path, i]));
     const refused = [];
@@ -5349,19 +5866,27 @@ function pipeline_judgeMedia(board, media, inputs, now, log) {
         const own = admissions[i];
         const kind = own.kind === 'twin' && twin !== undefined ? admissions[twin].kind : own.kind;
         const held = HELD[kind];
+        const warned = async (line) => {
+            log.warning(`${m.file}: ${line}`, m.file);
+            await board.apply(i, lifecycle_warned(board.entries[i].result, [line]));
+        };
         if (held)
-            log.info(`${m.file}: ${m.problem}; not refused: ${held}, and this run does not upload it.`);
+            log.info(`${m.file}: ${m.rule}; not refused: ${held}, and this run does not upload it.`);
         else if (inputs.mediaCheck === 'error')
-            refused.push({ file: m.file, problem: m.problem });
+            refused.push({ file: m.file, problem: m.problem, video: m.path });
         else if (own.kind === 'twin')
-            log.info(`${m.file}: ${m.problem}; it is not uploaded: the same content as ${board.entries[twin].video.file}.`);
+            log.info(`${m.file}: ${m.rule}; it is not uploaded: the same content as ${board.entries[twin].video.file}.`);
         else if (kind === 'upload')
-            log.warning(`${m.file}: ${m.anyway}`, m.file);
+            await warned(m.anyway);
         else
-            log.warning(`${m.file}: ${m.problem}; a later run uploads it anyway (media-check: warn), and TikTok will likely refuse it (${m.failReason})`, m.file);
+            await warned(laterAnyway(m));
     }
-    if (refused.length > 0)
-        throw new VideoCheckError(refused);
+    return refused;
+}
+/** A broken rule of a video a later run uploads (scheduled, queued), under media-check: warn. */
+function laterAnyway(m) {
+    const verdict = m.failReason ? `, and TikTok will likely refuse it (${m.failReason})` : '';
+    return `${m.rule}; a later run uploads it anyway (media-check: warn)${verdict}${m.fix ? `; to fix it: ${m.fix}` : ''}`;
 }
 /** The real run's driver: a DraftClip client (counted, for the `requests` output), closed when the board is done. */
 async function sendAll(board, inputs, env, deps, log, signal, requests, github, deployments) {
@@ -5483,24 +6008,22 @@ function maskSecrets(env) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   $G: () => (/* binding */ ANNOTATED),
 /* harmony export */   KI: () => (/* binding */ postUrl),
 /* harmony export */   WR: () => (/* binding */ nextPublishAt),
 /* harmony export */   nK: () => (/* binding */ stepFailure),
+/* harmony export */   ne: () => (/* binding */ isAnnotated),
 /* harmony export */   pY: () => (/* binding */ saidByStop),
 /* harmony export */   ui: () => (/* binding */ withPostUrl)
 /* harmony export */ });
 /* harmony import */ var _status_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8203);
 /** What the run learned of each video, as the outputs show it, and the rules read off it: pure, no I/O. */
 
-/** The statuses after which the step fails. */
-const FAILING = [_status_js__WEBPACK_IMPORTED_MODULE_0__/* .Status */ .nW.NotAttempted, _status_js__WEBPACK_IMPORTED_MODULE_0__/* .Status */ .nW.UploadFailed, _status_js__WEBPACK_IMPORTED_MODULE_0__/* .Status */ .nW.Unconfirmed, _status_js__WEBPACK_IMPORTED_MODULE_0__/* .Status */ .nW.Failed, _status_js__WEBPACK_IMPORTED_MODULE_0__/* .Status */ .nW.Uploading];
 /**
- * The statuses whose error is reported as an annotation on the video's file
+ * Whether a status's error is reported as an annotation on the video's file
  * (report.ts). Said once: the video's log keeps it as a plain line, and the
  * step's failure names the file and status only.
  */
-const ANNOTATED = [_status_js__WEBPACK_IMPORTED_MODULE_0__/* .Status */ .nW.Unconfirmed, _status_js__WEBPACK_IMPORTED_MODULE_0__/* .Status */ .nW.Failed, _status_js__WEBPACK_IMPORTED_MODULE_0__/* .Status */ .nW.UploadFailed];
+const isAnnotated = (status) => (0,_status_js__WEBPACK_IMPORTED_MODULE_0__/* .meaningOf */ .Pr)(status).annotated;
 /** Whether a video's error only repeats why the run stopped (then the stop reason alone says it). */
 function saidByStop(error, stopReason) {
     return error !== null && stopReason !== undefined && (stopReason.includes(error) || error.includes(stopReason));
@@ -5509,11 +6032,11 @@ function saidByStop(error, stopReason) {
 function stepFailure(results, stopReason, dryRun = false) {
     if (dryRun)
         return stopReason;
-    const failed = results.filter(r => FAILING.includes(r.status));
+    const failed = results.filter(r => (0,_status_js__WEBPACK_IMPORTED_MODULE_0__/* .meaningOf */ .Pr)(r.status).failsStep);
     if (failed.length === 0 && !stopReason)
         return undefined;
     const lines = failed.map(r => {
-        const said = !r.error || ANNOTATED.includes(r.status) || saidByStop(r.error, stopReason);
+        const said = !r.error || isAnnotated(r.status) || saidByStop(r.error, stopReason);
         return `${r.file}: ${r.status}${said ? '' : ` - ${r.error}`}`;
     });
     const head = stopReason ?? `${failed.length} of ${results.length} video${results.length === 1 ? '' : 's'} did not publish`;
@@ -5552,10 +6075,12 @@ function nextPublishAt(results) {
 /* harmony export */   $T: () => (/* binding */ isFinalStatus),
 /* harmony export */   FK: () => (/* binding */ COMPLETE_STATUSES),
 /* harmony export */   Is: () => (/* binding */ isSettled),
+/* harmony export */   Pr: () => (/* binding */ meaningOf),
 /* harmony export */   mW: () => (/* binding */ INCOMPLETE_STATUSES),
 /* harmony export */   nW: () => (/* binding */ Status),
 /* harmony export */   q: () => (/* binding */ PUBLIC)
 /* harmony export */ });
+/* unused harmony export STATUS_MEANINGS */
 /**
  * The words of a video's life: every status it can have, and the one rule for
  * "nothing more to learn". Plain data and pure rules, no I/O: every room imports them.
@@ -5587,7 +6112,9 @@ const Status = {
     /** Its publish_at is still to come: a later run publishes it. */
     Scheduled: 'SCHEDULED',
     /** Due, but left for a later run: max-uploads was reached, or the account's quota is spent. */
-    Queued: 'QUEUED'
+    Queued: 'QUEUED',
+    /** A check refused it before anything was sent (media, size, type, LFS pointer, sidecar, caption): nothing of the run was uploaded. */
+    Refused: 'REFUSED'
 };
 const COMPLETE_STATUSES = [Status.PublishComplete, Status.Failed, Status.SentToInbox];
 /** DraftClip's statuses of a video still on its way: their is_complete is not believed. */
@@ -5608,6 +6135,35 @@ function isSettled(status, privacyLevel) {
 /** Whether a status (as a ledger keeps it) is one of the doc's final ones. */
 function isFinalStatus(status) {
     return COMPLETE_STATUSES.includes(status);
+}
+const meaning = (mark, failsStep, annotated, uploaded, mayPost) => ({
+    mark,
+    failsStep,
+    annotated,
+    uploaded,
+    mayPost
+});
+/** Every status the action knows: its mark, whether it fails the step, is annotated, was uploaded, may be a post. */
+const STATUS_MEANINGS = {
+    [Status.NotAttempted]: meaning('⛔', true, false, false, false),
+    [Status.Uploading]: meaning('⏳', true, false, false, true),
+    [Status.ProcessingUpload]: meaning('⏳', false, false, true, true),
+    [Status.Processing]: meaning('⏳', false, false, true, true),
+    [Status.PublishComplete]: meaning('✅', false, false, true, true),
+    [Status.SentToInbox]: meaning('📥', false, false, true, true),
+    [Status.Failed]: meaning('❌', true, true, false, false),
+    [Status.UploadFailed]: meaning('❌', true, true, false, false),
+    [Status.Unconfirmed]: meaning('⚠️', true, true, false, true),
+    [Status.Skipped]: meaning('⏭️', false, false, false, true),
+    [Status.DryRun]: meaning('📝', false, false, false, false),
+    [Status.Scheduled]: meaning('🗓️', false, false, false, true),
+    [Status.Queued]: meaning('⏸️', false, false, false, false),
+    [Status.Refused]: meaning('🚫', true, false, false, false)
+};
+/** A status DraftClip may add one day: no mark, and it neither fails the step nor counts as uploaded. */
+const UNKNOWN = meaning('', false, false, false, true);
+function meaningOf(status) {
+    return Object.hasOwn(STATUS_MEANINGS, status) ? STATUS_MEANINGS[status] : UNKNOWN;
 }
 
 
