@@ -47,6 +47,21 @@ describe('cut', () => {
     expect(cut('😀'.repeat(200)).endsWith('😀…')).toBe(true)
     expect(cut('a\nb\r\nc')).toBe('a b c')
   })
+
+  it('is at most 140 however GitHub counts: UTF-16 units as well as code points, never half an emoji', () => {
+    // A reason or a file name of emoji: 140 code points are 280 UTF-16 units, which the stand-in (as JavaScript counts) refuses.
+    const text = `TikTok refused it: ${'😀'.repeat(200)}`
+    expect(cut(text).length).toBeLessThanOrEqual(DESCRIPTION_MAX)
+    expect(cut(text).endsWith('😀…')).toBe(true)
+    expect(cut('a'.repeat(139) + '😀')).toBe(`${'a'.repeat(139)}…`)
+    expect(cut('a'.repeat(138) + '😀')).toBe(`${'a'.repeat(138)}😀`)
+    const body = statusBody(
+      { repository: 'acme/rocket', environment: 'tiktok', sha: 'abc', runUrl: undefined },
+      { state: 'failure', description: text },
+      []
+    )
+    expect((body.description as string).length).toBeLessThanOrEqual(DESCRIPTION_MAX)
+  })
 })
 
 describe('the bodies sent to GitHub', () => {

@@ -30,10 +30,21 @@ export interface DeploymentFacts {
 /** GitHub's limit on a deployment status's description. */
 export const DESCRIPTION_MAX = 140
 
-/** Text cut to `max` characters (whole code points), with an ellipsis where it was cut. */
+/**
+ * Text cut to `max` characters, with an ellipsis where it was cut. Counted in
+ * UTF-16 units, which is never fewer than code points: within the limit
+ * whichever GitHub counts (an emoji is one code point but two units), and never
+ * half an emoji.
+ */
 export function cut(text: string, max = DESCRIPTION_MAX): string {
-  const points = [...text.replace(/\s+/g, ' ').trim()]
-  return points.length <= max ? points.join('') : `${points.slice(0, max - 1).join('')}…`
+  const line = text.replace(/\s+/g, ' ').trim()
+  if (line.length <= max) return line
+  let kept = ''
+  for (const point of line) {
+    if (kept.length + point.length > max - 1) break
+    kept += point
+  }
+  return `${kept}…`
 }
 
 /**
