@@ -286,6 +286,37 @@ describe('deployment-environment: one GitHub Deployment per upload', () => {
     expect(github!.deployments.list()).toHaveLength(0)
   })
 
+  it('a rate limit on a deployment is waited out when short (then sent again: GitHub did not act on it), never past a minute', async () => {
+    const limit = (seconds: number) => ({
+      status: 403,
+      body: { message: 'You have exceeded a secondary rate limit.' },
+      headers: { 'retry-after': String(seconds) }
+    })
+    await start({}, { faults: [limit(1)] })
+    const ws = workspace()
+    writeMp4(path.join(ws, 'v/a.mp4'))
+    const first = await deployRun(ws)
+    expect(first.code).toBe(0)
+    const creations = (): number[] => github!.requests.filter(r => r.path === '/repos/acme/rocket/deployments').map(r => r.status)
+    expect(creations()).toEqual([403, 201])
+    expect(statesByFile(github!)).toEqual({ 'v/a.mp4': ['in_progress', 'success'] })
+    // Asked to wait 2 minutes: no deployment for it, published all the same, and not a permission problem.
+    fs.rmSync(path.join(ws, 'v/a.mp4'))
+    writeMp4(path.join(ws, 'v/b.mp4'))
+    github!.addFaults([limit(120)])
+    const began = Date.now()
+    const second = await deployRun(ws)
+    expect(Date.now() - began).toBeLessThan(20_000)
+    expect(second.code).toBe(0)
+    expect(second.results.map(r => r.status)).toEqual(['PUBLISH_COMPLETE'])
+    expect(creations()).toEqual([403, 201, 403])
+    expect(github!.deployments.list()).toHaveLength(1)
+    expect(second.stdout).toMatch(
+      /::warning file=v\/b.mp4::GitHub Deployments: v\/b.mp4: no GitHub Deployment was made for it \(GitHub asked to wait 120 s/
+    )
+    expect(second.stdout).not.toContain('deployments: write')
+  }, 30_000)
+
   it('a job cancelled during an upload: its deployment ends in error before the outputs are written', async () => {
     await start({ uploadFaults: [{ type: 'hang' }] })
     const ws = workspace()
