@@ -18,9 +18,12 @@ export interface DeploymentTarget {
   runUrl: string | undefined
 }
 
-/** What a deployment's creation came to. `refused`: GitHub answered no; `lost`: no answer, or one that says nothing (it may exist). */
+/**
+ * What a deployment's creation came to. `refused`: GitHub answered no; `unsent`: not made (a rate limit
+ * longer than the run waits); `lost`: no answer, or one that says nothing (it may exist).
+ */
 export type Created =
-  { kind: 'created'; id: number } | { kind: 'refused'; status: number; message: string } | { kind: 'lost'; message: string }
+  { kind: 'created'; id: number } | { kind: 'refused'; status: number; message: string } | { kind: 'unsent' | 'lost'; message: string }
 
 /** The one method of the run's GitHub client (github/client.ts) this needs. */
 export interface GitHubCall {
@@ -66,7 +69,18 @@ export class GitHubDeployments {
   ) {}
 
   async create(file: string, sha256: string): Promise<Created> {
-    const answer = await this.send(`/repos/${this.target.repository}/deployments`, deploymentBody(this.target, file, sha256, this.secrets))
+    let answer: GitHubAnswer
+    try {
+      answer = await this.github.call(
+        'POST',
+        `/repos/${this.target.repository}/deployments`,
+        deploymentBody(this.target, file, sha256, this.secrets),
+        false
+      )
+    } catch (error) {
+      // The client throws only before GitHub acted: a rate limit longer than it waits.
+      return { kind: 'unsent', message: (error as Error).message }
+    }
     const id = (answer.json as { id?: unknown } | undefined)?.id
     if (answer.status === 201 && typeof id === 'number' && Number.isSafeInteger(id)) return { kind: 'created', id }
     if (answer.status >= 400 && answer.status < 500) return { kind: 'refused', status: answer.status, message: answer.message }

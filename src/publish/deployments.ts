@@ -16,7 +16,9 @@ export interface DeploymentsClient {
   create(
     file: string,
     sha256: string
-  ): Promise<{ kind: 'created'; id: number } | { kind: 'refused'; status: number; message: string } | { kind: 'lost'; message: string }>
+  ): Promise<
+    { kind: 'created'; id: number } | { kind: 'refused'; status: number; message: string } | { kind: 'unsent' | 'lost'; message: string }
+  >
   addStatus(id: number, status: DeploymentStatus): Promise<string | undefined>
 }
 
@@ -65,7 +67,10 @@ export class DeploymentRecorder {
     }
     this.problem(
       file,
-      `no GitHub Deployment was made for it (${made.kind === 'refused' ? `${made.status}: ` : ''}${made.message}); it is published all the same`
+      made.kind === 'lost'
+        ? // GitHub may have made it: not asked again (a second deployment would be a second record), so it has no status.
+          `GitHub may have made its deployment, but no answer said so (${made.message}); not asked again, so that one has no status; it is published all the same`
+        : `no GitHub Deployment was made for it (${made.kind === 'refused' ? `${made.status}: ` : ''}${made.message}); it is published all the same`
     )
     return undefined
   }
