@@ -191,13 +191,19 @@ describe('deployment-environment: one GitHub Deployment per upload', () => {
     writeMp4(path.join(ws, 'v/quick.mp4'))
     const first = await deployRun(ws, { ledger: 'ledger.json', wait: 'false' })
     expect(first.results[0].status).toBe('PROCESSING_UPLOAD')
-    expect(statesByFile(github!)).toEqual({ 'v/quick.mp4': ['in_progress'] })
+    // Still in_progress, but no longer "uploading": the publish ID is on GitHub even if no later run comes.
+    expect(statesByFile(github!)).toEqual({ 'v/quick.mp4': ['in_progress', 'in_progress'] })
+    const [deployment] = github!.deployments.list()
+    expect(deployment.statuses.map(s => s.description)).toEqual([
+      'uploading to DraftClip',
+      `TikTok is processing it (publish ID ${first.results[0].publish_id})`
+    ])
     const second = await deployRun(ws, { ledger: 'ledger.json' })
     expect(second.results[0].status).toBe('SKIPPED')
-    expect(statesByFile(github!)).toEqual({ 'v/quick.mp4': ['in_progress', 'success'] })
+    expect(statesByFile(github!)).toEqual({ 'v/quick.mp4': ['in_progress', 'in_progress', 'success'] })
     // A third run learns nothing new, and adds nothing.
     await deployRun(ws, { ledger: 'ledger.json' })
-    expect(statesByFile(github!)).toEqual({ 'v/quick.mp4': ['in_progress', 'success'] })
+    expect(statesByFile(github!)).toEqual({ 'v/quick.mp4': ['in_progress', 'in_progress', 'success'] })
     expect(github!.deployments.list()).toHaveLength(1)
   })
 

@@ -161,7 +161,8 @@ describe('DeploymentRecorder', () => {
     recorder.finish(0, 'a.mp4', { ...r, status: 'PUBLISH_COMPLETE' }, undefined)
     recorder.finish(1, 'b.mp4', { ...r, status: 'PUBLISH_COMPLETE' }, undefined)
     await recorder.settled()
-    expect(held.statuses).toEqual(['7 in_progress', '7 success'])
+    // The processing one is news (its publish ID), the second PUBLISH_COMPLETE is not.
+    expect(held.statuses).toEqual(['7 in_progress', '7 in_progress', '7 success'])
     expect(recorder.entryId(0)).toEqual({ id: 7 })
     expect(recorder.entryId(1)).toEqual({ id: undefined })
     expect(recorder.entryId(2)).toBeUndefined()

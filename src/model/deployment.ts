@@ -85,7 +85,13 @@ export function deploymentStatus(f: DeploymentFacts, postLink: string | null): D
   }
 }
 
-/** Two statuses that say the same: the state, and the link (a second success adds the link once the post ID comes). */
+/**
+ * Two statuses that say the same: the state, and the link (a second success adds the link once the post ID comes).
+ * In progress, the words too: "uploading" then "processing (publish ID …)" is news, the one status wait: false or a
+ * timeout leaves with the publish ID in it, when no later run may come.
+ */
 export function sameStatus(a: DeploymentStatus | undefined, b: DeploymentStatus | undefined): boolean {
-  return a?.state === b?.state && a?.environmentUrl === b?.environmentUrl
+  return (
+    a?.state === b?.state && a?.environmentUrl === b?.environmentUrl && (a?.state !== 'in_progress' || a.description === b?.description)
+  )
 }
