@@ -196,7 +196,7 @@ describe('deployment-environment: one GitHub Deployment per upload', () => {
     const [deployment] = github!.deployments.list()
     expect(deployment.statuses.map(s => s.description)).toEqual([
       'uploading to DraftClip',
-      `TikTok is processing it (publish ID ${first.results[0].publish_id})`
+      `TikTok is processing it (publish ID ${String(first.results[0].publish_id)})`
     ])
     const second = await deployRun(ws, { ledger: 'ledger.json' })
     expect(second.results[0].status).toBe('SKIPPED')
