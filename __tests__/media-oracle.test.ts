@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import type { Media } from '../src/model/video.js'
 import { readMedia, type Reading } from '../src/videos/media.js'
-import { corpus, KINDS, type CorpusFile } from './support/corpus.js'
+import * as path from 'node:path'
+import { corpus, KINDS, lostOdmlPart, type CorpusFile } from './support/corpus.js'
 
 /**
  * ffprobe is the reading the world agrees on: over a corpus ffmpeg makes at
@@ -161,6 +162,16 @@ describe('the media check reads every video as ffprobe does', () => {
     // (with a sidx, the first: 23.88 fps for a 30 fps DASH file): then the frames ffmpeg decoded over the duration.
     const theirs = probed.nbFrames === undefined ? { ...probed.video, fps: decoded.frames / probed.video.duration } : probed.video
     expect({ ...media, duration: near(media.duration, theirs.duration, 0.05), fps: near(media.fps, theirs.fps, 0.1) }).toEqual(theirs)
+  })
+
+  it('an OpenDML AVI whose AVIX part is lost (RIFF, movi and idx1 whole; its indx names the part past the end): ffmpeg decodes fewer frames than it counts, the action refuses it as cut', async () => {
+    const whole = made.files.find(f => f.name === 'h264.avi')!
+    const file = path.join(path.dirname(whole.path), 'odml-part-lost.avi')
+    fs.writeFileSync(file, lostOdmlPart(fs.readFileSync(whole.path)))
+    const probed = probe(file)
+    expect(decode(file).frames).toBeLessThan(probed.nbFrames!)
+    const reading = await readMedia(file, fs.statSync(file).size, 'avi')
+    expect(reading).toMatchObject({ kind: 'video', missingBytes: 12 + 4096 })
   })
 })
 

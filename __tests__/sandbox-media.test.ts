@@ -63,6 +63,13 @@ describe("the sandbox's TikTok media check", () => {
     }
   })
 
+  it('ends an AVI whose stream header claims more than its list holds FAILED, as a damaged file (it answered 500)', async () => {
+    const bytes = Buffer.from(fs.readFileSync(fixture('clip.avi')))
+    // strh's size sends strf's reading past the header's 64 KiB.
+    bytes.writeUInt32LE(0x00100000, bytes.indexOf('strh') + 4)
+    expect(await publish(sb, 'damaged.avi', bytes)).toMatchObject({ status: 'FAILED', fail_reason: 'file_format_check_failed' })
+  })
+
   it('a scripted outcome for the file still wins', async () => {
     sb.setFile('5fps.mp4', { final: 'PUBLISH_COMPLETE' })
     expect(await publish(sb, '5fps.mp4', fs.readFileSync(fixture('5fps.mp4')))).toMatchObject({ status: 'PUBLISH_COMPLETE' })

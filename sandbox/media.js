@@ -91,7 +91,12 @@ export class MediaSniffer {
       const head = Buffer.concat(this.head)
       // The RIFF's own size says how long the file is: a shorter upload was cut.
       if (head.length >= 8 && 8 + head.readUInt32LE(4) > this.seen) return { format: 'cut' }
-      return readAvi(head)
+      try {
+        return readAvi(head)
+      } catch (err) {
+        // A chunk that claims more than the header holds: damaged, as TikTok would find it (not a 500 from the sandbox).
+        return { format: `hdrl does not parse: ${err.message}` }
+      }
     }
     // A moov to the end of the file (size 0) is done when the upload is.
     const done = this.moov && (this.moov.done || this.moov.end === Infinity)

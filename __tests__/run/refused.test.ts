@@ -146,4 +146,27 @@ describe('media-check: warn', () => {
     ])
     expect((run.results[1].warnings as string[])[0]).toMatch(new RegExp(`^${FPS_RULE}; it is uploaded anyway`))
   })
+
+  it('on a run another video refuses, nothing is uploaded: the warning says it would be uploaded anyway, not that it is', async () => {
+    const sandbox = await startSandbox({ apiKeys: [KEY] })
+    const ws = folder({ 'a.mp4': '5fps.mp4', 'b.mov': 'clip.mov' })
+    fs.writeFileSync(path.join(ws, 'v', 'b.mov.draftclip.json'), JSON.stringify({ description: 'x'.repeat(2201) }))
+    const run = await runInProcess(ws, inputs(sandbox.url, { 'media-check': 'warn' }))
+    expect(run.code).toBe(1)
+    expect(sandbox.requests).toEqual([])
+    expect(run.results.map(r => [r.file, r.status, r.error, r.warnings])).toEqual([
+      [
+        'v/a.mp4',
+        'NOT_ATTEMPTED',
+        'not sent: another video was refused',
+        [
+          expect.stringMatching(
+            new RegExp(`^${FPS_RULE}; it would be uploaded anyway \\(media-check: warn\\), and TikTok will likely refuse it`)
+          )
+        ]
+      ],
+      ['v/b.mov', 'REFUSED', expect.stringContaining('the caption is 2201 UTF-16 code units long'), []]
+    ])
+    expect(run.stdout).not.toContain('it is uploaded anyway')
+  })
 })

@@ -209,3 +209,51 @@ function withMehd(made: string, out: string): void {
     ])
   )
 }
+
+/** The chunks of a RIFF list body from `from` to `to`: id, where its header starts, its size. */
+function* riffChunks(bytes: Buffer, from: number, to: number): Generator<{ id: string; at: number; size: number }> {
+  for (let at = from; at + 8 <= to;) {
+    const size = bytes.readUInt32LE(at + 4)
+    yield { id: bytes.toString('latin1', at, at + 4), at, size }
+    at += 8 + size + (size & 1)
+  }
+}
+
+/**
+ * The first RIFF of an OpenDML AVI (over 1 GB, as a camera or OBS writes one)
+ * whose AVIX part was lost: its RIFF, movi and idx1 are whole, but its stream
+ * header counts the frames of both parts and its super index (`indx`) names
+ * the lost part's index chunk, past the end of the file. Made from a small
+ * ffmpeg AVI (ffmpeg writes an indx only past 1 GB): the JUNK it reserves for
+ * the indx becomes one, the frame count doubles.
+ */
+export function lostOdmlPart(avi: Buffer): Buffer {
+  const bytes = Buffer.from(avi)
+  const hdrl = [...riffChunks(bytes, 12, bytes.length)].find(
+    c => c.id === 'LIST' && bytes.toString('latin1', c.at + 8, c.at + 12) === 'hdrl'
+  )!
+  const strl = [...riffChunks(bytes, hdrl.at + 12, hdrl.at + 8 + hdrl.size)].find(c => c.id === 'LIST')!
+  const inStrl = [...riffChunks(bytes, strl.at + 12, strl.at + 8 + strl.size)]
+  const strh = inStrl.find(c => c.id === 'strh')!
+  const junk = inStrl.find(c => c.id === 'JUNK')!
+  const movi = [...riffChunks(bytes, 12, bytes.length)].find(
+    c => c.id === 'LIST' && bytes.toString('latin1', c.at + 8, c.at + 12) === 'movi'
+  )!
+  if (bytes.toString('latin1', strh.at + 8, strh.at + 12) !== 'vids' || junk.size < 24 + 2 * 16) throw new Error('not an ffmpeg AVI')
+  // strh's dwLength: the frames of both parts.
+  bytes.writeUInt32LE(bytes.readUInt32LE(strh.at + 8 + 32) * 2, strh.at + 8 + 32)
+  // AVISUPERINDEX: 4 longs per entry, an index of indexes, 2 entries of the first stream's '00dc' chunks.
+  bytes.write('indx', junk.at, 'latin1')
+  const body = junk.at + 8
+  bytes.writeUInt16LE(4, body)
+  bytes.writeUInt8(0, body + 2)
+  bytes.writeUInt8(0, body + 3)
+  bytes.writeUInt32LE(2, body + 4)
+  bytes.write('00dc', body + 8, 'latin1')
+  // The first part's index: its movi list (here); the second's: where the AVIX part began, the end of this file.
+  bytes.writeBigUInt64LE(BigInt(movi.at), body + 24)
+  bytes.writeUInt32LE(movi.size + 8, body + 32)
+  bytes.writeBigUInt64LE(BigInt(bytes.length + 12), body + 40)
+  bytes.writeUInt32LE(4096, body + 48)
+  return bytes
+}

@@ -10,6 +10,7 @@ import {
   interrupted,
   ledgerUnwritable,
   notAttempted,
+  notSentBeside,
   planned,
   releaseEntryHint,
   statusSeen,
@@ -833,5 +834,24 @@ describe('crashed', () => {
     expect(crashed(result({ status: Status.Unconfirmed, error: 'e' }), 'boom').result).toEqual(
       result({ status: 'UNCONFIRMED', error: 'e; boom' })
     )
+  })
+})
+
+describe('a video beside a refused one (nothing of the run is sent)', () => {
+  it('an unconfirmed publish ID in the ledger is UNCONFIRMED, and the log does not say DraftClip is asked about it', () => {
+    const e = { ...entry({ status: Status.Unconfirmed, post_id: null }), publish_id: 'v_pub_1' }
+    const step = notSentBeside(result(), { kind: 'confirm', entry: e }, REF, false)
+    expect(step.result.status).toBe(Status.Unconfirmed)
+    expect(step.log).toEqual({
+      level: 'info',
+      line: 'the ledger holds publish ID v_pub_1 unconfirmed; not asked about: another video was refused'
+    })
+  })
+
+  it('one this run would upload is NOT_ATTEMPTED', () => {
+    expect(notSentBeside(result(), { kind: 'upload' }, REF, false).result).toMatchObject({
+      status: Status.NotAttempted,
+      error: 'not sent: another video was refused'
+    })
   })
 })

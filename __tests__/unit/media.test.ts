@@ -448,6 +448,25 @@ describe('a cut download whose metadata survived', () => {
     expect(source.bytesRead).toBeLessThan(size)
   })
 
+  it("an AVI's idx1 is read with offsets from its movi list or from the file's start; an entry past the end is cut", async () => {
+    const bytes = Buffer.from(fs.readFileSync(fixture('clip.avi')))
+    // Offsets count from the movi list's fourcc (ffmpeg's) or from the file's first byte (some writers').
+    const movi = bytes.indexOf('movi')
+    const idx1 = bytes.indexOf('idx1')
+    const entries = bytes.readUInt32LE(idx1 + 4) / 16
+    const absolute = Buffer.from(bytes)
+    for (let i = 0; i < entries; i++) absolute.writeUInt32LE(bytes.readUInt32LE(idx1 + 8 + i * 16 + 8) + movi, idx1 + 8 + i * 16 + 8)
+    expect(await readContainer(counted(absolute), 'avi')).not.toHaveProperty('missingBytes')
+    // Its last frame made 100,000 bytes long: RIFF and movi sizes whole, the index says more.
+    const last = idx1 + 8 + (entries - 1) * 16
+    for (const file of [bytes, absolute]) {
+      const lying = Buffer.from(file)
+      lying.writeUInt32LE(100_000, last + 12)
+      const end = movi + bytes.readUInt32LE(last + 8) + 8 + 100_000
+      expect(await readContainer(counted(lying), 'avi')).toMatchObject({ kind: 'video', missingBytes: end - bytes.length })
+    }
+  })
+
   it('the whole files are not', async () => {
     for (const name of ['h264-faststart.mp4', 'clip.avi', 'fragmented.mp4']) expect(await read(name)).not.toHaveProperty('missingBytes')
   })

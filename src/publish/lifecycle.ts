@@ -248,7 +248,17 @@ export function notSentBeside(r: VideoResult, admission: Admission, ref: LedgerR
   if (dryRun) return planned(r, admission, ref)
   if (admission.kind === 'upload')
     return { result: { ...r, status: Status.NotAttempted, error: NOT_SENT_REFUSED }, log: { level: 'info', line: NOT_SENT_REFUSED } }
-  return admitted(r, admission, ref)
+  const step = admitted(r, admission, ref)
+  // The real run asks DraftClip about the ledger's publish ID; this one sends nothing.
+  if (admission.kind === 'confirm')
+    return {
+      ...step,
+      log: {
+        level: 'info',
+        line: `the ledger holds publish ID ${admission.entry.publish_id} unconfirmed; not asked about: another video was refused`
+      }
+    }
+  return step
 }
 
 /** Warnings about it found after the board was made (a broken rule judged after the ledger, under media-check: warn). */

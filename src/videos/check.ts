@@ -142,8 +142,10 @@ export async function checkVideos(
       // Refused anyway, before the ledger: every problem listed as before, media ones included.
       if ((settings.mediaCheck ?? 'off') !== 'error')
         for (const m of media) {
-          warn({ file: m.file, problem: m.anyway })
-          found.find(f => f.path === m.path)?.warnings.push(m.anyway)
+          // Nothing of this run is uploaded: it would be, were nothing else refused.
+          const anyway = anywayText({ problem: m.rule, fix: m.fix, failReason: m.failReason }, true)
+          warn({ file: m.file, problem: anyway })
+          found.find(f => f.path === m.path)?.warnings.push(anyway)
         }
     } else {
       deferMedia.push(...media)

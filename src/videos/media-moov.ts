@@ -192,11 +192,15 @@ function chunkDataEnd(buf: Buffer, stbl: BoxHeader): number {
   if (uniform === 0) table(stsz, stsz.body + 12, samples, 4)
   let end = 0
   let sample = 0
+  // The last chunk counted: runs whose first chunks do not increase (damage) never count a chunk twice, so
+  // the walk is at most one step per chunk, not runs x chunks (hours for a few MB of hostile tables).
+  let counted = 0
   for (let run = 0; run < runs; run++) {
     const first = buf.readUInt32BE(stsc.body + 8 + run * 12)
     const perChunk = buf.readUInt32BE(stsc.body + 12 + run * 12)
     const next = run + 1 < runs ? buf.readUInt32BE(stsc.body + 8 + (run + 1) * 12) : chunks + 1
-    for (let c = Math.max(1, first); c < next && c <= chunks && sample < samples; c++) {
+    for (let c = Math.max(1, first, counted + 1); c < next && c <= chunks && sample < samples; c++) {
+      counted = c
       let at = wide ? num64(buf, stco.body + 8 + (c - 1) * 8) : buf.readUInt32BE(stco.body + 8 + (c - 1) * 4)
       const take = Math.min(perChunk, samples - sample)
       // Uniform sizes (PCM sound: a sample a byte, millions of them) are counted, not summed one by one.
