@@ -1,4 +1,4 @@
-import type { ByteSource, Reading } from './media.js'
+import type { ByteSource, Reading } from './media-reading.js'
 import { codecName, FPS_DIGITS, round } from './media-names.js'
 
 /**

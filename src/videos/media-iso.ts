@@ -1,4 +1,4 @@
-import type { ByteSource, Reading } from './media.js'
+import type { ByteSource, Reading } from './media-reading.js'
 import { boxAt, Damaged } from './media-boxes.js'
 import { addMoof, noFragments, readSidx, type Fragments, type SegmentIndex } from './media-fragments.js'
 import { parseMoov, type Movie } from './media-moov.js'

@@ -1,6 +1,6 @@
 import type { Media } from '../model/video.js'
 import { formatSize } from '../sizes.js'
-import type { Reading } from './media.js'
+import type { Reading } from './media-reading.js'
 
 /**
  * TikTok's media rules (Content Posting API, media transfer guide), judged on

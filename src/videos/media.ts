@@ -1,25 +1,9 @@
-import type { Media } from '../model/video.js'
 import * as fs from 'node:fs/promises'
 import { readAvi } from './media-avi.js'
 import { readIso } from './media-iso.js'
+import type { ByteSource, Container, Reading } from './media-reading.js'
 
-export type Container = 'iso' | 'avi'
-
-export type Reading =
-  /** `missingBytes`: the file ends before the data its own tables describe (a cut download): that many bytes are gone. */
-  | { kind: 'video'; container: Container; media: Media; missingBytes?: number }
-  /** A container with no video track: an audio-only file. */
-  | { kind: 'no-video'; container: Container; audio: boolean }
-  /** Damaged: metadata missing, cut short, or claiming what it cannot hold; `why` says which. */
-  | { kind: 'unreadable'; container: Container; why: string }
-  /** Not damaged, but its metadata lies beyond what the check reads (the caps on boxes and bytes): `why`, and `fix` says how to remux it. */
-  | { kind: 'unjudged'; container: Container; why: string; fix: string }
-
-/** Positioned reads of a file: the walk asks only for what it needs. */
-export interface ByteSource {
-  size: number
-  read(offset: number, length: number): Promise<Buffer>
-}
+export type { ByteSource, Container, Reading } from './media-reading.js'
 
 /** One read at the start serves a faststart file's header and moov at once. */
 const FIRST_READ_BYTES = 64 * 1024
