@@ -34,6 +34,8 @@ export interface RunDeps {
   loadRunInfo: (env: Record<string, string | undefined>) => Promise<RunInfo>
   /** Where GitHub's REST API is talked to (the branch ledger, release notes); default GITHUB_API_URL. */
   githubApiUrl?: string
+  /** GitHub's time before the first upload (ms); default 60 s (a test shortens it). */
+  githubBeforeUploadMs?: number
   /** Listen for the runner's SIGINT/SIGTERM (off in tests that run several runs in one process). */
   signals: boolean
   exit: (code: number) => void
@@ -112,12 +114,12 @@ export async function publishVideos(
 
     if (problems.length > 0) return await refuseRun(videos, problems, inputs, env, deps, log, secrets, soFar)
     github = inputs.ledgerBranch ? await openGitHubSide(inputs, env, deps, log) : undefined
-    // GitHub gets a minute before the first upload: one that never answers fails the step, not holds it for minutes.
-    github?.client.until(GITHUB_BEFORE_UPLOAD_MS)
+    // GitHub gets a minute before the first upload (the reads, the runs lookup, the first claim: sendAll lifts it):
+    // one that never answers fails the step, not holds it for minutes.
+    github?.client.until(deps.githubBeforeUploadMs ?? GITHUB_BEFORE_UPLOAD_MS)
     const store = await ledgerStore(inputs, github, [secrets.apiKey])
     // A deployment's payload names every uploaded video's SHA-256.
     const board = await openBoard(videos, store, secrets.all, github, inputs.deployments !== undefined)
-    github?.client.until(undefined)
     soFar.board = board
     // Still before any request to DraftClip (a branch ledger has been read from GitHub by now, which is not DraftClip).
     const refusedNow = await judgeMedia(board, media, inputs, deps.clock.now(), log)
@@ -284,7 +286,7 @@ async function refuseRun(
   let board: Board
   try {
     github = inputs.ledgerBranch ? await openGitHubSide(inputs, env, deps, log) : undefined
-    github?.client.until(GITHUB_BEFORE_UPLOAD_MS)
+    github?.client.until(deps.githubBeforeUploadMs ?? GITHUB_BEFORE_UPLOAD_MS)
     board = await openBoard(videos, await ledgerStore(inputs, github, [secrets.apiKey]), secrets.all, github)
   } catch (error) {
     soFar.notes.push(`The ledger could not be read, so no video is shown as skipped: ${(error as Error).message}`)
@@ -407,7 +409,8 @@ async function sendAll(
       logFor: video => log.video(video),
       signal,
       runState: github?.runState,
-      deployments
+      deployments,
+      uploadsBegin: () => github?.client.until(undefined)
     })
   } finally {
     // Each deployment's last status is answered before the outputs are written (and its problems are in the summary).

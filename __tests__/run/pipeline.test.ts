@@ -173,4 +173,31 @@ describe('the run with its ledger on a branch (in this process)', () => {
     expect(run.stdout).toContain(`::add-mask::${github.token}`)
     expect(run.stdout.split('\n').filter(l => l.includes(github.token))).toEqual([`::add-mask::${github.token}`])
   })
+
+  it("bounds GitHub's time before the first upload through the first claim: writes that never answer fail the step, nothing sent", async () => {
+    sandbox = await startSandbox({ pollsToComplete: 1 })
+    const github = await startGitHub({ runs: { '300': 'in_progress' } })
+    // Reads answer; every write (the branch's creation, the claim) hangs until the test ends.
+    let release!: () => void
+    const hung = new Promise<void>(resolve => (release = resolve))
+    github.onWrite(() => hung)
+    closers.push(() => github.close())
+    closers.push(async () => release())
+    const ws = workspace()
+    writeMp4(path.join(ws, 'v/a.mp4'))
+    const started = Date.now()
+    const run = await runInProcess(
+      ws,
+      { ...base(sandbox.url), videos: 'v/*.mp4', description: 'x', 'ledger-branch': 'draftclip-ledger', 'github-token': github.token },
+      {
+        env: { GITHUB_REPOSITORY: github.repository, GITHUB_RUN_ID: '300', GITHUB_RUN_ATTEMPT: '1' },
+        deps: { githubApiUrl: github.url, githubBeforeUploadMs: 2000 }
+      }
+    )
+    expect(run.code).toBe(1)
+    expect(run.stdout).toMatch(/did not answer within 2 s/)
+    expect(sandbox.uploads).toHaveLength(0)
+    expect(run.results.map(r => r.status)).toEqual(['NOT_ATTEMPTED'])
+    expect(Date.now() - started).toBeLessThan(15_000)
+  }, 30_000)
 })

@@ -2,6 +2,7 @@ import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from '@jest/globals'
 import { GitHubClient } from '../../src/github/client.js'
+import { FakeClock } from '../support/fake-clock.js'
 import type { Clock } from '../../src/model/ports.js'
 
 /** Waits that pass at once, counted. */
@@ -46,5 +47,35 @@ describe('GitHubClient', () => {
       await rest.close()
       await new Promise<void>(resolve => server.close(() => resolve()))
     }
+  })
+
+  it("counts only GitHub's time against the bound before the first upload: a run hashing its videos meanwhile is not GitHub being slow", async () => {
+    const clock = new FakeClock(0)
+    let takes = 20_000
+    const rest = new GitHubClient({
+      apiUrl: 'http://github.test',
+      token: 't',
+      clock,
+      log: () => undefined,
+      // Answers after `takes`, or gives up at the deadline's rest, as the real transport does.
+      transport: async ({ timeoutMs }) => {
+        await clock.sleep(Math.min(takes, timeoutMs ?? takes))
+        if (timeoutMs !== undefined && timeoutMs < takes) throw Object.assign(new Error('deadline'), { code: 'deadline' })
+        return { status: 200, headers: {}, text: '{}' }
+      }
+    })
+    rest.until(60_000)
+    const first = rest.call('GET', '/a')
+    await clock.advance(20_000)
+    expect((await first).status).toBe(200)
+    // Two minutes of the run's own work, then GitHub is asked again: 40 s of its minute are left.
+    await clock.advance(120_000)
+    const second = rest.call('GET', '/b')
+    await clock.advance(20_000)
+    expect((await second).status).toBe(200)
+    takes = 30_000
+    const third = rest.call('GET', '/c').catch((e: Error) => e.message)
+    await clock.advance(60_000)
+    expect(await third).toMatch(/did not answer within 60 s/)
   })
 })

@@ -55,6 +55,18 @@ describe('a Ledger on a branch', () => {
     expect(store.commits).toBe(2)
   })
 
+  it("another run's branch made first (GitHub: 422), holding the same ledger without entries: its commit is not counted as this run's", async () => {
+    const { ledger, store } = await open()
+    // Another run makes the branch between this run's read and its first write, with the same bytes this run would.
+    github!.commitFile(BRANCH, PATH, '{\n  "version": 1,\n  "videos": {}\n}\n', 'made by another run')
+    await expect(ledger.claim(H('a'), entry('a.mp4'))).resolves.toBeUndefined()
+    expect(github!.history(BRANCH).map(c => c.message)).toEqual([
+      'draftclip-publish: a.mp4 UPLOADING (run 42, attempt 1)',
+      'made by another run'
+    ])
+    expect(store.commits).toBe(1)
+  })
+
   it('writes for videos in flight at once share one commit, and a status that only moved on waits for company', async () => {
     const { ledger, store } = await open()
     await Promise.all([ledger.claim(H('a'), entry('a.mp4')), ledger.claim(H('b'), entry('b.mp4')), ledger.claim(H('c'), entry('c.mp4'))])

@@ -140,17 +140,24 @@ export class GitHubClient {
   requests = 0
   /** The longest rate-limit wait sat through; the ledger's last write may raise it (see BranchStore.finishing). */
   waitCeiling = WAIT_CEILING_MS
-  /** No call waits past this (clock time), and how it was set (ms): see until(). */
-  private deadline: { at: number; ms: number } | undefined
+  /** GitHub's time left (ms), and how it was set: see until(). Time spent elsewhere (hashing videos) does not count. */
+  private deadline: { ms: number; spent: number } | undefined
 
   constructor(private readonly options: RestOptions) {
     this.agent = new Agent({ connect: { timeout: 10_000 }, headersTimeout: 60_000, bodyTimeout: 60_000 })
     this.transport = options.transport ?? (request => this.send(request))
   }
 
-  private async send({ method, url, headers, body }: WireRequest): Promise<WireAnswer> {
-    const answer = await request(url, { method: method, dispatcher: this.agent, headers, body })
-    return { status: answer.statusCode, headers: answer.headers, text: await answer.body.text() }
+  private async send({ method, url, headers, body, timeoutMs }: WireRequest): Promise<WireAnswer> {
+    // The deadline's rest bounds this request too: the agent's own timeouts (60 s each) would outlast it.
+    const signal = timeoutMs === undefined ? undefined : AbortSignal.timeout(Math.max(1, timeoutMs))
+    try {
+      const answer = await request(url, { method: method, dispatcher: this.agent, headers, body, signal })
+      return { status: answer.statusCode, headers: answer.headers, text: await answer.body.text() }
+    } catch (error) {
+      if (signal?.aborted) throw Object.assign(new Error('no answer before the deadline'), { code: 'no answer before the deadline' })
+      throw error
+    }
   }
 
   get clock(): Clock {
@@ -165,15 +172,18 @@ export class GitHubClient {
     this.options.log(line)
   }
 
-  /** Calls from now on fail rather than wait more than `ms` in all (undefined: no bound): the time before the first upload. */
+  /**
+   * Calls from now on fail rather than take more than `ms` in all (undefined: no bound): the time
+   * before the first upload. Only time inside calls counts (a run hashing its videos is not GitHub slow).
+   */
   until(ms: number | undefined): void {
-    this.deadline = ms === undefined ? undefined : { at: this.options.clock.now() + ms, ms }
+    this.deadline = ms === undefined ? undefined : { ms, spent: 0 }
   }
 
-  /** What is left of the deadline, or throws when it is spent. */
-  private left(cause: string): number | undefined {
+  /** What is left of the deadline for a call that started at `since`, or throws when it is spent. */
+  private left(cause: string, since: number): number | undefined {
     if (!this.deadline) return undefined
-    const left = this.deadline.at - this.options.clock.now()
+    const left = this.deadline.ms - this.deadline.spent - (this.options.clock.now() - since)
     if (left <= 0) throw new GitHubTooSlow(this.options.apiUrl, Math.round(this.deadline.ms / 1000), cause)
     return left
   }
@@ -184,10 +194,20 @@ export class GitHubClient {
    * lost connection), see `uncertain`.
    */
   async call(method: Method, route: string, body?: unknown, idempotent: boolean = method === 'GET'): Promise<GitHubAnswer> {
+    const since = this.options.clock.now()
+    const deadline = this.deadline
+    try {
+      return await this.attempts(method, route, body, idempotent, since)
+    } finally {
+      if (deadline) deadline.spent += this.options.clock.now() - since
+    }
+  }
+
+  private async attempts(method: Method, route: string, body: unknown, idempotent: boolean, since: number): Promise<GitHubAnswer> {
     const url = `${this.options.apiUrl.replace(/\/+$/, '')}${route}`
     const retries = this.options.retries ?? 3
     for (let failures = 0; ;) {
-      const left = this.left('no answer yet')
+      const left = this.left('no answer yet', since)
       let answer: WireAnswer
       try {
         this.requests++
@@ -202,7 +222,7 @@ export class GitHubClient {
         const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
         if (!idempotent) return { status: 0, json: undefined, message: `no answer: ${code}` }
         if (++failures > retries) throw new GitHubUnreachable(this.options.apiUrl, code)
-        await this.pause(1000 * 2 ** (failures - 1), code)
+        await this.pause(1000 * 2 ** (failures - 1), code, since)
         continue
       }
       const json = parseJson(answer.text)
@@ -212,11 +232,11 @@ export class GitHubClient {
       if (wait !== undefined) {
         if (wait > this.waitCeiling) throw new GitHubRateLimited(wait, answer.status)
         this.options.log(`GitHub's rate limit (${answer.status}): waiting ${Math.ceil(wait / 1000)} s as it asks, then sending again`)
-        await this.pause(wait, `a rate limit (${answer.status})`)
+        await this.pause(wait, `a rate limit (${answer.status})`, since)
         continue
       }
       if (answer.status >= 500 && idempotent && ++failures <= retries) {
-        await this.pause(1000 * 2 ** (failures - 1), `${answer.status}`)
+        await this.pause(1000 * 2 ** (failures - 1), `${answer.status}`, since)
         continue
       }
       return { status: answer.status, json, message }
@@ -235,8 +255,8 @@ export class GitHubClient {
   }
 
   /** A wait before sending again; none may outlast the deadline. */
-  private async pause(ms: number, cause: string): Promise<void> {
-    const left = this.left(cause)
+  private async pause(ms: number, cause: string, since: number): Promise<void> {
+    const left = this.left(cause, since)
     if (left !== undefined && ms >= left) throw new GitHubTooSlow(this.options.apiUrl, Math.round(this.deadline!.ms / 1000), cause)
     await this.options.clock.sleep(ms)
   }

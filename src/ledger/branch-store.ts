@@ -221,7 +221,8 @@ export class BranchStore implements LedgerStore {
       // Another run made the branch first (read it, merge), or GitHub made ours but answered badly.
       await this.read()
       if (this.branchExists && this.sha === blobSha) {
-        this.commits++
+        // Ours only after an uncertain answer: a 422 means another run made it (with the same bytes, a ledger without entries).
+        if (uncertain(ref)) this.commits++
         this.seen = true
         return true
       }

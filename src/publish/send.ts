@@ -48,6 +48,8 @@ interface PublishDeps {
   runState?: (id: string) => Promise<RunState>
   /** Each upload's GitHub Deployment (deployment-environment). */
   deployments?: DeploymentRecorder
+  /** GitHub's time before the first upload is over: the first claim settled, or no video is to be uploaded (the pipeline lifts its bound). */
+  uploadsBegin?: () => void
 }
 
 /** What one video's task shares with the others: the upload slots, and when each video is done (a twin waits for its original). */
@@ -65,6 +67,7 @@ interface Shared {
 export async function publishAll(board: Board, settings: PublishSettings, deps: PublishDeps): Promise<Halt | undefined> {
   const shared: Shared = { slots: semaphore(settings.concurrency), done: [] }
   board.decideAdmissions(settings.wait, deps.clock.now(), settings.maxUploads)
+  if (!board.entries.some(e => e.admission?.kind === 'upload')) deps.uploadsBegin?.()
   board.useLogs(video => deps.logFor(video))
   // Started (and given upload slots) in the calendar's order: publish_at, then path. Results stay in file order.
   const order = board.entries.map((_, i) => i).sort((a, b) => dueOrder(board.entries[a].video, board.entries[b].video))
@@ -145,11 +148,13 @@ async function uploadOne(i: number, board: Board, settings: PublishSettings, dep
     const queue = settings.maxUploads !== undefined
     const halt = board.uploadsHalt(deps.signal)
     if (halt) {
+      deps.uploadsBegin?.()
       await board.apply(i, notAttempted(entry.result, halt.reason, queue && halt.quota === true))
       return true
     }
     const video = entry.video
-    const again = await board.claim(i, deps.runState, deps.clock.now, settings.wait)
+    // The first claim is the last GitHub call the bound before the first upload covers.
+    const again = await board.claim(i, deps.runState, deps.clock.now, settings.wait).finally(() => deps.uploadsBegin?.())
     if (again === 'refused') return true
     if (again) {
       // Another run's entry arrived first (a merge): this video is decided anew, and not sent by this claim.
