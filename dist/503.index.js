@@ -75,16 +75,25 @@ class GitHubClient {
     requests = 0;
     /** The longest rate-limit wait sat through; the ledger's last write may raise it (see BranchStore.finishing). */
     waitCeiling = WAIT_CEILING_MS;
-    /** No call waits past this (clock time), and how it was set (ms): see until(). */
+    /** GitHub's time left (ms), and how it was set: see until(). Time spent elsewhere (hashing videos) does not count. */
     deadline;
     constructor(options) {
         this.options = options;
         this.agent = new undici__WEBPACK_IMPORTED_MODULE_0__.Agent({ connect: { timeout: 10_000 }, headersTimeout: 60_000, bodyTimeout: 60_000 });
         this.transport = options.transport ?? (request => this.send(request));
     }
-    async send({ method, url, headers, body }) {
-        const answer = await (0,undici__WEBPACK_IMPORTED_MODULE_0__.request)(url, { method: method, dispatcher: this.agent, headers, body });
-        return { status: answer.statusCode, headers: answer.headers, text: await answer.body.text() };
+    async send({ method, url, headers, body, timeoutMs }) {
+        // The deadline's rest bounds this request too: the agent's own timeouts (60 s each) would outlast it.
+        const signal = timeoutMs === undefined ? undefined : AbortSignal.timeout(Math.max(1, timeoutMs));
+        try {
+            const answer = await (0,undici__WEBPACK_IMPORTED_MODULE_0__.request)(url, { method: method, dispatcher: this.agent, headers, body, signal });
+            return { status: answer.statusCode, headers: answer.headers, text: await answer.body.text() };
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw Object.assign(new Error('no answer before the deadline'), { code: 'no answer before the deadline' });
+            throw error;
+        }
     }
     get clock() {
         return this.options.clock;
@@ -95,15 +104,18 @@ class GitHubClient {
     log(line) {
         this.options.log(line);
     }
-    /** Calls from now on fail rather than wait more than `ms` in all (undefined: no bound): the time before the first upload. */
+    /**
+     * Calls from now on fail rather than take more than `ms` in all (undefined: no bound): the time
+     * before the first upload. Only time inside calls counts (a run hashing its videos is not GitHub slow).
+     */
     until(ms) {
-        this.deadline = ms === undefined ? undefined : { at: this.options.clock.now() + ms, ms };
+        this.deadline = ms === undefined ? undefined : { ms, spent: 0 };
     }
-    /** What is left of the deadline, or throws when it is spent. */
-    left(cause) {
+    /** What is left of the deadline for a call that started at `since`, or throws when it is spent. */
+    left(cause, since) {
         if (!this.deadline)
             return undefined;
-        const left = this.deadline.at - this.options.clock.now();
+        const left = this.deadline.ms - this.deadline.spent - (this.options.clock.now() - since);
         if (left <= 0)
             throw new GitHubTooSlow(this.options.apiUrl, Math.round(this.deadline.ms / 1000), cause);
         return left;
@@ -114,10 +126,21 @@ class GitHubClient {
      * lost connection), see `uncertain`.
      */
     async call(method, route, body, idempotent = method === 'GET') {
+        const since = this.options.clock.now();
+        const deadline = this.deadline;
+        try {
+            return await this.attempts(method, route, body, idempotent, since);
+        }
+        finally {
+            if (deadline)
+                deadline.spent += this.options.clock.now() - since;
+        }
+    }
+    async attempts(method, route, body, idempotent, since) {
         const url = `${this.options.apiUrl.replace(/\/+$/, '')}${route}`;
         const retries = this.options.retries ?? 3;
         for (let failures = 0;;) {
-            const left = this.left('no answer yet');
+            const left = this.left('no answer yet', since);
             let answer;
             try {
                 this.requests++;
@@ -135,7 +158,7 @@ class GitHubClient {
                     return { status: 0, json: undefined, message: `no answer: ${code}` };
                 if (++failures > retries)
                     throw new GitHubUnreachable(this.options.apiUrl, code);
-                await this.pause(1000 * 2 ** (failures - 1), code);
+                await this.pause(1000 * 2 ** (failures - 1), code, since);
                 continue;
             }
             const json = parseJson(answer.text);
@@ -145,11 +168,11 @@ class GitHubClient {
                 if (wait > this.waitCeiling)
                     throw new GitHubRateLimited(wait, answer.status);
                 this.options.log(`GitHub's rate limit (${answer.status}): waiting ${Math.ceil(wait / 1000)} s as it asks, then sending again`);
-                await this.pause(wait, `a rate limit (${answer.status})`);
+                await this.pause(wait, `a rate limit (${answer.status})`, since);
                 continue;
             }
             if (answer.status >= 500 && idempotent && ++failures <= retries) {
-                await this.pause(1000 * 2 ** (failures - 1), `${answer.status}`);
+                await this.pause(1000 * 2 ** (failures - 1), `${answer.status}`, since);
                 continue;
             }
             return { status: answer.status, json, message };
@@ -166,8 +189,8 @@ class GitHubClient {
         };
     }
     /** A wait before sending again; none may outlast the deadline. */
-    async pause(ms, cause) {
-        const left = this.left(cause);
+    async pause(ms, cause, since) {
+        const left = this.left(cause, since);
         if (left !== undefined && ms >= left)
             throw new GitHubTooSlow(this.options.apiUrl, Math.round(this.deadline.ms / 1000), cause);
         await this.options.clock.sleep(ms);
@@ -1885,7 +1908,17 @@ function notSentBeside(r, admission, ref, dryRun) {
         return planned(r, admission, ref);
     if (admission.kind === 'upload')
         return { result: { ...r, status: model_status/* Status */.nW.NotAttempted, error: NOT_SENT_REFUSED }, log: { level: 'info', line: NOT_SENT_REFUSED } };
-    return admitted(r, admission, ref);
+    const step = admitted(r, admission, ref);
+    // The real run asks DraftClip about the ledger's publish ID; this one sends nothing.
+    if (admission.kind === 'confirm')
+        return {
+            ...step,
+            log: {
+                level: 'info',
+                line: `the ledger holds publish ID ${admission.entry.publish_id} unconfirmed; not asked about: another video was refused`
+            }
+        };
+    return step;
 }
 /** Warnings about it found after the board was made (a broken rule judged after the ledger, under media-check: warn). */
 function lifecycle_warned(r, lines) {
@@ -3598,7 +3631,9 @@ class BranchStore {
             // Another run made the branch first (read it, merge), or GitHub made ours but answered badly.
             await this.read();
             if (this.branchExists && this.sha === blobSha) {
-                this.commits++;
+                // Ours only after an uncertain answer: a 422 means another run made it (with the same bytes, a ledger without entries).
+                if ((0,client/* uncertain */.Y$)(ref))
+                    this.commits++;
                 this.seen = true;
                 return true;
             }
@@ -3670,10 +3705,23 @@ async function ledgerStore(place, branch, secrets) {
 
 /** GitHub's limit on a deployment status's description. */
 const DESCRIPTION_MAX = 140;
-/** Text cut to `max` characters (whole code points), with an ellipsis where it was cut. */
+/**
+ * Text cut to `max` characters, with an ellipsis where it was cut. Counted in
+ * UTF-16 units, which is never fewer than code points: within the limit
+ * whichever GitHub counts (an emoji is one code point but two units), and never
+ * half an emoji.
+ */
 function cut(text, max = DESCRIPTION_MAX) {
-    const points = [...text.replace(/\s+/g, ' ').trim()];
-    return points.length <= max ? points.join('') : `${points.slice(0, max - 1).join('')}…`;
+    const line = text.replace(/\s+/g, ' ').trim();
+    if (line.length <= max)
+        return line;
+    let kept = '';
+    for (const point of line) {
+        if (kept.length + point.length > max - 1)
+            break;
+        kept += point;
+    }
+    return `${kept}…`;
 }
 /**
  * The status a deployment should have now, or undefined when the video has no
@@ -3712,9 +3760,13 @@ function deploymentStatus(f, postLink) {
             return undefined;
     }
 }
-/** Two statuses that say the same: the state, and the link (a second success adds the link once the post ID comes). */
+/**
+ * Two statuses that say the same: the state, and the link (a second success adds the link once the post ID comes).
+ * In progress, the words too: "uploading" then "processing (publish ID …)" is news, the one status wait: false or a
+ * timeout leaves with the publish ID in it, when no later run may come.
+ */
 function sameStatus(a, b) {
-    return a?.state === b?.state && a?.environmentUrl === b?.environmentUrl;
+    return (a?.state === b?.state && a?.environmentUrl === b?.environmentUrl && (a?.state !== 'in_progress' || a.description === b?.description));
 }
 
 ;// CONCATENATED MODULE: ./src/github/deployments.ts
@@ -3754,7 +3806,14 @@ class GitHubDeployments {
         this.secrets = secrets;
     }
     async create(file, sha256) {
-        const answer = await this.send(`/repos/${this.target.repository}/deployments`, deploymentBody(this.target, file, sha256, this.secrets));
+        let answer;
+        try {
+            answer = await this.github.call('POST', `/repos/${this.target.repository}/deployments`, deploymentBody(this.target, file, sha256, this.secrets), false);
+        }
+        catch (error) {
+            // The client throws only before GitHub acted: a rate limit longer than it waits.
+            return { kind: 'unsent', message: error.message };
+        }
         const id = answer.json?.id;
         if (answer.status === 201 && typeof id === 'number' && Number.isSafeInteger(id))
             return { kind: 'created', id };
@@ -3831,7 +3890,10 @@ class DeploymentRecorder {
             this.refusal = refusalReason(this.settings.environment, made.status, made.message);
             return this.refusal;
         }
-        this.problem(file, `no GitHub Deployment was made for it (${made.kind === 'refused' ? `${made.status}: ` : ''}${made.message}); it is published all the same`);
+        this.problem(file, made.kind === 'lost'
+            ? // GitHub may have made it: not asked again (a second deployment would be a second record), so it has no status.
+                `GitHub may have made its deployment, but no answer said so (${made.message}); not asked again, so that one has no status; it is published all the same`
+            : `no GitHub Deployment was made for it (${made.kind === 'refused' ? `${made.status}: ` : ''}${made.message}); it is published all the same`);
         return undefined;
     }
     /** A later run: the deployment an earlier run made for this video (its ledger entry), and the status it has. */
@@ -4130,6 +4192,8 @@ function stopped(ctx, last) {
 async function publishAll(board, settings, deps) {
     const shared = { slots: semaphore(settings.concurrency), done: [] };
     board.decideAdmissions(settings.wait, deps.clock.now(), settings.maxUploads);
+    if (!board.entries.some(e => e.admission?.kind === 'upload'))
+        deps.uploadsBegin?.();
     board.useLogs(video => deps.logFor(video));
     // Started (and given upload slots) in the calendar's order: publish_at, then path. Results stay in file order.
     const order = board.entries.map((_, i) => i).sort((a, b) => dueOrder(board.entries[a].video, board.entries[b].video));
@@ -4204,11 +4268,13 @@ async function uploadOne(i, board, settings, deps, shared) {
         const queue = settings.maxUploads !== undefined;
         const halt = board.uploadsHalt(deps.signal);
         if (halt) {
+            deps.uploadsBegin?.();
             await board.apply(i, notAttempted(entry.result, halt.reason, queue && halt.quota === true));
             return true;
         }
         const video = entry.video;
-        const again = await board.claim(i, deps.runState, deps.clock.now, settings.wait);
+        // The first claim is the last GitHub call the bound before the first upload covers.
+        const again = await board.claim(i, deps.runState, deps.clock.now, settings.wait).finally(() => deps.uploadsBegin?.());
         if (again === 'refused')
             return true;
         if (again) {
@@ -4934,11 +5000,15 @@ function chunkDataEnd(buf, stbl) {
         table(stsz, stsz.body + 12, samples, 4);
     let end = 0;
     let sample = 0;
+    // The last chunk counted: runs whose first chunks do not increase (damage) never count a chunk twice, so
+    // the walk is at most one step per chunk, not runs x chunks (hours for a few MB of hostile tables).
+    let counted = 0;
     for (let run = 0; run < runs; run++) {
         const first = buf.readUInt32BE(stsc.body + 8 + run * 12);
         const perChunk = buf.readUInt32BE(stsc.body + 12 + run * 12);
         const next = run + 1 < runs ? buf.readUInt32BE(stsc.body + 8 + (run + 1) * 12) : chunks + 1;
-        for (let c = Math.max(1, first); c < next && c <= chunks && sample < samples; c++) {
+        for (let c = Math.max(1, first, counted + 1); c < next && c <= chunks && sample < samples; c++) {
+            counted = c;
             let at = wide ? num64(buf, stco.body + 8 + (c - 1) * 8) : buf.readUInt32BE(stco.body + 8 + (c - 1) * 4);
             const take = Math.min(perChunk, samples - sample);
             // Uniform sizes (PCM sound: a sample a byte, millions of them) are counted, not summed one by one.
@@ -5350,8 +5420,10 @@ deferMedia) {
             // Refused anyway, before the ledger: every problem listed as before, media ones included.
             if ((settings.mediaCheck ?? 'off') !== 'error')
                 for (const m of media) {
-                    warn({ file: m.file, problem: m.anyway });
-                    found.find(f => f.path === m.path)?.warnings.push(m.anyway);
+                    // Nothing of this run is uploaded: it would be, were nothing else refused.
+                    const anyway = anywayText({ problem: m.rule, fix: m.fix, failReason: m.failReason }, true);
+                    warn({ file: m.file, problem: anyway });
+                    found.find(f => f.path === m.path)?.warnings.push(anyway);
                 }
         }
         else {
@@ -5663,12 +5735,12 @@ async function publishVideos(env, deps, log, secrets, signal, soFar) {
         if (problems.length > 0)
             return await refuseRun(videos, problems, inputs, env, deps, log, secrets, soFar);
         github = inputs.ledgerBranch ? await openGitHubSide(inputs, env, deps, log) : undefined;
-        // GitHub gets a minute before the first upload: one that never answers fails the step, not holds it for minutes.
-        github?.client.until(GITHUB_BEFORE_UPLOAD_MS);
+        // GitHub gets a minute before the first upload (the reads, the runs lookup, the first claim: sendAll lifts it):
+        // one that never answers fails the step, not holds it for minutes.
+        github?.client.until(deps.githubBeforeUploadMs ?? GITHUB_BEFORE_UPLOAD_MS);
         const store = await ledgerStore(inputs, github, [secrets.apiKey]);
         // A deployment's payload names every uploaded video's SHA-256.
         const board = await openBoard(videos, store, secrets.all, github, inputs.deployments !== undefined);
-        github?.client.until(undefined);
         soFar.board = board;
         // Still before any request to DraftClip (a branch ledger has been read from GitHub by now, which is not DraftClip).
         const refusedNow = await pipeline_judgeMedia(board, media, inputs, deps.clock.now(), log);
@@ -5800,7 +5872,7 @@ async function refuseRun(videos, problems, inputs, env, deps, log, secrets, soFa
     let board;
     try {
         github = inputs.ledgerBranch ? await openGitHubSide(inputs, env, deps, log) : undefined;
-        github?.client.until(GITHUB_BEFORE_UPLOAD_MS);
+        github?.client.until(deps.githubBeforeUploadMs ?? GITHUB_BEFORE_UPLOAD_MS);
         board = await openBoard(videos, await ledgerStore(inputs, github, [secrets.apiKey]), secrets.all, github);
     }
     catch (error) {
@@ -5909,7 +5981,8 @@ async function sendAll(board, inputs, env, deps, log, signal, requests, github, 
             logFor: video => log.video(video),
             signal,
             runState: github?.runState,
-            deployments
+            deployments,
+            uploadsBegin: () => github?.client.until(undefined)
         });
     }
     finally {
