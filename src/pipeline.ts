@@ -21,6 +21,7 @@ import { DeploymentRecorder } from './publish/deployments.js'
 import { planAll } from './publish/plan.js'
 import { refuseAll } from './publish/refuse.js'
 import { initialResult, warned as warnedStep } from './publish/lifecycle.js'
+import { mediaVerdicts } from './publish/media-verdict.js'
 import { publishAll } from './publish/send.js'
 import { scrub } from './secrets.js'
 import { checkVideos, VideoCheckError, type MediaProblem, type Refusal } from './videos/check.js'
@@ -330,52 +331,25 @@ function unreadRow(file: string, problems: string[], inputs: Inputs): VideoResul
   return { ...r, status: Status.Refused, error: problems.join('; ') }
 }
 
-/** Why a video the ledger holds is not uploaded by this run, for the notice about its media. */
-const HELD: Partial<Record<string, string>> = {
-  skip: 'the ledger says it is already published',
-  confirm: 'the ledger holds its earlier upload, which this run confirms',
-  unconfirmed: 'the ledger holds an earlier upload of it (unconfirmed)',
-  busy: 'another run is uploading it'
-}
-
 /**
- * The media verdict, after admission: a broken rule refuses the step (under
- * `error`) or is uploaded anyway with a warning (`warn`) only for a video that
- * this run or a later one uploads (upload, scheduled, queued, or a twin of
- * one); for a video the ledger holds it is a notice, so a video published
- * before a rule changed never blocks later runs. The whole list is refused at
- * once, before any request to DraftClip, as checkVideos does.
+ * The media verdicts applied, before any request to DraftClip: the refusals are
+ * returned (the whole list is refused at once, as checkVideos does), warnings
+ * kept on their videos, notices logged.
  */
 async function judgeMedia(board: Board, media: MediaProblem[], inputs: Inputs, now: number, log: Logger): Promise<Refusal[]> {
   if (media.length === 0) return []
   const admissions = board.admissionsAt(inputs.wait, now, inputs.maxUploads)
-  const index = new Map(board.entries.map((e, i) => [e.video.path, i]))
   const refused: Refusal[] = []
-  for (const m of media) {
-    const i = index.get(m.path)
-    if (i === undefined) continue
-    const twin = board.entries[i].twin
-    const own = admissions[i]
-    const kind = own.kind === 'twin' && twin !== undefined ? admissions[twin].kind : own.kind
-    const held = HELD[kind]
-    const warned = async (line: string): Promise<void> => {
-      log.warning(`${m.file}: ${line}`, m.file)
-      await board.apply(i, warnedStep(board.entries[i].result, [line]))
+  for (const verdict of mediaVerdicts(media, board.entries, admissions, inputs.mediaCheck)) {
+    const { file, problem, path } = verdict.problem
+    if (verdict.kind === 'refuse') refused.push({ file, problem, video: path })
+    else if (verdict.kind === 'notice') log.info(`${file}: ${verdict.line}`)
+    else {
+      log.warning(`${file}: ${verdict.line}`, file)
+      await board.apply(verdict.index, warnedStep(board.entries[verdict.index].result, [verdict.line]))
     }
-    if (held) log.info(`${m.file}: ${m.rule}; not refused: ${held}, and this run does not upload it.`)
-    else if (inputs.mediaCheck === 'error') refused.push({ file: m.file, problem: m.problem, video: m.path })
-    else if (own.kind === 'twin')
-      log.info(`${m.file}: ${m.rule}; it is not uploaded: the same content as ${board.entries[twin!].video.file}.`)
-    else if (kind === 'upload') await warned(m.anyway)
-    else await warned(laterAnyway(m))
   }
   return refused
-}
-
-/** A broken rule of a video a later run uploads (scheduled, queued), under media-check: warn. */
-function laterAnyway(m: MediaProblem): string {
-  const verdict = m.failReason ? `, and TikTok will likely refuse it (${m.failReason})` : ''
-  return `${m.rule}; a later run uploads it anyway (media-check: warn)${verdict}${m.fix ? `; to fix it: ${m.fix}` : ''}`
 }
 
 /** The real run's driver: a DraftClip client (counted, for the `requests` output), closed when the board is done. */

@@ -1,5 +1,5 @@
-export const id = 503;
-export const ids = [503];
+export const id = 432;
+export const ids = [432];
 export const modules = {
 
 /***/ 6584:
@@ -211,7 +211,7 @@ function parseJson(text) {
 
 /***/ }),
 
-/***/ 9503:
+/***/ 1432:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1921,7 +1921,7 @@ function notSentBeside(r, admission, ref, dryRun) {
     return step;
 }
 /** Warnings about it found after the board was made (a broken rule judged after the ledger, under media-check: warn). */
-function lifecycle_warned(r, lines) {
+function warned(r, lines) {
     return { result: { ...r, warnings: [...(r.warnings ?? []), ...lines] } };
 }
 /** The dry run's step: what the real run would do, with nothing sent. */
@@ -4005,6 +4005,50 @@ problems, settings, now, logFor) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/publish/media-verdict.ts
+/** Why a video the ledger holds is not uploaded by this run, for the notice about its media. */
+const HELD = {
+    skip: 'the ledger says it is already published',
+    confirm: 'the ledger holds its earlier upload, which this run confirms',
+    unconfirmed: 'the ledger holds an earlier upload of it (unconfirmed)',
+    busy: 'another run is uploading it'
+};
+function mediaVerdicts(media, 
+/** The run's videos in board order: each one's path, file, and the video it is a twin of. */
+entries, 
+/** Each video's admission as the board would give it now. */
+admissions, mediaCheck) {
+    const index = new Map(entries.map((e, i) => [e.video.path, i]));
+    const verdicts = [];
+    for (const problem of media) {
+        const i = index.get(problem.path);
+        if (i === undefined)
+            continue;
+        const twin = entries[i].twin;
+        const own = admissions[i];
+        const kind = own.kind === 'twin' && twin !== undefined ? admissions[twin].kind : own.kind;
+        const held = HELD[kind];
+        if (held)
+            verdicts.push({ kind: 'notice', problem, line: `${problem.rule}; not refused: ${held}, and this run does not upload it.` });
+        else if (mediaCheck === 'error')
+            verdicts.push({ kind: 'refuse', problem });
+        else if (own.kind === 'twin')
+            verdicts.push({
+                kind: 'notice',
+                problem,
+                line: `${problem.rule}; it is not uploaded: the same content as ${entries[twin].video.file}.`
+            });
+        else
+            verdicts.push({ kind: 'warn', index: i, problem, line: kind === 'upload' ? problem.anyway : laterAnyway(problem) });
+    }
+    return verdicts;
+}
+/** A broken rule of a video a later run uploads (scheduled, queued), under media-check: warn. */
+function laterAnyway(m) {
+    const verdict = m.failReason ? `, and TikTok will likely refuse it (${m.failReason})` : '';
+    return `${m.rule}; a later run uploads it anyway (media-check: warn)${verdict}${m.fix ? `; to fix it: ${m.fix}` : ''}`;
+}
+
 ;// CONCATENATED MODULE: ./src/draftclip/progress.ts
 
 /** Uploads smaller than this finish too fast for progress lines to help. */
@@ -5670,6 +5714,7 @@ function describeVideo(file, i, count, settings, read, run, shown, problems) {
 
 
 
+
 const RUNNER_DEPS = {
     clock: realClock,
     timings: DEFAULT_TIMINGS,
@@ -5909,56 +5954,28 @@ function unreadRow(file, problems, inputs) {
     const r = initialResult({ file: workspacePath(file, inputs.workspace), size: 0, description: '', privacyLevel: inputs.privacyLevel });
     return { ...r, status: model_status/* Status */.nW.Refused, error: problems.join('; ') };
 }
-/** Why a video the ledger holds is not uploaded by this run, for the notice about its media. */
-const HELD = {
-    skip: 'the ledger says it is already published',
-    confirm: 'the ledger holds its earlier upload, which this run confirms',
-    unconfirmed: 'the ledger holds an earlier upload of it (unconfirmed)',
-    busy: 'another run is uploading it'
-};
 /**
- * The media verdict, after admission: a broken rule refuses the step (under
- * `error`) or is uploaded anyway with a warning (`warn`) only for a video that
- * this run or a later one uploads (upload, scheduled, queued, or a twin of
- * one); for a video the ledger holds it is a notice, so a video published
- * before a rule changed never blocks later runs. The whole list is refused at
- * once, before any request to DraftClip, as checkVideos does.
+ * The media verdicts applied, before any request to DraftClip: the refusals are
+ * returned (the whole list is refused at once, as checkVideos does), warnings
+ * kept on their videos, notices logged.
  */
 async function pipeline_judgeMedia(board, media, inputs, now, log) {
     if (media.length === 0)
         return [];
     const admissions = board.admissionsAt(inputs.wait, now, inputs.maxUploads);
-    const index = new Map(board.entries.map((e, i) => [e.video.path, i]));
     const refused = [];
-    for (const m of media) {
-        const i = index.get(m.path);
-        if (i === undefined)
-            continue;
-        const twin = board.entries[i].twin;
-        const own = admissions[i];
-        const kind = own.kind === 'twin' && twin !== undefined ? admissions[twin].kind : own.kind;
-        const held = HELD[kind];
-        const warned = async (line) => {
-            log.warning(`${m.file}: ${line}`, m.file);
-            await board.apply(i, lifecycle_warned(board.entries[i].result, [line]));
-        };
-        if (held)
-            log.info(`${m.file}: ${m.rule}; not refused: ${held}, and this run does not upload it.`);
-        else if (inputs.mediaCheck === 'error')
-            refused.push({ file: m.file, problem: m.problem, video: m.path });
-        else if (own.kind === 'twin')
-            log.info(`${m.file}: ${m.rule}; it is not uploaded: the same content as ${board.entries[twin].video.file}.`);
-        else if (kind === 'upload')
-            await warned(m.anyway);
-        else
-            await warned(laterAnyway(m));
+    for (const verdict of mediaVerdicts(media, board.entries, admissions, inputs.mediaCheck)) {
+        const { file, problem, path } = verdict.problem;
+        if (verdict.kind === 'refuse')
+            refused.push({ file, problem, video: path });
+        else if (verdict.kind === 'notice')
+            log.info(`${file}: ${verdict.line}`);
+        else {
+            log.warning(`${file}: ${verdict.line}`, file);
+            await board.apply(verdict.index, warned(board.entries[verdict.index].result, [verdict.line]));
+        }
     }
     return refused;
-}
-/** A broken rule of a video a later run uploads (scheduled, queued), under media-check: warn. */
-function laterAnyway(m) {
-    const verdict = m.failReason ? `, and TikTok will likely refuse it (${m.failReason})` : '';
-    return `${m.rule}; a later run uploads it anyway (media-check: warn)${verdict}${m.fix ? `; to fix it: ${m.fix}` : ''}`;
 }
 /** The real run's driver: a DraftClip client (counted, for the `requests` output), closed when the board is done. */
 async function sendAll(board, inputs, env, deps, log, signal, requests, github, deployments) {
