@@ -5,7 +5,7 @@ import { DEFAULT_TIMINGS } from '../../src/draftclip/retry-policy.js'
 import { BranchStore } from '../../src/ledger/branch-store.js'
 import { runState } from '../../src/github/runs.js'
 import { GitHubClient, type WireAnswer, type WireRequest } from '../../src/github/client.js'
-import type { Attempt, DraftClip, LedgerEntry } from '../../src/model/ports.js'
+import type { DraftClip, LedgerEntry } from '../../src/model/ports.js'
 import type { VideoResult } from '../../src/model/result.js'
 import type { Video } from '../../src/model/video.js'
 import { Board } from '../../src/publish/board.js'
@@ -13,6 +13,7 @@ import { Ledger } from '../../src/ledger/ledger.js'
 import type { RunRef } from '../../src/model/run.js'
 import { publishAll } from '../../src/publish/send.js'
 import { FakeClock } from './fake-clock.js'
+import { jsonAnswer } from './fake-draftclip.js'
 import { startGitHub, type GitHubStandIn } from './github-api.js'
 
 /**
@@ -117,15 +118,6 @@ export interface Outcome {
 /** The runner's cancel: uploads answering get this long, the ledger this long more, then the process is gone. */
 const CANCEL_GRACE_MS = 7000 + 1500
 
-const answerOf = (json: unknown): Attempt => ({
-  kind: 'answer',
-  httpStatus: 200,
-  json,
-  text: JSON.stringify(json),
-  retryAfter: undefined,
-  bodySent: true
-})
-
 export async function runScenario(scenario: Scenario, s: fc.Scheduler): Promise<Outcome> {
   const github = await startGitHub({})
   try {
@@ -191,11 +183,11 @@ async function drive(scenario: Scenario, s: fc.Scheduler, github: GitHubStandIn)
       if (gone()) return new Promise<never>(() => undefined)
       const publishId = `p-${uploads.length + 1}`
       uploads.push({ run: name, hash: hashOf(video.name), publishId })
-      return answerOf({ success: true, data: { publish_id: publishId, status: 'PROCESSING_UPLOAD' } })
+      return jsonAnswer({ success: true, data: { publish_id: publishId, status: 'PROCESSING_UPLOAD' } })
     },
     status: publishId =>
       Promise.resolve(
-        answerOf({ success: true, data: { publish_id: publishId, status: 'PUBLISH_COMPLETE', publicaly_available_post_id: '' } })
+        jsonAnswer({ success: true, data: { publish_id: publishId, status: 'PUBLISH_COMPLETE', publicaly_available_post_id: '' } })
       ),
     close: () => Promise.resolve()
   })

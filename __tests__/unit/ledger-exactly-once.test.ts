@@ -5,13 +5,14 @@ import { DEFAULT_TIMINGS } from '../../src/draftclip/retry-policy.js'
 import { BranchStore } from '../../src/ledger/branch-store.js'
 import { runState } from '../../src/github/runs.js'
 import { GitHubClient } from '../../src/github/client.js'
-import type { Attempt, DraftClip, LedgerEntry } from '../../src/model/ports.js'
+import type { LedgerEntry } from '../../src/model/ports.js'
 import { Board } from '../../src/publish/board.js'
 import { Ledger } from '../../src/ledger/ledger.js'
 import type { RunRef } from '../../src/model/run.js'
 import { publishAll } from '../../src/publish/send.js'
 import { FakeClock, instantClock } from '../support/fake-clock.js'
 import { startGitHub, type GitHubStandIn } from '../support/github-api.js'
+import { fakeDraftClip } from '../support/fake-draftclip.js'
 import { keptLog, testVideo } from '../support/video.js'
 
 /**
@@ -30,29 +31,6 @@ afterEach(async () => {
   github = undefined
 })
 
-const answer = (json: unknown): Attempt => ({
-  kind: 'answer',
-  httpStatus: 200,
-  json,
-  text: JSON.stringify(json),
-  retryAfter: undefined,
-  bodySent: true
-})
-
-function draftclip(): DraftClip & { uploaded: string[] } {
-  const uploaded: string[] = []
-  return {
-    uploaded,
-    upload: video => {
-      uploaded.push(video.name)
-      return Promise.resolve(answer({ success: true, data: { publish_id: `p-${video.name}`, status: 'PROCESSING_UPLOAD' } }))
-    },
-    status: id =>
-      Promise.resolve(answer({ success: true, data: { publish_id: id, status: 'PUBLISH_COMPLETE', publicaly_available_post_id: '' } })),
-    close: () => Promise.resolve()
-  }
-}
-
 /** One run of the real engine (ledger on the branch, board, driver) against the stand-in, DraftClip faked. */
 async function runOnce(files: string[], concurrency: number, run: RunRef = { id: '42', attempt: 1, writer: 'w42' }) {
   const clock = instantClock()
@@ -69,7 +47,7 @@ async function runOnce(files: string[], concurrency: number, run: RunRef = { id:
     )
     const ask = (id: string) => runState(rest, github!.repository, id)
     await board.learnRuns(ask)
-    const client = draftclip()
+    const client = fakeDraftClip()
     const halt = await publishAll(
       board,
       { concurrency, retries: 0, wait: false, waitTimeoutMs: 60_000, pollIntervalMs: 1000, maxPollIntervalMs: 5000, maxUploads: undefined },

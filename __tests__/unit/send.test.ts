@@ -3,10 +3,11 @@ import * as fs from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
 import { PollBudget } from '../../src/draftclip/poll-budget.js'
 import { DEFAULT_TIMINGS } from '../../src/draftclip/retry-policy.js'
-import type { Attempt, Clock, DraftClip, UploadRequest } from '../../src/model/ports.js'
+import type { Clock, DraftClip } from '../../src/model/ports.js'
 import { Status } from '../../src/model/status.js'
 import { Board } from '../../src/publish/board.js'
 import { publishAll, type PublishSettings } from '../../src/publish/send.js'
+import { fakeDraftClip } from '../support/fake-draftclip.js'
 import { keptLog, testVideo } from '../support/video.js'
 
 const SETTINGS: PublishSettings = {
@@ -23,35 +24,6 @@ const SETTINGS: PublishSettings = {
 function instantClock(): Clock {
   let now = Date.parse('2026-06-01T00:00:00Z')
   return { now: () => now, sleep: ms => Promise.resolve(void (now += ms)), random: () => 0.5 }
-}
-
-const answer = (json: unknown): Attempt => ({
-  kind: 'answer',
-  httpStatus: 200,
-  json,
-  text: JSON.stringify(json),
-  retryAfter: undefined,
-  bodySent: true
-})
-
-/** A DraftClip that takes every upload (reading its bytes) and says PUBLISH_COMPLETE on the first status request. */
-function fakeDraftClip(): DraftClip & { uploaded: string[]; asked: string[] } {
-  const uploaded: string[] = []
-  const asked: string[] = []
-  return {
-    uploaded,
-    asked,
-    async upload(video: UploadRequest) {
-      for await (const piece of video.chunks()) void piece
-      uploaded.push(video.name)
-      return answer({ success: true, data: { publish_id: `p-${video.name}`, status: 'PROCESSING_UPLOAD' } })
-    },
-    async status(publishId: string) {
-      asked.push(publishId)
-      return answer({ success: true, data: { publish_id: publishId, status: 'PUBLISH_COMPLETE', publicaly_available_post_id: '' } })
-    },
-    close: () => Promise.resolve()
-  }
 }
 
 function deps(client: DraftClip, clock: Clock, logFor = keptLog().logFor) {
