@@ -5780,12 +5780,8 @@ async function publishVideos(env, deps, log, secrets, signal, soFar) {
         if (problems.length > 0)
             return await refuseRun(videos, problems, inputs, env, deps, log, secrets, soFar);
         github = inputs.ledgerBranch ? await openGitHubSide(inputs, env, deps, log) : undefined;
-        // GitHub gets a minute before the first upload (the reads, the runs lookup, the first claim: sendAll lifts it):
-        // one that never answers fails the step, not holds it for minutes.
-        github?.client.until(deps.githubBeforeUploadMs ?? GITHUB_BEFORE_UPLOAD_MS);
-        const store = await ledgerStore(inputs, github, [secrets.apiKey]);
-        // A deployment's payload names every uploaded video's SHA-256.
-        const board = await openBoard(videos, store, secrets.all, github, inputs.deployments !== undefined);
+        // A deployment's payload names every uploaded video's SHA-256 (the real run's only: a dry run creates none).
+        const board = await boardOnLedger(videos, inputs, github, deps, secrets, inputs.deployments !== undefined && !inputs.dryRun);
         soFar.board = board;
         // Still before any request to DraftClip (a branch ledger has been read from GitHub by now, which is not DraftClip).
         const refusedNow = await pipeline_judgeMedia(board, media, inputs, deps.clock.now(), log);
@@ -5842,6 +5838,14 @@ async function gitHubClient(token, env, deps, log) {
         log: line => log.info(line)
     });
 }
+/**
+ * The run's board over its ledger. GitHub gets a minute before the first upload (the reads, the runs
+ * lookup, the first claim: sendAll lifts it): one that never answers fails the step, not holds it for minutes.
+ */
+async function boardOnLedger(videos, inputs, github, deps, secrets, hashAll = false) {
+    github?.client.until(deps.githubBeforeUploadMs ?? GITHUB_BEFORE_UPLOAD_MS);
+    return openBoard(videos, await ledgerStore(inputs, github, [secrets.apiKey]), secrets.all, github, hashAll);
+}
 /** The branch ledger's GitHub side, before any upload: a token that may not read it, or an unreachable API, fails the step here. */
 async function openGitHubSide(inputs, env, deps, log) {
     const { runState } = await __webpack_require__.e(/* import() */ 281).then(__webpack_require__.bind(__webpack_require__, 1281));
@@ -5862,13 +5866,7 @@ async function openGitHubSide(inputs, env, deps, log) {
 async function openDeployments(inputs, env, deps, log, secrets, soFar) {
     if (!inputs.deployments || inputs.dryRun || !soFar.board)
         return undefined;
-    const { GitHubClient } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 6584));
-    const rest = new GitHubClient({
-        apiUrl: deps.githubApiUrl ?? (env.GITHUB_API_URL || 'https://api.github.com'),
-        token: inputs.githubToken,
-        clock: deps.clock,
-        log: line => log.info(line)
-    });
+    const rest = await gitHubClient(inputs.githubToken, env, deps, log);
     // A record is not worth holding the uploads for long: a longer rate limit than this is a failed call, said in the summary.
     rest.waitCeiling = DEPLOYMENT_WAIT_CEILING_MS;
     const target = inputs.deployments;
@@ -5917,8 +5915,7 @@ async function refuseRun(videos, problems, inputs, env, deps, log, secrets, soFa
     let board;
     try {
         github = inputs.ledgerBranch ? await openGitHubSide(inputs, env, deps, log) : undefined;
-        github?.client.until(deps.githubBeforeUploadMs ?? GITHUB_BEFORE_UPLOAD_MS);
-        board = await openBoard(videos, await ledgerStore(inputs, github, [secrets.apiKey]), secrets.all, github);
+        board = await boardOnLedger(videos, inputs, github, deps, secrets);
     }
     catch (error) {
         soFar.notes.push(`The ledger could not be read, so no video is shown as skipped: ${error.message}`);
