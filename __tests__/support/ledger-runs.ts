@@ -102,6 +102,8 @@ export interface Version {
   by: string
   /** A write to the branch (a commit of the file, the ref made), not a git object beside it. */
   onBranch: boolean
+  /** The writer was answered that it took (no 502 or lost connection after the work): the run knows it wrote. */
+  answered: boolean
   videos: Record<string, LedgerEntry> | undefined
 }
 
@@ -134,11 +136,12 @@ async function drive(scenario: Scenario, s: fc.Scheduler, github: GitHubStandIn)
   let deleted = false
   const uploads: Upload[] = []
   const timeline: Version[] = []
-  const snapshot = (by: string, onBranch = true): void => {
+  const snapshot = (by: string, onBranch = true, answered = true): void => {
     const text = github.file(BRANCH, PATH)
     timeline.push({
       by,
       onBranch,
+      answered,
       videos: text === undefined ? undefined : (JSON.parse(text) as { videos: Record<string, LedgerEntry> }).videos
     })
   }
@@ -170,7 +173,11 @@ async function drive(scenario: Scenario, s: fc.Scheduler, github: GitHubStandIn)
         body: request.body
       })
       if (request.method !== 'GET' && answer.status < 300)
-        snapshot(name, !url.pathname.endsWith('/blobs') && !/\/git\/(trees|commits)$/.test(url.pathname))
+        snapshot(
+          name,
+          !url.pathname.endsWith('/blobs') && !/\/git\/(trees|commits)$/.test(url.pathname),
+          fault !== '502-after' && fault !== 'lost-after'
+        )
       if (fault === 'lost-after') throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
       await s.schedule(Promise.resolve(), `${name} gets ${fault === '502-after' ? '502 (after the work)' : answer.status}`)
       if (gone()) return new Promise<never>(() => undefined)
