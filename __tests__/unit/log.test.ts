@@ -30,7 +30,17 @@ describe('safeLine', () => {
     expect(safeLine('\n::warning::x').trimStart().startsWith('::')).toBe(false)
   })
 
-  it.each(['uploading (10.0 MB, SELF_ONLY)', 'a: b :: c', ': one colon', ''])('leaves plain text %j unchanged', text => {
+  it.each([
+    ['videos/\u001b[2K\u001b[1Aclip.mp4', 'videos/␛[2K␛[1Aclip.mp4'],
+    ['a\u0000b\u0007c\u007fd\u009be', 'a␀b␇c␡d\ufffde'],
+    ['clip\u202egpj.mp4', 'clip\ufffdgpj.mp4'],
+    ['x\u2066y\u2069', 'x\ufffdy\ufffd'],
+    ['a\tb', 'a\tb']
+  ])('shows the control characters in %j instead of obeying them', (text, expected) => {
+    expect(safeLine(text)).toBe(expected)
+  })
+
+  it.each(['uploading (10.0 MB, SELF_ONLY)', 'a: b :: c', ': one colon', '', 'vidéo 動画 🎬.mp4'])('leaves plain text %j unchanged', text => {
     expect(safeLine(text)).toBe(text)
   })
 })
@@ -54,6 +64,12 @@ describe('logger', () => {
     capture()
     logger(['ttapi_secret_key_123']).info('key ttapi_secret_key_123\n::error::boom')
     expect(written.join('')).toBe('key *** ⏎ ::error::boom\n')
+  })
+
+  it('shows control characters in an annotation too (the runner escapes only its own separators)', () => {
+    capture()
+    logger(['ttapi_secret_key_123']).error('videos/\u001b[8mclip.mp4: refused', 'videos/x.mp4', 'Refused')
+    expect(written.join('')).toBe('::error title=Refused,file=videos/x.mp4::videos/␛[8mclip.mp4: refused\n')
   })
 
   it("keeps a video's lines, prefixed with its file, and groups them when it is done", () => {

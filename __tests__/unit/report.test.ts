@@ -253,6 +253,11 @@ describe('summaryMarkdown: escaping', () => {
     expect(md.split('\n').filter(l => l.startsWith('|'))).toHaveLength(3)
   })
 
+  it('shows control characters and bidi overrides in a file name instead of obeying them', () => {
+    const [row] = rows(summaryMarkdown([result({ file: 'clip\u202egpj.mp4\u001b[8m', status: Status.UploadFailed })], { dryRun: false }))
+    expect(cells(row)[1]).toBe('clip\ufffdgpj.mp4␛\\[8m')
+  })
+
   it('escapes the caption in the dry-run plan', () => {
     const [row] = rows(summaryMarkdown([result({ status: Status.DryRun, description: 'a | b\nc' })], { dryRun: true }))
     expect(cells(row)[4]).toBe('a \\| b c')

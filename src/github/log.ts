@@ -10,9 +10,23 @@ import type { Video } from '../model/video.js'
  * made into one line that cannot begin one, and scrubbed of the key.
  */
 export function safeLine(text: string): string {
-  const one = text.replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ⏎ ')
+  const one = printable(text.replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ⏎ '))
   // The runner trims a line before it looks for '::'.
   return /^\s*::/.test(one) ? `› ${one}` : one
+}
+
+/**
+ * Control characters shown, not obeyed: the log viewer renders ANSI escapes (a name could hide or recolour
+ * the lines around it, or clear them), and a bidirectional override makes a name read as another
+ * ('clip\u202Egpj.mp4'). C0 controls become their Unicode pictures (ESC is ␛), DEL ␡, the rest (C1, bidi
+ * overrides and isolates) '�'. A tab stays.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what it shows
+  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, c => {
+    const code = c.charCodeAt(0)
+    return code < 0x20 ? String.fromCharCode(0x2400 + code) : code === 0x7f ? '\u2421' : '\ufffd'
+  })
 }
 
 export interface Logger {
@@ -28,7 +42,7 @@ export function logger(secrets: readonly string[], now: () => number = Date.now)
     info: line => core.info(clean(line)),
     // Annotations are commands of their own (@actions/core escapes their text); one line each all the same.
     warning: (line, file) => core.warning(clean(line), file ? { file } : {}),
-    error: (line, file, title) => core.error(scrub(line, secrets), { file, title }),
+    error: (line, file, title) => core.error(printable(scrub(line, secrets)), { file, title }),
     video: video => videoLog(video, clean, now)
   }
 }

@@ -4,7 +4,7 @@ import * as core from '@actions/core'
 import { postUrl, withPostUrl, nextPublishAt, isAnnotated, saidByStop, type RunOutcome, type VideoResult } from '../model/result.js'
 import { meaningOf, Status } from '../model/status.js'
 import { scrub, scrubStrings } from '../secrets.js'
-import { safeLine, type Logger } from './log.js'
+import { printable, safeLine, type Logger } from './log.js'
 import { formatSize } from '../sizes.js'
 import { mediaText } from '../model/video.js'
 
@@ -90,7 +90,7 @@ function setOutputsOrLog(
 }
 
 function cell(text: string): string {
-  return text.replace(/[\\`[\]<>|]/g, c => `\\${c}`).replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ')
+  return printable(text.replace(/[\\`[\]<>|]/g, c => `\\${c}`).replace(/\r\n|\r|\n|\u2028|\u2029/g, ' '))
 }
 
 /** GitHub drops a step summary over 1 MiB whole: rows stop well before, with a note. */
