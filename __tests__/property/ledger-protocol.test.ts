@@ -96,22 +96,26 @@ function replaced(
   return found
 }
 
-it('exactly once under any interleaving: no double upload, no publish ID lost, no entry overwritten unseen', async () => {
-  console.log(`ledger protocol property: seed ${seed}${replayPath ? `, path ${replayPath}` : ''} (DRAFTCLIP_PROPERTY_SEED to replay)`)
-  let cases = 0
-  const started = Date.now()
-  const result = await fc.check(
-    fc.asyncProperty(scenarios, fc.scheduler(), async (scenario, s) => {
-      cases++
-      const outcome = await runScenario(scenario, s)
-      const found = violations(outcome)
-      if (found.length > 0) throw new Error(found.join('\n'))
-    }),
-    { seed, path: replayPath, numRuns, interruptAfterTimeLimit: timeLimit, markInterruptAsFailure: false, endOnFailure: false }
-  )
+it(
+  'exactly once under any interleaving: no double upload, no publish ID lost, no entry overwritten unseen',
+  async () => {
+    console.log(`ledger protocol property: seed ${seed}${replayPath ? `, path ${replayPath}` : ''} (DRAFTCLIP_PROPERTY_SEED to replay)`)
+    let cases = 0
+    const started = Date.now()
+    const result = await fc.check(
+      fc.asyncProperty(scenarios, fc.scheduler(), async (scenario, s) => {
+        cases++
+        const outcome = await runScenario(scenario, s)
+        const found = violations(outcome)
+        if (found.length > 0) throw new Error(found.join('\n'))
+      }),
+      { seed, path: replayPath, numRuns, interruptAfterTimeLimit: timeLimit, markInterruptAsFailure: false, endOnFailure: false }
+    )
 
-  console.log(`ledger protocol property: ${cases} cases in ${((Date.now() - started) / 1000).toFixed(1)} s`)
-  if (result.failed)
-    throw new Error(`${fc.defaultReportMessage(result)}\n\nBroken:\n${(result.errorInstance as Error | undefined)?.message}`)
-  expect(result.numRuns).toBeGreaterThan(0)
-}, timeLimit + 95_000)
+    console.log(`ledger protocol property: ${cases} cases in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+    if (result.failed)
+      throw new Error(`${fc.defaultReportMessage(result)}\n\nBroken:\n${(result.errorInstance as Error | undefined)?.message}`)
+    expect(result.numRuns).toBeGreaterThan(0)
+  },
+  timeLimit + 95_000
+)

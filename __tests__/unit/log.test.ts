@@ -40,9 +40,12 @@ describe('safeLine', () => {
     expect(safeLine(text)).toBe(expected)
   })
 
-  it.each(['uploading (10.0 MB, SELF_ONLY)', 'a: b :: c', ': one colon', '', 'vidéo 動画 🎬.mp4'])('leaves plain text %j unchanged', text => {
-    expect(safeLine(text)).toBe(text)
-  })
+  it.each(['uploading (10.0 MB, SELF_ONLY)', 'a: b :: c', ': one colon', '', 'vidéo 動画 🎬.mp4'])(
+    'leaves plain text %j unchanged',
+    text => {
+      expect(safeLine(text)).toBe(text)
+    }
+  )
 })
 
 describe('logger', () => {
