@@ -108,7 +108,7 @@ export async function publishVideos(
       log.warning(`'${Input.PollInterval}' under 1 s polls DraftClip very often; its doc asks clients to be gentle (it uses 5 s).`)
     }
     const media: MediaProblem[] = []
-    const { videos, problems } = await findVideos(inputs, env, deps, log, media)
+    const { videos, problems } = await findVideos(inputs, env, deps, log, media, secrets.all)
     if (videos.length === 0 && problems.length === 0) return soFar.outcome({ failure: noVideos(inputs, log) })
     // Found, not "to publish": the ledger, twins and the calendar decide that, and each video's line says it.
     if (videos.length > 0) log.info(`${videos.length} video${videos.length === 1 ? '' : 's'} found: ${videos.map(v => v.file).join(', ')}`)
@@ -254,13 +254,14 @@ async function findVideos(
   env: Record<string, string | undefined>,
   deps: RunDeps,
   log: Logger,
-  media: MediaProblem[]
+  media: MediaProblem[],
+  secrets: readonly string[]
 ): Promise<{ videos: Video[]; problems: Refusal[] }> {
   const paths = await findVideoPaths(inputs.patterns, inputs.workspace)
   try {
     const videos = await checkVideos(
       paths,
-      inputs,
+      { ...inputs, secrets },
       () => deps.loadRunInfo(env),
       line => log.info(line),
       p => log.warning(`${p.file}: ${p.problem}`, p.file),

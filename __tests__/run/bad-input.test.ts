@@ -28,7 +28,10 @@ const REFUSED: Record<string, string[]> = {
   'an MP4 that is not one': ['fake.mp4'],
   'an empty file': ['empty.mp4'],
   'a file over 500 MiB': ['huge.mp4'],
-  'a caption of 2,201 units': ['a.mp4', 'good.mp4']
+  'a caption of 2,201 units': ['a.mp4', 'good.mp4'],
+  'the key in the caption': ['a.mp4', 'good.mp4'],
+  'a piece of the key in a sidecar title': ['a.mp4'],
+  'the key in a file name': ['leak-***.mp4']
 }
 
 describe('nothing is sent when any input or file is bad', () => {
@@ -136,6 +139,25 @@ describe('nothing is sent when any input or file is bad', () => {
       'a caption of 2,201 units',
       ws => (writeMp4(path.join(ws, 'a.mp4')), { videos: 'a.mp4', description: 'x'.repeat(2201) }),
       /a\.mp4: the caption is 2201 UTF-16 code units long/
+    ],
+    [
+      'the key in the caption',
+      ws => (writeMp4(path.join(ws, 'a.mp4')), { videos: 'a.mp4', description: `new drop! key=${API_KEY}` }),
+      /a\.mp4: the caption holds a secret \(the API key or the GitHub token, or a part of one\): it would be posted on TikTok/
+    ],
+    [
+      'a piece of the key in a sidecar title',
+      ws => (
+        writeMp4(path.join(ws, 'a.mp4')),
+        fs.writeFileSync(path.join(ws, 'a.mp4.draftclip.json'), `{\n  "title": "x${API_KEY.slice(3, 13)}x"\n}`),
+        { videos: 'a.mp4' }
+      ),
+      /a\.mp4\.draftclip\.json: line 2: the title holds a secret/
+    ],
+    [
+      'the key in a file name',
+      ws => (writeMp4(path.join(ws, `leak-${API_KEY}.mp4`)), { videos: 'leak-*.mp4' }),
+      /leak-\*\*\*\.mp4: its path holds a secret \(the API key or the GitHub token, or a part of one\): rename the file/
     ],
     [
       'an unknown privacy level',

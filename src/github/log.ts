@@ -41,14 +41,16 @@ export function logger(secrets: readonly string[], now: () => number = Date.now)
   return {
     info: line => core.info(clean(line)),
     // Annotations are commands of their own (@actions/core escapes their text); one line each all the same.
-    warning: (line, file) => core.warning(clean(line), file ? { file } : {}),
-    error: (line, file, title) => core.error(printable(scrub(line, secrets)), { file, title }),
-    video: video => videoLog(video, clean, now)
+    // An annotation's file and title are the user's text too: a name holding a secret is not written out whole.
+    warning: (line, file) => core.warning(clean(line), file ? { file: scrub(file, secrets) } : {}),
+    error: (line, file, title) =>
+      core.error(printable(scrub(line, secrets)), { file: file && scrub(file, secrets), title: title && scrub(title, secrets) }),
+    video: video => videoLog(video, clean, scrub(video.file, secrets), now)
   }
 }
 
 /** Lines for one video: shown live, then kept in a log group once the video is done. */
-function videoLog(video: Video, clean: (line: string) => string, now: () => number): VideoLog {
+function videoLog(video: Video, clean: (line: string) => string, file: string, now: () => number): VideoLog {
   const lines: string[] = []
   const started = now()
   const keep = (line: string): string => {
@@ -57,7 +59,7 @@ function videoLog(video: Video, clean: (line: string) => string, now: () => numb
   }
   return {
     info: line => core.info(clean(keep(line))),
-    warn: line => core.warning(clean(keep(line)), { file: video.file }),
+    warn: line => core.warning(clean(keep(line)), { file }),
     done: (result: VideoResult) => {
       core.startGroup(clean(`${video.file}: ${result.status}${result.publish_id ? ` (${result.publish_id})` : ''}`))
       for (const line of lines) core.info(line)

@@ -268,7 +268,7 @@ function annotate(results: VideoResult[], secrets: string[], stopReason?: string
   for (const r of results) {
     if (isAnnotated(r.status) && !saidByStop(r.error, stopReason)) {
       core.error(safeLine(scrub(`${r.file}: ${r.status}: ${r.error ?? r.fail_reason ?? ''}`, secrets)), {
-        file: r.file,
+        file: scrub(r.file, secrets),
         title: `DraftClip: ${r.status}`
       })
     }

@@ -15,6 +15,7 @@ import { workspacePath } from './find.js'
 import { inspectFile, type Reading } from './media.js'
 import { anywayText, findingText, isLfsPointer, judgeMedia, LFS_PROBLEM } from './media-rules.js'
 import { keyLine, parseSidecar, sidecarPathFor, type Sidecar } from './sidecar.js'
+import { scrub } from '../secrets.js'
 
 const CONTENT_TYPES: Record<string, string> = {
   '.mp4': 'video/mp4',
@@ -108,7 +109,10 @@ export interface MediaProblem extends Refusal {
 }
 
 export type VideoSettings = Pick<Inputs, 'description' | 'privacyLevel' | 'title' | 'workspace'> &
-  Partial<Pick<Inputs, 'mediaCheck' | 'maxDuration' | 'dryRun'>>
+  Partial<Pick<Inputs, 'mediaCheck' | 'maxDuration' | 'dryRun'>> & {
+    /** The API key and the token: a caption, title or file name holding one is refused (it would leave in the upload). */
+    secrets?: readonly string[]
+  }
 
 /**
  * Checks every matched path and builds the list of videos to publish. All
@@ -369,6 +373,33 @@ function captionProblems(
   return found
 }
 
+/**
+ * A secret (or a piece of one long enough to be masked) in what the upload carries: the caption and title are
+ * posted on TikTok for anyone to read, and the file's name goes to DraftClip with it. The log shows them masked,
+ * so the user would never see why; the video is refused instead, before anything is sent.
+ */
+export function secretProblems(
+  file: string,
+  description: string,
+  title: string | undefined,
+  secrets: readonly string[]
+): { field?: CaptionField; problem: string }[] {
+  const holds = (text: string): boolean => scrub(text, secrets) !== text
+  const found: { field?: CaptionField; problem: string }[] = []
+  if (holds(file)) found.push({ problem: 'its path holds a secret (the API key or the GitHub token, or a part of one): rename the file' })
+  if (holds(description))
+    found.push({
+      field: 'description',
+      problem: 'the caption holds a secret (the API key or the GitHub token, or a part of one): it would be posted on TikTok'
+    })
+  if (title !== undefined && holds(title))
+    found.push({
+      field: 'title',
+      problem: 'the title holds a secret (the API key or the GitHub token, or a part of one): it would be posted on TikTok'
+    })
+  return found
+}
+
 /** One video with its settings filled in; its caption's problems go to `problems`, naming the file that set it. */
 function describeVideo(
   file: FoundFile,
@@ -393,6 +424,7 @@ function describeVideo(
       ? { file: shown(sidecarPathFor(file.path)), problem: `line ${keyLine(read?.text ?? '', key)}: ${problem}`, video: file.path }
       : { file: shown(file.path), problem, video: file.path }
   const said = captionProblems(name, { description: template, title: titleTemplate }, description, title, run)
+  said.push(...secretProblems(shown(file.path), description, title, settings.secrets ?? []))
   for (const problem of said)
     problems.push(
       problem.field ? blame(problem.field, problem.problem) : { file: shown(file.path), problem: problem.problem, video: file.path }
