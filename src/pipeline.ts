@@ -138,7 +138,7 @@ export async function publishVideos(
       log.warning(note)
       soFar.notes.push(note)
     } else stopReason ??= halt?.reason
-    if (inputs.releaseNotes) await linkRelease(inputs, board, env, deps, log, soFar.notes, github?.client)
+    if (inputs.releaseNotes) await linkRelease(inputs, board, env, deps, log, soFar.notes, github?.client, secrets.all)
     const failure = stepFailure(board.results, stopReason)
     return soFar.outcome({ stopReason, failure: failure && scrub(failure, secrets.all) })
   } catch (error) {
@@ -415,12 +415,13 @@ async function linkRelease(
   deps: RunDeps,
   log: Logger,
   notes: string[],
-  shared: GitHubClient | undefined
+  shared: GitHubClient | undefined,
+  secrets: readonly string[]
 ): Promise<void> {
   const { updateReleaseNotes } = await import('./github/release-notes.js')
   const client = shared ?? (await gitHubClient(inputs.githubToken!, env, deps, log))
   try {
-    log.info(await updateReleaseNotes(client, board.results, env, inputs.tiktokUsername))
+    log.info(await updateReleaseNotes(client, board.results, env, inputs.tiktokUsername, secrets))
   } catch (error) {
     const problem = `Could not update the release notes: ${(error as Error).message}`
     log.warning(problem)

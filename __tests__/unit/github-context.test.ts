@@ -53,24 +53,28 @@ const published: VideoResult = {
 describe('updateReleaseNotes', () => {
   it('adds the section to the triggering release once, and says so', async () => {
     const env = { GITHUB_REPOSITORY: 'acme/rocket' }
-    expect(await updateReleaseNotes(client('t0ken'), [published], env)).toBe('release-notes: linked the TikTok posts in release v2.0.0.')
+    expect(await updateReleaseNotes(client('t0ken'), [published], env, undefined, ['t0ken'])).toBe(
+      'release-notes: linked the TikTok posts in release v2.0.0.'
+    )
     expect(calls).toEqual(['token t0ken', 'get acme/rocket#7', 'update'])
     expect(body).toContain('- release/trailer.mp4: [7123456789012345678](https://www.tiktok.com/share/video/7123456789012345678)')
     calls.length = 0
-    expect(await updateReleaseNotes(client('t0ken'), [published], env)).toBe('release-notes: release v2.0.0 already links these posts.')
+    expect(await updateReleaseNotes(client('t0ken'), [published], env, undefined, ['t0ken'])).toBe(
+      'release-notes: release v2.0.0 already links these posts.'
+    )
     expect(calls).toEqual(['token t0ken', 'get acme/rocket#7'])
   })
 
   it('leaves the release alone when nothing was published', async () => {
-    expect(await updateReleaseNotes(client('t'), [{ ...published, publish_id: null, post_id: null, status: 'UPLOAD_FAILED' }], {})).toBe(
-      'release-notes: no video was published; the release was left as it is.'
-    )
+    expect(
+      await updateReleaseNotes(client('t'), [{ ...published, publish_id: null, post_id: null, status: 'UPLOAD_FAILED' }], {}, undefined, [])
+    ).toBe('release-notes: no video was published; the release was left as it is.')
   })
 
   it('does nothing outside a release event', async () => {
     context.eventName = 'push'
     try {
-      expect(await updateReleaseNotes(client('t'), [published], {})).toBe(
+      expect(await updateReleaseNotes(client('t'), [published], {}, undefined, [])).toBe(
         "release-notes: this run was triggered by 'push', not a release; nothing to link."
       )
     } finally {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals'
-import { mergeReleaseBody, releaseSection, SECTION_END, SECTION_START } from '../../src/github/release-notes.js'
+import { markdownText, mergeReleaseBody, releaseSection, SECTION_END, SECTION_START } from '../../src/github/release-notes.js'
 import { initialResult } from '../../src/publish/lifecycle.js'
 import { Status } from '../../src/model/status.js'
 import { postUrl, type VideoResult } from '../../src/model/result.js'
@@ -10,6 +10,35 @@ const result = (over: Partial<VideoResult> = {}): VideoResult => ({
 })
 
 const SECTION = [SECTION_START, '### Published on TikTok', '', '- a.mp4: [1](https://www.tiktok.com/share/video/1)', SECTION_END].join('\n')
+
+describe('releaseSection: untrusted text', () => {
+  const nasty = 'videos/trailer [x](https://evil.example) <!-- draftclip-publish:end --> *b* `c`\n# h\u001b[2J.mp4'
+
+  it('writes a file name as plain text: no link, comment, heading or escape of its own', () => {
+    const section = releaseSection([result({ file: nasty, publish_id: 'p_a', post_id: '71', status: 'PUBLISH_COMPLETE' })])!
+    expect(section.split('\n')[3]).toBe(
+      '- videos/trailer \\[x\\]\\(https://evil.example\\) \\<\\!-- draftclip-publish:end --\\> \\*b\\* \\`c\\` \\# h␛\\[2J.mp4: [71](https://www.tiktok.com/share/video/71)'
+    )
+    expect(section.match(/<!-- draftclip-publish:end -->/g)).toHaveLength(1)
+  })
+
+  it('replaces its section on a rerun, whatever the names: the body does not grow', () => {
+    const results = [result({ file: nasty, publish_id: 'p_a', status: 'PROCESSING' })]
+    const once = mergeReleaseBody('Notes.', releaseSection(results)!)
+    expect(mergeReleaseBody(once, releaseSection(results)!)).toBe(once)
+  })
+
+  it('escapes an underscore only where it could start emphasis', () => {
+    expect(markdownText('my_clip _x_ a__b')).toBe('my_clip \\_x\\_ a__b')
+  })
+
+  it('writes neither the key nor the token, in a name or an ID', () => {
+    const key = 'ttapi_releaseKey0123'
+    const section = releaseSection([result({ file: `clips/${key}.mp4`, publish_id: `p_${key}`, status: 'PROCESSING' })], undefined, [key])!
+    expect(section).not.toContain('releaseKey')
+    expect(section).toContain('- clips/\\*\\*\\*.mp4: uploaded (publish ID p\\_\\*\\*\\*), post not live yet')
+  })
+})
 
 describe('releaseSection', () => {
   it('is undefined when nothing was published', () => {

@@ -1,6 +1,8 @@
 import { postUrl, type VideoResult } from '../model/result.js'
 import type { GitHubClient } from './client.js'
 import { meaningOf } from '../model/status.js'
+import { scrub } from '../secrets.js'
+import { printable } from './log.js'
 
 /**
  * Links the release that triggered the run to its TikTok posts: a section in
@@ -10,15 +12,29 @@ import { meaningOf } from '../model/status.js'
 export const SECTION_START = '<!-- draftclip-publish:start -->'
 export const SECTION_END = '<!-- draftclip-publish:end -->'
 
-/** `username`: the account's handle (tiktok-username), for the post links. */
-export function releaseSection(results: VideoResult[], username?: string): string | undefined {
+/**
+ * Untrusted text (a file name, an ID from DraftClip) as plain text in the release's Markdown, which anyone may
+ * read: no link, tag or emphasis of its own, one line, no control character, and never our markers (a name
+ * holding '<!-- draftclip-publish:end -->' would cut the section short, and each rerun would add to it).
+ */
+export function markdownText(text: string): string {
+  // An underscore inside a word (p_c, my_clip) cannot start emphasis in GFM: left as it is, for a readable body.
+  return printable(text.replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ')).replace(
+    /[\\`*[\]()<>#|!~&]|(?<![\p{L}\p{N}_])_+|_+(?![\p{L}\p{N}_])/gu,
+    c => c.replace(/./g, '\\$&')
+  )
+}
+
+/** `username`: the account's handle (tiktok-username), for the post links. `secrets`: never written into a release. */
+export function releaseSection(results: VideoResult[], username?: string, secrets: readonly string[] = []): string | undefined {
   // Only what is or may still become a post: not what TikTok refused, nor what never got a publish id.
   const posted = results.filter(r => r.post_id || (r.publish_id && meaningOf(r.status).mayPost))
   if (posted.length === 0) return undefined
+  const text = (value: string): string => markdownText(scrub(value, secrets))
   const lines = posted.map(r =>
     r.post_id
-      ? `- ${r.file}: [${r.post_id}](${postUrl(r.post_id, username)})`
-      : `- ${r.file}: uploaded (publish ID ${r.publish_id}), post not live yet`
+      ? `- ${text(r.file)}: [${text(r.post_id)}](${postUrl(r.post_id, username)})`
+      : `- ${text(r.file)}: uploaded (publish ID ${text(r.publish_id ?? '')}), post not live yet`
   )
   return [SECTION_START, '### Published on TikTok', '', ...lines, SECTION_END].join('\n')
 }
@@ -39,13 +55,14 @@ export async function updateReleaseNotes(
   client: GitHubClient,
   results: VideoResult[],
   env: Record<string, string | undefined>,
-  username?: string
+  username: string | undefined,
+  secrets: readonly string[]
 ): Promise<string> {
   const { context } = await import('@actions/github')
   const releaseId = (context.payload.release as { id?: number } | undefined)?.id
   if (context.eventName !== 'release' || !releaseId)
     return `release-notes: this run was triggered by '${context.eventName}', not a release; nothing to link.`
-  const section = releaseSection(results, username)
+  const section = releaseSection(results, username, secrets)
   if (!section) return 'release-notes: no video was published; the release was left as it is.'
   const route = `/repos/${(env.GITHUB_REPOSITORY ?? '').split('/').map(encodeURIComponent).join('/')}/releases/${releaseId}`
   const got = await client.call('GET', route)
