@@ -1,6 +1,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { describe, expect, it } from '@jest/globals'
+import { parse, parseDocument } from 'yaml'
 import { actionInputDefaults } from '../sandbox/outputs.js'
 import { ROOT } from './support/action.js'
 import { COMPLETE_STATUSES, INCOMPLETE_STATUSES, Status, STATUS_MEANINGS } from '../src/model/status.js'
@@ -168,6 +169,45 @@ describe('the README and docs/ link to what exists', () => {
     expect(broken).toEqual([])
   })
 })
+
+describe("the README's and docs' workflow examples can be copied as they are", () => {
+  const pages = ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).map(f => `docs/${f}`)]
+  const blocks = pages.flatMap(page =>
+    [...fs.readFileSync(path.join(ROOT, page), 'utf8').matchAll(/^```ya?ml\n([\s\S]*?)^```/gm)].map((m, i) => ({
+      name: `${page} yaml block ${i + 1}`,
+      // A fragment (steps cut from a job) is indented as in its job: dedented, it is a YAML sequence of its own.
+      text: dedent(m[1])
+    }))
+  )
+
+  it('there are examples to check', () => expect(blocks.length).toBeGreaterThan(5))
+
+  it.each(blocks)('$name is valid YAML', ({ text }) => {
+    const doc = parseDocument(text)
+    expect(doc.errors.map(e => e.message)).toEqual([])
+  })
+
+  it.each(blocks)("$name pastes no expression into a script (outputs and events reach 'run:' through env)", ({ text }) => {
+    const scripts: string[] = []
+    visit(parse(text), (key, value) => key === 'run' && typeof value === 'string' && scripts.push(value))
+    expect(scripts.filter(run => run.includes('${{'))).toEqual([])
+  })
+})
+
+function dedent(text: string): string {
+  const lines = text.split('\n')
+  const indent = Math.min(...lines.filter(l => l.trim() !== '').map(l => /^ */.exec(l)![0].length))
+  return lines.map(l => l.slice(indent)).join('\n')
+}
+
+function visit(node: unknown, seen: (key: string, value: unknown) => void): void {
+  if (Array.isArray(node)) for (const item of node) visit(item, seen)
+  else if (node && typeof node === 'object')
+    for (const [key, value] of Object.entries(node)) {
+      seen(key, value)
+      visit(value, seen)
+    }
+}
 
 describe('the README sets it up, near the top', () => {
   const setUp = readme.slice(readme.indexOf('\n## Set up\n'), readme.indexOf('\n## ', readme.indexOf('\n## Set up\n') + 1))
