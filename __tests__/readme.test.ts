@@ -180,7 +180,14 @@ describe("the README's and docs' workflow examples can be copied as they are", (
     }))
   )
 
-  it('there are examples to check', () => expect(blocks.length).toBeGreaterThan(5))
+  // The repository's own workflows are held to the same rule.
+  const workflows = fs.readdirSync(path.join(ROOT, '.github/workflows')).map(f => ({
+    name: `.github/workflows/${f}`,
+    text: fs.readFileSync(path.join(ROOT, '.github/workflows', f), 'utf8')
+  }))
+  blocks.push(...workflows)
+
+  it('there are examples to check', () => expect(blocks.length).toBeGreaterThan(5 + workflows.length))
 
   it.each(blocks)('$name is valid YAML', ({ text }) => {
     const doc = parseDocument(text)
