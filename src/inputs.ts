@@ -242,7 +242,7 @@ export function parseInputs(env: Env, apiKey = readInput(env, Input.ApiKey)): In
 
   if (maxUploads !== undefined && ledger === undefined && ledgerBranch === undefined) {
     problems.push(
-      `Input '${Input.MaxUploads}' needs '${Input.Ledger}': a queue is drained over several runs, and without a ledger every run would publish the same videos again.`
+      `Input '${Input.MaxUploads}' needs a ledger ('${Input.LedgerBranch}' or '${Input.Ledger}'): a queue is drained over several runs, and without a ledger every run would publish the same videos again.`
     )
   }
   const tiktokUsername = parseUsername(get(Input.TiktokUsername), problems)

@@ -86,7 +86,7 @@ describe('a content calendar', () => {
     const run = await runAction(ws, inputs({ 'max-uploads': '1', ledger: '' }))
     expect(run.code).toBe(1)
     expect(sandbox!.requests).toHaveLength(0)
-    expect(run.summary).toContain("Input 'max-uploads' needs 'ledger'")
+    expect(run.summary).toContain("Input 'max-uploads' needs a ledger ('ledger-branch' or 'ledger')")
   })
 
   it('with max-uploads, a spent quota leaves what was not sent QUEUED, with a warning, and the step passes', async () => {

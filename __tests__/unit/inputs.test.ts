@@ -427,7 +427,7 @@ describe('max-uploads', () => {
 
   it('needs a ledger: without one every run of a queue would publish the same videos again', () => {
     expect(problemsOf(env({ 'INPUT_MAX-UPLOADS': '2' })).problems).toEqual([
-      "Input 'max-uploads' needs 'ledger': a queue is drained over several runs, and without a ledger every run would publish the same videos again."
+      "Input 'max-uploads' needs a ledger ('ledger-branch' or 'ledger'): a queue is drained over several runs, and without a ledger every run would publish the same videos again."
     ])
   })
 
