@@ -31,7 +31,8 @@ const REFUSED: Record<string, string[]> = {
   'a caption of 2,201 units': ['a.mp4', 'good.mp4'],
   'the key in the caption': ['a.mp4', 'good.mp4'],
   'a piece of the key in a sidecar title': ['a.mp4'],
-  'the key in a file name': ['leak-***.mp4']
+  'the key in a file name': ['leak-***.mp4'],
+  "a sidecar named without its video's extension": ['v7.mp4']
 }
 
 describe('nothing is sent when any input or file is bad', () => {
@@ -160,6 +161,15 @@ describe('nothing is sent when any input or file is bad', () => {
       /leak-\*\*\*\.mp4: its path holds a secret \(the API key or the GitHub token, or a part of one\): rename the file/
     ],
     [
+      "a sidecar named without its video's extension",
+      ws => (
+        writeMp4(path.join(ws, 'v7.mp4')),
+        fs.writeFileSync(path.join(ws, 'v7.draftclip.json'), '{ "publish_at": "2030-01-01T00:00:00Z" }'),
+        { videos: '*.mp4' }
+      ),
+      /v7\.draftclip\.json: it is not read: a sidecar is named after the whole file name, 'v7\.mp4\.draftclip\.json'/
+    ],
+    [
       'an unknown privacy level',
       ws => (writeMp4(path.join(ws, 'a.mp4')), { videos: 'a.mp4', 'privacy-level': 'FRIENDS' }),
       /Input 'privacy-level' must be one of/
@@ -208,6 +218,19 @@ describe('nothing is sent when any input or file is bad', () => {
     expect(run.stdout).toMatch(/::error [^:]*file=one\.mp4::the content is not an MP4 file/)
     expect(run.stdout).toMatch(/::error [^:]*file=two\.avi::the content is not an AVI file/)
     expect(s.requests).toHaveLength(0)
+  })
+
+  it('warns of a sidecar whose video is gone, and publishes the others', async () => {
+    const s = await sandboxWith()
+    const ws = workspace()
+    writeMp4(path.join(ws, 'good.mp4'))
+    fs.writeFileSync(path.join(ws, 'gone.mp4.draftclip.json'), '{ "description": "old" }')
+    const run = await runInProcess(ws, { ...fast(s.url), videos: '*.mp4', description: 'x' })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain(
+      "::warning file=gone.mp4.draftclip.json::gone.mp4.draftclip.json: its video 'gone.mp4' is not there (renamed or removed?): the sidecar is not used"
+    )
+    expect(run.results.map(r => [r.file, r.status])).toEqual([['good.mp4', 'PUBLISH_COMPLETE']])
   })
 
   it('only warns when nothing matches and if-no-files-found is warn', async () => {

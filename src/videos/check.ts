@@ -16,6 +16,7 @@ import { inspectFile, type Reading } from './media.js'
 import { anywayText, findingText, isLfsPointer, judgeMedia, LFS_PROBLEM } from './media-rules.js'
 import { keyLine, parseSidecar, sidecarPathFor, type Sidecar } from './sidecar.js'
 import { scrub } from '../secrets.js'
+import { straySidecars, videoSiblings } from './stray-sidecars.js'
 
 const CONTENT_TYPES: Record<string, string> = {
   '.mp4': 'video/mp4',
@@ -135,6 +136,11 @@ export async function checkVideos(
   const problems: Refusal[] = []
   const shown = (p: string): string => workspacePath(p, settings.workspace)
   const found = await statFiles(paths, shown, problems, notice, settings.mediaCheck ?? 'off')
+  const videoPaths = found.map(f => f.path)
+  for (const stray of straySidecars(videoPaths, await videoSiblings(videoPaths))) {
+    if (stray.video) problems.push({ file: shown(stray.sidecar), problem: stray.problem, video: stray.video })
+    else warn({ file: shown(stray.sidecar), problem: stray.problem })
+  }
   const media = judgeAllMedia(found, settings, shown, problems, warn, deferMedia !== undefined)
   const sidecars = await readSidecars(found, shown, problems)
   const templates = [settings.description, settings.title, ...[...sidecars.values()].flatMap(s => [s.sidecar.description, s.sidecar.title])]
