@@ -75,6 +75,16 @@ describe('logger', () => {
     expect(written.join('')).toBe('::error title=Refused,file=videos/x.mp4::videos/␛[8mclip.mp4: refused\n')
   })
 
+  it("marks a problem's line on the file when the problem names one", () => {
+    capture()
+    logger([]).error('line 4: "publish_at" is not a date-time', 'videos/a.mp4.draftclip.json', 'T')
+    logger([]).error('line 4 is fine', 'videos/b.mp4', 'T')
+    expect(written.join('')).toBe(
+      '::error title=T,file=videos/a.mp4.draftclip.json,line=4::line 4: "publish_at" is not a date-time\n' +
+        '::error title=T,file=videos/b.mp4::line 4 is fine\n'
+    )
+  })
+
   it("keeps a video's lines, prefixed with its file, and groups them when it is done", () => {
     capture()
     let t = 1_000

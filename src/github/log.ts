@@ -43,8 +43,13 @@ export function logger(secrets: readonly string[], now: () => number = Date.now)
     // Annotations are commands of their own (@actions/core escapes their text); one line each all the same.
     // An annotation's file and title are the user's text too: a name holding a secret is not written out whole.
     warning: (line, file) => core.warning(clean(line), file ? { file: scrub(file, secrets) } : {}),
+    // A problem that names its line ("line 4: …", a sidecar's) marks that line on the file's page.
     error: (line, file, title) =>
-      core.error(printable(scrub(line, secrets)), { file: file && scrub(file, secrets), title: title && scrub(title, secrets) }),
+      core.error(printable(scrub(line, secrets)), {
+        file: file && scrub(file, secrets),
+        title: title && scrub(title, secrets),
+        startLine: file ? Number(/^line (\d+): /.exec(line)?.[1]) || undefined : undefined
+      }),
     video: video => videoLog(video, clean, scrub(video.file, secrets), now)
   }
 }
