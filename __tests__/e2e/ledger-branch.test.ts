@@ -44,7 +44,9 @@ function env(runId: string, attempt = '1'): Record<string, string> {
   return { GITHUB_API_URL: github!.url, GITHUB_REPOSITORY: github!.repository, GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: attempt }
 }
 
-function ledger(): { videos: Record<string, { file: string; status: string; publish_id: string | null; run_id?: string }> } {
+function ledger(): {
+  videos: Record<string, { file: string; status: string; publish_id: string | null; run_id?: string; fail_reason?: string | null }>
+} {
   return JSON.parse(github!.file('draftclip-ledger', LEDGER)!) as ReturnType<typeof ledger>
 }
 
@@ -224,14 +226,26 @@ describe('the ledger on a branch', () => {
   })
 
   it('sends the DraftClip key in no request to GitHub, and the GitHub token in none to DraftClip', async () => {
-    sandbox = await startSandbox({ pollsToComplete: 1 })
+    // DraftClip's answer carries the key (an echo in fail_reason), so the ledger's entry and its commit message would
+    // too. (A file name that carries it is refused before anything is sent: below.)
+    sandbox = await startSandbox({ pollsToComplete: 1, files: { '*': { final: 'FAILED', failReason: `rejected ${API_KEY}` } } })
     github = await startGitHub()
     const ws = workspace()
     folders.push(ws)
-    // A file name that carries the key, so the commit message and the ledger would too.
+    writeMp4(path.join(ws, 'videos/clip.mp4'))
     writeMp4(path.join(ws, `videos/${API_KEY}.mp4`))
+    const refused = await runAction(ws, inputs(), env('599'))
+    expect(refused.code).toBe(1)
+    expect(refused.results.map(r => [r.file, r.status])).toEqual([
+      ['videos/clip.mp4', 'NOT_ATTEMPTED'],
+      ['videos/***.mp4', 'REFUSED']
+    ])
+    expect(sandbox.requests).toHaveLength(0)
+    fs.rmSync(path.join(ws, `videos/${API_KEY}.mp4`))
     const run = await runAction(ws, inputs(), env('600'))
-    expect(run.code).toBe(0)
+    expect(run.code).toBe(1)
+    expect(run.results.map(r => [r.status, r.fail_reason])).toEqual([['FAILED', 'rejected ***']])
+    expect(Object.values(ledger().videos).map(e => e.fail_reason)).toEqual(['rejected ***'])
     const toGitHub = JSON.stringify(github.requests)
     expect(toGitHub).not.toContain(API_KEY)
     expect(toGitHub).not.toContain(Buffer.from(API_KEY).toString('base64').slice(0, 12))

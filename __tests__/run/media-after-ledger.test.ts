@@ -126,7 +126,7 @@ describe('other problems still refuse the step before the ledger, listing every 
     const sent = sandbox.requests.length
     const run = await runInProcess(ws, inputs(sandbox, { 'max-duration': '1.5' }))
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain('file=v/new.mp4.draftclip.json::')
+    expect(run.stdout).toContain('file=v/new.mp4.draftclip.json,line=1::line 1:')
     expect(run.stdout).toContain(`file=v/old.mov::it lasts 2 s, over max-duration 1.5 s`)
     expect(sandbox.requests.length).toBe(sent)
   })
