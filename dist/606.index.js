@@ -8,9 +8,13 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   updateReleaseNotes: () => (/* binding */ updateReleaseNotes)
 /* harmony export */ });
-/* unused harmony exports SECTION_START, SECTION_END, releaseSection, mergeReleaseBody */
+/* unused harmony exports SECTION_START, SECTION_END, markdownText, releaseSection, mergeReleaseBody */
 /* harmony import */ var _model_result_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2960);
 /* harmony import */ var _model_status_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8203);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7194);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3385);
+
+
 
 
 /**
@@ -19,15 +23,25 @@ export const modules = {
  */
 const SECTION_START = '<!-- draftclip-publish:start -->';
 const SECTION_END = '<!-- draftclip-publish:end -->';
-/** `username`: the account's handle (tiktok-username), for the post links. */
-function releaseSection(results, username) {
+/**
+ * Untrusted text (a file name, an ID from DraftClip) as plain text in the release's Markdown, which anyone may
+ * read: no link, tag or emphasis of its own, one line, no control character, and never our markers (a name
+ * holding '<!-- draftclip-publish:end -->' would cut the section short, and each rerun would add to it).
+ */
+function markdownText(text) {
+    // An underscore inside a word (p_c, my_clip) cannot start emphasis in GFM: left as it is, for a readable body.
+    return (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .printable */ .g$)(text.replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ')).replace(/[\\`*[\]()<>#|!~&]|(?<![\p{L}\p{N}_])_+|_+(?![\p{L}\p{N}_])/gu, c => c.replace(/./g, '\\$&'));
+}
+/** `username`: the account's handle (tiktok-username), for the post links. `secrets`: never written into a release. */
+function releaseSection(results, username, secrets = []) {
     // Only what is or may still become a post: not what TikTok refused, nor what never got a publish id.
     const posted = results.filter(r => r.post_id || (r.publish_id && (0,_model_status_js__WEBPACK_IMPORTED_MODULE_1__/* .meaningOf */ .Pr)(r.status).mayPost));
     if (posted.length === 0)
         return undefined;
+    const text = (value) => markdownText((0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .scrub */ ._I)(value, secrets));
     const lines = posted.map(r => r.post_id
-        ? `- ${r.file}: [${r.post_id}](${(0,_model_result_js__WEBPACK_IMPORTED_MODULE_0__/* .postUrl */ .KI)(r.post_id, username)})`
-        : `- ${r.file}: uploaded (publish ID ${r.publish_id}), post not live yet`);
+        ? `- ${text(r.file)}: [${text(r.post_id)}](${(0,_model_result_js__WEBPACK_IMPORTED_MODULE_0__/* .postUrl */ .KI)(r.post_id, username)})`
+        : `- ${text(r.file)}: uploaded (publish ID ${text(r.publish_id ?? '')}), post not live yet`);
     return [SECTION_START, '### Published on TikTok', '', ...lines, SECTION_END].join('\n');
 }
 /** The body with our section replaced, or added at the end when it is not there yet. */
@@ -42,12 +56,12 @@ function mergeReleaseBody(body, section) {
     return current.trim() === '' ? section : `${current.replace(/\s+$/, '')}\n\n${section}`;
 }
 /** Updates the triggering release through the run's GitHub client; returns what it did, in a sentence for the log. */
-async function updateReleaseNotes(client, results, env, username) {
+async function updateReleaseNotes(client, results, env, username, secrets) {
     const { context } = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
     const releaseId = context.payload.release?.id;
     if (context.eventName !== 'release' || !releaseId)
         return `release-notes: this run was triggered by '${context.eventName}', not a release; nothing to link.`;
-    const section = releaseSection(results, username);
+    const section = releaseSection(results, username, secrets);
     if (!section)
         return 'release-notes: no video was published; the release was left as it is.';
     const route = `/repos/${(env.GITHUB_REPOSITORY ?? '').split('/').map(encodeURIComponent).join('/')}/releases/${releaseId}`;

@@ -1,5 +1,5 @@
-export const id = 432;
-export const ids = [432];
+export const id = 116;
+export const ids = [116];
 export const modules = {
 
 /***/ 6584:
@@ -211,7 +211,81 @@ function parseJson(text) {
 
 /***/ }),
 
-/***/ 1432:
+/***/ 3385:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   g$: () => (/* binding */ printable),
+/* harmony export */   om: () => (/* binding */ safeLine),
+/* harmony export */   vF: () => (/* binding */ logger)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6421);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7194);
+
+
+/**
+ * The log, as the runner reads it: any line that begins with `::` is a
+ * workflow command. Text from outside (file names, the server's words) is
+ * made into one line that cannot begin one, and scrubbed of the key.
+ */
+function safeLine(text) {
+    const one = printable(text.replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ⏎ '));
+    // The runner trims a line before it looks for '::'.
+    return /^\s*::/.test(one) ? `› ${one}` : one;
+}
+/**
+ * Control characters shown, not obeyed: the log viewer renders ANSI escapes (a name could hide or recolour
+ * the lines around it, or clear them), and a bidirectional override makes a name read as another
+ * ('clip\u202Egpj.mp4'). C0 controls become their Unicode pictures (ESC is ␛), DEL ␡, the rest (C1, bidi
+ * overrides and isolates) '�'. A tab stays.
+ */
+function printable(text) {
+    // eslint-disable-next-line no-control-regex -- control characters are what it shows
+    return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, c => {
+        const code = c.charCodeAt(0);
+        return code < 0x20 ? String.fromCharCode(0x2400 + code) : code === 0x7f ? '\u2421' : '\ufffd';
+    });
+}
+function logger(secrets, now = Date.now) {
+    const clean = (line) => safeLine((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .scrub */ ._I)(line, secrets));
+    return {
+        info: line => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(clean(line)),
+        // Annotations are commands of their own (@actions/core escapes their text); one line each all the same.
+        // An annotation's file and title are the user's text too: a name holding a secret is not written out whole.
+        warning: (line, file) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(clean(line), file ? { file: (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .scrub */ ._I)(file, secrets) } : {}),
+        // A problem that names its line ("line 4: …", a sidecar's) marks that line on the file's page.
+        error: (line, file, title) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(printable((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .scrub */ ._I)(line, secrets)), {
+            file: file && (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .scrub */ ._I)(file, secrets),
+            title: title && (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .scrub */ ._I)(title, secrets),
+            startLine: file ? Number(/^line (\d+): /.exec(line)?.[1]) || undefined : undefined
+        }),
+        video: video => videoLog(video, clean, (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .scrub */ ._I)(video.file, secrets), now)
+    };
+}
+/** Lines for one video: shown live, then kept in a log group once the video is done. */
+function videoLog(video, clean, file, now) {
+    const lines = [];
+    const started = now();
+    const keep = (line) => {
+        lines.push(clean(`[+${((now() - started) / 1000).toFixed(1)}s] ${line}`));
+        return `${video.file}: ${line}`;
+    };
+    return {
+        info: line => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(clean(keep(line))),
+        warn: line => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(clean(keep(line)), { file }),
+        done: (result) => {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh(clean(`${video.file}: ${result.status}${result.publish_id ? ` (${result.publish_id})` : ''}`));
+            for (const line of lines)
+                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(line);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4();
+        }
+    };
+}
+
+
+/***/ }),
+
+/***/ 8116:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -222,97 +296,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
 var core = __webpack_require__(6421);
-;// CONCATENATED MODULE: ./src/secrets.ts
-/**
- * The API key must never leave the process except in the Authorization header.
- * core.setSecret masks it whole in the log; scrub() guards everything the
- * action writes (log lines, outputs, summary, annotations, ledger), and also
- * hides any part of it: an echo cut short (by us or by the server) must not
- * leave the key's first characters behind.
- */
-/** A run of this many characters of a secret is hidden wherever it appears. */
-const SECRET_RUN = 8;
-/** A copy of a record with every string field scrubbed (results, ledger entries). */
-function scrubStrings(record, secrets) {
-    const clean = { ...record };
-    for (const [key, value] of Object.entries(clean))
-        if (typeof value === 'string')
-            clean[key] = scrub(value, secrets);
-    return clean;
-}
-function scrub(text, secrets) {
-    const hidden = [];
-    for (const secret of secrets) {
-        if (!secret || secret.length < 4)
-            continue;
-        const run = Math.min(SECRET_RUN, secret.length);
-        for (let i = 0; i + run <= secret.length; i++) {
-            const piece = secret.slice(i, i + run);
-            for (let at = text.indexOf(piece); at >= 0; at = text.indexOf(piece, at + 1))
-                hidden.push([at, at + run]);
-        }
-    }
-    if (hidden.length === 0)
-        return text;
-    hidden.sort((a, b) => a[0] - b[0]);
-    let out = '';
-    let from = 0;
-    let end = -1;
-    for (const [start, stop] of hidden) {
-        if (start > end) {
-            if (end >= 0)
-                out += '***';
-            out += text.slice(from, start);
-        }
-        end = Math.max(end, stop);
-        from = end;
-    }
-    return out + '***' + text.slice(from);
-}
-
-;// CONCATENATED MODULE: ./src/github/log.ts
-
-
-/**
- * The log, as the runner reads it: any line that begins with `::` is a
- * workflow command. Text from outside (file names, the server's words) is
- * made into one line that cannot begin one, and scrubbed of the key.
- */
-function safeLine(text) {
-    const one = text.replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ⏎ ');
-    // The runner trims a line before it looks for '::'.
-    return /^\s*::/.test(one) ? `› ${one}` : one;
-}
-function logger(secrets, now = Date.now) {
-    const clean = (line) => safeLine(scrub(line, secrets));
-    return {
-        info: line => core/* info */.pq(clean(line)),
-        // Annotations are commands of their own (@actions/core escapes their text); one line each all the same.
-        warning: (line, file) => core/* warning */.$e(clean(line), file ? { file } : {}),
-        error: (line, file, title) => core/* error */.z3(scrub(line, secrets), { file, title }),
-        video: video => videoLog(video, clean, now)
-    };
-}
-/** Lines for one video: shown live, then kept in a log group once the video is done. */
-function videoLog(video, clean, now) {
-    const lines = [];
-    const started = now();
-    const keep = (line) => {
-        lines.push(clean(`[+${((now() - started) / 1000).toFixed(1)}s] ${line}`));
-        return `${video.file}: ${line}`;
-    };
-    return {
-        info: line => core/* info */.pq(clean(keep(line))),
-        warn: line => core/* warning */.$e(clean(keep(line)), { file: video.file }),
-        done: (result) => {
-            core/* startGroup */.Oh(clean(`${video.file}: ${result.status}${result.publish_id ? ` (${result.publish_id})` : ''}`));
-            for (const line of lines)
-                core/* info */.pq(line);
-            core/* endGroup */.N4();
-        }
-    };
-}
-
+// EXTERNAL MODULE: ./src/github/log.ts
+var github_log = __webpack_require__(3385);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:path"
@@ -321,6 +306,8 @@ var external_node_path_ = __webpack_require__(6760);
 var result = __webpack_require__(2960);
 // EXTERNAL MODULE: ./src/model/status.ts
 var model_status = __webpack_require__(8203);
+// EXTERNAL MODULE: ./src/secrets.ts
+var src_secrets = __webpack_require__(7194);
 ;// CONCATENATED MODULE: ./src/sizes.ts
 /** DraftClip's limit, "500MB", in PHP's units (upload_max_filesize=500M). */
 const MAX_VIDEO_BYTES = 500 * 1024 * 1024;
@@ -394,11 +381,11 @@ function buildOutputs(results, requests = NO_REQUESTS, username) {
 }
 /** Results with every text scrubbed before it is escaped into JSON or Markdown (where a key could hide). */
 function scrubResults(results, secrets) {
-    return results.map(r => scrubStrings(r, secrets));
+    return results.map(r => (0,src_secrets/* scrubStrings */.aV)(r, secrets));
 }
 function setOutputs(results, secrets, requests, username) {
     for (const [name, value] of Object.entries(buildOutputs(scrubResults(results, secrets), requests, username)))
-        core/* setOutput */.uH(name, scrub(value, secrets));
+        core/* setOutput */.uH(name, (0,src_secrets/* scrub */._I)(value, secrets));
 }
 /**
  * The outputs through GITHUB_OUTPUT; when it is unset on a runner or cannot be
@@ -421,11 +408,11 @@ function setOutputsOrLog(results, secrets, info, onRunner, requests, username) {
     }
     info("The step's outputs, written to the log instead:");
     for (const [name, value] of Object.entries(buildOutputs(scrubResults(results, secrets), requests, username)))
-        info(`${name}=${scrub(value, secrets)}`);
+        info(`${name}=${(0,src_secrets/* scrub */._I)(value, secrets)}`);
     return `${problem}, so later steps cannot read this step's outputs; they are in the log above.`;
 }
 function cell(text) {
-    return text.replace(/[\\`[\]<>|]/g, c => `\\${c}`).replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ');
+    return (0,github_log/* printable */.g$)(text.replace(/[\\`[\]<>|]/g, c => `\\${c}`).replace(/\r\n|\r|\n|\u2028|\u2029/g, ' '));
 }
 /** GitHub drops a step summary over 1 MiB whole: rows stop well before, with a note. */
 const SUMMARY_LIMIT_BYTES = 1000 * 1024;
@@ -561,11 +548,11 @@ async function writeSummary(results, options, secrets) {
 }
 /** The job summary's Markdown, every text scrubbed: what writeSummary writes, and what the log gets when it cannot. */
 function scrubbedSummary(results, options, secrets) {
-    const stopReason = options.stopReason && scrub(options.stopReason, secrets);
-    const problem = options.problem && scrub(options.problem, secrets);
-    const notes = options.notes?.map(n => scrub(n, secrets));
+    const stopReason = options.stopReason && (0,src_secrets/* scrub */._I)(options.stopReason, secrets);
+    const problem = options.problem && (0,src_secrets/* scrub */._I)(options.problem, secrets);
+    const notes = options.notes?.map(n => (0,src_secrets/* scrub */._I)(n, secrets));
     const markdown = summaryMarkdown(scrubResults(results, secrets), { ...options, stopReason, problem, notes });
-    return scrub(markdown, secrets);
+    return (0,src_secrets/* scrub */._I)(markdown, secrets);
 }
 /** Why the job summary cannot be written, in words (the toolkit's own message speaks of permissions). */
 function summaryProblem(error) {
@@ -578,8 +565,8 @@ function summaryProblem(error) {
 function annotate(results, secrets, stopReason) {
     for (const r of results) {
         if ((0,result/* isAnnotated */.ne)(r.status) && !(0,result/* saidByStop */.pY)(r.error, stopReason)) {
-            core/* error */.z3(safeLine(scrub(`${r.file}: ${r.status}: ${r.error ?? r.fail_reason ?? ''}`, secrets)), {
-                file: r.file,
+            core/* error */.z3((0,github_log/* safeLine */.om)((0,src_secrets/* scrub */._I)(`${r.file}: ${r.status}: ${r.error ?? r.fail_reason ?? ''}`, secrets)), {
+                file: (0,src_secrets/* scrub */._I)(r.file, secrets),
                 title: `DraftClip: ${r.status}`
             });
         }
@@ -851,7 +838,7 @@ function parseInputs(env, apiKey = readInput(env, Input.ApiKey)) {
             problems.push(`Input '${Input.LedgerBranch}' needs GITHUB_REPOSITORY (owner/name), which the runner sets; it is '${env.GITHUB_REPOSITORY ?? ''}'.`);
     }
     if (maxUploads !== undefined && ledger === undefined && ledgerBranch === undefined) {
-        problems.push(`Input '${Input.MaxUploads}' needs '${Input.Ledger}': a queue is drained over several runs, and without a ledger every run would publish the same videos again.`);
+        problems.push(`Input '${Input.MaxUploads}' needs a ledger ('${Input.LedgerBranch}' or '${Input.Ledger}'): a queue is drained over several runs, and without a ledger every run would publish the same videos again.`);
     }
     const tiktokUsername = parseUsername(get(Input.TiktokUsername), problems);
     const deployments = parseDeployments(get(Input.DeploymentEnvironment), env, githubToken, dryRun, problems);
@@ -2561,7 +2548,7 @@ class Ledger {
      * not cost a thousand rewrites of the whole document.
      */
     record(hash, entry) {
-        const clean = scrubStrings(entry, this.secrets);
+        const clean = (0,src_secrets/* scrubStrings */.aV)(entry, this.secrets);
         const before = this.data.videos[hash];
         this.touch(hash);
         this.data.videos[hash] = {
@@ -3652,12 +3639,12 @@ class BranchStore {
         const names = changed.map(e => `${e.file} ${e.status}`.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' '));
         const head = `draftclip-publish: ${names.length === 1 ? names[0] : `${names.length} videos`} (run ${run.id}, attempt ${run.attempt})`;
         const body = names.length === 1 ? '' : `\n\n${names.map(n => `- ${n}`).join('\n')}`;
-        return scrub(head + body, this.options.secrets);
+        return (0,src_secrets/* scrub */._I)(head + body, this.options.secrets);
     }
     /** An answer that is no compare-and-swap: what the user must change, named. */
     refused(what, answer, tries = 1) {
         const { repository, branch } = this.options;
-        const said = `${answer.status} ${scrub(answer.message, this.options.secrets).slice(0, 200)}`;
+        const said = `${answer.status} ${(0,src_secrets/* scrub */._I)(answer.message, this.options.secrets).slice(0, 200)}`;
         if (answer.status === 401)
             return new LedgerBranchError(`GitHub refused the token ('github-token') while trying to ${what} ${this.shownAs} of ${repository} (${said}).`);
         if (answer.status === 404 && !/branch/i.test(answer.message))
@@ -3774,7 +3761,7 @@ function sameStatus(a, b) {
 
 /** The deployment of one video: its file named, and its bytes by SHA-256 (file names are untrusted text: scrubbed, cut). */
 function deploymentBody(target, file, sha256, secrets) {
-    const name = scrub(file, secrets);
+    const name = (0,src_secrets/* scrub */._I)(file, secrets);
     return {
         ref: target.sha,
         environment: target.environment,
@@ -3790,7 +3777,7 @@ function deploymentBody(target, file, sha256, secrets) {
 function statusBody(target, status, secrets) {
     return {
         state: status.state,
-        description: cut(scrub(status.description, secrets)),
+        description: cut((0,src_secrets/* scrub */._I)(status.description, secrets)),
         ...(status.environmentUrl ? { environment_url: status.environmentUrl } : {}),
         ...(target.runUrl ? { log_url: target.runUrl } : {}),
         auto_inactive: false
@@ -5363,7 +5350,61 @@ function isLfsPointer(head) {
 const LFS_POINTER = 'version https://git-lfs.github.com/spec/v1';
 const LFS_PROBLEM = 'it is a Git LFS pointer, not the video: check the repository out with `lfs: true` (actions/checkout) so the video itself is there';
 
+;// CONCATENATED MODULE: ./src/videos/stray-sidecars.ts
+
+
+
+/**
+ * Sidecars beside the matched videos that no video reads. One named after a video without its extension
+ * ('v7.draftclip.json' beside 'v7.mp4') holds settings the user meant for it: posting the video with the defaults
+ * (another caption, now instead of its publish_at) cannot be undone, so that video is refused until it is renamed.
+ * One whose video is not there at all is only said (nothing is published wrongly). A sidecar of a file that is
+ * there but not matched is left alone: the patterns chose not to publish it.
+ */
+function straySidecars(videos, siblings) {
+    const matched = new Set(videos);
+    const stray = [];
+    for (const [dir, names] of siblings) {
+        const here = new Set(names);
+        for (const name of names) {
+            if (!name.endsWith(SIDECAR_SUFFIX))
+                continue;
+            const target = name.slice(0, -SIDECAR_SUFFIX.length);
+            if (target === '' || here.has(target))
+                continue;
+            const sidecar = external_node_path_.join(dir, name);
+            const meant = [...matched].filter(v => external_node_path_.dirname(v) === dir && stem(external_node_path_.basename(v)) === target);
+            const unread = meant.filter(v => !here.has(external_node_path_.basename(v) + SIDECAR_SUFFIX));
+            for (const v of unread) {
+                const video = external_node_path_.basename(v);
+                stray.push({
+                    sidecar,
+                    video: v,
+                    problem: `it is not read: a sidecar is named after the whole file name, '${video}${SIDECAR_SUFFIX}', so '${video}' would go out without these settings; rename it`
+                });
+            }
+            if (meant.length === 0)
+                stray.push({ sidecar, problem: `its video '${target}' is not there (renamed or removed?): the sidecar is not used` });
+            else if (unread.length === 0)
+                stray.push({ sidecar, problem: `it is not read: each video it could be for has its own sidecar, named after its whole file name` });
+        }
+    }
+    return stray;
+}
+/** The names in each folder that holds a matched video (a folder that cannot be listed: none). */
+async function videoSiblings(videos) {
+    const dirs = [...new Set(videos.map(v => external_node_path_.dirname(v)))];
+    const listed = await Promise.all(dirs.map(dir => promises_.readdir(dir).catch(() => [])));
+    return new Map(dirs.map((dir, i) => [dir, listed[i]]));
+}
+function stem(name) {
+    const ext = external_node_path_.extname(name);
+    return ext ? name.slice(0, -ext.length) : name;
+}
+
 ;// CONCATENATED MODULE: ./src/videos/check.ts
+
+
 
 
 
@@ -5453,6 +5494,13 @@ deferMedia) {
     const problems = [];
     const shown = (p) => workspacePath(p, settings.workspace);
     const found = await statFiles(paths, shown, problems, notice, settings.mediaCheck ?? 'off');
+    const videoPaths = found.map(f => f.path);
+    for (const stray of straySidecars(videoPaths, await videoSiblings(videoPaths))) {
+        if (stray.video)
+            problems.push({ file: shown(stray.sidecar), problem: stray.problem, video: stray.video });
+        else
+            warn({ file: shown(stray.sidecar), problem: stray.problem });
+    }
     const media = judgeAllMedia(found, settings, shown, problems, warn, deferMedia !== undefined);
     const sidecars = await readSidecars(found, shown, problems);
     const templates = [settings.description, settings.title, ...[...sidecars.values()].flatMap(s => [s.sidecar.description, s.sidecar.title])];
@@ -5657,6 +5705,28 @@ function captionProblems(name, templates, description, title, run) {
     }
     return found;
 }
+/**
+ * A secret (or a piece of one long enough to be masked) in what the upload carries: the caption and title are
+ * posted on TikTok for anyone to read, and the file's name goes to DraftClip with it. The log shows them masked,
+ * so the user would never see why; the video is refused instead, before anything is sent.
+ */
+function secretProblems(file, description, title, secrets) {
+    const holds = (text) => (0,src_secrets/* scrub */._I)(text, secrets) !== text;
+    const found = [];
+    if (holds(file))
+        found.push({ problem: 'its path holds a secret (the API key or the GitHub token, or a part of one): rename the file' });
+    if (holds(description))
+        found.push({
+            field: 'description',
+            problem: 'the caption holds a secret (the API key or the GitHub token, or a part of one): it would be posted on TikTok'
+        });
+    if (title !== undefined && holds(title))
+        found.push({
+            field: 'title',
+            problem: 'the title holds a secret (the API key or the GitHub token, or a part of one): it would be posted on TikTok'
+        });
+    return found;
+}
 /** One video with its settings filled in; its caption's problems go to `problems`, naming the file that set it. */
 function describeVideo(file, i, count, settings, read, run, shown, problems) {
     const name = external_node_path_.basename(file.path);
@@ -5671,6 +5741,7 @@ function describeVideo(file, i, count, settings, read, run, shown, problems) {
         ? { file: shown(sidecarPathFor(file.path)), problem: `line ${keyLine(read?.text ?? '', key)}: ${problem}`, video: file.path }
         : { file: shown(file.path), problem, video: file.path };
     const said = captionProblems(name, { description: template, title: titleTemplate }, description, title, run);
+    said.push(...secretProblems(shown(file.path), description, title, settings.secrets ?? []));
     for (const problem of said)
         problems.push(problem.field ? blame(problem.field, problem.problem) : { file: shown(file.path), problem: problem.problem, video: file.path });
     return {
@@ -5771,7 +5842,7 @@ async function publishVideos(env, deps, log, secrets, signal, soFar) {
             log.warning(`'${Input.PollInterval}' under 1 s polls DraftClip very often; its doc asks clients to be gentle (it uses 5 s).`);
         }
         const media = [];
-        const { videos, problems } = await findVideos(inputs, env, deps, log, media);
+        const { videos, problems } = await findVideos(inputs, env, deps, log, media, secrets.all);
         if (videos.length === 0 && problems.length === 0)
             return soFar.outcome({ failure: noVideos(inputs, log) });
         // Found, not "to publish": the ledger, twins and the calendar decide that, and each video's line says it.
@@ -5808,13 +5879,13 @@ async function publishVideos(env, deps, log, secrets, signal, soFar) {
         else
             stopReason ??= halt?.reason;
         if (inputs.releaseNotes)
-            await linkRelease(inputs, board, env, deps, log, soFar.notes, github?.client);
+            await linkRelease(inputs, board, env, deps, log, soFar.notes, github?.client, secrets.all);
         const failure = (0,result/* stepFailure */.nK)(board.results, stopReason);
-        return soFar.outcome({ stopReason, failure: failure && scrub(failure, secrets.all) });
+        return soFar.outcome({ stopReason, failure: failure && (0,src_secrets/* scrub */._I)(failure, secrets.all) });
     }
     catch (error) {
         const problem = error instanceof Error ? error.message : String(error);
-        return soFar.outcome({ problem, failure: scrub(problem, secrets.all) });
+        return soFar.outcome({ problem, failure: (0,src_secrets/* scrub */._I)(problem, secrets.all) });
     }
     finally {
         await closeDeployments(deploymentsRest, log);
@@ -5892,10 +5963,10 @@ function planDeployments(environment, board, log, notes) {
     notes.push(note);
 }
 /** The videos found and checked; when a check refuses any, the problems too (and every video the checks described). */
-async function findVideos(inputs, env, deps, log, media) {
+async function findVideos(inputs, env, deps, log, media, secrets) {
     const paths = await findVideoPaths(inputs.patterns, inputs.workspace);
     try {
-        const videos = await checkVideos(paths, inputs, () => deps.loadRunInfo(env), line => log.info(line), p => log.warning(`${p.file}: ${p.problem}`, p.file), media);
+        const videos = await checkVideos(paths, { ...inputs, secrets }, () => deps.loadRunInfo(env), line => log.info(line), p => log.warning(`${p.file}: ${p.problem}`, p.file), media);
         return { videos, problems: [] };
     }
     catch (error) {
@@ -5944,7 +6015,7 @@ async function refusedOutcome(board, problems, inputs, deps, log, secrets, soFar
     const unread = [...byVideo].filter(([file]) => !known.has(file)).map(([file, own]) => unreadRow(file, own, inputs));
     const results = [...board.results, ...unread].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     const error = new VideoCheckError(problems);
-    return soFar.outcome({ results, problem: error.message, failure: scrub(error.message, secrets.all), fileProblems: error.problems });
+    return soFar.outcome({ results, problem: error.message, failure: (0,src_secrets/* scrub */._I)(error.message, secrets.all), fileProblems: error.problems });
 }
 /** A matched path that never became a video (it could not be read): REFUSED, with nothing else known. */
 function unreadRow(file, problems, inputs) {
@@ -6016,11 +6087,11 @@ function noVideos(inputs, log) {
         log.info(message);
     return undefined;
 }
-async function linkRelease(inputs, board, env, deps, log, notes, shared) {
+async function linkRelease(inputs, board, env, deps, log, notes, shared, secrets) {
     const { updateReleaseNotes } = await __webpack_require__.e(/* import() */ 606).then(__webpack_require__.bind(__webpack_require__, 7606));
     const client = shared ?? (await gitHubClient(inputs.githubToken, env, deps, log));
     try {
-        log.info(await updateReleaseNotes(client, board.results, env, inputs.tiktokUsername));
+        log.info(await updateReleaseNotes(client, board.results, env, inputs.tiktokUsername, secrets));
     }
     catch (error) {
         const problem = `Could not update the release notes: ${error.message}`;
@@ -6055,7 +6126,7 @@ function failStep(outcome, log) {
 async function run(env = process.env, overrides = {}) {
     const deps = { ...RUNNER_DEPS, ...overrides };
     const secrets = maskSecrets(env);
-    const log = logger(secrets.all, deps.clock.now);
+    const log = (0,github_log/* logger */.vF)(secrets.all, deps.clock.now);
     const soFar = new RunSoFar();
     let reported = false;
     const report = async (outcome = soFar.outcome()) => {
@@ -6251,6 +6322,64 @@ const STATUS_MEANINGS = {
 const UNKNOWN = meaning('', false, false, false, true);
 function meaningOf(status) {
     return Object.hasOwn(STATUS_MEANINGS, status) ? STATUS_MEANINGS[status] : UNKNOWN;
+}
+
+
+/***/ }),
+
+/***/ 7194:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   _I: () => (/* binding */ scrub),
+/* harmony export */   aV: () => (/* binding */ scrubStrings)
+/* harmony export */ });
+/* unused harmony export SECRET_RUN */
+/**
+ * The API key must never leave the process except in the Authorization header.
+ * core.setSecret masks it whole in the log; scrub() guards everything the
+ * action writes (log lines, outputs, summary, annotations, ledger), and also
+ * hides any part of it: an echo cut short (by us or by the server) must not
+ * leave the key's first characters behind.
+ */
+/** A run of this many characters of a secret is hidden wherever it appears. */
+const SECRET_RUN = 8;
+/** A copy of a record with every string field scrubbed (results, ledger entries). */
+function scrubStrings(record, secrets) {
+    const clean = { ...record };
+    for (const [key, value] of Object.entries(clean))
+        if (typeof value === 'string')
+            clean[key] = scrub(value, secrets);
+    return clean;
+}
+function scrub(text, secrets) {
+    const hidden = [];
+    for (const secret of secrets) {
+        if (!secret || secret.length < 4)
+            continue;
+        const run = Math.min(SECRET_RUN, secret.length);
+        for (let i = 0; i + run <= secret.length; i++) {
+            const piece = secret.slice(i, i + run);
+            for (let at = text.indexOf(piece); at >= 0; at = text.indexOf(piece, at + 1))
+                hidden.push([at, at + run]);
+        }
+    }
+    if (hidden.length === 0)
+        return text;
+    hidden.sort((a, b) => a[0] - b[0]);
+    let out = '';
+    let from = 0;
+    let end = -1;
+    for (const [start, stop] of hidden) {
+        if (start > end) {
+            if (end >= 0)
+                out += '***';
+            out += text.slice(from, start);
+        }
+        end = Math.max(end, stop);
+        from = end;
+    }
+    return out + '***' + text.slice(from);
 }
 
 
