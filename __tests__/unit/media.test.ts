@@ -37,7 +37,7 @@ const video = (over: Partial<Media> = {}): Reading => ({
   media: { duration: 30, width: 1080, height: 1920, fps: 30, codec: 'h264', audio: true, ...over }
 })
 const problems = (reading: Reading, maxDuration = 600): string[] =>
-  judgeMedia(reading, maxDuration).problems.map(p => p.failReason ?? 'none')
+  judgeMedia(reading, maxDuration, 'clip.mp4').problems.map(p => p.failReason ?? 'none')
 
 describe('reading the container of real ffmpeg videos', () => {
   it.each([
@@ -186,7 +186,7 @@ describe('reading the container of real ffmpeg videos', () => {
 
 describe("TikTok's rules, at their boundaries", () => {
   it('passes a video inside every rule', () => {
-    expect(judgeMedia(video(), 600)).toEqual({ problems: [], warnings: [] })
+    expect(judgeMedia(video(), 600, 'clip.mp4')).toEqual({ problems: [], warnings: [] })
   })
 
   it.each([
@@ -201,7 +201,9 @@ describe("TikTok's rules, at their boundaries", () => {
   })
 
   it('names the measured frame rate and the rule', () => {
-    expect(judgeMedia(video({ fps: 22.99 }), 600).problems[0].problem).toBe('its frame rate is 22.99 fps: TikTok takes 23 to 60 fps')
+    expect(judgeMedia(video({ fps: 22.99 }), 600, 'clip.mp4').problems[0].problem).toBe(
+      'its frame rate is 22.99 fps: TikTok takes 23 to 60 fps'
+    )
   })
 
   it.each([
@@ -220,7 +222,7 @@ describe("TikTok's rules, at their boundaries", () => {
     expect(problems(video({ duration: 600 }), 600)).toEqual([])
     expect(problems(video({ duration: 600.001 }), 600)).toEqual(['duration_check_failed'])
     expect(problems(video({ duration: 180 }), 180)).toEqual([])
-    expect(judgeMedia(video({ duration: 720 }), 600).problems[0].problem).toBe('it lasts 720 s, over max-duration 600 s')
+    expect(judgeMedia(video({ duration: 720 }), 600, 'clip.mp4').problems[0].problem).toBe('it lasts 720 s, over max-duration 600 s')
   })
 
   it.each(['h264', 'hevc', 'vp8', 'vp9'])('takes %s', codec => {
@@ -234,11 +236,11 @@ describe("TikTok's rules, at their boundaries", () => {
     ['av1', 'av1 (AV1)'],
     ['wmv3', 'wmv3']
   ])('refuses %s, with the command that re-encodes it', (codec, shown) => {
-    expect(judgeMedia(video({ codec }), 600).problems).toEqual([
+    expect(judgeMedia(video({ codec }), 600, 'clip.mp4').problems).toEqual([
       {
         problem: `its video codec is ${shown}: TikTok takes H.264, H.265/HEVC, VP8 or VP9`,
         failReason: 'file_format_check_failed',
-        fix: 'ffmpeg -i in.mp4 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a aac out.mp4'
+        fix: 'ffmpeg -i clip.mp4 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a aac clip.tiktok.mp4'
       }
     ])
   })
@@ -248,13 +250,13 @@ describe("TikTok's rules, at their boundaries", () => {
     expect(scaleFilter(300, 640)).toBe('scale=360:-2')
     expect(scaleFilter(4098, 360)).toBe('scale=4096:-2')
     expect(scaleFilter(1080, 5000)).toBe('scale=-2:4096')
-    expect(judgeMedia(video({ fps: 61 }), 600).problems[0].fix).toBe(
-      'ffmpeg -i in.mp4 -vf fps=60 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a copy out.mp4'
+    expect(judgeMedia(video({ fps: 61 }), 600, 'clip.mp4').problems[0].fix).toBe(
+      'ffmpeg -i clip.mp4 -vf fps=60 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a copy clip.tiktok.mp4'
     )
-    expect(judgeMedia(video({ duration: 600.5 }), 600).problems[0]).toEqual({
+    expect(judgeMedia(video({ duration: 600.5 }), 600, 'clip.mp4').problems[0]).toEqual({
       problem: 'it lasts 600.5 s, over max-duration 600 s',
       failReason: 'duration_check_failed',
-      fix: 'ffmpeg -i in.mp4 -t 600 -c copy out.mp4'
+      fix: 'ffmpeg -i clip.mp4 -t 600 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a aac clip.tiktok.mp4'
     })
   })
 
@@ -278,10 +280,10 @@ describe("TikTok's rules, at their boundaries", () => {
   })
 
   it('refuses a file with no video track, or one that cannot be read', () => {
-    expect(judgeMedia({ kind: 'no-video', container: 'iso', audio: true }, 600).problems[0].problem).toBe(
+    expect(judgeMedia({ kind: 'no-video', container: 'iso', audio: true }, 600, 'clip.mp4').problems[0].problem).toBe(
       'it has no video track (audio only): TikTok takes only videos'
     )
-    expect(judgeMedia({ kind: 'unreadable', container: 'iso', why: "it has no 'moov' box" }, 600).problems[0].problem).toBe(
+    expect(judgeMedia({ kind: 'unreadable', container: 'iso', why: "it has no 'moov' box" }, 600, 'clip.mp4').problems[0].problem).toBe(
       "it is incomplete or damaged: it has no 'moov' box"
     )
   })
@@ -292,7 +294,7 @@ describe("TikTok's rules, at their boundaries", () => {
       container: 'avi',
       media: { duration: 2, width: 360, height: 640, fps: 25, codec: 'h264', audio: false }
     }
-    const judged = judgeMedia(avi, 600)
+    const judged = judgeMedia(avi, 600, 'clip.avi')
     expect(judged.problems).toEqual([])
     expect(judged.warnings).toHaveLength(1)
     expect(judged.warnings[0].problem).toContain('AVI')
@@ -327,14 +329,16 @@ describe('checkVideos with media-check', () => {
     const paths = copy('5fps.mp4', '100x100.mp4', 'clip.mov')
     const error = await checkVideos(paths, settings('error'), noRun).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(VideoCheckError)
-    expect((error as VideoCheckError).problems.map(p => [path.basename(p.file), p.problem])).toEqual([
+    // Each fix names the file as the message does (relative to the workspace), and writes beside it.
+    const [fps, size] = paths.map(p => path.relative(tmp, p))
+    expect((error as VideoCheckError).problems.map(p => [p.file, p.problem])).toEqual([
       [
-        '5fps.mp4',
-        'its frame rate is 5 fps: TikTok takes 23 to 60 fps; to fix it: ffmpeg -i in.mp4 -vf fps=30 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a copy out.mp4'
+        fps,
+        `its frame rate is 5 fps: TikTok takes 23 to 60 fps; to fix it: ffmpeg -i ${fps} -vf fps=30 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a copy ${fps.replace('5fps.mp4', '5fps.tiktok.mp4')}`
       ],
       [
-        '100x100.mp4',
-        'its picture is 100x100 px: TikTok takes a width and a height each from 360 to 4096 px; to fix it: ffmpeg -i in.mp4 -vf scale=-2:360 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a copy out.mp4'
+        size,
+        `its picture is 100x100 px: TikTok takes a width and a height each from 360 to 4096 px; to fix it: ffmpeg -i ${size} -vf scale=-2:360 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a copy ${size.replace('100x100.mp4', '100x100.tiktok.mp4')}`
       ]
     ])
   })
@@ -345,8 +349,9 @@ describe('checkVideos with media-check', () => {
     const videos = await checkVideos(paths, settings('warn'), noRun, undefined, w => warnings.push(w))
     expect(videos.map(v => v.media?.fps)).toEqual([5, 25])
     expect(warnings.map(w => path.basename(w.file))).toEqual(['5fps.mp4', 'clip.avi'])
+    const fps = path.relative(tmp, paths[0])
     expect(warnings[0].problem).toBe(
-      'its frame rate is 5 fps: TikTok takes 23 to 60 fps; it is uploaded anyway (media-check: warn), and TikTok will likely refuse it (frame_rate_check_failed); to fix it: ffmpeg -i in.mp4 -vf fps=30 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a copy out.mp4'
+      `its frame rate is 5 fps: TikTok takes 23 to 60 fps; it is uploaded anyway (media-check: warn), and TikTok will likely refuse it (frame_rate_check_failed); to fix it: ffmpeg -i ${fps} -vf fps=30 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a copy ${fps.replace('.mp4', '.tiktok.mp4')}`
     )
     expect(warnings[1].problem).toContain('AVI is a container DraftClip takes')
   })
@@ -423,7 +428,7 @@ describe('a fragmented MP4', () => {
   it('cut inside a fragment: refused as cut, with how much is missing', async () => {
     const reading = await read('cut-fragmented.mp4')
     expect(reading).toMatchObject({ kind: 'video', missingBytes: expect.any(Number) })
-    expect(judgeMedia(reading, 600).problems[0]).toEqual({
+    expect(judgeMedia(reading, 600, 'clip.mp4').problems[0]).toEqual({
       problem: `cut off: ${formatSize((reading as { missingBytes: number }).missingBytes)} of its video data are missing`,
       failReason: 'file_format_check_failed',
       fix: 'download or render it again'
@@ -442,7 +447,7 @@ describe('a cut download whose metadata survived', () => {
     const reading = await readContainer(source, name.endsWith('.avi') ? 'avi' : 'iso')
     // What is missing: the whole file's size less what is left (the tables end where the file did).
     expect(reading).toMatchObject({ kind: 'video', missingBytes: fs.statSync(fixture(whole)).size - size })
-    expect(judgeMedia(reading, 600).problems.map(p => p.problem)).toEqual([
+    expect(judgeMedia(reading, 600, 'clip.mp4').problems.map(p => p.problem)).toEqual([
       expect.stringMatching(/^cut off: [\d.]+ KB of its video data are missing$/)
     ])
     expect(source.bytesRead).toBeLessThan(size)
@@ -483,7 +488,7 @@ describe('a count or size that its box cannot hold is damage', () => {
       container: 'iso',
       why: expect.stringMatching(/^its 'moov' box does not parse \(its 'stsd' box claims 4,294,967,295 entries in \d+ bytes\)$/)
     })
-    expect(judgeMedia(reading, 600).problems[0].problem).toMatch(/^it is incomplete or damaged: /)
+    expect(judgeMedia(reading, 600, 'clip.mp4').problems[0].problem).toMatch(/^it is incomplete or damaged: /)
   })
 
   it.each(['stts', 'stsz', 'stco', 'stsc'])('an %s count past its box', async type => {

@@ -2,7 +2,7 @@ import type { ByteSource, Reading } from './media-reading.js'
 import { boxAt, Damaged } from './media-boxes.js'
 import { addMoof, noFragments, readSidx, type Fragments, type SegmentIndex } from './media-fragments.js'
 import { parseMoov, type Movie } from './media-moov.js'
-import { codecName, REMUX, round, FPS_DIGITS } from './media-names.js'
+import { codecName, round, FPS_DIGITS } from './media-names.js'
 
 /**
  * An ISO-BMFF file (MP4, MOV) read from its box headers and metadata only:
@@ -122,4 +122,4 @@ function judgeWalk(walk: Walk, size: number): Reading {
   }
 }
 
-const unjudged = (why: string): Reading => ({ kind: 'unjudged', container: 'iso', why, fix: REMUX })
+const unjudged = (why: string): Reading => ({ kind: 'unjudged', container: 'iso', why })

@@ -11,8 +11,8 @@ export type Reading =
   | { kind: 'no-video'; container: Container; audio: boolean }
   /** Damaged: metadata missing, cut short, or claiming what it cannot hold; `why` says which. */
   | { kind: 'unreadable'; container: Container; why: string }
-  /** Not damaged, but its metadata lies beyond what the check reads (the caps on boxes and bytes): `why`, and `fix` says how to remux it. */
-  | { kind: 'unjudged'; container: Container; why: string; fix: string }
+  /** Not damaged, but its metadata lies beyond what the check reads (the caps on boxes and bytes): `why` (the rules give the remux that fixes it). */
+  | { kind: 'unjudged'; container: Container; why: string }
 
 /** Positioned reads of a file: the walk asks only for what it needs. */
 export interface ByteSource {
