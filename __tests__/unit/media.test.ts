@@ -5,7 +5,7 @@ import * as path from 'node:path'
 import { codecName, readContainer, readMedia, type ByteSource, type Reading } from '../../src/videos/media.js'
 import { mediaText, type Media, type RunInfo } from '../../src/model/video.js'
 import { formatSize } from '../../src/sizes.js'
-import { anywayText, isLfsPointer, judgeMedia, scaleFilter } from '../../src/videos/media-rules.js'
+import { anywayText, isLfsPointer, judgeMedia, MAX_TIKTOK_BYTES, scaleFilter } from '../../src/videos/media-rules.js'
 import { checkVideos, VideoCheckError, type FileProblem, type VideoSettings } from '../../src/videos/check.js'
 import { fixture, freeBox } from '../support/action.js'
 import { DEFAULT_MAX_DURATION_S, parseInputs } from '../../src/inputs.js'
@@ -474,6 +474,51 @@ describe('a cut download whose metadata survived', () => {
 
   it('the whole files are not', async () => {
     for (const name of ['h264-faststart.mp4', 'clip.avi', 'fragmented.mp4']) expect(await read(name)).not.toHaveProperty('missingBytes')
+  })
+})
+
+describe('a size field that lies is damage, not a cut of 16,777,216 TB', () => {
+  /** fragmented.mp4 with its mdat's header made 64-bit (size 1), the 8 bytes after it the size `claim`: a real file, one field lying. */
+  function lyingMdat(claim: bigint): Buffer {
+    const bytes = Buffer.from(fs.readFileSync(fixture('fragmented.mp4')))
+    const mdat = bytes.indexOf('mdat') - 4
+    bytes.writeUInt32BE(1, mdat)
+    bytes.writeBigUInt64BE(claim, mdat + 8)
+    return bytes
+  }
+  const judged = async (bytes: Buffer, container: 'iso' | 'avi' = 'iso'): Promise<{ reading: Reading; problems: string[] }> => {
+    const reading = await readContainer(counted(bytes), container)
+    return { reading, problems: judgeMedia(reading, 600, `clip.${container === 'avi' ? 'avi' : 'mp4'}`).problems.map(p => p.problem) }
+  }
+
+  it("a 64-bit box size of 2^64 - 1: refused, saying its boxes claim more than the file holds, with the file's size", async () => {
+    const bytes = lyingMdat(2n ** 64n - 1n)
+    const { reading, problems } = await judged(bytes)
+    expect(reading).toMatchObject({ kind: 'video', fileBytes: bytes.length, media: { width: 360, height: 640 } })
+    expect(problems).toEqual([
+      `it is incomplete or damaged: its boxes claim more data than the file holds (the file is ${formatSize(bytes.length)})`
+    ])
+  })
+
+  it('up to what TikTok takes (4 GB in all) it may be a cut download; a byte more is a lie', async () => {
+    const mdat = lyingMdat(0n).indexOf('mdat') - 4
+    const upTo = await judged(lyingMdat(BigInt(MAX_TIKTOK_BYTES - mdat)))
+    expect(upTo.reading).toMatchObject({ missingBytes: MAX_TIKTOK_BYTES - fs.statSync(fixture('fragmented.mp4')).size })
+    expect(upTo.problems).toEqual(['cut off: 4.0 GB of its video data are missing'])
+    expect((await judged(lyingMdat(BigInt(MAX_TIKTOK_BYTES - mdat + 1)))).problems).toEqual([
+      expect.stringMatching(/^it is incomplete or damaged: its boxes claim more data than the file holds \(the file is [\d.]+ KB\)$/)
+    ])
+  })
+
+  it('an AVI whose idx1 puts its last frame 4 GB past the movi list: its chunks claim more than it holds', async () => {
+    const bytes = Buffer.from(fs.readFileSync(fixture('clip.avi')))
+    const idx1 = bytes.indexOf('idx1')
+    const last = idx1 + 8 + (bytes.readUInt32LE(idx1 + 4) / 16 - 1) * 16
+    bytes.writeUInt32LE(0xffffffff, last + 8)
+    bytes.writeUInt32LE(0xffffffff, last + 12)
+    expect((await judged(bytes, 'avi')).problems).toEqual([
+      `it is incomplete or damaged: its chunks claim more data than the file holds (the file is ${formatSize(bytes.length)})`
+    ])
   })
 })
 

@@ -1,4 +1,4 @@
-import type { ByteSource, Reading } from './media-reading.js'
+import { cutShort, type ByteSource, type Reading } from './media-reading.js'
 import { codecName, FPS_DIGITS, round } from './media-names.js'
 
 /**
@@ -54,7 +54,7 @@ export async function readAvi(source: ByteSource): Promise<Reading> {
       codec: codecName(stream.codec),
       audio: stream.audio
     },
-    ...(dataEnd > source.size ? { missingBytes: dataEnd - source.size } : {})
+    ...cutShort(dataEnd, source.size)
   }
 }
 

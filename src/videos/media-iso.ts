@@ -1,4 +1,4 @@
-import type { ByteSource, Reading } from './media-reading.js'
+import { cutShort, type ByteSource, type Reading } from './media-reading.js'
 import { boxAt, Damaged } from './media-boxes.js'
 import { addMoof, noFragments, readSidx, type Fragments, type SegmentIndex } from './media-fragments.js'
 import { parseMoov, type Movie } from './media-moov.js'
@@ -118,7 +118,7 @@ function judgeWalk(walk: Walk, size: number): Reading {
       codec: codecName(video.entry),
       audio
     },
-    ...(dataEnd > size ? { missingBytes: dataEnd - size } : {})
+    ...cutShort(dataEnd, size)
   }
 }
 

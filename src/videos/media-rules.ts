@@ -88,15 +88,24 @@ export function judgeMedia(reading: Reading, maxDuration: number, file: string):
     })
     return { problems, warnings }
   }
-  if (reading.missingBytes !== undefined) {
-    problems.push({
-      problem: `cut off: ${formatSize(reading.missingBytes)} of its video data are missing`,
-      failReason: 'file_format_check_failed',
-      fix: AGAIN
-    })
-  }
+  if (reading.missingBytes !== undefined) problems.push(cutProblem(reading.container, reading.missingBytes, reading.fileBytes ?? 0))
   problems.push(...ruleProblems(reading.media, maxDuration, file))
   return { problems, warnings }
+}
+
+/**
+ * TikTok's largest upload (media transfer guide: 4 GB). Tables that put a video's end past it do not tell
+ * of a cut download but of a size field that lies (a 64-bit box size of 2^64 read as 16,777,216 TB missing).
+ */
+export const MAX_TIKTOK_BYTES = 4 * 1024 ** 3
+
+/** A file that ends before its data: cut off by so much, or, past any size a video could have, damaged. */
+function cutProblem(container: Reading['container'], missing: number, size: number): MediaFinding {
+  const problem =
+    size + missing > MAX_TIKTOK_BYTES
+      ? `it is incomplete or damaged: its ${container === 'avi' ? 'chunks' : 'boxes'} claim more data than the file holds (the file is ${formatSize(size)})`
+      : `cut off: ${formatSize(missing)} of its video data are missing`
+  return { problem, failReason: 'file_format_check_failed', fix: AGAIN }
 }
 
 /** TikTok's rules on what was read: codec, duration, frame rate, picture size, each with its fix. */
