@@ -3,6 +3,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { codecName, readContainer, readMedia, type ByteSource, type Reading } from '../../src/videos/media.js'
+import { MAX_STREAMED_CHUNKS } from '../../src/videos/media-avi.js'
 import { mediaText, type Media, type RunInfo } from '../../src/model/video.js'
 import { formatSize } from '../../src/sizes.js'
 import { anywayText, isLfsPointer, judgeMedia, MAX_TIKTOK_BYTES, scaleFilter } from '../../src/videos/media-rules.js'
@@ -474,6 +475,61 @@ describe('a cut download whose metadata survived', () => {
 
   it('the whole files are not', async () => {
     for (const name of ['h264-faststart.mp4', 'clip.avi', 'fragmented.mp4']) expect(await read(name)).not.toHaveProperty('missingBytes')
+  })
+})
+
+describe('an AVI written to a pipe (`ffmpeg ... -f avi pipe:1`): no size, length or index filled in', () => {
+  const piped = (): Buffer => Buffer.from(fs.readFileSync(fixture('piped.avi')))
+
+  it('is read as the same video written to a file, its frames counted from the chunk headers alone', async () => {
+    const bytes = piped()
+    // What ffmpeg leaves unset: the RIFF size, and the stream's length as its placeholder of 2^30 frames.
+    expect(bytes.readUInt32LE(4)).toBe(0xffffffff)
+    expect(bytes.indexOf('idx1')).toBe(-1)
+    const source = counted(bytes)
+    const reading = await readContainer(source, 'avi')
+    expect(reading).toEqual(await read('clip.avi'))
+    expect(source.bytesRead).toBeLessThan(bytes.length / 2)
+  })
+
+  it('cut inside a chunk: refused as cut', async () => {
+    const reading = await read('cut-piped.avi')
+    expect(reading).toMatchObject({ kind: 'video', missingBytes: expect.any(Number) })
+    expect(judgeMedia(reading, 600, 'cut-piped.avi').problems.map(p => p.problem)).toEqual([
+      expect.stringMatching(/^cut off: \d+ bytes? of its video data are missing$/)
+    ])
+  })
+
+  it('cut between two chunks, it cannot be told from a shorter video (ffmpeg cannot either): read as that', async () => {
+    const bytes = piped()
+    // The 26th frame's chunk header: 25 frames whole before it.
+    let at = bytes.indexOf('movi')
+    for (let i = 0; i < 26; i++) at = bytes.indexOf('00dc', at + 4)
+    expect(await readContainer(counted(bytes.subarray(0, at)), 'avi')).toEqual({
+      kind: 'video',
+      container: 'avi',
+      media: { duration: 1, width: 360, height: 640, fps: 25, codec: 'h264', audio: false }
+    })
+  })
+
+  it(`past ${MAX_STREAMED_CHUNKS.toLocaleString('en-US')} chunks it could not be judged, with the remux that fixes it`, async () => {
+    // The real file, then empty frame chunks (an AVI's "same picture again") to the cap and one past it.
+    const bytes = piped()
+    const empty = (n: number): Buffer => Buffer.concat([bytes, Buffer.from('00dc\0\0\0\0'.repeat(n), 'latin1')])
+    // Its 50 frames and the few chunks before them, then the empty ones: within the cap, each counts.
+    expect(await readContainer(counted(empty(MAX_STREAMED_CHUNKS - 60)), 'avi')).toMatchObject({
+      kind: 'video',
+      media: { duration: (50 + MAX_STREAMED_CHUNKS - 60) / 25 }
+    })
+    const reading = await readContainer(counted(empty(MAX_STREAMED_CHUNKS)), 'avi')
+    expect(reading).toEqual({
+      kind: 'unjudged',
+      container: 'avi',
+      why: 'its header does not say its length (it was written to a pipe) and its frames go on past the first 250,000 chunks, where the check stops reading'
+    })
+    expect(judgeMedia(reading, 600, 'v/long.avi').problems[0].fix).toBe(
+      'remux it with its metadata first: ffmpeg -i v/long.avi -c:v copy -c:a aac -movflags +faststart v/long.tiktok.mp4'
+    )
   })
 })
 
