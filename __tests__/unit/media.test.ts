@@ -144,7 +144,7 @@ describe('reading the container of real ffmpeg videos', () => {
     }
     const { fileSource } = await import('../../src/videos/media.js')
     try {
-      const reading = await readContainer(fileSource(spy as fs.promises.FileHandle, size), 'iso')
+      const reading = await readContainer(fileSource(spy, size), 'iso')
       expect(reading).toMatchObject({ kind: 'video', media: { duration: 2, fps: 30, width: 360, height: 640 } })
     } finally {
       await handle.close()
@@ -168,6 +168,64 @@ describe('reading the container of real ffmpeg videos', () => {
       kind: 'video'
     })
     expect(reads).toBe(1)
+  })
+
+  /** A file handle over `bytes` that counts its reads. */
+  const memoryHandle = (bytes: Buffer): Pick<fs.promises.FileHandle, 'read'> & { reads: number } => {
+    const handle = {
+      reads: 0,
+      read: (async (buffer: Buffer, offset: number, length: number, position: number) => {
+        handle.reads++
+        const n = Math.max(0, Math.min(length, bytes.length - position))
+        bytes.copy(buffer, offset, position, position + n)
+        return { bytesRead: n, buffer }
+      }) as fs.promises.FileHandle['read']
+    }
+    return handle
+  }
+  /** A real faststart file with `count` 8-byte free boxes between its ftyp and its moov. */
+  const tinyBoxes = (count: number): Buffer => {
+    const real = fs.readFileSync(fixture('h264-faststart.mp4'))
+    const ftyp = real.readUInt32BE(0)
+    return Buffer.concat([real.subarray(0, ftyp), freeBoxes(count), real.subarray(ftyp)])
+  }
+  const freeBoxes = (count: number): Buffer => {
+    const boxes = Buffer.alloc(8 * count)
+    for (let i = 0; i < count; i++) boxes.write('\0\0\0\x08free', i * 8, 'latin1')
+    return boxes
+  }
+
+  it('walks 100,000 tiny boxes in a few reads ahead, not a read each, and judges as before', async () => {
+    const { fileSource } = await import('../../src/videos/media.js')
+    for (const [count, kind] of [
+      [99_990, 'video'],
+      [100_000, 'unjudged']
+    ] as const) {
+      const bytes = tinyBoxes(count)
+      const handle = memoryHandle(bytes)
+      const reading = await readContainer(fileSource(handle, bytes.length), 'iso')
+      expect(reading).toEqual(await readContainer(counted(bytes), 'iso'))
+      expect(reading.kind).toBe(kind)
+      // Before: 91,806 reads (one per box header past the first 64 KiB).
+      expect(handle.reads).toBeLessThan(20)
+    }
+  })
+
+  it('serves every read from its blocks exactly as the file has it: straight on, after jumps, at and past the end', async () => {
+    const { fileSource } = await import('../../src/videos/media.js')
+    const bytes = tinyBoxes(50_000)
+    const source = fileSource(memoryHandle(bytes), bytes.length)
+    let seed = 7
+    const random = (n: number): number => (seed = (seed * 48271) % 2147483647) % n
+    const wrong: [number, number][] = []
+    for (let i = 0, at = 60_000; i < 3000; i++) {
+      // Mostly the next header, sometimes a jump anywhere (past the end too), of any length up to 20 KB.
+      at = random(4) === 0 ? random(bytes.length + 100) : at + 8
+      const length = random(3) === 0 ? random(20_000) : 8
+      const expected = bytes.subarray(Math.min(at, bytes.length), Math.min(at + length, bytes.length))
+      if (!(await source.read(at, length)).equals(expected)) wrong.push([at, length])
+    }
+    expect(wrong).toEqual([])
   })
 
   it('names codecs by their short names', () => {
