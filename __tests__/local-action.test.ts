@@ -122,7 +122,7 @@ describe('the samples in examples/', () => {
     expect(bytes.toString('latin1', 4, 12)).toBe(`ftyp${brand}`)
     const reading = await readMedia(path.join(dir, name), bytes.length, 'iso')
     expect(reading).toMatchObject({ kind: 'video', media: { width: 360, height: 640, codec: 'h264' } })
-    expect(judgeMedia(reading, 600).problems).toEqual([])
+    expect(judgeMedia(reading, 600, name).problems).toEqual([])
   })
 
   it('has one sidecar, with only the keys a sidecar may have', () => {

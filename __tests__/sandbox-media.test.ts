@@ -41,18 +41,26 @@ describe("the sandbox's TikTok media check", () => {
     ['mpeg4-part2.mp4', 'file_format_check_failed'],
     ['prores.mov', 'file_format_check_failed'],
     ['mjpeg.mov', 'file_format_check_failed'],
-    ['lfs-pointer.mp4', 'file_format_check_failed']
+    ['lfs-pointer.mp4', 'file_format_check_failed'],
+    ['cut-piped.avi', 'file_format_check_failed']
   ])('ends %s FAILED with %s, as TikTok would', async (name, reason) => {
     const data = await publish(sb, name, fs.readFileSync(fixture(name)))
     expect(data).toMatchObject({ status: 'FAILED', fail_reason: reason })
   })
 
-  it.each(['h264-faststart.mp4', 'h264-moov-at-end.mp4', 'hevc.mp4', 'vp9.mp4', 'rotated.mp4', 'clip.mov', 'clip.avi', 'tiny.mp4'])(
-    'publishes %s',
-    async name => {
-      expect(await publish(sb, name, fs.readFileSync(fixture(name)))).toMatchObject({ status: 'PUBLISH_COMPLETE' })
-    }
-  )
+  it.each([
+    'h264-faststart.mp4',
+    'h264-moov-at-end.mp4',
+    'hevc.mp4',
+    'vp9.mp4',
+    'rotated.mp4',
+    'clip.mov',
+    'clip.avi',
+    'piped.avi',
+    'tiny.mp4'
+  ])('publishes %s', async name => {
+    expect(await publish(sb, name, fs.readFileSync(fixture(name)))).toMatchObject({ status: 'PUBLISH_COMPLETE' })
+  })
 
   it("judges the account's own ceiling when given one (maxDuration)", async () => {
     const short = await startSandbox({ apiKeys: [KEY], pollsToComplete: 1, maxDuration: 1 })
@@ -75,7 +83,7 @@ describe("the sandbox's TikTok media check", () => {
     expect(await publish(sb, '5fps.mp4', fs.readFileSync(fixture('5fps.mp4')))).toMatchObject({ status: 'PUBLISH_COMPLETE' })
   })
 
-  it.each(['h264-moov-at-end.mp4', '12min.mp4', 'clip.avi', 'rotated.mp4'])(
+  it.each(['h264-moov-at-end.mp4', '12min.mp4', 'clip.avi', 'piped.avi', 'rotated.mp4'])(
     'reads %s the same whatever the chunks it arrives in (a box header split across them too)',
     name => {
       const bytes = fs.readFileSync(fixture(name))
@@ -89,6 +97,17 @@ describe("the sandbox's TikTok media check", () => {
       expect(whole.reading()).toMatchObject({ width: 360, height: 640 })
     }
   )
+
+  it('counts the frames of an AVI written to a pipe as they pass (its header says none): the same video as clip.avi', () => {
+    const read = (name: string): unknown => {
+      const sniffer = new MediaSniffer(name)
+      sniffer.write(fs.readFileSync(fixture(name)))
+      return sniffer.reading()
+    }
+    expect(read('piped.avi')).toEqual(read('clip.avi'))
+    expect(read('piped.avi')).toMatchObject({ duration: 2, fps: 25 })
+    expect(read('cut-piped.avi')).toEqual({ format: 'cut' })
+  })
 
   it('finds a moov after a 64-bit mdat, and keeps no more than the moov', () => {
     const bytes = fs.readFileSync(fixture('h264-moov-at-end.mp4'))

@@ -19,10 +19,11 @@ import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { inputDefaults, startAction } from '../sandbox/runner.js'
 import { findNode24, isMajor, nodeVersion } from './node24.js'
 import { startSink } from './sink.js'
+import { importTranspiled } from './transpile.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const MIB = 1024 * 1024
@@ -534,39 +535,9 @@ async function coldStart(sink) {
   return cold
 }
 
-/**
- * The action's waiting code, loaded in-process: src/draftclip/wait.ts and what
- * it imports, with bench/polling-model.ts around it, transpiled file by file
- * with the project's TypeScript into bench/.work/model/ (git-ignored) and
- * imported from there. Sound because tsconfig.json has isolatedModules (each
- * file compiles alone to what tsc and ncc make of it) and src/ imports by
- * their .js names, so the transpiled tree runs as it is; only the files the
- * model reaches are transpiled, which keeps --quick fast (ncc bundling the
- * same entry took about 30 s here, type-checking included).
- */
+/** The action's waiting code, loaded in-process: bench/polling-model.ts and the src/ it reaches, transpiled into bench/.work/model/. */
 async function loadPollingModel() {
-  const ts = (await import('typescript')).default
-  const out = path.join(ROOT, 'bench', '.work', 'model')
-  fs.rmSync(out, { recursive: true, force: true })
-  const todo = ['bench/polling-model.ts']
-  const done = new Set()
-  while (todo.length > 0) {
-    const rel = todo.pop()
-    if (done.has(rel)) continue
-    done.add(rel)
-    const text = fs.readFileSync(path.join(ROOT, rel), 'utf8')
-    for (const { fileName } of ts.preProcessFile(text, true, true).importedFiles) {
-      if (fileName.startsWith('.')) todo.push(path.posix.join(path.posix.dirname(rel), fileName).replace(/\.js$/, '.ts'))
-    }
-    const js = ts.transpileModule(text, {
-      fileName: rel,
-      compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 }
-    })
-    const target = path.join(out, rel.replace(/\.ts$/, '.js'))
-    fs.mkdirSync(path.dirname(target), { recursive: true })
-    fs.writeFileSync(target, js.outputText)
-  }
-  return import(pathToFileURL(path.join(out, 'bench', 'polling-model.js')).href)
+  return importTranspiled(ROOT, 'bench/polling-model.ts', path.join(ROOT, 'bench', '.work', 'model'))
 }
 
 /** The model's videos for a spread of processing times (`at(i)` in seconds, i from 0 to videos - 1). */

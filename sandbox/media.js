@@ -6,7 +6,8 @@
 // upload as it streams by (keeping only the moov and moof boxes, or an AVI's
 // first 64 KiB), so it is a second reading of the same bytes by other code.
 // A file whose last box (or RIFF) claims more bytes than the upload brought
-// was cut: TikTok cannot decode it.
+// was cut: TikTok cannot decode it. An AVI written to a pipe has no RIFF size
+// (ffmpeg leaves 0xFFFFFFFF): its chunks are counted as they pass instead.
 
 const TIKTOK = { minFps: 23, maxFps: 60, minSide: 360, maxSide: 4096, maxDuration: 600 }
 // Every sample entry TikTok's codecs come in (Dolby Vision's dvh1/dvhe are HEVC; avc2/avc4 are H.264).
@@ -14,6 +15,8 @@ const CODECS = new Set(['avc1', 'avc2', 'avc3', 'avc4', 'hvc1', 'hev1', 'dvh1', 
 const AVI_CODECS = new Set([...CODECS, 'h264', 'x264', 'hevc', 'h265', 'vp80', 'vp90'])
 const MAX_KEPT = 32 * 1024 * 1024
 const AVI_HEAD = 64 * 1024
+/** ffmpeg's RIFF size when it could not seek back to fill it in (written to a pipe). */
+const UNSET_SIZE = 0xffffffff
 
 /** Watches one upload's bytes; `failReason()` then says what TikTok would refuse it for, or null. */
 export class MediaSniffer {
@@ -30,6 +33,10 @@ export class MediaSniffer {
     this.kept = 0
     this.head = []
     this.headBytes = 0
+    // AVI: where the next chunk header starts (after 'RIFF....AVI '), its bytes so far, and each stream's frame chunks ('00dc').
+    this.chunkNext = 12
+    this.chunkHeader = Buffer.alloc(0)
+    this.frames = new Map()
   }
 
   write(chunk) {
@@ -38,6 +45,7 @@ export class MediaSniffer {
         this.head.push(Buffer.from(chunk.subarray(0, AVI_HEAD - this.headBytes)))
         this.headBytes += Math.min(chunk.length, AVI_HEAD - this.headBytes)
       }
+      this.countChunks(chunk)
       this.seen += chunk.length
       return
     }
@@ -85,14 +93,37 @@ export class MediaSniffer {
     this.seen += chunk.length
   }
 
+  /** An AVI's chunk headers as they pass, lists stepped into: each stream's frame chunks counted. */
+  countChunks(chunk) {
+    // A header begun in the chunk before goes on at this one's first byte.
+    let at = Math.max(0, this.chunkNext - this.seen)
+    while (at < chunk.length) {
+      const take = Math.min(chunk.length - at, 8 - this.chunkHeader.length)
+      this.chunkHeader = Buffer.concat([this.chunkHeader, chunk.subarray(at, at + take)])
+      at += take
+      if (this.chunkHeader.length < 8) break
+      const id = this.chunkHeader.toString('latin1', 0, 4)
+      const size = this.chunkHeader.readUInt32LE(4)
+      const start = this.seen + at - 8
+      this.chunkHeader = Buffer.alloc(0)
+      if (/^\d\d(dc|db)$/.test(id)) this.frames.set(id.slice(0, 2), (this.frames.get(id.slice(0, 2)) ?? 0) + 1)
+      this.chunkNext = id === 'LIST' || id === 'RIFF' ? start + 12 : start + 8 + size + (size & 1)
+      at = this.chunkNext - this.seen
+    }
+  }
+
   /** What TikTok's check would make of the whole upload. */
   reading() {
     if (this.avi) {
       const head = Buffer.concat(this.head)
-      // The RIFF's own size says how long the file is: a shorter upload was cut.
-      if (head.length >= 8 && 8 + head.readUInt32LE(4) > this.seen) return { format: 'cut' }
+      const streamed = head.length >= 8 && head.readUInt32LE(4) === UNSET_SIZE
+      // The RIFF's own size says how long the file is: a shorter upload was cut. Written to a pipe, the last chunk says it (its pad byte aside).
+      if (
+        streamed ? this.chunkHeader.length > 0 || this.chunkNext > this.seen + 1 : head.length >= 8 && 8 + head.readUInt32LE(4) > this.seen
+      )
+        return { format: 'cut' }
       try {
-        return readAvi(head)
+        return readAvi(head, streamed ? this.frames : null)
       } catch (err) {
         // A chunk that claims more than the header holds: damaged, as TikTok would find it (not a 500 from the sandbox).
         return { format: `hdrl does not parse: ${err.message}` }
@@ -226,19 +257,24 @@ function countFragments(moofs, track, trexDuration) {
   return out
 }
 
-function readAvi(buf) {
+/** The first video stream of an AVI's header list; `counted` (written to a pipe): its length is the frame chunks that came. */
+function readAvi(buf, counted) {
   if (buf.length < 24 || buf.toString('latin1', 0, 4) !== 'RIFF' || buf.toString('latin1', 20, 24) !== 'hdrl')
     return { format: 'not an AVI' }
   const end = Math.min(buf.length, 20 + buf.readUInt32LE(16))
   let stream = null
+  let streams = 0
   for (let at = 24; at + 8 <= end;) {
     const id = buf.toString('latin1', at, at + 4)
     const size = buf.readUInt32LE(at + 4)
-    if (id === 'LIST' && buf.toString('latin1', at + 8, at + 12) === 'strl' && !stream) {
+    // Its chunks in movi are named by its place among the streams ('00dc', '01dc').
+    const number = id === 'LIST' && buf.toString('latin1', at + 8, at + 12) === 'strl' ? String(streams++).padStart(2, '0') : null
+    if (number && !stream) {
       const strh = at + 20
       const strf = strh + buf.readUInt32LE(strh - 4) + 8
       if (buf.toString('latin1', strh, strh + 4) === 'vids') {
         stream = {
+          number,
           scale: buf.readUInt32LE(strh + 20),
           rate: buf.readUInt32LE(strh + 24),
           length: buf.readUInt32LE(strh + 32),
@@ -253,5 +289,6 @@ function readAvi(buf) {
   if (!stream) return { format: 'no video stream' }
   if (!AVI_CODECS.has(stream.codec)) return { format: `codec ${stream.codec}` }
   const fps = stream.rate / stream.scale
-  return { duration: stream.length / fps, fps, width: stream.width, height: stream.height }
+  const length = counted ? (counted.get(stream.number) ?? 0) : stream.length
+  return { duration: length / fps, fps, width: stream.width, height: stream.height }
 }

@@ -50,6 +50,9 @@ rm -f /tmp/draftclip-cut-$$.mp4
 head -c $(($(stat -c %s h264-faststart.mp4) / 2)) h264-faststart.mp4 > cut-half-moov-first.mp4
 head -c $(($(stat -c %s clip.avi) * 3 / 4)) clip.avi > cut.avi
 head -c $(($(stat -c %s fragmented.mp4) * 3 / 4)) fragmented.mp4 > cut-fragmented.mp4
+# An AVI written to a pipe (no size, length or index filled in: the reader counts its chunks), and it cut at 3/4.
+ffmpeg -hide_banner -loglevel error -i clip.avi -c copy -f avi pipe:1 > piped.avi
+head -c $(($(stat -c %s piped.avi) * 3 / 4)) piped.avi > cut-piped.avi
 # What a checkout without `lfs: true` leaves under the video's name.
 printf 'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345678\n' > lfs-pointer.mp4
 

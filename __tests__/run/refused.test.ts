@@ -51,7 +51,11 @@ describe('a refused run lists every video', () => {
     expect(sandbox.requests).toEqual([])
     expect(run.results.map(r => [r.file, r.status, r.error])).toEqual([
       ['v/a.mp4', 'NOT_ATTEMPTED', 'not sent: another video was refused'],
-      ['v/b.mp4', 'REFUSED', expect.stringMatching(new RegExp(`^${FPS_RULE}; to fix it: ffmpeg -i in.mp4 -vf fps=30 `))],
+      [
+        'v/b.mp4',
+        'REFUSED',
+        expect.stringMatching(new RegExp(`^${FPS_RULE}; to fix it: ffmpeg -i v/b\\.mp4 -vf fps=30 .* v/b\\.tiktok\\.mp4$`))
+      ],
       ['v/c.mov', 'NOT_ATTEMPTED', 'not sent: another video was refused'],
       ['v/d.mp4', 'SCHEDULED', null]
     ])

@@ -94,6 +94,8 @@ export const KINDS: Kind[] = [
   { name: 'prores.mov', args: [...gray(S, 24, 0.5), '-c:v', 'prores_ks', '-profile:v', '0', '-qscale:v', '31'] },
   // PCM sound: with MP3 the AVI muxer counts 54 video frames in the header and writes 50 (ffmpeg then judges its own file cut).
   { name: 'h264.avi', args: [...gray(S, 25, 2), ...tone(2), ...x264, '-c:a', 'pcm_s16le'] },
+  // Written to a pipe: the muxer cannot seek back, so its RIFF and movi sizes stay unset, its length a placeholder, and it has no idx1.
+  { name: 'h264-piped.avi', args: [...gray(S, 25, 2), ...tone(2), ...x264, '-c:a', 'pcm_s16le'], then: throughPipe },
   { name: 'mpeg4.avi', args: [...gray(S, 25, 2), '-c:v', 'mpeg4', '-vtag', 'XVID', '-q:v', '31'] },
   { name: 'mjpeg.avi', args: [...gray(S, 25, 1), '-c:v', 'mjpeg', '-q:v', '31', '-pix_fmt', 'yuvj420p'] },
   { name: '4k.mp4', args: [...gray('3840x2160', 30, 0.2), ...x264, '-movflags', '+faststart'] },
@@ -166,6 +168,15 @@ export function corpus(): Corpus {
     return { ...(JSON.parse(fs.readFileSync(done, 'utf8')) as Corpus), seconds: 0 }
   }
   return result
+}
+
+/** `made` written again as an AVI to ffmpeg's standard output (`ffmpeg ... -f avi pipe:1 > out`). */
+function throughPipe(made: string, out: string): void {
+  const run = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', made, '-c', 'copy', '-f', 'avi', 'pipe:1'], {
+    maxBuffer: 64 * 1024 * 1024
+  })
+  if (run.error || run.status !== 0) throw new Error(`ffmpeg -f avi pipe:1 failed: ${run.error?.message ?? String(run.stderr)}`)
+  fs.writeFileSync(out, run.stdout)
 }
 
 /**

@@ -20,7 +20,7 @@ const source = (bytes: Buffer): ByteSource => ({
 async function actionSays(name: string, bytes: Buffer, maxDuration: number): Promise<string | null> {
   if (isLfsPointer(bytes)) return 'file_format_check_failed'
   const reading = await readContainer(source(bytes), name.endsWith('.avi') ? 'avi' : 'iso')
-  return judgeMedia(reading, maxDuration).problems[0]?.failReason ?? null
+  return judgeMedia(reading, maxDuration, name).problems[0]?.failReason ?? null
 }
 
 function sandboxSays(name: string, bytes: Buffer, maxDuration: number): string | null {

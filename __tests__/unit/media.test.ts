@@ -3,9 +3,10 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { codecName, readContainer, readMedia, type ByteSource, type Reading } from '../../src/videos/media.js'
+import { MAX_STREAMED_CHUNKS } from '../../src/videos/media-avi.js'
 import { mediaText, type Media, type RunInfo } from '../../src/model/video.js'
 import { formatSize } from '../../src/sizes.js'
-import { anywayText, isLfsPointer, judgeMedia, scaleFilter } from '../../src/videos/media-rules.js'
+import { anywayText, isLfsPointer, judgeMedia, MAX_TIKTOK_BYTES, scaleFilter } from '../../src/videos/media-rules.js'
 import { checkVideos, VideoCheckError, type FileProblem, type VideoSettings } from '../../src/videos/check.js'
 import { fixture, freeBox } from '../support/action.js'
 import { DEFAULT_MAX_DURATION_S, parseInputs } from '../../src/inputs.js'
@@ -37,7 +38,7 @@ const video = (over: Partial<Media> = {}): Reading => ({
   media: { duration: 30, width: 1080, height: 1920, fps: 30, codec: 'h264', audio: true, ...over }
 })
 const problems = (reading: Reading, maxDuration = 600): string[] =>
-  judgeMedia(reading, maxDuration).problems.map(p => p.failReason ?? 'none')
+  judgeMedia(reading, maxDuration, 'clip.mp4').problems.map(p => p.failReason ?? 'none')
 
 describe('reading the container of real ffmpeg videos', () => {
   it.each([
@@ -143,7 +144,7 @@ describe('reading the container of real ffmpeg videos', () => {
     }
     const { fileSource } = await import('../../src/videos/media.js')
     try {
-      const reading = await readContainer(fileSource(spy as fs.promises.FileHandle, size), 'iso')
+      const reading = await readContainer(fileSource(spy, size), 'iso')
       expect(reading).toMatchObject({ kind: 'video', media: { duration: 2, fps: 30, width: 360, height: 640 } })
     } finally {
       await handle.close()
@@ -169,6 +170,64 @@ describe('reading the container of real ffmpeg videos', () => {
     expect(reads).toBe(1)
   })
 
+  /** A file handle over `bytes` that counts its reads. */
+  const memoryHandle = (bytes: Buffer): Pick<fs.promises.FileHandle, 'read'> & { reads: number } => {
+    const handle = {
+      reads: 0,
+      read: (async (buffer: Buffer, offset: number, length: number, position: number) => {
+        handle.reads++
+        const n = Math.max(0, Math.min(length, bytes.length - position))
+        bytes.copy(buffer, offset, position, position + n)
+        return { bytesRead: n, buffer }
+      }) as fs.promises.FileHandle['read']
+    }
+    return handle
+  }
+  /** A real faststart file with `count` 8-byte free boxes between its ftyp and its moov. */
+  const tinyBoxes = (count: number): Buffer => {
+    const real = fs.readFileSync(fixture('h264-faststart.mp4'))
+    const ftyp = real.readUInt32BE(0)
+    return Buffer.concat([real.subarray(0, ftyp), freeBoxes(count), real.subarray(ftyp)])
+  }
+  const freeBoxes = (count: number): Buffer => {
+    const boxes = Buffer.alloc(8 * count)
+    for (let i = 0; i < count; i++) boxes.write('\0\0\0\x08free', i * 8, 'latin1')
+    return boxes
+  }
+
+  it('walks 100,000 tiny boxes in a few reads ahead, not a read each, and judges as before', async () => {
+    const { fileSource } = await import('../../src/videos/media.js')
+    for (const [count, kind] of [
+      [99_990, 'video'],
+      [100_000, 'unjudged']
+    ] as const) {
+      const bytes = tinyBoxes(count)
+      const handle = memoryHandle(bytes)
+      const reading = await readContainer(fileSource(handle, bytes.length), 'iso')
+      expect(reading).toEqual(await readContainer(counted(bytes), 'iso'))
+      expect(reading.kind).toBe(kind)
+      // Before: 91,806 reads (one per box header past the first 64 KiB).
+      expect(handle.reads).toBeLessThan(20)
+    }
+  })
+
+  it('serves every read from its blocks exactly as the file has it: straight on, after jumps, at and past the end', async () => {
+    const { fileSource } = await import('../../src/videos/media.js')
+    const bytes = tinyBoxes(50_000)
+    const source = fileSource(memoryHandle(bytes), bytes.length)
+    let seed = 7
+    const random = (n: number): number => (seed = (seed * 48271) % 2147483647) % n
+    const wrong: [number, number][] = []
+    for (let i = 0, at = 60_000; i < 3000; i++) {
+      // Mostly the next header, sometimes a jump anywhere (past the end too), of any length up to 20 KB.
+      at = random(4) === 0 ? random(bytes.length + 100) : at + 8
+      const length = random(3) === 0 ? random(20_000) : 8
+      const expected = bytes.subarray(Math.min(at, bytes.length), Math.min(at + length, bytes.length))
+      if (!(await source.read(at, length)).equals(expected)) wrong.push([at, length])
+    }
+    expect(wrong).toEqual([])
+  })
+
   it('names codecs by their short names', () => {
     expect(['avc1', 'avc3', 'hvc1', 'hev1', 'vp08', 'vp09', 'av01', 'mp4v', 'apch', 'jpeg', 'H264', 'XVID', 'MJPG'].map(codecName)).toEqual(
       ['h264', 'h264', 'hevc', 'hevc', 'vp8', 'vp9', 'av1', 'mpeg4', 'prores', 'mjpeg', 'h264', 'mpeg4', 'mjpeg']
@@ -186,7 +245,7 @@ describe('reading the container of real ffmpeg videos', () => {
 
 describe("TikTok's rules, at their boundaries", () => {
   it('passes a video inside every rule', () => {
-    expect(judgeMedia(video(), 600)).toEqual({ problems: [], warnings: [] })
+    expect(judgeMedia(video(), 600, 'clip.mp4')).toEqual({ problems: [], warnings: [] })
   })
 
   it.each([
@@ -201,7 +260,9 @@ describe("TikTok's rules, at their boundaries", () => {
   })
 
   it('names the measured frame rate and the rule', () => {
-    expect(judgeMedia(video({ fps: 22.99 }), 600).problems[0].problem).toBe('its frame rate is 22.99 fps: TikTok takes 23 to 60 fps')
+    expect(judgeMedia(video({ fps: 22.99 }), 600, 'clip.mp4').problems[0].problem).toBe(
+      'its frame rate is 22.99 fps: TikTok takes 23 to 60 fps'
+    )
   })
 
   it.each([
@@ -220,7 +281,7 @@ describe("TikTok's rules, at their boundaries", () => {
     expect(problems(video({ duration: 600 }), 600)).toEqual([])
     expect(problems(video({ duration: 600.001 }), 600)).toEqual(['duration_check_failed'])
     expect(problems(video({ duration: 180 }), 180)).toEqual([])
-    expect(judgeMedia(video({ duration: 720 }), 600).problems[0].problem).toBe('it lasts 720 s, over max-duration 600 s')
+    expect(judgeMedia(video({ duration: 720 }), 600, 'clip.mp4').problems[0].problem).toBe('it lasts 720 s, over max-duration 600 s')
   })
 
   it.each(['h264', 'hevc', 'vp8', 'vp9'])('takes %s', codec => {
@@ -234,11 +295,11 @@ describe("TikTok's rules, at their boundaries", () => {
     ['av1', 'av1 (AV1)'],
     ['wmv3', 'wmv3']
   ])('refuses %s, with the command that re-encodes it', (codec, shown) => {
-    expect(judgeMedia(video({ codec }), 600).problems).toEqual([
+    expect(judgeMedia(video({ codec }), 600, 'clip.mp4').problems).toEqual([
       {
         problem: `its video codec is ${shown}: TikTok takes H.264, H.265/HEVC, VP8 or VP9`,
         failReason: 'file_format_check_failed',
-        fix: 'ffmpeg -i in.mp4 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a aac out.mp4'
+        fix: 'ffmpeg -i clip.mp4 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a aac clip.tiktok.mp4'
       }
     ])
   })
@@ -248,13 +309,13 @@ describe("TikTok's rules, at their boundaries", () => {
     expect(scaleFilter(300, 640)).toBe('scale=360:-2')
     expect(scaleFilter(4098, 360)).toBe('scale=4096:-2')
     expect(scaleFilter(1080, 5000)).toBe('scale=-2:4096')
-    expect(judgeMedia(video({ fps: 61 }), 600).problems[0].fix).toBe(
-      'ffmpeg -i in.mp4 -vf fps=60 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a copy out.mp4'
+    expect(judgeMedia(video({ fps: 61 }), 600, 'clip.mp4').problems[0].fix).toBe(
+      'ffmpeg -i clip.mp4 -vf fps=60 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a copy clip.tiktok.mp4'
     )
-    expect(judgeMedia(video({ duration: 600.5 }), 600).problems[0]).toEqual({
+    expect(judgeMedia(video({ duration: 600.5 }), 600, 'clip.mp4').problems[0]).toEqual({
       problem: 'it lasts 600.5 s, over max-duration 600 s',
       failReason: 'duration_check_failed',
-      fix: 'ffmpeg -i in.mp4 -t 600 -c copy out.mp4'
+      fix: 'ffmpeg -i clip.mp4 -t 600 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a aac clip.tiktok.mp4'
     })
   })
 
@@ -278,10 +339,10 @@ describe("TikTok's rules, at their boundaries", () => {
   })
 
   it('refuses a file with no video track, or one that cannot be read', () => {
-    expect(judgeMedia({ kind: 'no-video', container: 'iso', audio: true }, 600).problems[0].problem).toBe(
+    expect(judgeMedia({ kind: 'no-video', container: 'iso', audio: true }, 600, 'clip.mp4').problems[0].problem).toBe(
       'it has no video track (audio only): TikTok takes only videos'
     )
-    expect(judgeMedia({ kind: 'unreadable', container: 'iso', why: "it has no 'moov' box" }, 600).problems[0].problem).toBe(
+    expect(judgeMedia({ kind: 'unreadable', container: 'iso', why: "it has no 'moov' box" }, 600, 'clip.mp4').problems[0].problem).toBe(
       "it is incomplete or damaged: it has no 'moov' box"
     )
   })
@@ -292,7 +353,7 @@ describe("TikTok's rules, at their boundaries", () => {
       container: 'avi',
       media: { duration: 2, width: 360, height: 640, fps: 25, codec: 'h264', audio: false }
     }
-    const judged = judgeMedia(avi, 600)
+    const judged = judgeMedia(avi, 600, 'clip.avi')
     expect(judged.problems).toEqual([])
     expect(judged.warnings).toHaveLength(1)
     expect(judged.warnings[0].problem).toContain('AVI')
@@ -327,14 +388,16 @@ describe('checkVideos with media-check', () => {
     const paths = copy('5fps.mp4', '100x100.mp4', 'clip.mov')
     const error = await checkVideos(paths, settings('error'), noRun).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(VideoCheckError)
-    expect((error as VideoCheckError).problems.map(p => [path.basename(p.file), p.problem])).toEqual([
+    // Each fix names the file as the message does (relative to the workspace), and writes beside it.
+    const [fps, size] = paths.map(p => path.relative(tmp, p))
+    expect((error as VideoCheckError).problems.map(p => [p.file, p.problem])).toEqual([
       [
-        '5fps.mp4',
-        'its frame rate is 5 fps: TikTok takes 23 to 60 fps; to fix it: ffmpeg -i in.mp4 -vf fps=30 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a copy out.mp4'
+        fps,
+        `its frame rate is 5 fps: TikTok takes 23 to 60 fps; to fix it: ffmpeg -i ${fps} -vf fps=30 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a copy ${fps.replace('5fps.mp4', '5fps.tiktok.mp4')}`
       ],
       [
-        '100x100.mp4',
-        'its picture is 100x100 px: TikTok takes a width and a height each from 360 to 4096 px; to fix it: ffmpeg -i in.mp4 -vf scale=-2:360 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a copy out.mp4'
+        size,
+        `its picture is 100x100 px: TikTok takes a width and a height each from 360 to 4096 px; to fix it: ffmpeg -i ${size} -vf scale=-2:360 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a copy ${size.replace('100x100.mp4', '100x100.tiktok.mp4')}`
       ]
     ])
   })
@@ -345,8 +408,9 @@ describe('checkVideos with media-check', () => {
     const videos = await checkVideos(paths, settings('warn'), noRun, undefined, w => warnings.push(w))
     expect(videos.map(v => v.media?.fps)).toEqual([5, 25])
     expect(warnings.map(w => path.basename(w.file))).toEqual(['5fps.mp4', 'clip.avi'])
+    const fps = path.relative(tmp, paths[0])
     expect(warnings[0].problem).toBe(
-      'its frame rate is 5 fps: TikTok takes 23 to 60 fps; it is uploaded anyway (media-check: warn), and TikTok will likely refuse it (frame_rate_check_failed); to fix it: ffmpeg -i in.mp4 -vf fps=30 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a copy out.mp4'
+      `its frame rate is 5 fps: TikTok takes 23 to 60 fps; it is uploaded anyway (media-check: warn), and TikTok will likely refuse it (frame_rate_check_failed); to fix it: ffmpeg -i ${fps} -vf fps=30 -c:v libx264 -crf 20 -pix_fmt yuv420p -c:a copy ${fps.replace('.mp4', '.tiktok.mp4')}`
     )
     expect(warnings[1].problem).toContain('AVI is a container DraftClip takes')
   })
@@ -423,7 +487,7 @@ describe('a fragmented MP4', () => {
   it('cut inside a fragment: refused as cut, with how much is missing', async () => {
     const reading = await read('cut-fragmented.mp4')
     expect(reading).toMatchObject({ kind: 'video', missingBytes: expect.any(Number) })
-    expect(judgeMedia(reading, 600).problems[0]).toEqual({
+    expect(judgeMedia(reading, 600, 'clip.mp4').problems[0]).toEqual({
       problem: `cut off: ${formatSize((reading as { missingBytes: number }).missingBytes)} of its video data are missing`,
       failReason: 'file_format_check_failed',
       fix: 'download or render it again'
@@ -442,7 +506,7 @@ describe('a cut download whose metadata survived', () => {
     const reading = await readContainer(source, name.endsWith('.avi') ? 'avi' : 'iso')
     // What is missing: the whole file's size less what is left (the tables end where the file did).
     expect(reading).toMatchObject({ kind: 'video', missingBytes: fs.statSync(fixture(whole)).size - size })
-    expect(judgeMedia(reading, 600).problems.map(p => p.problem)).toEqual([
+    expect(judgeMedia(reading, 600, 'clip.mp4').problems.map(p => p.problem)).toEqual([
       expect.stringMatching(/^cut off: [\d.]+ KB of its video data are missing$/)
     ])
     expect(source.bytesRead).toBeLessThan(size)
@@ -472,6 +536,106 @@ describe('a cut download whose metadata survived', () => {
   })
 })
 
+describe('an AVI written to a pipe (`ffmpeg ... -f avi pipe:1`): no size, length or index filled in', () => {
+  const piped = (): Buffer => Buffer.from(fs.readFileSync(fixture('piped.avi')))
+
+  it('is read as the same video written to a file, its frames counted from the chunk headers alone', async () => {
+    const bytes = piped()
+    // What ffmpeg leaves unset: the RIFF size, and the stream's length as its placeholder of 2^30 frames.
+    expect(bytes.readUInt32LE(4)).toBe(0xffffffff)
+    expect(bytes.indexOf('idx1')).toBe(-1)
+    const source = counted(bytes)
+    const reading = await readContainer(source, 'avi')
+    expect(reading).toEqual(await read('clip.avi'))
+    expect(source.bytesRead).toBeLessThan(bytes.length / 2)
+  })
+
+  it('cut inside a chunk: refused as cut', async () => {
+    const reading = await read('cut-piped.avi')
+    expect(reading).toMatchObject({ kind: 'video', missingBytes: expect.any(Number) })
+    expect(judgeMedia(reading, 600, 'cut-piped.avi').problems.map(p => p.problem)).toEqual([
+      expect.stringMatching(/^cut off: \d+ bytes? of its video data are missing$/)
+    ])
+  })
+
+  it('cut between two chunks, it cannot be told from a shorter video (ffmpeg cannot either): read as that', async () => {
+    const bytes = piped()
+    // The 26th frame's chunk header: 25 frames whole before it.
+    let at = bytes.indexOf('movi')
+    for (let i = 0; i < 26; i++) at = bytes.indexOf('00dc', at + 4)
+    expect(await readContainer(counted(bytes.subarray(0, at)), 'avi')).toEqual({
+      kind: 'video',
+      container: 'avi',
+      media: { duration: 1, width: 360, height: 640, fps: 25, codec: 'h264', audio: false }
+    })
+  })
+
+  it(`past ${MAX_STREAMED_CHUNKS.toLocaleString('en-US')} chunks it could not be judged, with the remux that fixes it`, async () => {
+    // The real file, then empty frame chunks (an AVI's "same picture again") to the cap and one past it.
+    const bytes = piped()
+    const empty = (n: number): Buffer => Buffer.concat([bytes, Buffer.from('00dc\0\0\0\0'.repeat(n), 'latin1')])
+    // Its 50 frames and the few chunks before them, then the empty ones: within the cap, each counts.
+    expect(await readContainer(counted(empty(MAX_STREAMED_CHUNKS - 60)), 'avi')).toMatchObject({
+      kind: 'video',
+      media: { duration: (50 + MAX_STREAMED_CHUNKS - 60) / 25 }
+    })
+    const reading = await readContainer(counted(empty(MAX_STREAMED_CHUNKS)), 'avi')
+    expect(reading).toEqual({
+      kind: 'unjudged',
+      container: 'avi',
+      why: 'its header does not say its length (it was written to a pipe) and its frames go on past the first 250,000 chunks, where the check stops reading'
+    })
+    expect(judgeMedia(reading, 600, 'v/long.avi').problems[0].fix).toBe(
+      'remux it with its metadata first: ffmpeg -i v/long.avi -c:v copy -c:a aac -movflags +faststart v/long.tiktok.mp4'
+    )
+  })
+})
+
+describe('a size field that lies is damage, not a cut of 16,777,216 TB', () => {
+  /** fragmented.mp4 with its mdat's header made 64-bit (size 1), the 8 bytes after it the size `claim`: a real file, one field lying. */
+  function lyingMdat(claim: bigint): Buffer {
+    const bytes = Buffer.from(fs.readFileSync(fixture('fragmented.mp4')))
+    const mdat = bytes.indexOf('mdat') - 4
+    bytes.writeUInt32BE(1, mdat)
+    bytes.writeBigUInt64BE(claim, mdat + 8)
+    return bytes
+  }
+  const judged = async (bytes: Buffer, container: 'iso' | 'avi' = 'iso'): Promise<{ reading: Reading; problems: string[] }> => {
+    const reading = await readContainer(counted(bytes), container)
+    return { reading, problems: judgeMedia(reading, 600, `clip.${container === 'avi' ? 'avi' : 'mp4'}`).problems.map(p => p.problem) }
+  }
+
+  it("a 64-bit box size of 2^64 - 1: refused, saying its boxes claim more than the file holds, with the file's size", async () => {
+    const bytes = lyingMdat(2n ** 64n - 1n)
+    const { reading, problems } = await judged(bytes)
+    expect(reading).toMatchObject({ kind: 'video', fileBytes: bytes.length, media: { width: 360, height: 640 } })
+    expect(problems).toEqual([
+      `it is incomplete or damaged: its boxes claim more data than the file holds (the file is ${formatSize(bytes.length)})`
+    ])
+  })
+
+  it('up to what TikTok takes (4 GB in all) it may be a cut download; a byte more is a lie', async () => {
+    const mdat = lyingMdat(0n).indexOf('mdat') - 4
+    const upTo = await judged(lyingMdat(BigInt(MAX_TIKTOK_BYTES - mdat)))
+    expect(upTo.reading).toMatchObject({ missingBytes: MAX_TIKTOK_BYTES - fs.statSync(fixture('fragmented.mp4')).size })
+    expect(upTo.problems).toEqual(['cut off: 4.0 GB of its video data are missing'])
+    expect((await judged(lyingMdat(BigInt(MAX_TIKTOK_BYTES - mdat + 1)))).problems).toEqual([
+      expect.stringMatching(/^it is incomplete or damaged: its boxes claim more data than the file holds \(the file is [\d.]+ KB\)$/)
+    ])
+  })
+
+  it('an AVI whose idx1 puts its last frame 4 GB past the movi list: its chunks claim more than it holds', async () => {
+    const bytes = Buffer.from(fs.readFileSync(fixture('clip.avi')))
+    const idx1 = bytes.indexOf('idx1')
+    const last = idx1 + 8 + (bytes.readUInt32LE(idx1 + 4) / 16 - 1) * 16
+    bytes.writeUInt32LE(0xffffffff, last + 8)
+    bytes.writeUInt32LE(0xffffffff, last + 12)
+    expect((await judged(bytes, 'avi')).problems).toEqual([
+      `it is incomplete or damaged: its chunks claim more data than the file holds (the file is ${formatSize(bytes.length)})`
+    ])
+  })
+})
+
 describe('a count or size that its box cannot hold is damage', () => {
   it('an stsd claiming 4,294,967,295 sample entries in a few bytes', async () => {
     const bytes = Buffer.from(fs.readFileSync(fixture('h264-faststart.mp4')))
@@ -483,7 +647,7 @@ describe('a count or size that its box cannot hold is damage', () => {
       container: 'iso',
       why: expect.stringMatching(/^its 'moov' box does not parse \(its 'stsd' box claims 4,294,967,295 entries in \d+ bytes\)$/)
     })
-    expect(judgeMedia(reading, 600).problems[0].problem).toMatch(/^it is incomplete or damaged: /)
+    expect(judgeMedia(reading, 600, 'clip.mp4').problems[0].problem).toMatch(/^it is incomplete or damaged: /)
   })
 
   it.each(['stts', 'stsz', 'stco', 'stsc'])('an %s count past its box', async type => {

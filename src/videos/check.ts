@@ -257,7 +257,7 @@ function judgeAllMedia(
     if (!reading) continue
     const file = shown(video.path)
     if (reading.kind === 'video') video.media = reading.media
-    const judged = judgeMedia(reading, settings.maxDuration ?? Infinity)
+    const judged = judgeMedia(reading, settings.maxDuration ?? Infinity, file)
     for (const w of judged.warnings) {
       warn({ file, problem: findingText(w) })
       video.warnings.push(findingText(w))

@@ -1,4 +1,4 @@
-import type { ByteSource, Reading } from './media-reading.js'
+import { cutShort, type ByteSource, type Reading } from './media-reading.js'
 import { codecName, FPS_DIGITS, round } from './media-names.js'
 
 /**
@@ -6,6 +6,8 @@ import { codecName, FPS_DIGITS, round } from './media-names.js'
  * headers: the first video stream's rate, length, size and codec; and where
  * the file says its data ends (RIFF and `movi` sizes, the `indx` super index,
  * the last `idx1` entries), to know a cut file without reading its frames.
+ * An AVI written to a pipe has none of these filled in: its chunk headers are
+ * walked instead, its frames counted and its last chunk's end taken.
  */
 
 /** An hdrl larger than this is not metadata we will hold in memory. */
@@ -14,6 +16,13 @@ const MAX_HEADER_BYTES = 32 * 1024 * 1024
 const MAX_CHUNKS = 1000
 /** idx1 entries in file order: the last ones say where the data ends. */
 const IDX1_TAIL_ENTRIES = 64
+/**
+ * Chunks counted in the movi list of an AVI written to a pipe (its header says nothing of its length):
+ * a 10-minute 60 fps video with its sound has about 70,000.
+ */
+export const MAX_STREAMED_CHUNKS = 250_000
+/** What ffmpeg's AVI muxer leaves in the RIFF and movi sizes when it cannot seek back to fill them in. */
+const UNSET_SIZE = 0xffffffff
 
 interface Stream {
   video: boolean
@@ -28,6 +37,8 @@ interface Stream {
   frameUs: number
   /** Where the chunks of the OpenDML super index (indx) end. */
   indexEnd: number
+  /** Its chunks' id in movi: its stream number, two digits ('00dc', '01db'). */
+  number: string
 }
 
 export async function readAvi(source: ByteSource): Promise<Reading> {
@@ -41,20 +52,32 @@ export async function readAvi(source: ByteSource): Promise<Reading> {
   const stream = readHdrl(await source.read(24, size - 4))
   if (!stream.video) return { kind: 'no-video', container: 'avi', audio: stream.audio }
   const fps = stream.scale > 0 && stream.rate > 0 ? stream.rate / stream.scale : stream.frameUs > 0 ? 1e6 / stream.frameUs : 0
-  if (!(fps > 0) || stream.frames === 0) return unreadable('its video stream has no frame rate or length')
-  const dataEnd = Math.max(stream.indexEnd, await chunksEnd(source, head.readUInt32LE(4)))
+  let frames = stream.frames
+  let dataEnd: number
+  if (head.readUInt32LE(4) === UNSET_SIZE) {
+    // Written to a pipe (`ffmpeg ... -f avi pipe:1`): no size, length or index was filled in; its frames are counted instead.
+    const counted = await countStreamed(source, 20 + size, stream.number)
+    if (counted === undefined)
+      return {
+        kind: 'unjudged',
+        container: 'avi',
+        why: `its header does not say its length (it was written to a pipe) and its frames go on past the first ${MAX_STREAMED_CHUNKS.toLocaleString('en-US')} chunks, where the check stops reading`
+      }
+    ;({ frames, dataEnd } = counted)
+  } else dataEnd = Math.max(stream.indexEnd, await chunksEnd(source, head.readUInt32LE(4)))
+  if (!(fps > 0) || frames === 0) return unreadable('its video stream has no frame rate or length')
   return {
     kind: 'video',
     container: 'avi',
     media: {
-      duration: round(stream.frames / fps, 3),
+      duration: round(frames / fps, 3),
       width: stream.width,
       height: stream.height,
       fps: round(fps, FPS_DIGITS),
       codec: codecName(stream.codec),
       audio: stream.audio
     },
-    ...(dataEnd > source.size ? { missingBytes: dataEnd - source.size } : {})
+    ...cutShort(dataEnd, source.size)
   }
 }
 
@@ -70,15 +93,20 @@ function readHdrl(hdrl: Buffer): Stream {
     width: 0,
     height: 0,
     frameUs: 0,
-    indexEnd: 0
+    indexEnd: 0,
+    number: ''
   }
+  let streams = 0
   for (const [id, body] of riffChunks(hdrl)) {
     if (id === 'avih' && body.length >= 40) {
       stream.frameUs = body.readUInt32LE(0)
       stream.width = body.readUInt32LE(32)
       stream.height = body.readUInt32LE(36)
     } else if (id === 'LIST' && body.toString('latin1', 0, 4) === 'strl') {
+      const video = stream.video
       readStrl(body.subarray(4), stream)
+      if (stream.video && !video) stream.number = String(streams).padStart(2, '0')
+      streams++
     }
   }
   return stream
@@ -135,6 +163,33 @@ async function chunksEnd(source: ByteSource, riffSize: number): Promise<number> 
     at = id === 'RIFF' ? at + 12 : chunkEnd
   }
   return end
+}
+
+/**
+ * The first video stream's frames in an AVI whose sizes were never filled in, counted chunk by chunk
+ * (headers only) from the first after the header list to the end of the file, stepping into lists
+ * (movi, rec) as their sizes cannot be trusted; `dataEnd` is where the last chunk ends (past the file's
+ * end: it was cut). Undefined past MAX_STREAMED_CHUNKS.
+ */
+async function countStreamed(source: ByteSource, from: number, stream: string): Promise<{ frames: number; dataEnd: number } | undefined> {
+  let frames = 0
+  let at = from
+  for (let n = 0; at < source.size; n++) {
+    if (n === MAX_STREAMED_CHUNKS) return undefined
+    const head = await source.read(at, 8)
+    // Fewer bytes than a chunk header at the end: cut a few bytes into a chunk.
+    if (head.length < 8) return { frames, dataEnd: at + 8 }
+    const id = head.toString('latin1', 0, 4)
+    const size = head.readUInt32LE(4)
+    if (id === 'LIST' || id === 'RIFF') {
+      at += 12
+      continue
+    }
+    if (id.startsWith(stream) && (id.endsWith('dc') || id.endsWith('db'))) frames++
+    at += 8 + size + (size & 1)
+  }
+  // A pad byte the file does not have is not data missing.
+  return { frames, dataEnd: at > source.size + 1 ? at : Math.min(at, source.size) }
 }
 
 /** The end of the data the last idx1 entries point at (offsets from the movi list's fourcc, or from the file's start). */

@@ -1,8 +1,8 @@
-import type { ByteSource, Reading } from './media-reading.js'
+import { cutShort, type ByteSource, type Reading } from './media-reading.js'
 import { boxAt, Damaged } from './media-boxes.js'
 import { addMoof, noFragments, readSidx, type Fragments, type SegmentIndex } from './media-fragments.js'
 import { parseMoov, type Movie } from './media-moov.js'
-import { codecName, REMUX, round, FPS_DIGITS } from './media-names.js'
+import { codecName, round, FPS_DIGITS } from './media-names.js'
 
 /**
  * An ISO-BMFF file (MP4, MOV) read from its box headers and metadata only:
@@ -118,8 +118,8 @@ function judgeWalk(walk: Walk, size: number): Reading {
       codec: codecName(video.entry),
       audio
     },
-    ...(dataEnd > size ? { missingBytes: dataEnd - size } : {})
+    ...cutShort(dataEnd, size)
   }
 }
 
-const unjudged = (why: string): Reading => ({ kind: 'unjudged', container: 'iso', why, fix: REMUX })
+const unjudged = (why: string): Reading => ({ kind: 'unjudged', container: 'iso', why })

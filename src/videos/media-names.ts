@@ -51,6 +51,3 @@ export function round(value: number, digits: number): number {
   const scale = 10 ** digits
   return Math.round(value * scale) / scale
 }
-
-/** The fix for a file whose metadata the check cannot reach or add up: the same video, its metadata first and whole. */
-export const REMUX = 'remux it with its metadata first: ffmpeg -i in.mp4 -c copy -movflags +faststart out.mp4'

@@ -1,5 +1,6 @@
 import type { Media } from '../model/video.js'
 import { formatSize } from '../sizes.js'
+import { ffmpegFix, remuxFix } from './media-fixes.js'
 import type { Reading } from './media-reading.js'
 
 /**
@@ -56,8 +57,12 @@ export function anywayText(finding: MediaFinding, dryRun: boolean): string {
 const AGAIN = 'download or render it again'
 const REENCODE = '-c:v libx264 -crf 20 -pix_fmt yuv420p'
 
-/** The rules, applied to one reading. Values are compared as shown (fps to two decimals, seconds to milliseconds), rounded once by media.ts. */
-export function judgeMedia(reading: Reading, maxDuration: number): MediaJudgement {
+/**
+ * The rules, applied to one reading. Values are compared as shown (fps to two decimals, seconds to
+ * milliseconds), rounded once by media.ts. `file` is the video's path as the message shows it: each
+ * fix is a command for that file.
+ */
+export function judgeMedia(reading: Reading, maxDuration: number, file: string): MediaJudgement {
   const problems: MediaFinding[] = []
   const warnings: MediaFinding[] = []
   if (reading.container === 'avi') {
@@ -65,7 +70,7 @@ export function judgeMedia(reading: Reading, maxDuration: number): MediaJudgemen
       problem:
         "AVI is a container DraftClip takes but TikTok's docs do not list (MP4, MOV, WebM): TikTok may refuse it; MP4 is the safe choice",
       failReason: 'file_format_check_failed',
-      fix: 'ffmpeg -i in.avi -c:v copy -c:a aac out.mp4'
+      fix: ffmpegFix(file, keep => keep.all)
     })
   }
   if (reading.kind === 'unreadable') {
@@ -73,7 +78,7 @@ export function judgeMedia(reading: Reading, maxDuration: number): MediaJudgemen
     return { problems, warnings }
   }
   if (reading.kind === 'unjudged') {
-    problems.push({ problem: `it could not be judged: ${reading.why}`, fix: reading.fix })
+    problems.push({ problem: `it could not be judged: ${reading.why}`, fix: remuxFix(file) })
     return { problems, warnings }
   }
   if (reading.kind === 'no-video') {
@@ -83,33 +88,43 @@ export function judgeMedia(reading: Reading, maxDuration: number): MediaJudgemen
     })
     return { problems, warnings }
   }
-  if (reading.missingBytes !== undefined) {
-    problems.push({
-      problem: `cut off: ${formatSize(reading.missingBytes)} of its video data are missing`,
-      failReason: 'file_format_check_failed',
-      fix: AGAIN
-    })
-  }
-  problems.push(...ruleProblems(reading.media, maxDuration))
+  if (reading.missingBytes !== undefined) problems.push(cutProblem(reading.container, reading.missingBytes, reading.fileBytes ?? 0))
+  problems.push(...ruleProblems(reading.media, maxDuration, file))
   return { problems, warnings }
 }
 
+/**
+ * TikTok's largest upload (media transfer guide: 4 GB). Tables that put a video's end past it do not tell
+ * of a cut download but of a size field that lies (a 64-bit box size of 2^64 read as 16,777,216 TB missing).
+ */
+export const MAX_TIKTOK_BYTES = 4 * 1024 ** 3
+
+/** A file that ends before its data: cut off by so much, or, past any size a video could have, damaged. */
+function cutProblem(container: Reading['container'], missing: number, size: number): MediaFinding {
+  const problem =
+    size + missing > MAX_TIKTOK_BYTES
+      ? `it is incomplete or damaged: its ${container === 'avi' ? 'chunks' : 'boxes'} claim more data than the file holds (the file is ${formatSize(size)})`
+      : `cut off: ${formatSize(missing)} of its video data are missing`
+  return { problem, failReason: 'file_format_check_failed', fix: AGAIN }
+}
+
 /** TikTok's rules on what was read: codec, duration, frame rate, picture size, each with its fix. */
-function ruleProblems(media: Media, maxDuration: number): MediaFinding[] {
+function ruleProblems(media: Media, maxDuration: number, file: string): MediaFinding[] {
   const problems: MediaFinding[] = []
   if (!(TIKTOK.codecs as readonly string[]).includes(media.codec)) {
     const name = CODEC_NAMES[media.codec] ? `${media.codec} (${CODEC_NAMES[media.codec]})` : media.codec
     problems.push({
       problem: `its video codec is ${name}: TikTok takes H.264, H.265/HEVC, VP8 or VP9`,
       failReason: 'file_format_check_failed',
-      fix: `ffmpeg -i in.mp4 ${REENCODE} -c:a aac out.mp4`
+      fix: ffmpegFix(file, () => `${REENCODE} -c:a aac`)
     })
   }
   if (media.duration > maxDuration) {
     problems.push({
       problem: `it lasts ${media.duration} s, over max-duration ${maxDuration} s`,
       failReason: 'duration_check_failed',
-      fix: `ffmpeg -i in.mp4 -t ${maxDuration} -c copy out.mp4`
+      // Re-encoded: a stream copy cut with -t ends at a packet, not at the second (a 600 s cut of an H.264 file came out 602 s).
+      fix: ffmpegFix(file, () => `-t ${maxDuration} ${REENCODE} -c:a aac`)
     })
   }
   // Already rounded once, to two decimals, by media.ts: rounding again would move 60.0045 to 60.01.
@@ -118,7 +133,7 @@ function ruleProblems(media: Media, maxDuration: number): MediaFinding[] {
     problems.push({
       problem: `its frame rate is ${fps} fps: TikTok takes ${TIKTOK.minFps} to ${TIKTOK.maxFps} fps`,
       failReason: 'frame_rate_check_failed',
-      fix: `ffmpeg -i in.mp4 -vf fps=${fps < TIKTOK.minFps ? 30 : TIKTOK.maxFps} ${REENCODE} -c:a copy out.mp4`
+      fix: ffmpegFix(file, keep => `-vf fps=${fps < TIKTOK.minFps ? 30 : TIKTOK.maxFps} ${REENCODE} ${keep.audio}`)
     })
   }
   const outside = (side: number): boolean => side < TIKTOK.minSide || side > TIKTOK.maxSide
@@ -126,7 +141,7 @@ function ruleProblems(media: Media, maxDuration: number): MediaFinding[] {
     problems.push({
       problem: `its picture is ${media.width}x${media.height} px: TikTok takes a width and a height each from ${TIKTOK.minSide} to ${TIKTOK.maxSide} px`,
       failReason: 'picture_size_check_failed',
-      fix: `ffmpeg -i in.mp4 -vf ${scaleFilter(media.width, media.height)} ${REENCODE} -c:a copy out.mp4`
+      fix: ffmpegFix(file, keep => `-vf ${scaleFilter(media.width, media.height)} ${REENCODE} ${keep.audio}`)
     })
   }
   return problems

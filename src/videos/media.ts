@@ -35,9 +35,21 @@ export async function inspectFile(
   }
 }
 
-/** A source over an open file whose first 64 KiB are read once and served from memory. */
-export function fileSource(handle: fs.FileHandle, size: number): ByteSource {
+/**
+ * A small read past the first 64 KiB (a box or chunk header, a moof) is served from a block read ahead of
+ * it: AHEAD_MIN bytes, doubled up to AHEAD_MAX while the walk goes on straight after the last block (100,000
+ * tiny boxes: a few reads, not 100,000), back to AHEAD_MIN after a jump (a header past a large mdat costs a
+ * page, not 64 KiB). Larger reads (a moov) go to the file as asked.
+ */
+const AHEAD_MIN = 4 * 1024
+const AHEAD_MAX = 1024 * 1024
+const SMALL_READ = 16 * 1024
+
+/** A source over an open file whose first 64 KiB are read once and served from memory, and small reads after them from blocks read ahead. */
+export function fileSource(handle: Pick<fs.FileHandle, 'read'>, size: number): ByteSource {
   let first: Promise<Buffer> | undefined
+  let block: { start: number; end: number; bytes: Promise<Buffer> } | undefined
+  let ahead = AHEAD_MIN
   const readAt = async (offset: number, length: number): Promise<Buffer> => {
     const buffer = Buffer.allocUnsafe(Math.max(0, Math.min(length, size - offset)))
     let done = 0
@@ -48,6 +60,16 @@ export function fileSource(handle: fs.FileHandle, size: number): ByteSource {
     }
     return buffer.subarray(0, done)
   }
+  const fromBlock = async (offset: number, length: number): Promise<Buffer> => {
+    if (!block || offset < block.start || offset + length > block.end) {
+      // Straight on from the last block (or within it): the walk is going through small boxes; read further ahead.
+      ahead = block && offset >= block.start && offset <= block.end + ahead ? Math.min(ahead * 2, AHEAD_MAX) : AHEAD_MIN
+      const span = Math.max(ahead, length)
+      block = { start: offset, end: Math.min(size, offset + span), bytes: readAt(offset, span) }
+    }
+    const { start, bytes } = block
+    return (await bytes).subarray(offset - start, offset - start + length)
+  }
   return {
     size,
     read: async (offset, length) => {
@@ -55,7 +77,7 @@ export function fileSource(handle: fs.FileHandle, size: number): ByteSource {
         first ??= readAt(0, FIRST_READ_BYTES)
         return (await first).subarray(offset, offset + length)
       }
-      return readAt(offset, length)
+      return length <= SMALL_READ ? fromBlock(offset, length) : readAt(offset, length)
     }
   }
 }
