@@ -44,7 +44,8 @@ export async function uploadVideo(video: Omit<UploadRequest, 'onProgress'>, ctx:
     if ('spent' in pass) return { kind: 'stopped', reason: pass.spent, quota: true }
 
     const verdict = await sendOnce(video, ctx, pass.sentAt).finally(pass.done)
-    if (verdict.kind === 'accepted' || verdict.kind === 'final') return verdict.kind === 'final' ? verdict.outcome : verdict
+    if (verdict.kind === 'accepted') return verdict
+    if (verdict.kind === 'final') return verdict.outcome
     if (verdict.kind === 'spent') return { kind: 'rate-limited', reason: verdict.reason }
 
     const tried = `${attempt} attempt${attempt === 1 ? '' : 's'}`
