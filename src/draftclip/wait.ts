@@ -98,13 +98,7 @@ export async function waitForVideo(publishId: string, ctx: WaitContext): Promise
     if (verdict.kind !== 'status') {
       lastProblem = verdict.reason
       unreachable = neverReached(attempt) ? true : undefined
-      const asked = verdict.kind === 'transient' && !verdict.rateLimited ? parseRetryAfter(verdict.retryAfter, clock.now()) : undefined
-      if (asked !== undefined) ctx.budget.holdUntil(clock.now() + asked)
-      // A 429's rate window is the budget's (it holds every poll); a 503's Retry-After is held as asked.
-      const held = verdict.kind === 'transient' && verdict.rateLimited ? ctx.budget.nextSlot() - clock.now() : asked
-      ctx.log(
-        `status request ${polls} failed (${verdict.reason}); ${held !== undefined && held > 0 ? `every poll waits ${(held / 1000).toFixed(1)} s as DraftClip asked` : 'asking again'}`
-      )
+      pollFailed(ctx, polls, verdict)
       continue
     }
     const status = verdict.status
@@ -120,6 +114,20 @@ export async function waitForVideo(publishId: string, ctx: WaitContext): Promise
     if (ctx.untilKnown) return { kind: 'known', status }
     if (isSettled(status, ctx.privacyLevel)) return { kind: 'complete', status }
   }
+}
+
+/** A status request that told nothing: a 503's Retry-After holds every poll as asked (a 429's window is the budget's), and the log says so. */
+function pollFailed(
+  ctx: WaitContext,
+  polls: number,
+  verdict: { kind: string; reason: string; retryAfter?: string; rateLimited?: true }
+): void {
+  const now = ctx.clock.now()
+  const asked = verdict.kind === 'transient' && !verdict.rateLimited ? parseRetryAfter(verdict.retryAfter, now) : undefined
+  if (asked !== undefined) ctx.budget.holdUntil(now + asked)
+  const held = verdict.rateLimited ? ctx.budget.nextSlot() - now : asked
+  const then = held !== undefined && held > 0 ? `every poll waits ${(held / 1000).toFixed(1)} s as DraftClip asked` : 'asking again'
+  ctx.log(`status request ${polls} failed (${verdict.reason}); ${then}`)
 }
 
 /** The budget gave no turn: the status quota is spent, or the deadline came. */
