@@ -991,6 +991,29 @@ describe('serve.js options (npm run sandbox -- ...)', () => {
     expect(parseServeArgs(['--fail', '*=spam_risk_too_many_posts']).scripted).toEqual(['every video ends FAILED: spam_risk_too_many_posts'])
     expect(parseServeArgs(['--daily-limit', '3']).options.dailyLimit).toBe(3)
     expect(parseServeArgs([], { SANDBOX_DAILY_LIMIT: '2' }).options.dailyLimit).toBe(2)
+    expect(parseServeArgs(['--daily-limit', '3']).options.dailyLimitRetryAfter).toBeUndefined()
+  })
+
+  it("--daily-limit N:SECONDS: the cap's 429 says Retry-After SECONDS (DraftClip's doc promises none, so only when asked)", async () => {
+    const parsed = parseServeArgs(['--daily-limit', '1:3600'])
+    expect(parsed.options).toMatchObject({ dailyLimit: 1, dailyLimitRetryAfter: 3600 })
+    expect(parsed.scripted).toEqual(['a 429 once 1 upload was taken (daily cap, Retry-After: 3600)'])
+    const s = await startSandbox(parsed.options)
+    try {
+      const send = () => {
+        const form = new FormData()
+        form.append('video', new Blob([Buffer.alloc(64)], { type: 'video/mp4' }), 'a.mp4')
+        form.append('description', 'x')
+        return fetch(`${s.url}/api/upload.php`, { method: 'POST', headers: { authorization: 'Bearer ttapi_sandbox_key' }, body: form })
+      }
+      expect((await send()).status).toBe(200)
+      const refused = await send()
+      expect(refused.status).toBe(429)
+      expect(refused.headers.get('retry-after')).toBe('3600')
+      expect(await refused.json()).toEqual({ error: 'Quota exceeded: daily upload limit reached' })
+    } finally {
+      await s.close()
+    }
   })
 
   it.each([

@@ -21,7 +21,7 @@ export const OPTIONS_HELP = `Options:
   --moderation FILE[=POLLS]  FILE's post ID comes POLLS status polls after PUBLISH_COMPLETE (default ${DEFAULT_MODERATION_POLLS}):
                              TikTok's moderation; only a PUBLIC_TO_EVERYONE video ever gets a post ID
   --rate-limit N[:SECONDS]   the next N upload requests are answered 429 with Retry-After SECONDS (default ${DEFAULT_RETRY_AFTER})
-  --daily-limit N            a 429 once N uploads were taken (TikTok's daily cap); also SANDBOX_DAILY_LIMIT=N
+  --daily-limit N[:SECONDS]  a 429 once N uploads were taken (TikTok's daily cap), with Retry-After SECONDS if given; also SANDBOX_DAILY_LIMIT=N
   -h, --help                 this text
 
 FILE is the video's file name as uploaded (trailer.mp4), or * for every video; the
@@ -44,6 +44,7 @@ export function parseServeArgs(argv, env = {}) {
   const uploadFaults = []
   const scripted = []
   let dailyLimit = env.SANDBOX_DAILY_LIMIT ? count('SANDBOX_DAILY_LIMIT', env.SANDBOX_DAILY_LIMIT, 1) : undefined
+  let dailyRetryAfter
   const file = name => (files[name] ??= {})
 
   for (let i = 0; i < argv.length; i++) {
@@ -103,15 +104,22 @@ export function parseServeArgs(argv, env = {}) {
         scripted.push(`the next ${times} upload${times === 1 ? '' : 's'} answered 429 (Retry-After: ${retryAfter})`)
         break
       }
-      case '--daily-limit':
-        dailyLimit = count('--daily-limit', value, 1)
+      case '--daily-limit': {
+        const [n, seconds] = value.split(':')
+        dailyLimit = count('--daily-limit N', n, 1)
+        dailyRetryAfter = seconds === undefined ? undefined : count('--daily-limit SECONDS', seconds, 0)
         break
+      }
     }
   }
-  if (dailyLimit !== undefined) scripted.push(`a 429 once ${dailyLimit} upload${dailyLimit === 1 ? ' was' : 's were'} taken (daily cap)`)
+  if (dailyLimit !== undefined) {
+    const says = dailyRetryAfter === undefined ? '' : `, Retry-After: ${dailyRetryAfter}`
+    scripted.push(`a 429 once ${dailyLimit} upload${dailyLimit === 1 ? ' was' : 's were'} taken (daily cap${says})`)
+  }
   /** @type {import('./server.js').SandboxOptions} */
   const options = { pollsToComplete, files, uploadFaults }
   if (dailyLimit !== undefined) options.dailyLimit = dailyLimit
+  if (dailyRetryAfter !== undefined) options.dailyLimitRetryAfter = dailyRetryAfter
   return { help: false, port, options, scripted }
 }
 

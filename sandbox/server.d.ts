@@ -41,6 +41,8 @@ export interface SandboxOptions {
   maxUploadBytes?: number
   /** Uploads a key may have taken before every further one is answered 429 (TikTok's daily cap); default no limit. */
   dailyLimit?: number
+  /** The daily cap's 429 says Retry-After: this many seconds (default: no Retry-After, as DraftClip's doc promises none). */
+  dailyLimitRetryAfter?: number
   /** Status polls answered non-complete before the final one; default 2. */
   pollsToComplete?: number
   /** Behaviour keyed by the uploaded file's name (basename of the multipart filename); '*' applies to every file (its own key overrides). */

@@ -71,6 +71,7 @@ export async function startSandbox(options = {}) {
   const keys = new Set(options.apiKeys ?? [DEFAULT_KEY])
   // TikTok's daily cap, as DraftClip passes it on: a 429 once a key has had this many uploads taken.
   const dailyLimit = options.dailyLimit ?? Infinity
+  const dailyRetryAfter = options.dailyLimitRetryAfter
   const takenByKey = new Map()
   const files = new Map(Object.entries(options.files ?? {}))
   const faults = {
@@ -187,7 +188,7 @@ export async function startSandbox(options = {}) {
       }
       const answer = kind === 'upload' ? await upload(req, entry) : kind === 'status' ? await status(req, entry) : null
       if (fault) await sleep(fault.ms)
-      if (answer) send(req, res, entry, answer.status, answer.body)
+      if (answer) send(req, res, entry, answer.status, answer.body, answer.headers)
       else {
         await consume(req, entry)
         send(req, res, entry, 404, { error: 'Not found' })
@@ -273,7 +274,10 @@ export async function startSandbox(options = {}) {
     }
     if ((takenByKey.get(key) ?? 0) >= dailyLimit) {
       await consume(req, entry)
-      return { status: 429, body: { error: 'Quota exceeded: daily upload limit reached' } }
+      // DraftClip's doc promises no Retry-After; dailyLimitRetryAfter scripts one (a cap that says when it resets).
+      const headers =
+        dailyRetryAfter === undefined ? undefined : { 'Content-Type': 'application/json', 'Retry-After': String(dailyRetryAfter) }
+      return { status: 429, body: { error: 'Quota exceeded: daily upload limit reached' }, headers }
     }
     const boundary = getBoundary(req.headers['content-type'])
     if (!boundary) {

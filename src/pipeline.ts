@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import * as core from '@actions/core'
-import { counting, DraftClipClient, type ClientOptions } from './draftclip/client.js'
+import { counting, DraftClipClient, type ClientOptions, type RequestCount } from './draftclip/client.js'
 import { realClock } from './draftclip/clock.js'
 import { PollBudget } from './draftclip/poll-budget.js'
 import { DEFAULT_TIMINGS, type Timings } from './draftclip/retry-policy.js'
@@ -56,7 +56,7 @@ export class RunSoFar {
   board: Board | undefined
   dryRun = false
   readonly notes: string[] = []
-  readonly requests = { upload: 0, status: 0 }
+  readonly requests: RequestCount = { upload: 0, status: 0, unreached: 0 }
   /** Set by the signal handler: why the job stops. */
   cancelled: string | undefined
   /** What the branch ledger cost on GitHub, for the log's last lines. */
@@ -366,7 +366,7 @@ async function sendAll(
   deps: RunDeps,
   log: Logger,
   signal: AbortSignal,
-  requests: { upload: number; status: number },
+  requests: RequestCount,
   github: GitHubSide | undefined,
   deployments: DeploymentRecorder | undefined
 ): ReturnType<Driver> {
@@ -384,7 +384,7 @@ async function sendAll(
       // Counted where every request goes out: the `requests` output.
       client: counting(client, requests),
       clock: deps.clock,
-      budget: new PollBudget(inputs.maxPollsPerMinute, deps.clock),
+      budget: new PollBudget(inputs.maxPollsPerMinute, deps.clock, deps.timings),
       timings: deps.timings,
       logFor: video => log.video(video),
       signal,

@@ -12,7 +12,14 @@ import type { RunDeps } from '../../src/pipeline.js'
 import type { ActionRun } from './action.js'
 
 /** Short timings for tests against the loopback sandbox; the defaults (60 s stall, 2 s backoff) are for real networks. */
-export const TEST_TIMINGS: Timings = { ...DEFAULT_TIMINGS, stallMs: 1500, backoffBaseMs: 50, maxDelayMs: 3000, connectMs: 2000 }
+export const TEST_TIMINGS: Timings = {
+  ...DEFAULT_TIMINGS,
+  stallMs: 1500,
+  backoffBaseMs: 50,
+  maxDelayMs: 3000,
+  rateWindowMs: 500,
+  connectMs: 2000
+}
 
 const SUMMARY_FILE = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'draftclip-summary-')), 'summary')
 

@@ -87,6 +87,34 @@ describe('counting', () => {
     expect(inner.reached).toBe(count.status)
   })
 
+  it('a request that never reached DraftClip (refused, DNS, a refused certificate) is counted apart, not as the plan (task E)', async () => {
+    const count: RequestCount = { upload: 0, status: 0 }
+    const refused: Attempt = {
+      kind: 'no-answer',
+      code: 'ECONNREFUSED',
+      message: 'refused',
+      bodySent: false,
+      stalled: false,
+      origin: ORIGIN
+    }
+    const untrusted: Attempt = { ...refused, code: 'SELF_SIGNED_CERT_IN_CHAIN', untrustedCertificate: true }
+    const client = counting(
+      fake(async () => refused),
+      count
+    )
+    const under = client.upload(upload)
+    // Counted as it leaves (a cancelled job's outputs include a request under way), moved once it proves it never arrived.
+    expect(count).toEqual({ upload: 1, status: 0 })
+    expect(await under).toBe(refused)
+    await client.status('p', 1000)
+    expect(count).toEqual({ upload: 0, status: 0, unreached: 2 })
+    await counting(
+      fake(async () => untrusted),
+      count
+    ).upload(upload)
+    expect(count).toEqual({ upload: 0, status: 0, unreached: 3 })
+  })
+
   it('passes every call through once, and close too', async () => {
     const count: RequestCount = { upload: 0, status: 0 }
     const inner = fake(async () => unavailable)

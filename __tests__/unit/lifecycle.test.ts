@@ -536,7 +536,7 @@ describe('uploadEnded', () => {
       scope: 'uploads',
       quota: true,
       reason:
-        "DraftClip's quota is used up (HTTP 429; gave up after 4 attempts); the remaining videos were not sent. TikTok allows about 15 posts a day per account."
+        "DraftClip's quota is used up (HTTP 429; gave up after 4 attempts); the remaining videos were not sent, and the next run picks them up. TikTok allows about 15 posts a day per account."
     })
   })
 

@@ -238,6 +238,14 @@ describe('summaryMarkdown: a publishing run', () => {
       '\n**5 videos, 22.0 MB:** 2 PUBLISH_COMPLETE, 1 SEND_TO_USER_INBOX, 1 FAILED, 1 UNCONFIRMED\n\n**DraftClip requests:** 29 (6 upload requests, retries included; 23 status requests)\n'
     )
     expect(requestsLine({ upload: 1, status: 1 })).toBe('**DraftClip requests:** 2 (1 upload request, retries included; 1 status request)')
+    // Requests that never reached DraftClip are said apart, not counted as the plan's (task E).
+    expect(requestsLine({ upload: 0, status: 2, unreached: 4 })).toBe(
+      "**DraftClip requests:** 2 (0 upload requests, retries included; 2 status requests); 4 more requests never reached DraftClip (no connection could be made), so they are not counted as the plan's"
+    )
+    expect(requestsLine({ upload: 1, status: 1, unreached: 0 })).toBe(
+      '**DraftClip requests:** 2 (1 upload request, retries included; 1 status request)'
+    )
+    expect(JSON.parse(buildOutputs([], { upload: 1, status: 2, unreached: 3 })[Output.Requests])).toEqual({ upload: 1, status: 2 })
   })
 })
 

@@ -1,6 +1,15 @@
 import { describe, it, expect } from '@jest/globals'
 import type { Answer, NoAnswer } from '../../src/model/ports.js'
-import { judgeStatus, judgeUpload, parseRetryAfter, retryDelayMs, type Timings } from '../../src/draftclip/retry-policy.js'
+import {
+  judgeRateLimit,
+  judgeStatus,
+  judgeUpload,
+  neverReached,
+  parseRetryAfter,
+  quotaResets,
+  retryDelayMs,
+  type Timings
+} from '../../src/draftclip/retry-policy.js'
 
 const answer = (httpStatus: number, body: unknown, over: Partial<Answer> = {}): Answer => {
   const text = typeof body === 'string' ? body : JSON.stringify(body)
@@ -195,7 +204,9 @@ describe('judgeUpload: no answer', () => {
         // Changed: the message names where it could not connect.
         reason: `could not connect to ${ORIGIN} (${code})`,
         retryAfter: undefined,
-        rateLimited: false
+        rateLimited: false,
+        // Changed (task E): it provably never reached DraftClip, so a video that exhausts its retries so stops the uploads.
+        unreachable: true
       })
     }
   )
@@ -261,8 +272,8 @@ describe('judgeStatus', () => {
     [answer(502, '<h1>Bad Gateway</h1>'), 'HTTP 502 (not JSON)'],
     [answer(200, 'not json'), 'HTTP 200 (not JSON)'],
     [answer(200, { success: false, error: 'Unknown publish_id' }), 'HTTP 200: Unknown publish_id'],
-    [answer(200, { success: true, data: {} }), 'HTTP 200'],
-    [answer(429, { error: 'slow down' }), 'HTTP 429: slow down']
+    [answer(200, { success: true, data: {} }), 'HTTP 200']
+    // Changed (task E): a 429 is transient but rate-limited (the poll budget judges it): its own test below.
   ])('anything else is transient (%#)', (attempt, reason) => {
     expect(judgeStatus(attempt, 'p')).toEqual({ kind: 'transient', reason, retryAfter: undefined })
   })
@@ -322,7 +333,14 @@ describe('parseRetryAfter', () => {
 })
 
 describe('retryDelayMs', () => {
-  const timings: Timings = { stallMs: 60_000, connectMs: 30_000, backoffBaseMs: 2_000, maxDelayMs: 120_000, statusRequestMs: 60_000 }
+  const timings: Timings = {
+    stallMs: 60_000,
+    connectMs: 30_000,
+    backoffBaseMs: 2_000,
+    maxDelayMs: 120_000,
+    rateWindowMs: 60_000,
+    statusRequestMs: 60_000
+  }
   const NOW = Date.parse('2030-01-01T00:00:00Z')
 
   it('honours Retry-After seconds, whatever the retry number and jitter', () => {
@@ -409,7 +427,8 @@ describe('judgeUpload: redirects and where it could not connect', () => {
       kind: 'retry',
       reason: 'could not connect to http://127.0.0.1:8080 (ECONNREFUSED)',
       retryAfter: undefined,
-      rateLimited: false
+      rateLimited: false,
+      unreachable: true
     })
   })
 
@@ -432,7 +451,9 @@ describe('judgeStatus: Retry-After, unknown ids and other videos', () => {
     expect(judgeStatus(answer(429, { error: 'slow down' }, { retryAfter: '30' }), 'p')).toEqual({
       kind: 'transient',
       reason: 'HTTP 429: slow down',
-      retryAfter: '30'
+      retryAfter: '30',
+      // Changed (task E): the poll budget judges it with judgeRateLimit.
+      rateLimited: true
     })
   })
 
@@ -495,5 +516,76 @@ describe('judgeStatus: a certificate the runner does not trust', () => {
     const verdict = judgeStatus({ ...noAnswer('SELF_SIGNED_CERT_IN_CHAIN', true), untrustedCertificate: true }, 'p')
     expect(verdict.kind).toBe('untrusted')
     expect((verdict as { reason: string }).reason).toContain('NODE_EXTRA_CA_CERTS')
+  })
+})
+
+describe('judgeRateLimit (a 429, for every request of its kind)', () => {
+  const NOW = Date.parse('2026-12-07T12:00:00Z')
+  const limits = { maxDelayMs: 120_000, rateWindowMs: 60_000 }
+  const asked = (retryAfter: string | undefined, sentAt = NOW - 500) => ({ retryAfter, sentAt, now: NOW })
+
+  it('a short Retry-After (seconds or an HTTP date) is a rate window: wait until then', () => {
+    expect(judgeRateLimit(asked('30'), undefined, limits)).toEqual({ kind: 'wait', until: NOW + 30_000 })
+    expect(judgeRateLimit(asked(new Date(NOW + 90_000).toUTCString()), undefined, limits)).toEqual({ kind: 'wait', until: NOW + 90_000 })
+    expect(judgeRateLimit(asked('120'), undefined, limits)).toEqual({ kind: 'wait', until: NOW + 120_000 })
+  })
+
+  it('no hint (or an unreadable one): one rate window', () => {
+    expect(judgeRateLimit(asked(undefined), undefined, limits)).toEqual({ kind: 'wait', until: NOW + 60_000 })
+    expect(judgeRateLimit(asked('soon'), undefined, limits)).toEqual({ kind: 'wait', until: NOW + 60_000 })
+  })
+
+  it('a Retry-After longer than the cap is a spent quota, and says when it resets', () => {
+    expect(judgeRateLimit(asked('3600'), undefined, limits)).toEqual({ kind: 'spent', resetsAt: NOW + 3_600_000 })
+    expect(judgeRateLimit(asked('121'), undefined, limits)).toEqual({ kind: 'spent', resetsAt: NOW + 121_000 })
+    const midnight = Date.parse('2026-12-08T00:00:00Z')
+    expect(judgeRateLimit(asked(new Date(midnight).toUTCString()), undefined, limits)).toEqual({ kind: 'spent', resetsAt: midnight })
+  })
+
+  it('a 429 for a request sent after the wait ended is a spent quota (with or without a hint)', () => {
+    const held = NOW - 1000
+    expect(judgeRateLimit(asked(undefined, held), held, limits)).toEqual({ kind: 'spent', resetsAt: undefined })
+    expect(judgeRateLimit(asked('10', held + 1), held, limits)).toEqual({ kind: 'spent', resetsAt: NOW + 10_000 })
+  })
+
+  it('a 429 for a request sent before the wait ended (in flight) joins the wait; the later end stands', () => {
+    const held = NOW + 30_000
+    expect(judgeRateLimit(asked('5', NOW - 100), held, limits)).toEqual({ kind: 'wait', until: held })
+    expect(judgeRateLimit(asked('50', NOW - 100), held, limits)).toEqual({ kind: 'wait', until: NOW + 50_000 })
+  })
+})
+
+describe('quotaResets', () => {
+  it('names the instant in UTC, or says the server did not', () => {
+    expect(quotaResets(Date.parse('2026-12-08T00:00:00Z'))).toBe('DraftClip says it resets at 2026-12-08T00:00:00Z')
+    expect(quotaResets(undefined)).toBe('DraftClip did not say when it resets')
+  })
+})
+
+describe('neverReached (a request that cost none of the plan)', () => {
+  const no = (code: string, more: Partial<NoAnswer> = {}): NoAnswer => ({
+    kind: 'no-answer',
+    code,
+    message: code,
+    bodySent: false,
+    stalled: false,
+    origin: 'https://drafttok.app',
+    ...more
+  })
+  it.each(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT'])(
+    '%s: never reached',
+    code => {
+      expect(neverReached(no(code))).toBe(true)
+    }
+  )
+  it('a refused certificate: never reached', () => {
+    expect(neverReached(no('SELF_SIGNED_CERT_IN_CHAIN', { untrustedCertificate: true }))).toBe(true)
+  })
+  it('a reset, a stall, a timeout or any answer may have reached it', () => {
+    expect(neverReached(no('ECONNRESET'))).toBe(false)
+    expect(neverReached(no('STALLED', { stalled: true }))).toBe(false)
+    expect(neverReached(no('TIMEOUT', { bodySent: true }))).toBe(false)
+    const answer: Answer = { kind: 'answer', httpStatus: 503, json: undefined, text: '', retryAfter: undefined, bodySent: true }
+    expect(neverReached(answer)).toBe(false)
   })
 })

@@ -215,14 +215,15 @@ describe('waitForVideo', () => {
     expect(ctx.lines[0]).toBe('status request 1 failed (HTTP 429: slow down); every poll waits 30.0 s as DraftClip asked')
   })
 
-  it('a 429 without Retry-After does not hold the budget', async () => {
+  // Changed (task E): a 429 without Retry-After holds every poll for one rate window (TikTok's one minute), once.
+  it('a 429 without Retry-After holds the budget for one rate window', async () => {
     const clock = new FakeClock()
     const client = fakeClient(clock, [now(answer(429, { error: 'slow down' })), now(COMPLETE)])
     const ctx = context(clock, client)
     const hold = jest.spyOn(ctx.budget, 'holdUntil')
     await run(clock, ctx)
-    expect(hold).not.toHaveBeenCalled()
-    expect(client.calls.map(c => c.at)).toEqual([5_000, 10_000])
+    expect(hold).toHaveBeenCalledWith(65_000)
+    expect(client.calls.map(c => c.at)).toEqual([5_000, 65_000])
   })
 
   it('a 401 ends the wait as unauthorized, with the last status', async () => {

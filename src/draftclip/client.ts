@@ -4,6 +4,7 @@ import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
 import { endpoint, parseBody } from './answers.js'
 import { readBody } from './body.js'
 import { multipartFrame } from './multipart.js'
+import { neverReached } from './retry-policy.js'
 
 /**
  * The DraftClip API client: one upload attempt, one status request. It reports
@@ -160,19 +161,33 @@ function noAnswer(error: unknown, bodySent: boolean, stalled: boolean, url: URL)
 export interface RequestCount {
   upload: number
   status: number
+  /** Requests that provably never reached DraftClip (no connection, a refused certificate): not the plan's, so counted apart. */
+  unreached?: number
 }
 
-/** `client`, counting into `count` every request it sends (retries and failed polls included). */
+/**
+ * `client`, counting into `count` every request it sends (retries and failed
+ * polls included), as it leaves; one that comes back having never reached
+ * DraftClip moves to `unreached`.
+ */
 export function counting(client: DraftClip, count: RequestCount): DraftClip {
+  const judged = (kind: 'upload' | 'status') => (attempt: Attempt) => {
+    if (neverReached(attempt)) {
+      count[kind]--
+      count.unreached = (count.unreached ?? 0) + 1
+    }
+    return attempt
+  }
   return {
     upload: video => {
       count.upload++
-      return client.upload(video)
+      return client.upload(video).then(judged('upload'))
     },
     status: (publishId, timeoutMs, signal) => {
       // A request whose run was already cancelled never leaves.
-      if (!signal?.aborted) count.status++
-      return client.status(publishId, timeoutMs, signal)
+      if (signal?.aborted) return client.status(publishId, timeoutMs, signal)
+      count.status++
+      return client.status(publishId, timeoutMs, signal).then(judged('status'))
     },
     close: () => client.close()
   }

@@ -10,7 +10,7 @@ import type { Answer, Attempt, NoAnswer } from '../model/ports.js'
 type UploadVerdict =
   | { kind: 'accepted'; publishId: string; status: string }
   /** Certainly not taken, and another attempt may succeed. */
-  | { kind: 'retry'; reason: string; retryAfter: string | undefined; rateLimited: boolean }
+  | { kind: 'retry'; reason: string; retryAfter: string | undefined; rateLimited: boolean; unreachable?: boolean }
   /** Certainly not taken; another attempt would be refused the same way. */
   | { kind: 'rejected'; reason: string }
   /** Perhaps taken: the server may have published it. Never retried. A publish id, when one came, is kept. */
@@ -28,8 +28,10 @@ export interface Timings {
   connectMs: number
   /** Base of the exponential backoff between attempts. */
   backoffBaseMs: number
-  /** Ceiling for one wait between attempts, whatever Retry-After says. */
+  /** Ceiling for one wait between attempts. A 429 that asks for longer is a spent quota, not a rate window (judgeRateLimit). */
   maxDelayMs: number
+  /** The wait after a 429 without Retry-After: one of TikTok's rate windows (a one-minute sliding window). */
+  rateWindowMs: number
   /** Ceiling for one status request (it also ends at the video's wait deadline). */
   statusRequestMs: number
 }
@@ -39,6 +41,7 @@ export const DEFAULT_TIMINGS: Timings = {
   connectMs: 30_000,
   backoffBaseMs: 2_000,
   maxDelayMs: 120_000,
+  rateWindowMs: 60_000,
   statusRequestMs: 60_000
 }
 
@@ -54,6 +57,11 @@ const NEVER_CONNECTED = new Set([
 ])
 
 const LOCAL_FAILURES = new Set(['UND_ERR_INVALID_ARG', 'ENOENT', 'EACCES', 'EISDIR', 'EPERM'])
+
+/** The request provably never reached DraftClip (no connection, or a certificate refused before any byte): it cost none of the plan's requests. */
+export function neverReached(attempt: Attempt): boolean {
+  return attempt.kind === 'no-answer' && (attempt.untrustedCertificate === true || NEVER_CONNECTED.has(attempt.code))
+}
 
 export function judgeUpload(attempt: Attempt): UploadVerdict {
   return attempt.kind === 'no-answer' ? judgeNoAnswer(attempt) : judgeAnswer(attempt)
@@ -75,12 +83,13 @@ function judgeNoAnswer(attempt: NoAnswer): UploadVerdict {
     }
   // Refused on this side (a header undici will not send, the file gone or unreadable): nothing to retry.
   if (LOCAL_FAILURES.has(attempt.code)) return { kind: 'rejected', reason: `could not be sent: ${attempt.message}` }
-  if (NEVER_CONNECTED.has(attempt.code)) {
+  if (neverReached(attempt)) {
     return {
       kind: 'retry',
       reason: `could not connect to ${attempt.origin} (${attempt.code})`,
       retryAfter: undefined,
-      rateLimited: false
+      rateLimited: false,
+      unreachable: true
     }
   }
   const what = attempt.stalled ? 'the upload stalled (no bytes moved)' : `the connection broke (${attempt.code})`
@@ -146,7 +155,7 @@ function untrustedReason(attempt: { origin: string; code: string; message: strin
 type StatusVerdict =
   | { kind: 'status'; status: VideoStatus }
   /** Worth asking again; `retryAfter` when the server said when. */
-  | { kind: 'transient'; reason: string; retryAfter: string | undefined }
+  | { kind: 'transient'; reason: string; retryAfter: string | undefined; rateLimited?: true }
   /** The server answered that it does not know the publish id (400, 404). */
   | { kind: 'unknown'; reason: string }
   | { kind: 'unauthorized'; reason: string }
@@ -157,7 +166,8 @@ type StatusVerdict =
 export function judgeStatus(attempt: Attempt, publishId: string): StatusVerdict {
   if (attempt.kind === 'no-answer') {
     if (attempt.untrustedCertificate) return { kind: 'untrusted', reason: untrustedReason(attempt) }
-    return { kind: 'transient', reason: `no answer (${attempt.code})`, retryAfter: undefined }
+    const what = neverReached(attempt) ? `could not connect to ${attempt.origin} (${attempt.code})` : `no answer (${attempt.code})`
+    return { kind: 'transient', reason: what, retryAfter: undefined }
   }
   const said = serverError(attempt.json)
   const reason = `HTTP ${attempt.httpStatus}${said ? `: ${oneLine(said)}` : attempt.json === undefined ? ' (not JSON)' : ''}`
@@ -168,8 +178,9 @@ export function judgeStatus(attempt: Attempt, publishId: string): StatusVerdict 
   }
   const status = attempt.httpStatus === 200 ? readStatus(attempt.json, publishId) : undefined
   if (status) return { kind: 'status', status }
-  const asked = attempt.httpStatus === 429 || attempt.httpStatus === 503 ? attempt.retryAfter : undefined
-  return { kind: 'transient', reason, retryAfter: asked }
+  // A 429 is judged with every status request of the run (judgeRateLimit, in the poll budget).
+  if (attempt.httpStatus === 429) return { kind: 'transient', reason, retryAfter: attempt.retryAfter, rateLimited: true }
+  return { kind: 'transient', reason, retryAfter: attempt.httpStatus === 503 ? attempt.retryAfter : undefined }
 }
 
 /** Retry-After as milliseconds from now: delta-seconds or an HTTP date; undefined when absent or unreadable. */
@@ -204,6 +215,40 @@ export function retryDelayMs(
   if (asked !== undefined) return Math.min(asked, timings.maxDelayMs)
   const exponential = timings.backoffBaseMs * 2 ** (retry - 1)
   return Math.round(Math.min(exponential * (0.5 + random / 2), timings.maxDelayMs))
+}
+
+export type RateLimitVerdict =
+  /** A rate window: no request of this kind (any video's) goes before `until`. */
+  | { kind: 'wait'; until: number }
+  /** The quota is spent: no more requests of this kind this run. `resetsAt` when the server said. */
+  | { kind: 'spent'; resetsAt: number | undefined }
+
+/**
+ * A 429, for every request of its kind at once (uploads, or status requests).
+ * A short ask (up to maxDelayMs), or none (one rate window), is waited out
+ * once; an ask longer than that, or a 429 for a request sent after such a wait
+ * ended, means the quota is spent: another request would only be refused
+ * again, and each refused one is a request of the month's plan.
+ * `heldUntil`: the end of the wait already decided, if any (undefined once a
+ * request after it went through).
+ */
+export function judgeRateLimit(
+  asked: { retryAfter: string | undefined; sentAt: number; now: number },
+  heldUntil: number | undefined,
+  timings: Pick<Timings, 'maxDelayMs' | 'rateWindowMs'>
+): RateLimitVerdict {
+  const askedMs = parseRetryAfter(asked.retryAfter, asked.now)
+  const resetsAt = askedMs === undefined ? undefined : asked.now + askedMs
+  if (askedMs !== undefined && askedMs > timings.maxDelayMs) return { kind: 'spent', resetsAt }
+  if (heldUntil !== undefined && asked.sentAt >= heldUntil) return { kind: 'spent', resetsAt }
+  return { kind: 'wait', until: Math.max(heldUntil ?? -Infinity, asked.now + (askedMs ?? timings.rateWindowMs)) }
+}
+
+/** What a spent quota's message says of its end: the time the server gave, if it gave one. */
+export function quotaResets(resetsAt: number | undefined): string {
+  return resetsAt === undefined
+    ? 'DraftClip did not say when it resets'
+    : `DraftClip says it resets at ${new Date(resetsAt).toISOString().replace(/\.\d{3}Z$/, 'Z')}`
 }
 
 /** Server text as one short line for a message (it is scrubbed of the key before it gets here). */

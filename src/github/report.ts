@@ -25,6 +25,8 @@ export const Output = {
 export interface Requests {
   upload: number
   status: number
+  /** Requests that never reached DraftClip (no connection): not in the output, said apart in the summary. */
+  unreached?: number
 }
 
 const NO_REQUESTS: Requests = { upload: 0, status: 0 }
@@ -112,7 +114,10 @@ interface SummaryOptions {
 /** The run's cost in one line, for a user on a metered plan. */
 export function requestsLine(requests: Requests): string {
   const n = (count: number, what: string): string => `${count} ${what} request${count === 1 ? '' : 's'}`
-  return `**DraftClip requests:** ${requests.upload + requests.status} (${n(requests.upload, 'upload')}, retries included; ${n(requests.status, 'status')})`
+  const line = `**DraftClip requests:** ${requests.upload + requests.status} (${n(requests.upload, 'upload')}, retries included; ${n(requests.status, 'status')})`
+  const unreached = requests.unreached ?? 0
+  if (unreached === 0) return line
+  return `${line}; ${n(unreached, 'more')} never reached DraftClip (no connection could be made), so they are not counted as the plan's`
 }
 
 /** The job summary as Markdown: a heading, one row a video with a status mark, and the totals. */

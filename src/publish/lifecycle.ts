@@ -333,6 +333,7 @@ export function uploadEnded(r: VideoResult, outcome: UploadOutcome, ref: LedgerR
     }
     case 'stopped':
       // Every attempt so far was certainly refused: nothing stands in the way of a later run.
+      if (outcome.quota) return notAttempted(r, quotaReason(outcome.reason), queue)
       return notAttempted(r, outcome.reason, queue && quotaSpent)
     default: {
       const result = { ...r, status: Status.UploadFailed, error: outcome.reason }
@@ -346,6 +347,12 @@ export function uploadEnded(r: VideoResult, outcome: UploadOutcome, ref: LedgerR
       } else if (outcome.kind === 'untrusted') {
         // Every request to this host fails the same way: polls too.
         step.halt = { scope: 'everything', reason: `Nothing can reach DraftClip: ${outcome.reason}.` }
+      } else if (outcome.kind === 'unreachable') {
+        // Nothing reached DraftClip: the other videos would only repeat this video's attempts. Polls go on (their own rule).
+        step.halt = {
+          scope: 'uploads',
+          reason: `DraftClip could not be reached (${outcome.reason}), so no further upload was sent this run. Check 'base-url' and whether the host is up; the next run sends the videos not sent.`
+        }
       } else if (outcome.kind === 'rate-limited') {
         step.halt = { scope: 'uploads', quota: true, reason: quotaReason(outcome.reason) }
         // Certainly not taken: in a queue it simply waits for a later run.
@@ -391,7 +398,7 @@ export function deploymentRefused(r: VideoResult, problem: string): Step {
 const DAILY_CAP_REASON = 'spam_risk_too_many_posts'
 
 function quotaReason(said: string): string {
-  return `DraftClip's quota is used up (${said}); the remaining videos were not sent. TikTok allows about 15 posts a day per account.`
+  return `DraftClip's quota is used up (${said}); the remaining videos were not sent, and the next run picks them up. TikTok allows about 15 posts a day per account.`
 }
 
 /**
@@ -457,13 +464,16 @@ export function waitEnded(r: VideoResult, outcome: WaitOutcome, waitSeconds: num
           }
         }
       }
-      return {
-        result: r,
-        log: {
-          level: 'warn',
-          line: `still not complete after ${waitSeconds} s: ${seen}${problem}. It was uploaded (publish ID ${r.publish_id}); TikTok may still publish it.`
-        }
-      }
+      const line = `still not complete after ${waitSeconds} s: ${seen}${problem}. It was uploaded (publish ID ${r.publish_id}); TikTok may still publish it.`
+      // DraftClip could not be reached at the end: the outputs say so, not only the log (how it ended is not known).
+      if (outcome.unreachable)
+        return { result: { ...r, error: `${line} A later run with a ledger learns how it ended.` }, log: { level: 'warn', line } }
+      return { result: r, log: { level: 'warn', line } }
+    }
+    case 'spent': {
+      // Taken by DraftClip, but how it ends is not known: the step does not fail for it (a re-run without a ledger would post it twice).
+      const line = `its status could not be read: ${outcome.reason}. It was uploaded (publish ID ${r.publish_id}); how it ended is not known. A later run with a ledger learns it.`
+      return { result: { ...r, error: [r.error, line].filter(Boolean).join(' ') }, log: { level: 'warn', line } }
     }
     case 'unknown':
       return {

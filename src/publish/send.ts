@@ -1,5 +1,6 @@
 import type { PollBudget } from '../draftclip/poll-budget.js'
 import type { Timings } from '../draftclip/retry-policy.js'
+import { RateGate } from '../draftclip/rate-gate.js'
 import { uploadVideo } from '../draftclip/upload.js'
 import { waitForVideo, type WaitOutcome } from '../draftclip/wait.js'
 import type { Clock, DraftClip, VideoLog } from '../model/ports.js'
@@ -56,6 +57,8 @@ interface PublishDeps {
 interface Shared {
   slots: Semaphore
   done: Promise<void>[]
+  /** Every upload waits out a 429's rate window together, and none goes once the quota is spent. */
+  gate: RateGate
 }
 
 /**
@@ -65,7 +68,7 @@ interface Shared {
  * failure part way. Returns why the run stopped early, if it did.
  */
 export async function publishAll(board: Board, settings: PublishSettings, deps: PublishDeps): Promise<Halt | undefined> {
-  const shared: Shared = { slots: semaphore(settings.concurrency), done: [] }
+  const shared: Shared = { slots: semaphore(settings.concurrency), done: [], gate: new RateGate(deps.clock, deps.timings) }
   board.decideAdmissions(settings.wait, deps.clock.now(), settings.maxUploads)
   if (!board.entries.some(e => e.admission?.kind === 'upload')) deps.uploadsBegin?.()
   board.useLogs(video => deps.logFor(video))
@@ -187,6 +190,7 @@ async function uploadOne(i: number, board: Board, settings: PublishSettings, dep
         clock: deps.clock,
         retries: settings.retries,
         timings: deps.timings,
+        gate: shared.gate,
         log: line => log.info(line),
         warn: line => log.warn(line),
         stopped: () => board.uploadsStopped(deps.signal),
