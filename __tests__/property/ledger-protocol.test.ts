@@ -55,6 +55,7 @@ export function violations(outcome: Outcome): string[] {
   for (let at = 1; at < timeline.length; at++) {
     const [before, after] = [timeline[at - 1].videos, timeline[at].videos]
     if (before && after) found.push(...replaced(before, after, /^run (\w+)$/.exec(timeline[at].by)?.[1], deleted ? twice : new Set()))
+    if (before && after) found.push(...droppedKnown(before, timeline[at]))
   }
   // A run that wrote before the deletion and made the branch again after it says so in its log. Wrote: it was answered
   // that the write took, or the write held entries of its own. (A branch made by a write answered 502, holding no
@@ -92,6 +93,26 @@ function replaced(
       found.push(`${who} replaced by ${now.writer}'s claim`)
     else if (!claimsOnly.has(hash) && theirs.publish_id && now.publish_id !== theirs.publish_id && theirs.status !== Status.Failed)
       found.push(`${who}: its publish ID replaced by ${now.writer}'s ${now.status} (${now.publish_id})`)
+  }
+  return found
+}
+
+/**
+ * A publish ID DraftClip gave is never dropped from the branch by a write from a run that had seen it there (read it,
+ * or written it): that run knew of the upload, so no merge of its may replace it, double upload or not. Only a FAILED
+ * entry may give way (TikTok refused it: publishing again is a new attempt). Judged against what the writer had seen,
+ * not what the branch held: an entry it never read (stored after its last read, or lost with a deleted branch) it
+ * cannot be blamed for.
+ */
+function droppedKnown(before: Record<string, LedgerEntry>, write: Version): string[] {
+  const found: string[] = []
+  for (const [hash, theirs] of Object.entries(before)) {
+    const id = theirs.publish_id
+    if (!id || theirs.status === Status.Failed || write.videos?.[hash]?.publish_id === id || !write.seen.has(`${hash} ${id}`)) continue
+    const now = write.videos?.[hash]
+    found.push(
+      `${theirs.file} by ${theirs.writer} (${theirs.status}, ${id}) ${now ? `replaced by ${now.writer}'s ${now.status} (${now.publish_id})` : 'dropped'} in a write of ${write.by}, which had seen it`
+    )
   }
   return found
 }

@@ -105,6 +105,8 @@ export interface Version {
   /** The writer was answered that it took (no 502 or lost connection after the work): the run knows it wrote. */
   answered: boolean
   videos: Record<string, LedgerEntry> | undefined
+  /** The publish IDs the writer had seen on the branch before this write (read, or written by itself): `hash publishId`. */
+  seen: ReadonlySet<string>
 }
 
 export interface Outcome {
@@ -136,14 +138,18 @@ async function drive(scenario: Scenario, s: fc.Scheduler, github: GitHubStandIn)
   let deleted = false
   const uploads: Upload[] = []
   const timeline: Version[] = []
+  const seen = new Map<string, Set<string>>()
+  const saw = (name: string, videos: Record<string, LedgerEntry> | undefined): void => {
+    const known = seen.get(name) ?? new Set<string>()
+    seen.set(name, known)
+    for (const [hash, e] of Object.entries(videos ?? {})) if (e.publish_id) known.add(`${hash} ${e.publish_id}`)
+  }
   const snapshot = (by: string, onBranch = true, answered = true): void => {
     const text = github.file(BRANCH, PATH)
-    timeline.push({
-      by,
-      onBranch,
-      answered,
-      videos: text === undefined ? undefined : (JSON.parse(text) as { videos: Record<string, LedgerEntry> }).videos
-    })
+    const videos = text === undefined ? undefined : (JSON.parse(text) as { videos: Record<string, LedgerEntry> }).videos
+    timeline.push({ by, onBranch, answered, videos, seen: new Set(seen.get(by)) })
+    // What a run wrote it knows, whatever GitHub answered.
+    if (onBranch) saw(by, videos)
   }
   const cancels: (() => void)[] = []
 
@@ -181,6 +187,7 @@ async function drive(scenario: Scenario, s: fc.Scheduler, github: GitHubStandIn)
       if (fault === 'lost-after') throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
       await s.schedule(Promise.resolve(), `${name} gets ${fault === '502-after' ? '502 (after the work)' : answer.status}`)
       if (gone()) return new Promise<never>(() => undefined)
+      if (fault !== '502-after' && request.method === 'GET') saw(name, ledgerIn(answer))
       return fault === '502-after' ? { status: 502, headers: {}, text: '{"message":"Bad Gateway"}' } : answer
     }
 
@@ -304,6 +311,14 @@ async function drive(scenario: Scenario, s: fc.Scheduler, github: GitHubStandIn)
     deleted,
     final: text === undefined ? undefined : (JSON.parse(text) as { videos: Record<string, LedgerEntry> }).videos
   }
+}
+
+/** The ledger a read of the contents API answered with, if it did. */
+function ledgerIn(answer: WireAnswer): Record<string, LedgerEntry> | undefined {
+  if (answer.status !== 200) return undefined
+  const file = JSON.parse(answer.text) as { content?: unknown; encoding?: string }
+  if (file.encoding !== 'base64' || typeof file.content !== 'string') return undefined
+  return (JSON.parse(Buffer.from(file.content, 'base64').toString('utf8')) as { videos: Record<string, LedgerEntry> }).videos
 }
 
 function video(file: string, k: number): Video {

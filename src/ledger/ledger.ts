@@ -59,6 +59,8 @@ export class Ledger {
   private version = 0
   private readonly claims = new Map<string, Claim>()
   private readonly dropped = new Map<string, string>()
+  /** Entries of ours a merge gave to another writer's different entry (only a deleted branch makes one): theirs from now on. */
+  private readonly givenUp = new Set<string>()
 
   private constructor(
     readonly store: LedgerStore,
@@ -95,6 +97,7 @@ export class Ledger {
   record(hash: string, entry: Omit<LedgerEntry, 'updated_at'>): Promise<void> {
     const clean = scrubStrings(entry, this.secrets)
     const before = this.data.videos[hash]
+    if (this.theirsNow(hash, clean.publish_id ?? null)) return Promise.resolve()
     this.touch(hash)
     this.data.videos[hash] = {
       ...before,
@@ -136,6 +139,8 @@ export class Ledger {
     const now = this.data.videos[hash]
     if (canonical(now) !== canonical(decidedFrom)) return Promise.resolve({ entry: now })
     const base = canonical(now)
+    // A new claim, decided from the entry as it stands: the video is this run's again if it holds.
+    this.givenUp.delete(hash)
     return new Promise<Lost>((resolve, reject) => {
       void this.record(hash, entry).catch(() => undefined)
       this.claims.set(hash, { version: this.unsaved.get(hash)!, base, entry: canonical(this.data.videos[hash]), resolve, reject })
@@ -143,6 +148,7 @@ export class Ledger {
   }
 
   forget(hash: string): Promise<void> {
+    if (this.theirsNow(hash, null)) return Promise.resolve()
     if (this.data.videos[hash]) this.dropped.set(hash, this.data.videos[hash].file)
     this.touch(hash)
     delete this.data.videos[hash]
@@ -242,6 +248,7 @@ export class Ledger {
       const mine = ours[hash]
       const changedByOther = stored !== undefined && storedText !== this.bases.get(hash) && !this.mine(stored)
       if (storedText === canonical(mine) || (changedByOther && !furtherAlong(mine, stored))) {
+        if (storedText !== canonical(mine) && mine && this.mine(mine)) this.givenUp.add(hash)
         this.saved(hash)
         continue
       }
@@ -270,6 +277,18 @@ export class Ledger {
     this.saved(hash)
     claim.resolve({ entry: stored })
     return true
+  }
+
+  /**
+   * A video of ours whose entry a merge gave to another writer (our entry was lost with a deleted branch, and
+   * another run claimed the video meanwhile): what we learn of our upload later must not replace their claim or
+   * their publish ID, which they and others have read. Ours stays in this run's outputs. A FAILED entry of theirs
+   * admits ours, and news of the same publish ID is news.
+   */
+  private theirsNow(hash: string, publishId: string | null): boolean {
+    const theirs = this.data.videos[hash]
+    if (!this.givenUp.has(hash) || !theirs || this.mine(theirs) || theirs.status === Status.Failed) return false
+    return theirs.status === Status.Uploading || theirs.publish_id !== publishId
   }
 
   /** Written by this job (its writer id; its run and attempt where entries carry no writer). */
