@@ -7,13 +7,15 @@ import { runScenario, scenarios, type Outcome, type Version } from '../support/l
 
 /**
  * The branch ledger's protocol as a property: two to four runs at once over
- * shared videos, every GitHub request and answer and every upload a step in
+ * shared videos (twins among them: files of one content), every GitHub request and answer and every upload a step in
  * an order fast-check chooses, GitHub's answers scripted (latency, 502s and
  * lost connections before or after the work, rate limits), the branch
  * deleted or a run cancelled now and then. The invariants are the ones
  * docs/reliability.md promises. With a deletion, entries only other runs stored are lost
  * by design: double uploads are then not counted, but no write may replace an entry it
- * did not see, and the run that makes the branch again warns.
+ * did not see, and the run that makes the branch again warns. One case in four keeps the
+ * ledger in a file, the runs one after another, a write failing with a full disk or
+ * killed with its run: the same promises hold (a file is never deleted).
  *
  * The seed is printed; DRAFTCLIP_PROPERTY_SEED (with DRAFTCLIP_PROPERTY_PATH,
  * from a failure's report) replays a case. DRAFTCLIP_PROPERTY_MS (default
@@ -49,6 +51,7 @@ export function violations(outcome: Outcome): string[] {
           `${u.publishId} (${u.run}) is neither on the branch nor in a failed run's results (step ${report.failed ? 'failed' : 'passed'})`
         )
     }
+  found.push(...twinsOnce(outcome))
   // With a deletion a video may be uploaded twice (its entry gone): then only claims are judged for it.
   const twice = new Set([...byHash].filter(([, by]) => by.length > 1).map(([hash]) => hash))
   // Each write against the ledger it replaced (a deletion in between: nothing to replace, the entries are gone).
@@ -94,6 +97,34 @@ function replaced(
     else if (!claimsOnly.has(hash) && theirs.publish_id && now.publish_id !== theirs.publish_id && theirs.status !== Status.Failed)
       found.push(`${who}: its publish ID replaced by ${now.writer}'s ${now.status} (${now.publish_id})`)
   }
+  return found
+}
+
+/**
+ * Twins (files of one content): no run claims or uploads one content twice, deletion or not, and a twin that was
+ * not uploaded reports its original's IDs (SKIPPED), unless the run was cancelled before they were known.
+ */
+function twinsOnce({ reports, uploads, claims }: Outcome): string[] {
+  const found: string[] = []
+  const twice = (what: string, list: { run: string; hash: string }[]): void => {
+    const seen = new Set<string>()
+    for (const { run, hash } of list) {
+      if (seen.has(`${run} ${hash}`)) found.push(`${run} ${what} ${hash.slice(0, 8)} twice`)
+      seen.add(`${run} ${hash}`)
+    }
+  }
+  twice('claimed', claims)
+  twice('uploaded', uploads)
+  for (const r of reports.filter(r => !r.cancelled))
+    r.hashes.forEach((hash, k) => {
+      const first = r.hashes.indexOf(hash)
+      if (first === k || !hash) return
+      const [original, twin] = [r.results[first], r.results[k]]
+      if (twin.status !== Status.Skipped || twin.publish_id !== original.publish_id || twin.post_id !== original.post_id)
+        found.push(
+          `run ${r.ref.id}: ${twin.file}, twin of ${original.file} (${original.publish_id}), ends ${twin.status} (${twin.publish_id})`
+        )
+    })
   return found
 }
 
