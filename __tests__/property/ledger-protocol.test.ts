@@ -101,20 +101,23 @@ function replaced(
 }
 
 /**
- * Twins (files of one content): no run claims or uploads one content twice, deletion or not, and a twin that was
- * not uploaded reports its original's IDs (SKIPPED), unless the run was cancelled before they were known.
+ * Twins (files of one content) in one run: only one of them is ever claimed (the first; a claim lost to a merge may be
+ * made again for it), no run uploads one content twice, deletion or not, and a twin reports its original's IDs
+ * (SKIPPED), unless the run was cancelled before they were known.
  */
 function twinsOnce({ reports, uploads, claims }: Outcome): string[] {
   const found: string[] = []
-  const twice = (what: string, list: { run: string; hash: string }[]): void => {
-    const seen = new Set<string>()
-    for (const { run, hash } of list) {
-      if (seen.has(`${run} ${hash}`)) found.push(`${run} ${what} ${hash.slice(0, 8)} twice`)
-      seen.add(`${run} ${hash}`)
-    }
+  const claimedFor = new Map<string, string>()
+  for (const { run, hash, file } of claims) {
+    const first = claimedFor.get(`${run} ${hash}`) ?? file
+    if (first !== file) found.push(`${run} claimed ${hash.slice(0, 8)} for ${first} and for its twin ${file}`)
+    claimedFor.set(`${run} ${hash}`, first)
   }
-  twice('claimed', claims)
-  twice('uploaded', uploads)
+  const sent = new Set<string>()
+  for (const { run, hash } of uploads) {
+    if (sent.has(`${run} ${hash}`)) found.push(`${run} uploaded ${hash.slice(0, 8)} twice`)
+    sent.add(`${run} ${hash}`)
+  }
   for (const r of reports.filter(r => !r.cancelled))
     r.hashes.forEach((hash, k) => {
       const first = r.hashes.indexOf(hash)
