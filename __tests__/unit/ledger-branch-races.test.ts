@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { BranchStore } from '../../src/ledger/branch-store.js'
+import { BranchStore, LAZY_WRITE_MS } from '../../src/ledger/branch-store.js'
 import { GitHubClient } from '../../src/github/client.js'
 import type { LedgerEntry, LedgerStore } from '../../src/model/ports.js'
 import { Ledger } from '../../src/ledger/ledger.js'
@@ -30,7 +30,7 @@ afterEach(async () => {
 
 async function open(run: RunRef = { id: '42', attempt: 1 }) {
   github ??= await startGitHub({})
-  const clock = instantClock()
+  const clock = instantClock({ holdMs: LAZY_WRITE_MS })
   const lines: string[] = []
   const rest = new GitHubClient({ apiUrl: github.url, token: github.token, clock, log: l => lines.push(l) })
   rests.push(rest)

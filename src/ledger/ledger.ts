@@ -49,6 +49,8 @@ export class Ledger {
   private writing: Promise<void> | undefined
   private next: Promise<void> | undefined
   private lazy: Promise<void> | undefined
+  /** Ends the lazy wait early: a write about to start carries what it held (and a real timer must not outlive the run). */
+  private lazyStop: AbortController | undefined
   private readonly text = new LedgerText()
   /** The first write that failed since the last idle(), so a write nobody awaited still fails the run. */
   private failure: Error | undefined
@@ -113,13 +115,18 @@ export class Ledger {
     return this.flush()
   }
 
+  /** A change held for company: written when the store's lazy wait ends, or sooner with any write (which ends the wait). */
   private later(): Promise<void> {
-    const ms = this.store.lazyMs
-    if (ms === undefined) return this.flush()
-    this.lazy ??= new Promise<void>(resolve => setTimeout(resolve, ms).unref()).then(() => {
-      this.lazy = undefined
-      return this.flush()
-    })
+    const lazy = this.store.lazy
+    if (!lazy) return this.flush()
+    if (!this.lazy) {
+      const stop = new AbortController()
+      this.lazyStop = stop
+      this.lazy = lazy.clock.sleep(lazy.ms, stop.signal).then(() => {
+        this.lazy = this.lazyStop = undefined
+        return this.flush()
+      })
+    }
     return this.lazy
   }
 
@@ -321,6 +328,7 @@ export class Ledger {
   }
 
   private flush(): Promise<void> {
+    this.lazyStop?.abort()
     if (this.next) return this.next
     const after = this.writing ?? Promise.resolve()
     // Each write is a whole snapshot taken when it starts: one that failed (a full disk) must not block the ones after it.
@@ -347,11 +355,21 @@ export class Ledger {
   /** Settles when every write asked for so far has finished (or failed); changes held back are written now. */
   async idle(): Promise<void> {
     if (this.unsaved.size > 0 && !this.writing) void this.flush().catch(() => undefined)
+    await this.drain()
+    // A change held for company while a write was under way (or finishing): now, not after its wait (a cancel's grace is shorter).
+    if (!this.lazy) return
+    void this.flush().catch(() => undefined)
+    await this.drain()
+  }
+
+  private async drain(): Promise<void> {
     while (this.writing) await this.writing.catch(() => undefined)
   }
 
   /** Waits for every write, and throws the first that failed: a ledger that could not be written must fail the step. */
   async settled(): Promise<void> {
+    // A change still held for company is the run's last write (no upload waits on it): it may wait as long as one.
+    if (this.lazy) this.store.finishing?.()
     await this.idle()
     // A write that failed left its changes unsaved: one more try before the run reports them lost.
     if (this.unsaved.size > 0) {
