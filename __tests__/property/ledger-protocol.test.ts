@@ -7,13 +7,15 @@ import { runScenario, scenarios, type Outcome, type Version } from '../support/l
 
 /**
  * The branch ledger's protocol as a property: two to four runs at once over
- * shared videos, every GitHub request and answer and every upload a step in
+ * shared videos (twins among them: files of one content), every GitHub request and answer and every upload a step in
  * an order fast-check chooses, GitHub's answers scripted (latency, 502s and
  * lost connections before or after the work, rate limits), the branch
  * deleted or a run cancelled now and then. The invariants are the ones
  * docs/reliability.md promises. With a deletion, entries only other runs stored are lost
  * by design: double uploads are then not counted, but no write may replace an entry it
- * did not see, and the run that makes the branch again warns.
+ * did not see, and the run that makes the branch again warns. One case in four keeps the
+ * ledger in a file, the runs one after another, a write failing with a full disk or
+ * killed with its run: the same promises hold (a file is never deleted).
  *
  * The seed is printed; DRAFTCLIP_PROPERTY_SEED (with DRAFTCLIP_PROPERTY_PATH,
  * from a failure's report) replays a case. DRAFTCLIP_PROPERTY_MS (default
@@ -49,12 +51,14 @@ export function violations(outcome: Outcome): string[] {
           `${u.publishId} (${u.run}) is neither on the branch nor in a failed run's results (step ${report.failed ? 'failed' : 'passed'})`
         )
     }
+  found.push(...twinsOnce(outcome))
   // With a deletion a video may be uploaded twice (its entry gone): then only claims are judged for it.
   const twice = new Set([...byHash].filter(([, by]) => by.length > 1).map(([hash]) => hash))
   // Each write against the ledger it replaced (a deletion in between: nothing to replace, the entries are gone).
   for (let at = 1; at < timeline.length; at++) {
     const [before, after] = [timeline[at - 1].videos, timeline[at].videos]
     if (before && after) found.push(...replaced(before, after, /^run (\w+)$/.exec(timeline[at].by)?.[1], deleted ? twice : new Set()))
+    if (before && after) found.push(...droppedKnown(before, timeline[at]))
   }
   // A run that wrote before the deletion and made the branch again after it says so in its log. Wrote: it was answered
   // that the write took, or the write held entries of its own. (A branch made by a write answered 502, holding no
@@ -92,6 +96,57 @@ function replaced(
       found.push(`${who} replaced by ${now.writer}'s claim`)
     else if (!claimsOnly.has(hash) && theirs.publish_id && now.publish_id !== theirs.publish_id && theirs.status !== Status.Failed)
       found.push(`${who}: its publish ID replaced by ${now.writer}'s ${now.status} (${now.publish_id})`)
+  }
+  return found
+}
+
+/**
+ * Twins (files of one content) in one run: only one of them is ever claimed (the first; a claim lost to a merge may be
+ * made again for it), no run uploads one content twice, deletion or not, and a twin reports its original's IDs
+ * (SKIPPED), unless the run was cancelled before they were known.
+ */
+function twinsOnce({ reports, uploads, claims }: Outcome): string[] {
+  const found: string[] = []
+  const claimedFor = new Map<string, string>()
+  for (const { run, hash, file } of claims) {
+    const first = claimedFor.get(`${run} ${hash}`) ?? file
+    if (first !== file) found.push(`${run} claimed ${hash.slice(0, 8)} for ${first} and for its twin ${file}`)
+    claimedFor.set(`${run} ${hash}`, first)
+  }
+  const sent = new Set<string>()
+  for (const { run, hash } of uploads) {
+    if (sent.has(`${run} ${hash}`)) found.push(`${run} uploaded ${hash.slice(0, 8)} twice`)
+    sent.add(`${run} ${hash}`)
+  }
+  for (const r of reports.filter(r => !r.cancelled))
+    r.hashes.forEach((hash, k) => {
+      const first = r.hashes.indexOf(hash)
+      if (first === k || !hash) return
+      const [original, twin] = [r.results[first], r.results[k]]
+      if (twin.status !== Status.Skipped || twin.publish_id !== original.publish_id || twin.post_id !== original.post_id)
+        found.push(
+          `run ${r.ref.id}: ${twin.file}, twin of ${original.file} (${original.publish_id}), ends ${twin.status} (${twin.publish_id})`
+        )
+    })
+  return found
+}
+
+/**
+ * A publish ID DraftClip gave is never dropped from the branch by a write from a run that had seen it there (read it,
+ * or written it): that run knew of the upload, so no merge of its may replace it, double upload or not. Only a FAILED
+ * entry may give way (TikTok refused it: publishing again is a new attempt). Judged against what the writer had seen,
+ * not what the branch held: an entry it never read (stored after its last read, or lost with a deleted branch) it
+ * cannot be blamed for.
+ */
+function droppedKnown(before: Record<string, LedgerEntry>, write: Version): string[] {
+  const found: string[] = []
+  for (const [hash, theirs] of Object.entries(before)) {
+    const id = theirs.publish_id
+    if (!id || theirs.status === Status.Failed || write.videos?.[hash]?.publish_id === id || !write.seen.has(`${hash} ${id}`)) continue
+    const now = write.videos?.[hash]
+    found.push(
+      `${theirs.file} by ${theirs.writer} (${theirs.status}, ${id}) ${now ? `replaced by ${now.writer}'s ${now.status} (${now.publish_id})` : 'dropped'} in a write of ${write.by}, which had seen it`
+    )
   }
   return found
 }

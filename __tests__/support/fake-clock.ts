@@ -87,18 +87,39 @@ export class FakeClock implements Clock {
   }
 }
 
-/** Time that only moves when slept through: a wait (a rate limit, a backoff) costs nothing, and each is recorded. */
-export function instantClock(): Clock & { slept: number[] } {
+/**
+ * Time that only moves when slept through: a wait (a rate limit, a backoff) costs nothing, and each is recorded.
+ * `holdMs`: a sleep of exactly that long (the ledger's lazy write, which a test's steps all happen well within) is
+ * held until its signal aborts or release() ends it, as that much real time would be.
+ */
+export function instantClock(options: { holdMs?: number } = {}): Clock & { slept: number[]; held: () => number; release: () => void } {
   let now = Date.parse('2026-12-03T12:00:00Z')
   const slept: number[] = []
+  const holding = new Set<() => void>()
   return {
     slept,
     now: () => now,
-    sleep: ms => {
+    sleep: (ms, signal) => {
       slept.push(ms)
-      now += ms
-      return Promise.resolve()
+      if (ms !== options.holdMs || signal?.aborted) {
+        now += ms
+        return Promise.resolve()
+      }
+      return new Promise<void>(resolve => {
+        const end = (): void => {
+          holding.delete(end)
+          signal?.removeEventListener('abort', end)
+          resolve()
+        }
+        holding.add(end)
+        signal?.addEventListener('abort', end, { once: true })
+      })
     },
-    random: () => 0.5
+    random: () => 0.5,
+    held: () => holding.size,
+    release: () => {
+      if (options.holdMs !== undefined && holding.size > 0) now += options.holdMs
+      for (const end of [...holding]) end()
+    }
   }
 }

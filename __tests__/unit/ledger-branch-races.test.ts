@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { BranchStore } from '../../src/ledger/branch-store.js'
+import { BranchStore, LAZY_WRITE_MS } from '../../src/ledger/branch-store.js'
 import { GitHubClient } from '../../src/github/client.js'
 import type { LedgerEntry, LedgerStore } from '../../src/model/ports.js'
 import { Ledger } from '../../src/ledger/ledger.js'
@@ -30,7 +30,7 @@ afterEach(async () => {
 
 async function open(run: RunRef = { id: '42', attempt: 1 }) {
   github ??= await startGitHub({})
-  const clock = instantClock()
+  const clock = instantClock({ holdMs: LAZY_WRITE_MS })
   const lines: string[] = []
   const rest = new GitHubClient({ apiUrl: github.url, token: github.token, clock, log: l => lines.push(l) })
   rests.push(rest)
@@ -216,6 +216,23 @@ describe('the branch deleted mid-run', () => {
     expect(stored().videos[H('a')]).toMatchObject({ status: 'PROCESSING_UPLOAD', publish_id: 'p-1' })
     expect(stored().videos[H('b')]).toMatchObject({ status: 'UPLOADING' })
     expect(lines.join('\n')).toMatch(/the branch 'draftclip-ledger' was deleted while this run used it/)
+  })
+  it('a run whose entry went with the branch, and another run claimed the video meanwhile: its later news never replaces their claim or their publish ID', async () => {
+    const X = H('e')
+    const A = (await open({ id: '42', attempt: 1 })).ledger
+    await A.claim(X, entry('x.mp4'))
+    github!.deleteBranch(BRANCH)
+    const B = (await open({ id: '44', attempt: 1 })).ledger
+    await expect(B.claim(X, entry('x.mp4'))).resolves.toBeUndefined() // no entry seen: B uploads too (the deletion's cost)
+    await A.record(X, entry('x.mp4', 'PROCESSING_UPLOAD', 'p-1')) // merged: B's claim is there, A gives way
+    expect(stored().videos[X]).toMatchObject({ status: 'UPLOADING', run_id: '44' })
+    await A.record(X, entry('x.mp4', 'PUBLISH_COMPLETE', 'p-1')) // A's upload ends: still B's entry
+    await A.settled()
+    expect(stored().videos[X]).toMatchObject({ status: 'UPLOADING', run_id: '44' })
+    await B.record(X, entry('x.mp4', 'PROCESSING_UPLOAD', 'p-2'))
+    await B.settled()
+    await A.settled()
+    expect(stored().videos[X]).toMatchObject({ status: 'PROCESSING_UPLOAD', publish_id: 'p-2', run_id: '44' })
   })
 })
 

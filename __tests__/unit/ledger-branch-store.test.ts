@@ -2,11 +2,11 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { BranchStore } from '../../src/ledger/branch-store.js'
+import { BranchStore, LAZY_WRITE_MS } from '../../src/ledger/branch-store.js'
 import { runState } from '../../src/github/runs.js'
 import { GitHubClient } from '../../src/github/client.js'
 import { Ledger } from '../../src/ledger/ledger.js'
-import { instantClock } from '../support/fake-clock.js'
+import { instantClock, settle } from '../support/fake-clock.js'
 import { startGitHub, type GitHubStandIn, type StandInOptions } from '../support/github-api.js'
 
 /** The Ledger over a BranchStore, in-process, against the GitHub stand-in (real HTTP on 127.0.0.1, real state). */
@@ -26,7 +26,7 @@ afterEach(async () => {
 
 async function open(options: StandInOptions = {}, run = { id: '42', attempt: 1 }) {
   github ??= await startGitHub(options)
-  const clock = instantClock()
+  const clock = instantClock({ holdMs: LAZY_WRITE_MS })
   const lines: string[] = []
   const rest = new GitHubClient({ apiUrl: github.url, token: github.token, clock, log: l => lines.push(l) })
   rests.push(rest)
@@ -68,7 +68,7 @@ describe('a Ledger on a branch', () => {
   })
 
   it('writes for videos in flight at once share one commit, and a status that only moved on waits for company', async () => {
-    const { ledger, store } = await open()
+    const { ledger, store, clock } = await open()
     await Promise.all([ledger.claim(H('a'), entry('a.mp4')), ledger.claim(H('b'), entry('b.mp4')), ledger.claim(H('c'), entry('c.mp4'))])
     // The branch's making (its ledger without entries) and one commit for the three claims.
     expect(store.commits).toBe(2)
@@ -80,12 +80,41 @@ describe('a Ledger on a branch', () => {
     expect(store.commits).toBe(3)
     // A status after the publish id: not a commit of its own...
     void ledger.record(H('a'), entry('a.mp4', 'PUBLISH_COMPLETE', 'p-a'))
-    await new Promise(r => setTimeout(r, 50))
+    await settle()
+    expect(clock.held()).toBe(1) // its 10 s on the store's clock
     expect(store.commits).toBe(3)
-    // ...but never lost: the run's end writes it.
+    // ...but never lost: the run's end writes it (and ends the wait).
     await ledger.settled()
     expect(store.commits).toBe(4)
+    expect(clock.held()).toBe(0)
     expect(stored().videos[H('a')].status).toBe('PUBLISH_COMPLETE')
+  })
+
+  it("a status held for company is written when its 10 s on the store's clock are up, the run not over", async () => {
+    const { ledger, store, clock } = await open()
+    await ledger.claim(H('a'), entry('a.mp4'))
+    await ledger.record(H('a'), entry('a.mp4', 'PROCESSING_UPLOAD', 'p-a'))
+    const written = ledger.record(H('a'), entry('a.mp4', 'PUBLISH_COMPLETE', 'p-a'))
+    await settle()
+    expect(store.commits).toBe(3)
+    expect(clock.slept).toContain(LAZY_WRITE_MS)
+    clock.release()
+    await written
+    expect(store.commits).toBe(4)
+    expect(stored().videos[H('a')].status).toBe('PUBLISH_COMPLETE')
+  })
+
+  it('a write for another reason (a claim) carries a held status at once, and ends its wait', async () => {
+    const { ledger, store, clock } = await open()
+    await ledger.claim(H('a'), entry('a.mp4'))
+    await ledger.record(H('a'), entry('a.mp4', 'PROCESSING_UPLOAD', 'p-a'))
+    const held = ledger.record(H('a'), entry('a.mp4', 'PUBLISH_COMPLETE', 'p-a'))
+    await ledger.claim(H('b'), entry('b.mp4'))
+    await held
+    expect(clock.held()).toBe(0)
+    expect(store.commits).toBe(4)
+    expect(stored().videos[H('a')].status).toBe('PUBLISH_COMPLETE')
+    expect(stored().videos[H('b')].status).toBe('UPLOADING')
   })
 
   it('a stale write (409) is merged entry by entry: the other writer keeps its entries, ours go on top', async () => {

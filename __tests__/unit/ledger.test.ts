@@ -6,8 +6,9 @@ import * as path from 'node:path'
 import { LedgerError, parseLedger } from '../../src/ledger/format.js'
 import { type FileStore } from '../../src/ledger/file-store.js'
 import { Ledger } from '../../src/ledger/ledger.js'
-import type { LedgerEntry } from '../../src/model/ports.js'
+import type { LedgerEntry, LedgerStore } from '../../src/model/ports.js'
 import { Status } from '../../src/model/status.js'
+import { FakeClock } from '../support/fake-clock.js'
 
 const UPLOADING = Status.Uploading
 
@@ -404,5 +405,52 @@ describe('Ledger: a ledger path that is a symbolic link', () => {
     await ledger.record(H1, { file: 'a.mp4', status: UPLOADING, publish_id: null, post_id: null })
     expect(fs.lstatSync(link).isSymbolicLink()).toBe(true)
     expect(JSON.parse(fs.readFileSync(target, 'utf8')).videos[H1].file).toBe('a.mp4')
+  })
+})
+
+describe("Ledger: a status held for company waits on the store's clock", () => {
+  /** A store in memory that holds changes back 10 s on `clock`, as the branch does. */
+  const memory = (clock: FakeClock) => {
+    const writes: { videos: Record<string, LedgerEntry> }[] = []
+    const store: LedgerStore = {
+      shownAs: 'the ledger in memory',
+      read: () => Promise.resolve(undefined),
+      write: bytes => {
+        writes.push(JSON.parse(Buffer.from(bytes).toString('utf8')) as { videos: Record<string, LedgerEntry> })
+        return Promise.resolve(true)
+      },
+      lazy: { ms: 10_000, clock }
+    }
+    return { store, writes }
+  }
+  const processing = { file: 'a.mp4', status: 'PROCESSING_UPLOAD', publish_id: 'p-1', post_id: null }
+
+  it('is written when the fake clock passes 10 s, not a millisecond before', async () => {
+    const clock = new FakeClock(0)
+    const { store, writes } = memory(clock)
+    const ledger = await Ledger.open(store)
+    await ledger.record(H1, processing) // a new publish ID: at once
+    expect(writes).toHaveLength(1)
+    const held = ledger.record(H1, { ...processing, status: 'PUBLISH_COMPLETE' })
+    await clock.advance(9_999)
+    expect(writes).toHaveLength(1)
+    await clock.advance(1)
+    await held
+    expect(writes.map(w => w.videos[H1].status)).toEqual(['PROCESSING_UPLOAD', 'PUBLISH_COMPLETE'])
+    expect(clock.pending()).toBe(0)
+  })
+
+  it('idle() writes it at once and ends the wait: no timer is left behind', async () => {
+    const clock = new FakeClock(0)
+    const { store, writes } = memory(clock)
+    const ledger = await Ledger.open(store)
+    await ledger.record(H1, processing)
+    const held = ledger.record(H1, { ...processing, status: 'PUBLISH_COMPLETE' })
+    expect(clock.pending()).toBe(1)
+    await ledger.idle()
+    await held
+    expect(writes.map(w => w.videos[H1].status)).toEqual(['PROCESSING_UPLOAD', 'PUBLISH_COMPLETE'])
+    expect(clock.pending()).toBe(0)
+    expect(clock.now()).toBe(0)
   })
 })

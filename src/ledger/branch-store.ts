@@ -1,4 +1,4 @@
-import type { LedgerEntry, LedgerStore } from '../model/ports.js'
+import type { Clock, LedgerEntry, LedgerStore } from '../model/ports.js'
 import { createHash } from 'node:crypto'
 import { uncertain, type GitHubAnswer, type GitHubClient } from '../github/client.js'
 import type { RunRef } from '../model/run.js'
@@ -19,6 +19,9 @@ import { scrub } from '../secrets.js'
 
 /** 80 content-creating requests a minute, GitHub's secondary limit, with room for the ref's creation. */
 const WRITE_SPACING_MS = 800
+
+/** A status that only moved on waits this long for company (docs/reliability.md: "10 s later at most"). */
+export const LAZY_WRITE_MS = 10_000
 
 /** How long the run's last write sits through a rate limit: the outputs wait for it. */
 const FINAL_WAIT_CEILING_MS = 60 * 60 * 1000
@@ -61,7 +64,7 @@ interface BranchLedgerOptions {
 export class BranchStore implements LedgerStore {
   readonly shownAs: string
   /** A commit costs a request of GitHub's content-creation limit: a status that only moved on waits this long for company. */
-  readonly lazyMs = 10_000
+  readonly lazy: { ms: number; clock: Clock }
   /** The file's blob sha as last read or written; undefined when it is not there. */
   private sha: string | undefined
   private branchExists = true
@@ -74,6 +77,7 @@ export class BranchStore implements LedgerStore {
 
   constructor(private readonly options: BranchLedgerOptions) {
     this.shownAs = `${options.path} on branch '${options.branch}'`
+    this.lazy = { ms: LAZY_WRITE_MS, clock: options.rest.clock }
   }
 
   private get repo(): string {

@@ -49,6 +49,8 @@ export class Ledger {
   private writing: Promise<void> | undefined
   private next: Promise<void> | undefined
   private lazy: Promise<void> | undefined
+  /** Ends the lazy wait early: a write about to start carries what it held (and a real timer must not outlive the run). */
+  private lazyStop: AbortController | undefined
   private readonly text = new LedgerText()
   /** The first write that failed since the last idle(), so a write nobody awaited still fails the run. */
   private failure: Error | undefined
@@ -59,6 +61,8 @@ export class Ledger {
   private version = 0
   private readonly claims = new Map<string, Claim>()
   private readonly dropped = new Map<string, string>()
+  /** Entries of ours a merge gave to another writer's different entry (only a deleted branch makes one): theirs from now on. */
+  private readonly givenUp = new Set<string>()
 
   private constructor(
     readonly store: LedgerStore,
@@ -95,6 +99,7 @@ export class Ledger {
   record(hash: string, entry: Omit<LedgerEntry, 'updated_at'>): Promise<void> {
     const clean = scrubStrings(entry, this.secrets)
     const before = this.data.videos[hash]
+    if (this.theirsNow(hash, clean.publish_id ?? null)) return Promise.resolve()
     this.touch(hash)
     this.data.videos[hash] = {
       ...before,
@@ -110,13 +115,18 @@ export class Ledger {
     return this.flush()
   }
 
+  /** A change held for company: written when the store's lazy wait ends, or sooner with any write (which ends the wait). */
   private later(): Promise<void> {
-    const ms = this.store.lazyMs
-    if (ms === undefined) return this.flush()
-    this.lazy ??= new Promise<void>(resolve => setTimeout(resolve, ms).unref()).then(() => {
-      this.lazy = undefined
-      return this.flush()
-    })
+    const lazy = this.store.lazy
+    if (!lazy) return this.flush()
+    if (!this.lazy) {
+      const stop = new AbortController()
+      this.lazyStop = stop
+      this.lazy = lazy.clock.sleep(lazy.ms, stop.signal).then(() => {
+        this.lazy = this.lazyStop = undefined
+        return this.flush()
+      })
+    }
     return this.lazy
   }
 
@@ -136,6 +146,8 @@ export class Ledger {
     const now = this.data.videos[hash]
     if (canonical(now) !== canonical(decidedFrom)) return Promise.resolve({ entry: now })
     const base = canonical(now)
+    // A new claim, decided from the entry as it stands: the video is this run's again if it holds.
+    this.givenUp.delete(hash)
     return new Promise<Lost>((resolve, reject) => {
       void this.record(hash, entry).catch(() => undefined)
       this.claims.set(hash, { version: this.unsaved.get(hash)!, base, entry: canonical(this.data.videos[hash]), resolve, reject })
@@ -143,6 +155,7 @@ export class Ledger {
   }
 
   forget(hash: string): Promise<void> {
+    if (this.theirsNow(hash, null)) return Promise.resolve()
     if (this.data.videos[hash]) this.dropped.set(hash, this.data.videos[hash].file)
     this.touch(hash)
     delete this.data.videos[hash]
@@ -242,6 +255,7 @@ export class Ledger {
       const mine = ours[hash]
       const changedByOther = stored !== undefined && storedText !== this.bases.get(hash) && !this.mine(stored)
       if (storedText === canonical(mine) || (changedByOther && !furtherAlong(mine, stored))) {
+        if (storedText !== canonical(mine) && mine && this.mine(mine)) this.givenUp.add(hash)
         this.saved(hash)
         continue
       }
@@ -270,6 +284,18 @@ export class Ledger {
     this.saved(hash)
     claim.resolve({ entry: stored })
     return true
+  }
+
+  /**
+   * A video of ours whose entry a merge gave to another writer (our entry was lost with a deleted branch, and
+   * another run claimed the video meanwhile): what we learn of our upload later must not replace their claim or
+   * their publish ID, which they and others have read. Ours stays in this run's outputs. A FAILED entry of theirs
+   * admits ours, and news of the same publish ID is news.
+   */
+  private theirsNow(hash: string, publishId: string | null): boolean {
+    const theirs = this.data.videos[hash]
+    if (!this.givenUp.has(hash) || !theirs || this.mine(theirs) || theirs.status === Status.Failed) return false
+    return theirs.status === Status.Uploading || theirs.publish_id !== publishId
   }
 
   /** Written by this job (its writer id; its run and attempt where entries carry no writer). */
@@ -302,6 +328,7 @@ export class Ledger {
   }
 
   private flush(): Promise<void> {
+    this.lazyStop?.abort()
     if (this.next) return this.next
     const after = this.writing ?? Promise.resolve()
     // Each write is a whole snapshot taken when it starts: one that failed (a full disk) must not block the ones after it.
@@ -328,11 +355,21 @@ export class Ledger {
   /** Settles when every write asked for so far has finished (or failed); changes held back are written now. */
   async idle(): Promise<void> {
     if (this.unsaved.size > 0 && !this.writing) void this.flush().catch(() => undefined)
+    await this.drain()
+    // A change held for company while a write was under way (or finishing): now, not after its wait (a cancel's grace is shorter).
+    if (!this.lazy) return
+    void this.flush().catch(() => undefined)
+    await this.drain()
+  }
+
+  private async drain(): Promise<void> {
     while (this.writing) await this.writing.catch(() => undefined)
   }
 
   /** Waits for every write, and throws the first that failed: a ledger that could not be written must fail the step. */
   async settled(): Promise<void> {
+    // A change still held for company is the run's last write (no upload waits on it): it may wait as long as one.
+    if (this.lazy) this.store.finishing?.()
     await this.idle()
     // A write that failed left its changes unsaved: one more try before the run reports them lost.
     if (this.unsaved.size > 0) {

@@ -112,8 +112,11 @@ export interface LedgerStore {
   ready?(): Promise<void>
   /** The run's last write comes next: no upload waits on it any more (a store may then wait longer). */
   finishing?(): void
-  /** A change that needs no haste (a status after the publish ID) may wait this long for company: a write costs (a commit). */
-  readonly lazyMs?: number
+  /**
+   * A change that needs no haste (a status after the publish ID) may wait `ms` for company: a write costs (a commit).
+   * Counted on the store's own clock (the one its requests wait on), so a test's fake clock holds it too.
+   */
+  readonly lazy?: { ms: number; clock: Clock }
   /** The run is done with it: make what was written durable. */
   settle?(): Promise<void>
 }
