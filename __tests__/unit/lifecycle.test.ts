@@ -773,18 +773,43 @@ describe('waitEnded', () => {
 })
 
 describe('interrupted', () => {
-  it('an upload under way becomes UNCONFIRMED, saying how to release it', () => {
+  // Changed: the ledger now learns UNCONFIRMED too (it kept UPLOADING, which a branch ledger reads as a run still at it).
+  it('an upload whose last bytes may have left becomes UNCONFIRMED, in the ledger too, saying how to release it', () => {
     const r = result({ status: Status.Uploading })
+    const unconfirmed = {
+      ...r,
+      status: 'UNCONFIRMED',
+      error: `the job was cancelled during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again. ${HINT}`
+    }
     expect(interrupted(r, 'the job was cancelled', REF)).toEqual({
-      result: {
-        ...r,
-        status: 'UNCONFIRMED',
-        error: `the job was cancelled during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again. ${HINT}`
+      result: unconfirmed,
+      ledger: {
+        kind: 'record',
+        entry: { file: 'a.mp4', status: 'UNCONFIRMED', publish_id: null, post_id: null, fail_reason: null, privacy_level: 'SELF_ONLY' }
       }
     })
+    expect(interrupted(r, 'the job was cancelled', REF, 'may-have-left')).toEqual(interrupted(r, 'the job was cancelled', REF))
     expect(interrupted(r, 'x', undefined).result.error).toBe(
       'x during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again.'
     )
+  })
+
+  it('an upload whose last bytes the client held back was not sent: NOT_ATTEMPTED, its entry let go, as after a reset before the body finished', () => {
+    const r = result({ status: Status.Uploading })
+    const error = 'not sent: the job was cancelled before the whole video was sent, so DraftClip did not take it; a later run uploads it'
+    expect(interrupted(r, 'the job was cancelled', REF, 'held-back')).toEqual({
+      result: { ...r, status: 'NOT_ATTEMPTED', error },
+      ledger: { kind: 'forget' },
+      log: { level: 'info', line: error }
+    })
+  })
+
+  it('an upload with no attempt out (claimed, or between attempts) is NOT_ATTEMPTED, its entry let go', () => {
+    const r = result({ status: Status.Uploading })
+    expect(interrupted(r, 'the job was cancelled', REF, 'none-out')).toEqual({
+      result: { ...r, status: 'NOT_ATTEMPTED', error: 'not attempted: the job was cancelled' },
+      ledger: { kind: 'forget' }
+    })
   })
 
   it.each([Status.NotAttempted, 'PROCESSING_UPLOAD', Status.Unconfirmed, Status.Skipped, Status.UploadFailed, 'PUBLISH_COMPLETE'])(

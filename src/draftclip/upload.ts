@@ -43,6 +43,8 @@ export async function uploadVideo(video: Omit<UploadRequest, 'onProgress'>, ctx:
     })
     const verdict = judgeUpload(result)
     if (verdict.kind !== 'retry') return verdict
+    // A cancelled job (which may have cut this attempt short): no attempt follows, and this one was certainly not taken.
+    if (ctx.signal?.aborted) return { kind: 'stopped', reason: ctx.stopped() ?? 'the job was cancelled' }
 
     if (attempt > ctx.retries) {
       const reason = `${verdict.reason}; gave up after ${attempt} attempt${attempt === 1 ? '' : 's'}`

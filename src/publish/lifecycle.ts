@@ -489,18 +489,31 @@ export function waitEnded(r: VideoResult, outcome: WaitOutcome, waitSeconds: num
 }
 
 /**
- * The run ended under the video (a cancelled job, a crash): an upload under
- * way may have reached DraftClip, so it is UNCONFIRMED, never "not published".
+ * How far an upload got when the run ended under it (publish/wire.ts): no attempt
+ * out (claimed, between attempts); an attempt whose last bytes the client held
+ * back; or one whose last bytes may have left (or that nobody watched).
  */
-export function interrupted(r: VideoResult, why: string, ref: LedgerRef | undefined): Step {
+export type Reach = 'none-out' | 'held-back' | 'may-have-left'
+
+/**
+ * The run ended under the video (a cancelled job): the one rule, for the run
+ * and the signal handler alike. Its last bytes never left: not sent, and the
+ * ledger lets it go, as after a reset before the body finished. They may have
+ * left: UNCONFIRMED, in the ledger as in the results.
+ */
+export function interrupted(r: VideoResult, why: string, ref: LedgerRef | undefined, reach: Reach = 'may-have-left'): Step {
   if (r.status !== Status.Uploading) return { result: r }
-  return {
-    result: {
-      ...r,
-      status: Status.Unconfirmed,
-      error: `${why} during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again.${hintFor(ref)}`
-    }
+  if (reach === 'none-out') return notAttempted(r, why)
+  if (reach === 'held-back') {
+    const error = `not sent: ${why} before the whole video was sent, so DraftClip did not take it; a later run uploads it`
+    return { result: { ...r, status: Status.NotAttempted, error }, ledger: { kind: 'forget' }, log: { level: 'info', line: error } }
   }
+  const result = {
+    ...r,
+    status: Status.Unconfirmed,
+    error: `${why} during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again.${hintFor(ref)}`
+  }
+  return { result, ledger: { kind: 'record', entry: ledgerEntry(result) } }
 }
 
 /** An unexpected failure (the ledger could not be written: a full disk) while the video was in hand. */

@@ -7,13 +7,14 @@ import { isSettled, Status } from '../model/status.js'
 import type { Video } from '../model/video.js'
 import { formatSize } from '../sizes.js'
 import { ReadBuffers, readChunks } from '../videos/read.js'
-import type { Board } from './board.js'
+import { CANCELLED, type Board } from './board.js'
 import { dueOrder } from './calendar.js'
 import type { DeploymentRecorder } from './deployments.js'
 import {
   admitted,
   crashed,
   deploymentRefused,
+  interrupted,
   notAttempted,
   statusSeen,
   twinDone,
@@ -173,6 +174,7 @@ async function uploadOne(i: number, board: Board, settings: PublishSettings, dep
     log.info(`uploading (${formatSize(video.size)}, ${video.privacyLevel}${video.sidecar ? `, settings from ${video.sidecar}` : ''})`)
     // This upload's read buffers, from the pool; back to it once the answer came (no byte of them is left to send).
     const ring = ReadBuffers.take()
+    const wire = board.wire(i)
     const outcome = await uploadVideo(
       {
         name: video.name,
@@ -183,7 +185,7 @@ async function uploadOne(i: number, board: Board, settings: PublishSettings, dep
         chunks: () => readChunks(video.path, video.size, ring, { shownAs: video.file, sha256: entry.hash, stamp: video.stamp })
       },
       {
-        client: deps.client,
+        client: wire.watch(deps.client, deps.signal),
         clock: deps.clock,
         retries: settings.retries,
         timings: deps.timings,
@@ -193,8 +195,14 @@ async function uploadOne(i: number, board: Board, settings: PublishSettings, dep
         signal: deps.signal
       }
     ).finally(() => ring.release())
+    // A cancelled job cut it short (nothing of it was taken): the cancel's own rule, as the signal handler applies it.
+    const reach = wire.reach()
+    const step =
+      deps.signal?.aborted && reach !== 'may-have-left'
+        ? interrupted(entry.result, CANCELLED.reason, board.ref(i), reach)
+        : uploadEnded(entry.result, outcome, board.ref(i), queue, board.uploadsHalt()?.quota === true)
     // The ledger learns the outcome before the slot goes to the next video.
-    await board.apply(i, uploadEnded(entry.result, outcome, board.ref(i), queue, board.uploadsHalt()?.quota === true))
+    await board.apply(i, step)
     return false
   } finally {
     if (!released) shared.slots.release()
