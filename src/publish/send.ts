@@ -1,5 +1,6 @@
 import type { PollBudget } from '../draftclip/poll-budget.js'
 import type { Timings } from '../draftclip/retry-policy.js'
+import { judgeStatus } from '../draftclip/retry-policy.js'
 import { uploadVideo } from '../draftclip/upload.js'
 import { waitForVideo, type WaitOutcome } from '../draftclip/wait.js'
 import type { Clock, DraftClip, VideoLog } from '../model/ports.js'
@@ -12,6 +13,7 @@ import { dueOrder } from './calendar.js'
 import type { DeploymentRecorder } from './deployments.js'
 import {
   admitted,
+  askedOnce,
   crashed,
   deploymentRefused,
   interrupted,
@@ -21,7 +23,8 @@ import {
   uploadEnded,
   waitEnded,
   type Admission,
-  type Halt
+  type Halt,
+  type OneAnswer
 } from './lifecycle.js'
 import type { RunState } from '../model/run.js'
 
@@ -119,8 +122,9 @@ async function publishOne(
       return board.apply(i, twinDone(entry.result, board.entries[original].result))
     }
     case 'skip':
-      if (!admission.follow) return
+      if (!admission.follow && !admission.askOnce) return
       deps.deployments?.adopt(i, admission.entry)
+      if (admission.askOnce) return askOnce(i, board, settings, deps)
       return pollUntilSettled(i, board, settings, deps, { earlier: true })
     case 'confirm':
       deps.deployments?.adopt(i, admission.entry)
@@ -257,6 +261,24 @@ async function pollUntilSettled(
     outcome = await poll(false)
   }
   if (outcome.kind !== 'complete' && outcome.kind !== 'known') await board.apply(i, waitEnded(entry.result, outcome, waitSeconds))
+}
+
+/**
+ * wait: false, for an upload an earlier run left with more to learn: one status request (in the
+ * run's poll budget), no wait, so that one TikTok refused is reported and published again.
+ */
+async function askOnce(i: number, board: Board, settings: PublishSettings, deps: PublishDeps): Promise<void> {
+  const entry = board.entries[i]
+  const publishId = entry.result.publish_id!
+  const queue = settings.maxUploads !== undefined
+  const stopped = (): string | undefined => board.pollsStopped(deps.signal)
+  let answer: OneAnswer
+  if (stopped() || !(await deps.budget.take(deps.clock.now() + settings.waitTimeoutMs, deps.signal)) || stopped()) {
+    answer = { kind: 'not-asked', reason: stopped() ?? 'the poll budget had no turn for it within wait-timeout' }
+  } else {
+    answer = judgeStatus(await deps.client.status(publishId, deps.timings.statusRequestMs, deps.signal), publishId)
+  }
+  await board.apply(i, askedOnce(entry.result, answer, queue))
 }
 
 interface Semaphore {
