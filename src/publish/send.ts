@@ -1,7 +1,7 @@
 import type { PollBudget } from '../draftclip/poll-budget.js'
 import type { Timings } from '../draftclip/retry-policy.js'
 import { judgeStatus } from '../draftclip/retry-policy.js'
-import { uploadVideo } from '../draftclip/upload.js'
+import { uploadVideo, type UploadOutcome } from '../draftclip/upload.js'
 import { waitForVideo, type WaitOutcome } from '../draftclip/wait.js'
 import type { Clock, DraftClip, VideoLog } from '../model/ports.js'
 import { isSettled, Status } from '../model/status.js'
@@ -24,7 +24,8 @@ import {
   waitEnded,
   type Admission,
   type Halt,
-  type OneAnswer
+  type OneAnswer,
+  type Step
 } from './lifecycle.js'
 import type { RunState } from '../model/run.js'
 
@@ -178,7 +179,6 @@ async function uploadOne(i: number, board: Board, settings: PublishSettings, dep
     log.info(`uploading (${formatSize(video.size)}, ${video.privacyLevel}${video.sidecar ? `, settings from ${video.sidecar}` : ''})`)
     // This upload's read buffers, from the pool; back to it once the answer came (no byte of them is left to send).
     const ring = ReadBuffers.take()
-    const wire = board.wire(i)
     const outcome = await uploadVideo(
       {
         name: video.name,
@@ -189,7 +189,7 @@ async function uploadOne(i: number, board: Board, settings: PublishSettings, dep
         chunks: () => readChunks(video.path, video.size, ring, { shownAs: video.file, sha256: entry.hash, stamp: video.stamp })
       },
       {
-        client: wire.watch(deps.client, deps.signal),
+        client: board.wire(i).watch(deps.client, deps.signal),
         clock: deps.clock,
         retries: settings.retries,
         timings: deps.timings,
@@ -199,18 +199,20 @@ async function uploadOne(i: number, board: Board, settings: PublishSettings, dep
         signal: deps.signal
       }
     ).finally(() => ring.release())
-    // A cancelled job cut it short (nothing of it was taken): the cancel's own rule, as the signal handler applies it.
-    const reach = wire.reach()
-    const step =
-      deps.signal?.aborted && reach !== 'may-have-left'
-        ? interrupted(entry.result, CANCELLED.reason, board.ref(i), reach)
-        : uploadEnded(entry.result, outcome, board.ref(i), queue, board.uploadsHalt()?.quota === true)
     // The ledger learns the outcome before the slot goes to the next video.
-    await board.apply(i, step)
+    await board.apply(i, uploadStep(i, board, outcome, queue, deps.signal))
     return false
   } finally {
     if (!released) shared.slots.release()
   }
+}
+
+/** What an upload's outcome makes of the video; one a cancelled job cut short (nothing of it taken) goes by the cancel's own rule, as the signal handler's does. */
+function uploadStep(i: number, board: Board, outcome: UploadOutcome, queue: boolean, signal: AbortSignal | undefined): Step {
+  const r = board.entries[i].result
+  const reach = board.wire(i).reach()
+  if (signal?.aborted && reach !== 'may-have-left') return interrupted(r, CANCELLED.reason, board.ref(i), reach)
+  return uploadEnded(r, outcome, board.ref(i), queue, board.uploadsHalt()?.quota === true)
 }
 
 function uploadFields(video: Video): Record<string, string> {
