@@ -7,7 +7,7 @@ import type { RunDeps, RunSoFar } from './pipeline.js'
  * answer with their publish id.
  */
 export const ANSWER_GRACE_MS = 7000
-/** Then how long the ledger writes under way get (a publish id may be in one), well inside SIGKILL's 2.5 s. */
+/** Then how long the ledger writes get (a publish id may be in one, or what a cancel made of an upload), well inside SIGKILL's 2.5 s. */
 const LEDGER_GRACE_MS = 1500
 /** Then each deployment's last status (deployment-environment), before the outputs; still inside SIGKILL's 2.5 s. */
 const DEPLOYMENT_GRACE_MS = 600
@@ -23,9 +23,10 @@ export interface CancelWatch {
 }
 
 /**
- * A cancelled job: start nothing new, give uploads whose body has left until SIGTERM to answer (the
- * run ends by itself once they have), let the ledger finish the writes under way, then leave the
- * outputs behind (`report`) and exit 1.
+ * A cancelled job: start nothing new, stop uploads whose last bytes have not left (the client
+ * holds them back), give those whose have until SIGTERM to answer (the run ends by itself once
+ * they have), make of each still unanswered what the lifecycle's rule says, let the ledger
+ * store it, then leave the outputs behind (`report`) and exit 1.
  */
 export function watchForCancel(
   deps: Pick<RunDeps, 'clock' | 'signals' | 'exit'>,
@@ -47,10 +48,11 @@ export function watchForCancel(
     void (async () => {
       await Promise.race([runEnded, deps.clock.sleep(ANSWER_GRACE_MS, hurry.signal)])
       hurry.abort()
+      // What each upload still under way is, first, so that its ledger write is among those the grace waits for.
+      soFar.board?.interruptAll('the job was cancelled')
       const timer = new AbortController()
       await Promise.race([soFar.board?.ledger?.idle(), deps.clock.sleep(LEDGER_GRACE_MS, timer.signal)])
       timer.abort()
-      soFar.board?.interruptAll('the job was cancelled')
       await soFar.settleDeployments(deps.clock, DEPLOYMENT_GRACE_MS)
       await report()
     })().finally(() => deps.exit(1))

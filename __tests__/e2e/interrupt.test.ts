@@ -84,11 +84,54 @@ describe('a killed or cancelled runner (the bundle, as the runner starts it)', (
     expect(String(run.results[1].error)).toMatch(/cancelled during its upload.*delete the entry "[0-9a-f]{64}" from ledger\.json/)
     expect(run.outputs['publish-ids']).toBe(JSON.stringify([s.uploads[0].publishId]))
     expect(run.summary).toContain('The job was cancelled (SIGTERM)')
+    // Changed: the ledger says UNCONFIRMED, as the outputs do (it kept UPLOADING).
     expect(
       ledgerEntries(ws)
         .map(e => e.status)
         .sort()
-    ).toEqual(['PROCESSING_UPLOAD', 'UPLOADING'])
+    ).toEqual(['PROCESSING_UPLOAD', 'UNCONFIRMED'])
+
+    // Its whole body was sent: a later run never uploads it blindly.
+    const again = await runAction(ws, inputs)
+    expect(s.uploads).toHaveLength(2)
+    expect(s.requests.filter(r => r.path === '/api/upload.php')).toHaveLength(2)
+    expect(again.results.map(r => r.status)).toEqual(['SKIPPED', 'UNCONFIRMED'])
+  })
+
+  it('a cancel (SIGINT) before the whole video was sent: not sent, its ledger entry let go, and the next run uploads it once', async () => {
+    // The server reads nothing of the body: the upload can only end when the job's cancel stops it.
+    sandbox = await startSandbox({ apiKeys: [KEY], pollsToComplete: 1, uploadFaults: [{ type: 'stall' }] })
+    const ws = fresh()
+    writeMp4(path.join(ws, 'v/a.mp4'), 48 * 1024 * 1024)
+    const inputs = withLedger(sandbox.url, { 'wait-timeout': '10' })
+    const started = startAction(ws, inputs)
+    const s = sandbox
+    await waitFor(() => s.requests.some(r => r.path === '/api/upload.php'))
+    await new Promise(r => setTimeout(r, 300))
+    const sigint = Date.now()
+    started.child.kill('SIGINT')
+    const run = await started.done
+    // Nothing waited for an answer that could not come: well before the runner's SIGTERM.
+    expect(Date.now() - sigint).toBeLessThan(5000)
+    expect(run.code).toBe(1)
+    expect(s.uploads).toHaveLength(0)
+    expect(run.results.map(r => [r.status, r.error])).toEqual([
+      [
+        'NOT_ATTEMPTED',
+        'not sent: the job was cancelled before the whole video was sent, so DraftClip did not take it; a later run uploads it'
+      ]
+    ])
+    expect(JSON.parse(run.outputs.results)[0].status).toBe('NOT_ATTEMPTED')
+    expect(run.summary).toContain('The job was cancelled (SIGINT)')
+    expect(run.summary).toContain('NOT_ATTEMPTED')
+    expect(run.summary).not.toContain('UNCONFIRMED')
+    expect(ledgerEntries(ws)).toEqual([])
+
+    const again = await runAction(ws, inputs)
+    expect(again.code).toBe(0)
+    expect(s.uploads.map(u => u.filename)).toEqual(['a.mp4'])
+    expect(again.results.map(r => r.status)).toEqual(['PUBLISH_COMPLETE'])
+    expect(ledgerEntries(ws).map(e => e.status)).toEqual(['PUBLISH_COMPLETE'])
   })
   it('a cancel (SIGINT) while an answer is on its way: the answer that comes before SIGTERM is kept, with its publish ID', async () => {
     // The server takes the video, then answers 2 s later.

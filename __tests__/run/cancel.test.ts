@@ -214,3 +214,123 @@ describe('a cancelled job, while an upload waits to try again (fake clock)', () 
     expect(fs.readFileSync(path.join(ws, 'ledger.json'), 'utf8')).not.toContain('"status"')
   })
 })
+
+/**
+ * A DraftClip as the port asks a client to be: its socket takes one chunk, then nothing (the server
+ * stopped reading) until the job is cancelled; then the last bytes are held back, and the attempt
+ * ends when the test says (`unwind`), as an aborted request does.
+ */
+function stallsUntilCancelled(): { client: DraftClip; stalled: Promise<void>; unwind: () => void; uploads: () => number } {
+  let stall: () => void = () => undefined
+  let unwind: () => void = () => undefined
+  const stalled = new Promise<void>(resolve => (stall = resolve))
+  const unwound = new Promise<void>(resolve => (unwind = resolve))
+  let uploads = 0
+  const client: DraftClip = {
+    upload: async video => {
+      uploads++
+      const chunks = video.chunks()[Symbol.asyncIterator]()
+      await chunks.next()
+      stall()
+      await new Promise<void>(resolve => video.signal?.addEventListener('abort', () => resolve(), { once: true }))
+      video.onHeldBack?.()
+      await chunks.return?.()
+      await unwound
+      return { kind: 'no-answer', code: 'CANCELLED', message: 'cancelled', bodySent: false, stalled: false, origin: 'http://127.0.0.1' }
+    },
+    status: () => new Promise<Attempt>(() => undefined),
+    close: async () => undefined
+  }
+  return { client, stalled, unwind, uploads: () => uploads }
+}
+
+describe('a cancelled job, while an upload has not sent its whole body (fake clock)', () => {
+  const T0 = Date.parse('2026-12-03T12:00:00Z')
+  const ledgerText = (ws: string): string => fs.readFileSync(path.join(ws, 'ledger.json'), 'utf8')
+
+  async function start(wait: 'true' | 'false' = 'false') {
+    const ws = fresh()
+    writeMp4(path.join(ws, 'v', 'a.mp4'), 3 * 1024 * 1024)
+    const clock = new FakeClock(T0)
+    const exits: number[] = []
+    const fake = stallsUntilCancelled()
+    const running = runInProcess(
+      ws,
+      { 'api-key': 'ttapi_sandbox_key', videos: 'v/*.mp4', description: 'x', wait, ledger: 'ledger.json', retries: '0' },
+      { clock, deps: { signals: true, exit: code => void exits.push(code), client: () => fake.client } }
+    )
+    await fake.stalled
+    expect(ledgerText(ws)).toContain('"UPLOADING"')
+    return { ws, clock, exits, fake, running }
+  }
+
+  it('SIGINT: not sent (NOT_ATTEMPTED), its ledger entry let go, with no grace spent; the ledger, outputs and summary agree', async () => {
+    const { ws, clock, exits, fake, running } = await start()
+    process.emit('SIGINT', 'SIGINT')
+    fake.unwind()
+    const run = await running
+    await until(() => exits.length === 1)
+    expect(clock.now() - T0).toBeLessThan(ANSWER_GRACE_MS)
+    expect(run.results.map(r => [r.status, r.error])).toEqual([
+      [
+        'NOT_ATTEMPTED',
+        'not sent: the job was cancelled before the whole video was sent, so DraftClip did not take it; a later run uploads it'
+      ]
+    ])
+    expect(JSON.parse(run.outputs.results)[0].status).toBe('NOT_ATTEMPTED')
+    expect(run.summary).toContain('The job was cancelled (SIGINT).')
+    expect(run.summary).toContain('NOT_ATTEMPTED')
+    expect(run.summary).not.toContain('UNCONFIRMED')
+    expect(JSON.parse(ledgerText(ws)).videos).toEqual({})
+    expect(fake.uploads()).toBe(1)
+  })
+
+  it("SIGINT then the runner's SIGTERM, before the cut-off attempt has even ended: the signal handler decides the same, and stores it before the exit", async () => {
+    const { ws, exits, fake, running } = await start()
+    process.emit('SIGINT', 'SIGINT')
+    process.emit('SIGTERM', 'SIGTERM')
+    await until(() => exits.length === 1)
+    // The process ends here on a runner: what the outputs and the ledger say now is what is left.
+    expect(JSON.parse(ledgerText(ws)).videos).toEqual({})
+    fake.unwind()
+    const run = await running
+    expect(run.results.map(r => r.status)).toEqual(['NOT_ATTEMPTED'])
+    expect(run.summary).not.toContain('UNCONFIRMED')
+  })
+})
+
+describe('a cancelled job, while an upload whose body has left waits for its answer: the ledger at exit (fake clock)', () => {
+  it('says UNCONFIRMED, as the outputs do, and a later run treats it as UNCONFIRMED (never uploaded again)', async () => {
+    const ws = fresh()
+    writeMp4(path.join(ws, 'v', 'a.mp4'))
+    const clock = new FakeClock(Date.parse('2026-12-03T12:00:00Z'))
+    const exits: number[] = []
+    const late = lateAnswers()
+    const inputs = { 'api-key': 'ttapi_sandbox_key', videos: 'v/*.mp4', description: 'x', wait: 'false', ledger: 'ledger.json' }
+    const running = runInProcess(ws, inputs, {
+      clock,
+      deps: { signals: true, exit: code => void exits.push(code), client: () => late.client }
+    })
+    await late.bodyLeft
+    process.emit('SIGINT', 'SIGINT')
+    process.emit('SIGTERM', 'SIGTERM')
+    await until(() => exits.length === 1)
+    // The process ends here on a runner: this is the ledger the next run reads.
+    const atExit = fs.readFileSync(path.join(ws, 'ledger.json'), 'utf8')
+    late.answer()
+    const run = await running
+    expect(run.results.map(r => r.status)).toEqual(['UNCONFIRMED'])
+    const stored = Object.values((JSON.parse(atExit) as { videos: Record<string, { status: string }> }).videos)
+    expect(stored.map(e => e.status)).toEqual(['UNCONFIRMED'])
+
+    fs.writeFileSync(path.join(ws, 'ledger.json'), atExit)
+    let uploads = 0
+    const counted: DraftClip = { ...late.client, upload: video => (uploads++, late.client.upload(video)) }
+    const again = await runInProcess(ws, inputs, { clock, deps: { client: () => counted } })
+    expect(uploads).toBe(0)
+    expect(again.results.map(r => r.status)).toEqual(['UNCONFIRMED'])
+    expect(String(again.results[0].error)).toMatch(
+      /^an earlier run \(.*\) started uploading this video and never learned whether DraftClip took it/
+    )
+  })
+})

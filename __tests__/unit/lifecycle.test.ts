@@ -5,6 +5,7 @@ import type { LedgerEntry } from '../../src/model/ports.js'
 import {
   decideAdmission,
   admitted,
+  askedOnce,
   crashed,
   initialResult,
   interrupted,
@@ -273,18 +274,22 @@ describe('decideAdmission', () => {
     }
   )
 
+  // Changed: with wait: false, an entry with more to learn is asked about once (askOnce) instead of not at all.
   it.each([
-    ['PUBLISH_COMPLETE', '7123456789012345678', true, false],
-    ['PUBLISH_COMPLETE', null, true, true],
-    ['PUBLISH_COMPLETE', null, false, false],
-    ['SEND_TO_USER_INBOX', null, true, false],
-    ['PROCESSING_UPLOAD', null, true, true],
-    ['PROCESSING_UPLOAD', null, false, false],
-    ['PROCESSING', null, true, true],
-    ['SOMETHING_NEW', null, true, true]
-  ])('skips a %s entry (post id %j, wait %s), following it: %s', (status, postId, wait, follow) => {
+    ['PUBLISH_COMPLETE', '7123456789012345678', true, false, undefined],
+    ['PUBLISH_COMPLETE', null, true, true, undefined],
+    ['PUBLISH_COMPLETE', null, false, false, true],
+    ['SEND_TO_USER_INBOX', null, true, false, undefined],
+    ['SEND_TO_USER_INBOX', null, false, false, undefined],
+    ['PROCESSING_UPLOAD', null, true, true, undefined],
+    ['PROCESSING_UPLOAD', null, false, false, true],
+    ['PROCESSING', null, true, true, undefined],
+    ['SOMETHING_NEW', null, true, true, undefined]
+  ])('skips a %s entry (post id %j, wait %s), following it: %s, asking once: %s', (status, postId, wait, follow, askOnce) => {
     const e = entry({ status, post_id: postId })
-    expect(decideAdmission(e, undefined, wait, PUBLIC)).toEqual({ kind: 'skip', entry: e, follow })
+    const admission = decideAdmission(e, undefined, wait, PUBLIC)
+    expect(admission).toEqual({ kind: 'skip', entry: e, follow, askOnce })
+    expect('askOnce' in admission).toBe(askOnce === true)
   })
 
   it.each([
@@ -326,6 +331,16 @@ describe('admitted', () => {
       result: { ...r, status: 'SKIPPED', publish_id: 'p_old', post_id: null, fail_reason: null },
       log: { level: 'info', line: 'already published (ledger: SEND_TO_USER_INBOX, publish ID p_old); not uploaded again' }
     })
+  })
+
+  it('a skip whose outcome is still to come says so, not "already published"', () => {
+    const e = entry({ status: 'PROCESSING_UPLOAD', publish_id: 'p_old', post_id: null })
+    for (const admission of [decideAdmission(e, undefined, false, PUBLIC), decideAdmission(e, undefined, true, PUBLIC)]) {
+      expect(admitted(r, admission, REF).log).toEqual({
+        level: 'info',
+        line: 'uploaded by an earlier run, its outcome not known yet (ledger: PROCESSING_UPLOAD, publish ID p_old); not uploaded again'
+      })
+    }
   })
 
   it('a confirm is UNCONFIRMED with the publish id, and says how to release it', () => {
@@ -398,6 +413,13 @@ describe('planned (the dry run)', () => {
 
   it('an upload differs from the run only by its status', () => {
     expect(planned(r, { kind: 'upload' }, REF).result).toEqual({ ...r, status: 'DRY_RUN' })
+  })
+
+  it('says what the run would do about an earlier upload whose outcome is still to come', () => {
+    const e = entry({ status: 'PROCESSING', post_id: null })
+    const line = (wait: boolean): string | undefined => planned(r, decideAdmission(e, undefined, wait, PUBLIC), REF).log?.line
+    expect(line(false)).toBe('would skip (uploaded by an earlier run, its outcome not known yet) and ask DraftClip once for its status')
+    expect(line(true)).toBe('would skip (uploaded by an earlier run, its outcome not known yet) and poll its status')
   })
 
   it('takes the same admission as the run for the same entry', () => {
@@ -773,18 +795,43 @@ describe('waitEnded', () => {
 })
 
 describe('interrupted', () => {
-  it('an upload under way becomes UNCONFIRMED, saying how to release it', () => {
+  // Changed: the ledger now learns UNCONFIRMED too (it kept UPLOADING, which a branch ledger reads as a run still at it).
+  it('an upload whose last bytes may have left becomes UNCONFIRMED, in the ledger too, saying how to release it', () => {
     const r = result({ status: Status.Uploading })
+    const unconfirmed = {
+      ...r,
+      status: 'UNCONFIRMED',
+      error: `the job was cancelled during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again. ${HINT}`
+    }
     expect(interrupted(r, 'the job was cancelled', REF)).toEqual({
-      result: {
-        ...r,
-        status: 'UNCONFIRMED',
-        error: `the job was cancelled during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again. ${HINT}`
+      result: unconfirmed,
+      ledger: {
+        kind: 'record',
+        entry: { file: 'a.mp4', status: 'UNCONFIRMED', publish_id: null, post_id: null, fail_reason: null, privacy_level: 'SELF_ONLY' }
       }
     })
+    expect(interrupted(r, 'the job was cancelled', REF, 'may-have-left')).toEqual(interrupted(r, 'the job was cancelled', REF))
     expect(interrupted(r, 'x', undefined).result.error).toBe(
       'x during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again.'
     )
+  })
+
+  it('an upload whose last bytes the client held back was not sent: NOT_ATTEMPTED, its entry let go, as after a reset before the body finished', () => {
+    const r = result({ status: Status.Uploading })
+    const error = 'not sent: the job was cancelled before the whole video was sent, so DraftClip did not take it; a later run uploads it'
+    expect(interrupted(r, 'the job was cancelled', REF, 'held-back')).toEqual({
+      result: { ...r, status: 'NOT_ATTEMPTED', error },
+      ledger: { kind: 'forget' },
+      log: { level: 'info', line: error }
+    })
+  })
+
+  it('an upload with no attempt out (claimed, or between attempts) is NOT_ATTEMPTED, its entry let go', () => {
+    const r = result({ status: Status.Uploading })
+    expect(interrupted(r, 'the job was cancelled', REF, 'none-out')).toEqual({
+      result: { ...r, status: 'NOT_ATTEMPTED', error: 'not attempted: the job was cancelled' },
+      ledger: { kind: 'forget' }
+    })
   })
 
   it.each([Status.NotAttempted, 'PROCESSING_UPLOAD', Status.Unconfirmed, Status.Skipped, Status.UploadFailed, 'PUBLISH_COMPLETE'])(
@@ -796,6 +843,51 @@ describe('interrupted', () => {
       expect(step.result).toBe(r)
     }
   )
+})
+
+describe('askedOnce (wait: false, an earlier upload with more to learn)', () => {
+  const r = result({ status: Status.Skipped, publish_id: 'p_old', privacy_level: PUBLIC })
+  const status = (over: Partial<VideoStatus>) => ({ kind: 'status' as const, status: seen(over) })
+
+  it('FAILED after all: reported FAILED (the step fails), and the ledger keeps FAILED so the next run publishes it again', () => {
+    const step = askedOnce(r, status({ status: 'FAILED', isComplete: true, failReason: 'duration_check_failed' }))
+    const error =
+      'the upload an earlier run made (publish ID p_old) ended FAILED: duration_check_failed; the next run will publish it again'
+    expect(step.result).toMatchObject({ status: 'FAILED', error, fail_reason: 'duration_check_failed' })
+    expect(step.ledger).toEqual({ kind: 'record', entry: expect.objectContaining({ status: 'FAILED', publish_id: 'p_old' }) })
+    expect(step.log).toEqual({ level: 'info', line: error })
+    expect(stepFailure([step.result], undefined)).toBeDefined()
+  })
+
+  it('still processing: SKIPPED, the ledger learns the status, and the log says a later run asks again', () => {
+    const step = askedOnce(r, status({ status: 'PROCESSING' }))
+    expect(step.result).toMatchObject({ status: 'SKIPPED', error: null })
+    expect(step.ledger).toEqual({ kind: 'record', entry: expect.objectContaining({ status: 'PROCESSING' }) })
+    expect(step.log).toEqual({ level: 'info', line: 'asked once (wait: false): PROCESSING; a later run asks again' })
+  })
+
+  it('its post ID: SKIPPED with it, nothing more to ask', () => {
+    const step = askedOnce(r, status({ status: 'PUBLISH_COMPLETE', isComplete: true, postId: '7123' }))
+    expect(step.result).toMatchObject({ status: 'SKIPPED', post_id: '7123' })
+    expect(step.log).toEqual({ level: 'info', line: 'asked once (wait: false): PUBLISH_COMPLETE, post ID 7123' })
+  })
+
+  it('no answer, or not asked: SKIPPED as it was, for a later run to ask', () => {
+    for (const answer of [
+      { kind: 'transient' as const, reason: 'HTTP 503', retryAfter: undefined },
+      { kind: 'unknown' as const, reason: 'HTTP 404' },
+      { kind: 'not-asked' as const, reason: 'the job was cancelled' }
+    ]) {
+      expect(askedOnce(r, answer)).toEqual({
+        result: r,
+        log: { level: 'info', line: `its status was not learned (${answer.reason}); a later run asks again` }
+      })
+    }
+  })
+
+  it('a refused key stops the run, as in a wait', () => {
+    expect(askedOnce(r, { kind: 'unauthorized', reason: 'HTTP 401' }).halt).toMatchObject({ scope: 'everything' })
+  })
 })
 
 describe('ledgerUnwritable', () => {

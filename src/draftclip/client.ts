@@ -44,6 +44,16 @@ export class DraftClipClient implements DraftClip {
     const controller = new AbortController()
     let bodySent = false
     let stalled = false
+    /** The last bytes (the closing boundary) were handed over, or held back by a cancelled job: never both. */
+    let last = 'pending' as 'pending' | 'handed' | 'held'
+    const holdBack = (): void => {
+      if (last !== 'pending') return
+      last = 'held'
+      video.onHeldBack?.()
+      controller.abort()
+    }
+    if (video.signal?.aborted) holdBack()
+    video.signal?.addEventListener('abort', holdBack, { once: true })
     const stallTimer = setTimeout(() => {
       stalled = true
       controller.abort()
@@ -58,6 +68,9 @@ export class DraftClipClient implements DraftClip {
         video.onProgress?.(sent.total)
         yield sent.chunk
       }
+      // A cancelled job holds them back: without them no server takes the body, whatever it got before.
+      if (last === 'held') return
+      last = 'handed'
       yield tail
       bodySent = true
       clearTimeout(stallTimer)
@@ -82,9 +95,12 @@ export class DraftClipClient implements DraftClip {
       const sentBeforeAnswer = bodySent
       return { ...(await readAnswer(response)), bodySent: sentBeforeAnswer }
     } catch (error) {
-      return noAnswer(error, bodySent, stalled, url)
+      const held =
+        last === 'held' ? Object.assign(new Error('the job was cancelled before the last bytes left'), { code: 'CANCELLED' }) : error
+      return noAnswer(held, bodySent, stalled, url)
     } finally {
       clearTimeout(stallTimer)
+      video.signal?.removeEventListener('abort', holdBack)
     }
   }
 

@@ -47,6 +47,8 @@ export async function uploadVideo(video: Omit<UploadRequest, 'onProgress'>, ctx:
     if (verdict.kind === 'accepted') return verdict
     if (verdict.kind === 'final') return verdict.outcome
     if (verdict.kind === 'spent') return { kind: 'rate-limited', reason: verdict.reason }
+    // A cancelled job (which may have cut this attempt short): no attempt follows, and this one was certainly not taken.
+    if (ctx.signal?.aborted) return { kind: 'stopped', reason: ctx.stopped() ?? 'the job was cancelled' }
 
     const tried = `${attempt} attempt${attempt === 1 ? '' : 's'}`
     if (attempt > ctx.retries) {

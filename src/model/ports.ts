@@ -25,6 +25,13 @@ export interface UploadRequest extends MultipartFile {
   chunks: () => AsyncIterable<{ chunk: Buffer; total: number }>
   /** Called as the body is handed to the socket: bytes of the file sent so far. */
   onProgress?: (sent: number) => void
+  /**
+   * Aborted when the job is cancelled: an attempt whose last bytes have not been handed to the
+   * socket never hands them (DraftClip refuses a body cut short) and calls `onHeldBack` at once;
+   * one whose last bytes have left waits for its answer as before.
+   */
+  signal?: AbortSignal
+  onHeldBack?: () => void
 }
 
 /** An HTTP answer: the status, the body parsed as JSON where it was JSON. */

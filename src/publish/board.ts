@@ -22,11 +22,12 @@ import type { LedgerEntry } from '../model/ports.js'
 import { pathsToHash, twinIndexes } from './twins.js'
 import { Ledger } from '../ledger/ledger.js'
 import { hashFile } from '../videos/read.js'
+import { UploadWire } from './wire.js'
 
 /** A way to take a board through the run: the real one (send.ts) or the dry run (plan.ts). Returns why the run stopped early. */
 export type Driver = (board: Board) => Promise<Halt | undefined>
 
-const CANCELLED: Halt = { scope: 'everything', reason: 'the job was cancelled' }
+export const CANCELLED: Halt = { scope: 'everything', reason: 'the job was cancelled' }
 
 /** One video of the run: what it is, and everything the run learns about it. */
 export interface Entry {
@@ -56,6 +57,8 @@ export class Board {
   readonly runStates = new Map<string, RunState>()
   /** The ledger entry each video's admission was decided from: a claim is judged against the entry as it stands now. */
   private readonly decidedFrom: (LedgerEntry | undefined)[] = []
+  /** Each sent video's upload, as far as a cancelled job must know it. */
+  private readonly wires: UploadWire[] = []
   /** A video's GitHub Deployment for its ledger entry (deployment-environment): see publish/deployments.ts entryId. */
   deploymentOf: ((i: number) => { id: number | undefined } | undefined) | undefined
 
@@ -218,9 +221,17 @@ export class Board {
     return (this.halted.everything ?? (signal?.aborted ? CANCELLED : undefined))?.reason
   }
 
-  /** A cancelled job or a crash: every upload under way is UNCONFIRMED, by the lifecycle's rule (no ledger write: at once). */
+  /** Where the video's upload has got (its attempts are sent through `wire(i).watch`). */
+  wire(i: number): UploadWire {
+    return (this.wires[i] ??= new UploadWire())
+  }
+
+  /**
+   * A cancelled job: every upload under way is what the lifecycle's rule makes of how far it got,
+   * at once; the ledger writes start now (await ledger.idle() for them).
+   */
   interruptAll(why: string): void {
-    this.entries.forEach((e, i) => void this.apply(i, interrupted(e.result, why, this.ref(i))))
+    this.entries.forEach((e, i) => void this.apply(i, interrupted(e.result, why, this.ref(i), this.wires[i]?.reach())))
   }
 }
 

@@ -4,6 +4,7 @@ import { Status, isFinalStatus, isSettled } from '../model/status.js'
 import type { VideoStatus } from '../draftclip/answers.js'
 import type { UploadOutcome } from '../draftclip/upload.js'
 import type { WaitOutcome } from '../draftclip/wait.js'
+import type { judgeStatus } from '../draftclip/retry-policy.js'
 import type { Media } from '../model/video.js'
 import type { LedgerEntry } from '../model/ports.js'
 
@@ -30,8 +31,11 @@ export type Admission =
   | { kind: 'upload' }
   /** Same content as an earlier video of this run: it shares that video's ids. */
   | { kind: 'twin'; of: string }
-  /** The ledger knows DraftClip took it: not again; `follow` when there is more to learn. */
-  | { kind: 'skip'; entry: LedgerEntry; follow: boolean }
+  /**
+   * The ledger knows DraftClip took it: not again. When there is more to learn, `follow` (wait: true)
+   * polls it until there is not; `askOnce` (wait: false) asks once, without waiting.
+   */
+  | { kind: 'skip'; entry: LedgerEntry; follow: boolean; askOnce?: true }
   /** The ledger has a publish id no status answer has confirmed: ask DraftClip about it, upload nothing. */
   | { kind: 'confirm'; entry: LedgerEntry & { publish_id: string } }
   /** An earlier run never learned whether DraftClip took it, and has no publish id to ask about. */
@@ -67,13 +71,16 @@ export function decideAdmission(
   }
   // DraftClip took it (published, in the inbox, or still processing): never again.
   if (entry.publish_id) {
-    const settled = isSettled(
-      { status: entry.status, isComplete: isFinalStatus(entry.status), postId: entry.post_id },
-      publishedWith(entry, privacyLevel)
-    )
-    return { kind: 'skip', entry, follow: wait && !settled }
+    const pending = outcomePending(entry, privacyLevel)
+    return pending && !wait ? { kind: 'skip', entry, follow: false, askOnce: true } : { kind: 'skip', entry, follow: pending }
   }
   return { kind: 'unconfirmed', entry }
+}
+
+/** An earlier run's upload with more to learn (still processing, a public post without its post ID). */
+function outcomePending(entry: LedgerEntry, privacyLevel: string): boolean {
+  const seen = { status: entry.status, isComplete: isFinalStatus(entry.status), postId: entry.post_id }
+  return !isSettled(seen, publishedWith(entry, privacyLevel))
 }
 
 /** The privacy a video was published with: its entry's, not today's input or sidecar (only a public post gets a post ID). */
@@ -192,7 +199,7 @@ export function admitted(r: VideoResult, admission: Admission, ref: LedgerRef | 
           fail_reason: entry.fail_reason ?? null,
           privacy_level: publishedWith(entry, r.privacy_level)
         },
-        log: { level: 'info', line: `already published (ledger: ${entry.status}, publish ID ${entry.publish_id}); not uploaded again` }
+        log: { level: 'info', line: `${skippedAs(entry, r.privacy_level)}; not uploaded again` }
       }
     }
     case 'confirm': {
@@ -229,6 +236,14 @@ export function admitted(r: VideoResult, admission: Admission, ref: LedgerRef | 
       }
     }
   }
+}
+
+/** What the ledger says of a skipped video: published, or uploaded by an earlier run whose outcome is still to come. */
+function skippedAs(entry: LedgerEntry, privacyLevel: string): string {
+  const said = `ledger: ${entry.status}, publish ID ${entry.publish_id}`
+  return outcomePending(entry, privacyLevel)
+    ? `uploaded by an earlier run, its outcome not known yet (${said})`
+    : `already published (${said})`
 }
 
 /** A check refused it (its problems, each naming its rule): nothing of the run is sent. */
@@ -272,7 +287,7 @@ export function planned(r: VideoResult, admission: Admission, ref: LedgerRef | u
   const verb: Record<Admission['kind'], string> = {
     upload: 'would upload',
     twin: `would skip (same content as ${admission.kind === 'twin' ? admission.of : ''})`,
-    skip: 'would skip (already published)',
+    skip: admission.kind === 'skip' ? plannedSkip(admission, r.privacy_level) : '',
     confirm: 'would ask DraftClip about the unconfirmed publish ID in the ledger, and not upload',
     unconfirmed: 'would not upload (an earlier upload is unconfirmed)',
     scheduled: `would wait: scheduled for ${admission.kind === 'scheduled' ? new Date(admission.at).toISOString() : ''}`,
@@ -281,6 +296,12 @@ export function planned(r: VideoResult, admission: Admission, ref: LedgerRef | u
   }
   const result = admission.kind === 'upload' ? { ...step.result, status: Status.DryRun } : step.result
   return { result, log: { level: 'info', line: verb[admission.kind] } }
+}
+
+function plannedSkip(admission: Admission & { kind: 'skip' }, privacyLevel: string): string {
+  if (!outcomePending(admission.entry, privacyLevel)) return 'would skip (already published)'
+  const ask = admission.askOnce ? 'ask DraftClip once for its status' : admission.follow ? 'poll its status' : 'not ask about it'
+  return `would skip (uploaded by an earlier run, its outcome not known yet) and ${ask}`
 }
 
 /** The twin's ids, once the video it copies is done. */
@@ -438,6 +459,33 @@ export function statusSeen(r: VideoResult, status: VideoStatus, earlier: boolean
   return step
 }
 
+/** The answer to wait: false's one status request about an earlier run's upload, or why it was not sent. */
+export type OneAnswer = ReturnType<typeof judgeStatus> | { kind: 'not-asked'; reason: string }
+
+/**
+ * wait: false asked once about an upload an earlier run left with more to
+ * learn: a status is seen as any other (FAILED is reported, and the next run
+ * publishes it again); no answer leaves it SKIPPED for a later run to ask.
+ */
+export function askedOnce(r: VideoResult, answer: OneAnswer, queue = false): Step {
+  switch (answer.kind) {
+    case 'status': {
+      const step = statusSeen(r, answer.status, true, queue)
+      const { status, postId } = answer.status
+      const more = isSettled({ ...answer.status, postId: postId ?? r.post_id }, r.privacy_level) ? '' : '; a later run asks again'
+      return {
+        ...step,
+        log: step.log ?? { level: 'info', line: `asked once (wait: false): ${status}${postId ? `, post ID ${postId}` : ''}${more}` }
+      }
+    }
+    case 'unauthorized':
+    case 'untrusted':
+      return waitEnded(r, { ...answer, status: undefined }, 0)
+    default:
+      return { result: r, log: { level: 'info', line: `its status was not learned (${answer.reason}); a later run asks again` } }
+  }
+}
+
 /** How a wait ended, for a video that was not complete. */
 export function waitEnded(r: VideoResult, outcome: WaitOutcome, waitSeconds: number): Step {
   switch (outcome.kind) {
@@ -499,18 +547,31 @@ export function waitEnded(r: VideoResult, outcome: WaitOutcome, waitSeconds: num
 }
 
 /**
- * The run ended under the video (a cancelled job, a crash): an upload under
- * way may have reached DraftClip, so it is UNCONFIRMED, never "not published".
+ * How far an upload got when the run ended under it (publish/wire.ts): no attempt
+ * out (claimed, between attempts); an attempt whose last bytes the client held
+ * back; or one whose last bytes may have left (or that nobody watched).
  */
-export function interrupted(r: VideoResult, why: string, ref: LedgerRef | undefined): Step {
+export type Reach = 'none-out' | 'held-back' | 'may-have-left'
+
+/**
+ * The run ended under the video (a cancelled job): the one rule, for the run
+ * and the signal handler alike. Its last bytes never left: not sent, and the
+ * ledger lets it go, as after a reset before the body finished. They may have
+ * left: UNCONFIRMED, in the ledger as in the results.
+ */
+export function interrupted(r: VideoResult, why: string, ref: LedgerRef | undefined, reach: Reach = 'may-have-left'): Step {
   if (r.status !== Status.Uploading) return { result: r }
-  return {
-    result: {
-      ...r,
-      status: Status.Unconfirmed,
-      error: `${why} during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again.${hintFor(ref)}`
-    }
+  if (reach === 'none-out') return notAttempted(r, why)
+  if (reach === 'held-back') {
+    const error = `not sent: ${why} before the whole video was sent, so DraftClip did not take it; a later run uploads it`
+    return { result: { ...r, status: Status.NotAttempted, error }, ledger: { kind: 'forget' }, log: { level: 'info', line: error } }
   }
+  const result = {
+    ...r,
+    status: Status.Unconfirmed,
+    error: `${why} during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again.${hintFor(ref)}`
+  }
+  return { result, ledger: { kind: 'record', entry: ledgerEntry(result) } }
 }
 
 /** An unexpected failure (the ledger could not be written: a full disk) while the video was in hand. */

@@ -1,27 +1,32 @@
 import type { PollBudget } from '../draftclip/poll-budget.js'
 import type { Timings } from '../draftclip/retry-policy.js'
 import { RateGate } from '../draftclip/rate-gate.js'
-import { uploadVideo } from '../draftclip/upload.js'
+import { judgeStatus } from '../draftclip/retry-policy.js'
+import { uploadVideo, type UploadOutcome } from '../draftclip/upload.js'
 import { waitForVideo, type WaitOutcome } from '../draftclip/wait.js'
 import type { Clock, DraftClip, VideoLog } from '../model/ports.js'
 import { isSettled, Status } from '../model/status.js'
 import type { Video } from '../model/video.js'
 import { formatSize } from '../sizes.js'
 import { ReadBuffers, readChunks } from '../videos/read.js'
-import type { Board } from './board.js'
+import { CANCELLED, type Board } from './board.js'
 import { dueOrder } from './calendar.js'
 import type { DeploymentRecorder } from './deployments.js'
 import {
   admitted,
+  askedOnce,
   crashed,
   deploymentRefused,
+  interrupted,
   notAttempted,
   statusSeen,
   twinDone,
   uploadEnded,
   waitEnded,
   type Admission,
-  type Halt
+  type Halt,
+  type OneAnswer,
+  type Step
 } from './lifecycle.js'
 import type { RunState } from '../model/run.js'
 
@@ -121,8 +126,9 @@ async function publishOne(
       return board.apply(i, twinDone(entry.result, board.entries[original].result))
     }
     case 'skip':
-      if (!admission.follow) return
+      if (!admission.follow && !admission.askOnce) return
       deps.deployments?.adopt(i, admission.entry)
+      if (admission.askOnce) return askOnce(i, board, settings, deps)
       return pollUntilSettled(i, board, settings, deps, { earlier: true })
     case 'confirm':
       deps.deployments?.adopt(i, admission.entry)
@@ -186,7 +192,7 @@ async function uploadOne(i: number, board: Board, settings: PublishSettings, dep
         chunks: () => readChunks(video.path, video.size, ring, { shownAs: video.file, sha256: entry.hash, stamp: video.stamp })
       },
       {
-        client: deps.client,
+        client: board.wire(i).watch(deps.client, deps.signal),
         clock: deps.clock,
         retries: settings.retries,
         timings: deps.timings,
@@ -198,11 +204,19 @@ async function uploadOne(i: number, board: Board, settings: PublishSettings, dep
       }
     ).finally(() => ring.release())
     // The ledger learns the outcome before the slot goes to the next video.
-    await board.apply(i, uploadEnded(entry.result, outcome, board.ref(i), queue, board.uploadsHalt()?.quota === true))
+    await board.apply(i, uploadStep(i, board, outcome, queue, deps.signal))
     return false
   } finally {
     if (!released) shared.slots.release()
   }
+}
+
+/** What an upload's outcome makes of the video; one a cancelled job cut short (nothing of it taken) goes by the cancel's own rule, as the signal handler's does. */
+function uploadStep(i: number, board: Board, outcome: UploadOutcome, queue: boolean, signal: AbortSignal | undefined): Step {
+  const r = board.entries[i].result
+  const reach = board.wire(i).reach()
+  if (signal?.aborted && reach !== 'may-have-left') return interrupted(r, CANCELLED.reason, board.ref(i), reach)
+  return uploadEnded(r, outcome, board.ref(i), queue, board.uploadsHalt()?.quota === true)
 }
 
 function uploadFields(video: Video): Record<string, string> {
@@ -253,6 +267,24 @@ async function pollUntilSettled(
     outcome = await poll(false)
   }
   if (outcome.kind !== 'complete' && outcome.kind !== 'known') await board.apply(i, waitEnded(entry.result, outcome, waitSeconds))
+}
+
+/**
+ * wait: false, for an upload an earlier run left with more to learn: one status request (in the
+ * run's poll budget), no wait, so that one TikTok refused is reported and published again.
+ */
+async function askOnce(i: number, board: Board, settings: PublishSettings, deps: PublishDeps): Promise<void> {
+  const entry = board.entries[i]
+  const publishId = entry.result.publish_id!
+  const queue = settings.maxUploads !== undefined
+  const stopped = (): string | undefined => board.pollsStopped(deps.signal)
+  let answer: OneAnswer
+  if (stopped() || !(await deps.budget.take(deps.clock.now() + settings.waitTimeoutMs, deps.signal)) || stopped()) {
+    answer = { kind: 'not-asked', reason: stopped() ?? 'the poll budget had no turn for it within wait-timeout' }
+  } else {
+    answer = judgeStatus(await deps.client.status(publishId, deps.timings.statusRequestMs, deps.signal), publishId)
+  }
+  await board.apply(i, askedOnce(entry.result, answer, queue))
 }
 
 interface Semaphore {
