@@ -25,6 +25,13 @@ describe('deploymentStatus: the issue table', () => {
     ['upload failed', { status: 'UPLOAD_FAILED', publish_id: null, error: 'HTTP 400' }, null, 'failure', /HTTP 400/],
     ['unconfirmed', { status: 'UNCONFIRMED', error: 'no answer' }, null, 'error', /^unconfirmed/],
     ['not attempted', { status: 'NOT_ATTEMPTED', error: 'not attempted: the job was cancelled' }, null, 'error', /^not uploaded: the job/],
+    [
+      'cancelled before the whole video was sent',
+      { status: 'NOT_ATTEMPTED', error: 'not sent: the job was cancelled before the whole video was sent' },
+      null,
+      'error',
+      /^not uploaded: the job was cancelled before/
+    ],
     ['skipped', { status: 'SKIPPED' }, null, undefined, undefined],
     ['a dry run', { status: 'DRY_RUN' }, null, undefined, undefined]
   ])('%s', (_, over, link, state, words) => {

@@ -183,7 +183,8 @@ describe('a Ledger on a branch', () => {
       /403 Resource not accessible by integration.*permissions: contents: write/
     )
     expect(ledger.get(H('a'))).toBeUndefined()
-    await expect(ledger.settled()).rejects.toThrow(/could not be written/)
+    // GitHub's message ends its own sentence: one full stop before what follows, not '.;'.
+    await expect(ledger.settled()).rejects.toThrow(/could not be written: .*'ledger-branch'; what it missed is in the outputs\.$/)
   })
 
   it('a protected branch: refused, naming the branch (a 409 whose sha did not move is no stale write)', async () => {

@@ -296,7 +296,7 @@ describe('summaryMarkdown: dry run', () => {
   it('shows privacy, caption and what the ledger decides', () => {
     expect(rows(md).map(cells)).toEqual([
       ['📝', 'a.mp4', '10.0 MB', 'PUBLIC_TO_EVERYONE', 'First {name} filled', 'upload'],
-      ['⏭️', 'b.mp4', '10.0 MB', 'SELF_ONLY', 'Caption', 'skip: already published (p_old)'],
+      ['⏭️', 'b.mp4', '10.0 MB', 'SELF_ONLY', 'Caption', 'skip: uploaded before (publish ID p_old)'],
       ['⚠️', 'c.mp4', '10.0 MB', 'SELF_ONLY', 'Caption', 'would not upload: an earlier run \\| unconfirmed']
     ])
   })

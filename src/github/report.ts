@@ -220,7 +220,7 @@ function planRows(results: VideoResult[]): string[] {
       r.status === Status.DryRun
         ? 'upload'
         : r.status === Status.Skipped
-          ? `skip${r.publish_id ? `: already published (${cell(r.publish_id)})` : ''}`
+          ? `skip${r.publish_id ? `: uploaded before (publish ID ${cell(r.publish_id)})` : ''}`
           : r.status === Status.Scheduled && r.publish_at
             ? `wait: scheduled for ${utc(r.publish_at)}`
             : cell(r.error ?? r.status)

@@ -11,7 +11,8 @@ class LedgerWriteError extends Error {
   constructor(shownAs: string, cause: unknown) {
     const err = cause as NodeJS.ErrnoException
     const problem = err.code ? `${WRITE_PROBLEMS[err.code] ?? err.message} (${err.code})` : err.message
-    super(`The ledger ${shownAs} could not be written: ${problem}; what it missed is in the outputs.`, { cause })
+    // A GitHub message often ends in a full stop of its own: one sentence, not '.;'.
+    super(`The ledger ${shownAs} could not be written: ${problem.replace(/\.+$/, '')}; what it missed is in the outputs.`, { cause })
     this.name = 'LedgerWriteError'
   }
 }

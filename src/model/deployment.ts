@@ -79,7 +79,7 @@ export function deploymentStatus(f: DeploymentFacts, postLink: string | null): D
       return { state: 'error', description: `unconfirmed${id}: it may or may not be on TikTok; ${f.error ?? ''}` }
     case Status.NotAttempted:
     case Status.Queued:
-      return { state: 'error', description: `not uploaded: ${(f.error ?? f.status).replace(/^(not attempted|queued): /, '')}` }
+      return { state: 'error', description: `not uploaded: ${(f.error ?? f.status).replace(/^(not attempted|queued|not sent): /, '')}` }
     default:
       return undefined
   }
