@@ -173,10 +173,11 @@ describe('the README and docs/ link to what exists', () => {
 describe("the README's and docs' workflow examples can be copied as they are", () => {
   const pages = ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).map(f => `docs/${f}`)]
   const blocks = pages.flatMap(page =>
-    [...fs.readFileSync(path.join(ROOT, page), 'utf8').matchAll(/^```ya?ml\n([\s\S]*?)^```/gm)].map((m, i) => ({
+    // A fence may be indented (a block inside a list item): its closing fence is indented alike.
+    [...fs.readFileSync(path.join(ROOT, page), 'utf8').matchAll(/^( *)```ya?ml[ \t]*\n([\s\S]*?)^\1```/gm)].map((m, i) => ({
       name: `${page} yaml block ${i + 1}`,
       // A fragment (steps cut from a job) is indented as in its job: dedented, it is a YAML sequence of its own.
-      text: dedent(m[1])
+      text: dedent(m[2])
     }))
   )
 

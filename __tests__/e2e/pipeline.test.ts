@@ -95,7 +95,7 @@ describe('release notes', () => {
     const postId = first.outputs['post-id']
     expect(github.release.body).toBe(
       'Release notes written by hand.\n\n<!-- draftclip-publish:start -->\n### Published on TikTok\n\n' +
-        `- release/trailer.mp4: [${postId}](https://www.tiktok.com/share/video/${postId})\n<!-- draftclip-publish:end -->`
+        `- \`release/trailer.mp4\`: [\`${postId}\`](https://www.tiktok.com/share/video/${postId})\n<!-- draftclip-publish:end -->`
     )
     expect(github.calls.find(c => c.method === 'PATCH')?.auth).toBe('token ghs_faketoken')
 

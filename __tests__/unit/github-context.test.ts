@@ -57,7 +57,7 @@ describe('updateReleaseNotes', () => {
       'release-notes: linked the TikTok posts in release v2.0.0.'
     )
     expect(calls).toEqual(['token t0ken', 'get acme/rocket#7', 'update'])
-    expect(body).toContain('- release/trailer.mp4: [7123456789012345678](https://www.tiktok.com/share/video/7123456789012345678)')
+    expect(body).toContain('- `release/trailer.mp4`: [`7123456789012345678`](https://www.tiktok.com/share/video/7123456789012345678)')
     calls.length = 0
     expect(await updateReleaseNotes(client('t0ken'), [published], env, undefined, ['t0ken'])).toBe(
       'release-notes: release v2.0.0 already links these posts.'

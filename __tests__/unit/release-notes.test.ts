@@ -16,8 +16,9 @@ describe('releaseSection: untrusted text', () => {
 
   it('writes a file name as plain text: no link, comment, heading or escape of its own', () => {
     const section = releaseSection([result({ file: nasty, publish_id: 'p_a', post_id: '71', status: 'PUBLISH_COMPLETE' })])!
+    // Code spans: the first one's text ends with a space (padded, so it is kept); '<!--' is written outside them, escaped.
     expect(section.split('\n')[3]).toBe(
-      '- videos/trailer \\[x\\]\\(https://evil.example\\) \\<\\!-- draftclip-publish:end --\\> \\*b\\* \\`c\\` \\# h␛\\[2J.mp4: [71](https://www.tiktok.com/share/video/71)'
+      '- ` videos/trailer [x](https://evil.example)  `\\<\\!\\-\\-``  draftclip-publish:end --> *b* `c` # h␛[2J.mp4 ``: [`71`](https://www.tiktok.com/share/video/71)'
     )
     expect(section.match(/<!-- draftclip-publish:end -->/g)).toHaveLength(1)
   })
@@ -28,15 +29,21 @@ describe('releaseSection: untrusted text', () => {
     expect(mergeReleaseBody(once, releaseSection(results)!)).toBe(once)
   })
 
-  it('escapes an underscore only where it could start emphasis', () => {
-    expect(markdownText('my_clip _x_ a__b')).toBe('my_clip \\_x\\_ a__b')
+  it('writes what GitHub would link by itself (www., e-mail, @mention, #reference) in a code span, where it links nothing', () => {
+    expect(markdownText('www.evil.example/@octocat #1 a@b.example.mp4')).toBe('`www.evil.example/@octocat #1 a@b.example.mp4`')
+    expect(markdownText('my_clip _x_ a__b')).toBe('`my_clip _x_ a__b`')
+  })
+
+  it('fences a name holding backticks with a longer run, padded where it starts or ends with one', () => {
+    expect(markdownText('`a``b` ')).toBe('``` `a``b`  ```')
+    expect(markdownText('')).toBe('')
   })
 
   it('writes neither the key nor the token, in a name or an ID', () => {
     const key = 'ttapi_releaseKey0123'
     const section = releaseSection([result({ file: `clips/${key}.mp4`, publish_id: `p_${key}`, status: 'PROCESSING' })], undefined, [key])!
     expect(section).not.toContain('releaseKey')
-    expect(section).toContain('- clips/\\*\\*\\*.mp4: uploaded (publish ID p\\_\\*\\*\\*), post not live yet')
+    expect(section).toContain('- `clips/***.mp4`: uploaded (publish ID `p_***`), post not live yet')
   })
 })
 
@@ -58,9 +65,9 @@ describe('releaseSection', () => {
         '<!-- draftclip-publish:start -->',
         '### Published on TikTok',
         '',
-        '- videos/a.mp4: [7123456789012345678](https://www.tiktok.com/share/video/7123456789012345678)',
-        '- videos/c.mp4: uploaded (publish ID p_c), post not live yet',
-        '- videos/d.mp4: [7000000000000000001](https://www.tiktok.com/share/video/7000000000000000001)',
+        '- `videos/a.mp4`: [`7123456789012345678`](https://www.tiktok.com/share/video/7123456789012345678)',
+        '- `videos/c.mp4`: uploaded (publish ID `p_c`), post not live yet',
+        '- `videos/d.mp4`: [`7000000000000000001`](https://www.tiktok.com/share/video/7000000000000000001)',
         '<!-- draftclip-publish:end -->'
       ].join('\n')
     )
@@ -68,7 +75,7 @@ describe('releaseSection', () => {
 
   it("links with the account's handle when it is given, the same link the outputs give", () => {
     const section = releaseSection([result({ file: 'a.mp4', publish_id: 'p', post_id: '71', status: 'PUBLISH_COMPLETE' })], 'rocket_team')
-    expect(section).toContain(`- a.mp4: [71](${postUrl('71', 'rocket_team')})`)
+    expect(section).toContain(`- \`a.mp4\`: [\`71\`](${postUrl('71', 'rocket_team')})`)
     expect(section).toContain('https://www.tiktok.com/@rocket_team/video/71')
   })
 

@@ -36,6 +36,20 @@ describe('straySidecars', () => {
     expect(judge(['a.mp4'], ['a.mp4', 'gone.mp4.draftclip.json'])).toEqual([{ sidecar: 'gone.mp4.draftclip.json' }])
   })
 
+  it('refuses the video whose sidecar is named without its extension in another case (readSidecars names a whole name spelled so)', () => {
+    expect(judge(['v7.mp4'], ['v7.mp4', 'V7.draftclip.json'])).toEqual([{ sidecar: 'V7.draftclip.json', video: 'v7.mp4' }])
+    // Its whole name in another case: refused by readSidecars ('must be named exactly'), not said to have lost its video.
+    expect(judge(['v7.mp4'], ['v7.mp4', 'V7.MP4.draftclip.json'])).toEqual([])
+  })
+
+  it('judges a thousand stray sidecars beside ten thousand videos at once', () => {
+    const videos = Array.from({ length: 10_000 }, (_, i) => `v${i}.mp4`)
+    const names = [...videos, ...Array.from({ length: 1000 }, (_, i) => `v${i * 10}.draftclip.json`)]
+    const started = performance.now()
+    expect(judge(videos, names)).toHaveLength(1000)
+    expect(performance.now() - started).toBeLessThan(1000)
+  })
+
   it('leaves alone the sidecars that are read, and those of files the patterns did not choose', () => {
     expect(judge(['a.mp4'], ['a.mp4', 'a.mp4.draftclip.json', 'b.mp4', 'b.mp4.draftclip.json', 'notes.txt', '.draftclip.json'])).toEqual([])
   })

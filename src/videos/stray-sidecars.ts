@@ -17,16 +17,23 @@ export interface StraySidecar {
  * there but not matched is left alone: the patterns chose not to publish it.
  */
 export function straySidecars(videos: readonly string[], siblings: ReadonlyMap<string, readonly string[]>): StraySidecar[] {
-  const matched = new Set(videos)
+  // The matched videos by folder and stem, in lower case: a sidecar spelled in another case is as surely meant for it.
+  const byStem = new Map<string, string[]>()
+  for (const v of videos) {
+    const key = `${path.dirname(v)}/${stem(path.basename(v)).toLowerCase()}`
+    byStem.set(key, [...(byStem.get(key) ?? []), v])
+  }
   const stray: StraySidecar[] = []
   for (const [dir, names] of siblings) {
     const here = new Set(names)
+    const hereLower = new Set(names.map(n => n.toLowerCase()))
     for (const name of names) {
       if (!name.endsWith(SIDECAR_SUFFIX)) continue
       const target = name.slice(0, -SIDECAR_SUFFIX.length)
-      if (target === '' || here.has(target)) continue
+      // A file of that name in another case: readSidecars names the sidecar (it must be spelled as its video).
+      if (target === '' || hereLower.has(target.toLowerCase())) continue
       const sidecar = path.join(dir, name)
-      const meant = [...matched].filter(v => path.dirname(v) === dir && stem(path.basename(v)) === target)
+      const meant = byStem.get(`${dir}/${target.toLowerCase()}`) ?? []
       const unread = meant.filter(v => !here.has(path.basename(v) + SIDECAR_SUFFIX))
       for (const v of unread) {
         const video = path.basename(v)
