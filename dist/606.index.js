@@ -25,12 +25,23 @@ const SECTION_START = '<!-- draftclip-publish:start -->';
 const SECTION_END = '<!-- draftclip-publish:end -->';
 /**
  * Untrusted text (a file name, an ID from DraftClip) as plain text in the release's Markdown, which anyone may
- * read: no link, tag or emphasis of its own, one line, no control character, and never our markers (a name
- * holding '<!-- draftclip-publish:end -->' would cut the section short, and each rerun would add to it).
+ * read: one line, no control character, in a code span. Backslash escapes are not enough: GitHub links
+ * 'www.evil.example' and 'a@b.example' by itself, and after rendering turns '@octocat ' into a mention (a
+ * notification) and '#1' into a reference; none of these happen inside code. Never our markers either (a name
+ * holding '<!-- draftclip-publish:end -->' would cut the section short, and each rerun would add to it): a
+ * code span shows its text raw, so '<!--' is written outside one, escaped.
  */
 function markdownText(text) {
-    // An underscore inside a word (p_c, my_clip) cannot start emphasis in GFM: left as it is, for a readable body.
-    return (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .printable */ .g$)(text.replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ')).replace(/[\\`*[\]()<>#|!~&]|(?<![\p{L}\p{N}_])_+|_+(?![\p{L}\p{N}_])/gu, c => c.replace(/./g, '\\$&'));
+    const line = (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .printable */ .g$)(text.replace(/\r\n|\r|\n|\u2028|\u2029/g, ' '));
+    return line.split('<!--').map(codeSpan).join('\\<\\!\\-\\-');
+}
+/** Text shown as it is: fenced by more backticks than it holds, padded where it starts or ends with one (or a space, which the span would strip). */
+function codeSpan(text) {
+    if (text === '')
+        return '';
+    const fence = '`'.repeat(Math.max(0, ...(text.match(/`+/g) ?? []).map(run => run.length)) + 1);
+    const pad = /^[` ]|[` ]$/.test(text) ? ' ' : '';
+    return `${fence}${pad}${text}${pad}${fence}`;
 }
 /** `username`: the account's handle (tiktok-username), for the post links. `secrets`: never written into a release. */
 function releaseSection(results, username, secrets = []) {

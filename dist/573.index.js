@@ -1,5 +1,5 @@
-export const id = 116;
-export const ids = [116];
+export const id = 573;
+export const ids = [573];
 export const modules = {
 
 /***/ 6584:
@@ -285,7 +285,7 @@ function videoLog(video, clean, file, now) {
 
 /***/ }),
 
-/***/ 8116:
+/***/ 6573:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -419,7 +419,11 @@ const SUMMARY_LIMIT_BYTES = 1000 * 1024;
 /** The run's cost in one line, for a user on a metered plan. */
 function requestsLine(requests) {
     const n = (count, what) => `${count} ${what} request${count === 1 ? '' : 's'}`;
-    return `**DraftClip requests:** ${requests.upload + requests.status} (${n(requests.upload, 'upload')}, retries included; ${n(requests.status, 'status')})`;
+    const line = `**DraftClip requests:** ${requests.upload + requests.status} (${n(requests.upload, 'upload')}, retries included; ${n(requests.status, 'status')})`;
+    const unreached = requests.unreached ?? 0;
+    if (unreached === 0)
+        return line;
+    return `${line}; ${n(unreached, 'more')} never reached DraftClip (no connection could be made), so they are not counted as the plan's`;
 }
 /** The job summary as Markdown: a heading, one row a video with a status mark, and the totals. */
 function summaryMarkdown(results, options, limit = SUMMARY_LIMIT_BYTES) {
@@ -521,7 +525,7 @@ function planRows(results) {
         const plan = r.status === model_status/* Status */.nW.DryRun
             ? 'upload'
             : r.status === model_status/* Status */.nW.Skipped
-                ? `skip${r.publish_id ? `: already published (${cell(r.publish_id)})` : ''}`
+                ? `skip${r.publish_id ? `: uploaded before (publish ID ${cell(r.publish_id)})` : ''}`
                 : r.status === model_status/* Status */.nW.Scheduled && r.publish_at
                     ? `wait: scheduled for ${utc(r.publish_at)}`
                     : cell(r.error ?? r.status);
@@ -610,14 +614,15 @@ async function reportOutcome(outcome, secrets, log, onRunner) {
  * answer with their publish id.
  */
 const ANSWER_GRACE_MS = 7000;
-/** Then how long the ledger writes under way get (a publish id may be in one), well inside SIGKILL's 2.5 s. */
+/** Then how long the ledger writes get (a publish id may be in one, or what a cancel made of an upload), well inside SIGKILL's 2.5 s. */
 const LEDGER_GRACE_MS = 1500;
 /** Then each deployment's last status (deployment-environment), before the outputs; still inside SIGKILL's 2.5 s. */
 const DEPLOYMENT_GRACE_MS = 600;
 /**
- * A cancelled job: start nothing new, give uploads whose body has left until SIGTERM to answer (the
- * run ends by itself once they have), let the ledger finish the writes under way, then leave the
- * outputs behind (`report`) and exit 1.
+ * A cancelled job: start nothing new, stop uploads whose last bytes have not left (the client
+ * holds them back), give those whose have until SIGTERM to answer (the run ends by itself once
+ * they have), make of each still unanswered what the lifecycle's rule says, let the ledger
+ * store it, then leave the outputs behind (`report`) and exit 1.
  */
 function watchForCancel(deps, soFar, log, report) {
     const cancel = new AbortController();
@@ -636,10 +641,11 @@ function watchForCancel(deps, soFar, log, report) {
         void (async () => {
             await Promise.race([runEnded, deps.clock.sleep(ANSWER_GRACE_MS, hurry.signal)]);
             hurry.abort();
+            // What each upload still under way is, first, so that its ledger write is among those the grace waits for.
+            soFar.board?.interruptAll('the job was cancelled');
             const timer = new AbortController();
             await Promise.race([soFar.board?.ledger?.idle(), deps.clock.sleep(LEDGER_GRACE_MS, timer.signal)]);
             timer.abort();
-            soFar.board?.interruptAll('the job was cancelled');
             await soFar.settleDeployments(deps.clock, DEPLOYMENT_GRACE_MS);
             await report();
         })().finally(() => deps.exit(1));
@@ -1213,283 +1219,6 @@ function escapeQuoted(value) {
     return value.replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/"/g, '%22');
 }
 
-;// CONCATENATED MODULE: ./src/draftclip/client.ts
-
-
-
-
-const USER_AGENT = 'draftclip-publish (GitHub Action)';
-const MAX_ANSWER_BYTES = 1024 * 1024;
-class DraftClipClient {
-    options;
-    dispatcher;
-    constructor(options) {
-        this.options = options;
-        const agentOptions = {
-            connect: { timeout: options.connectMs },
-            headersTimeout: options.responseMs,
-            bodyTimeout: options.responseMs
-        };
-        this.dispatcher = options.useProxy ? new undici.EnvHttpProxyAgent(agentOptions) : new undici.Agent(agentOptions);
-    }
-    async upload(video) {
-        const { boundary, head, tail, length } = multipartFrame(video);
-        const controller = new AbortController();
-        let bodySent = false;
-        let stalled = false;
-        const stallTimer = setTimeout(() => {
-            stalled = true;
-            controller.abort();
-        }, this.options.stallMs);
-        stallTimer.unref();
-        async function* body() {
-            yield head;
-            for await (const sent of video.chunks()) {
-                // Each resume means the socket took the previous chunk.
-                stallTimer.refresh();
-                video.onProgress?.(sent.total);
-                yield sent.chunk;
-            }
-            yield tail;
-            bodySent = true;
-            clearTimeout(stallTimer);
-        }
-        const url = endpoint(this.options.baseUrl, 'upload.php');
-        try {
-            const response = await (0,undici.request)(url, {
-                method: 'POST',
-                dispatcher: this.dispatcher,
-                signal: controller.signal,
-                headers: {
-                    authorization: `Bearer ${this.options.apiKey}`,
-                    'content-type': `multipart/form-data; boundary=${boundary}`,
-                    'content-length': String(length),
-                    accept: 'application/json',
-                    'user-agent': USER_AGENT
-                },
-                body: body()
-            });
-            // An answer may come before the body is all out (an early 401, a redirect): note which.
-            const sentBeforeAnswer = bodySent;
-            return { ...(await readAnswer(response)), bodySent: sentBeforeAnswer };
-        }
-        catch (error) {
-            return noAnswer(error, bodySent, stalled, url);
-        }
-        finally {
-            clearTimeout(stallTimer);
-        }
-    }
-    async status(publishId, timeoutMs, signal) {
-        const url = endpoint(this.options.baseUrl, 'video_status.php');
-        url.searchParams.set('publish_id', publishId);
-        const timeout = AbortSignal.timeout(Math.max(1, timeoutMs));
-        try {
-            const response = await (0,undici.request)(url, {
-                method: 'GET',
-                dispatcher: this.dispatcher,
-                signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-                headers: { authorization: `Bearer ${this.options.apiKey}`, accept: 'application/json', 'user-agent': USER_AGENT }
-            });
-            return { ...(await readAnswer(response)), bodySent: true };
-        }
-        catch (error) {
-            const timedOut = timeout.aborted && !signal?.aborted;
-            return noAnswer(timedOut ? Object.assign(new Error('no answer in time'), { code: 'TIMEOUT' }) : error, true, false, url);
-        }
-    }
-    async close() {
-        await this.dispatcher.close();
-    }
-}
-async function readAnswer(response) {
-    const body = await readBody(response.body, response.headers['content-encoding'], MAX_ANSWER_BYTES);
-    // Not JSON, and said so: the message shows why instead of compressed bytes.
-    const text = body.undecodable ? `(an answer encoded as ${body.encoding} that could not be decoded)` : body.text;
-    const retryAfter = response.headers['retry-after'];
-    return {
-        kind: 'answer',
-        httpStatus: response.statusCode,
-        json: parseBody(text),
-        text,
-        retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter
-    };
-}
-/**
- * OpenSSL's verdicts on a certificate chain, as Node reports them (and Node's own for a
- * name the certificate does not cover): the runner refused the host's certificate.
- */
-const CERTIFICATE_REFUSED = new Set([
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'UNABLE_TO_GET_ISSUER_CERT',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'CERT_HAS_EXPIRED',
-    'CERT_NOT_YET_VALID',
-    'CERT_REVOKED',
-    'CERT_UNTRUSTED',
-    'CERT_REJECTED',
-    'CERT_SIGNATURE_FAILURE',
-    'CERT_CHAIN_TOO_LONG',
-    'INVALID_CA',
-    'INVALID_PURPOSE',
-    'HOSTNAME_MISMATCH',
-    'ERR_TLS_CERT_ALTNAME_INVALID'
-]);
-function noAnswer(error, bodySent, stalled, url) {
-    const err = error;
-    const code = err.cause?.code ?? err.code ?? 'UNKNOWN';
-    const message = stalled ? 'the upload stalled: no bytes moved' : (err.cause?.message ?? err.message ?? String(error));
-    const answer = { kind: 'no-answer', code: stalled ? 'STALLED' : code, message, bodySent, stalled, origin: url.origin };
-    if (!stalled && CERTIFICATE_REFUSED.has(code))
-        answer.untrustedCertificate = true;
-    return answer;
-}
-/** `client`, counting into `count` every request it sends (retries and failed polls included). */
-function counting(client, count) {
-    return {
-        upload: video => {
-            count.upload++;
-            return client.upload(video);
-        },
-        status: (publishId, timeoutMs, signal) => {
-            // A request whose run was already cancelled never leaves.
-            if (!signal?.aborted)
-                count.status++;
-            return client.status(publishId, timeoutMs, signal);
-        },
-        close: () => client.close()
-    };
-}
-
-;// CONCATENATED MODULE: ./src/draftclip/clock.ts
-/** The callbacks waiting on each signal, behind the one listener that signal gets from here. */
-const waiting = new WeakMap();
-/**
- * Calls `onAbort` once when `signal` aborts; the returned function forgets it.
- * Every waiting video shares the run's one signal: a listener per sleep (Node 20
- * warns past 10) would pile up. Here a signal gets one listener, removed as
- * soon as nothing waits on it.
- */
-function whenAborted(signal, onAbort) {
-    let waiters = waiting.get(signal);
-    if (!waiters) {
-        const callbacks = new Set();
-        const fire = () => {
-            waiting.delete(signal);
-            for (const callback of callbacks)
-                callback();
-        };
-        waiters = { callbacks, fire };
-        waiting.set(signal, waiters);
-        signal.addEventListener('abort', fire, { once: true });
-    }
-    const mine = waiters;
-    const { callbacks, fire } = mine;
-    callbacks.add(onAbort);
-    return () => {
-        if (!callbacks.delete(onAbort) || callbacks.size > 0 || waiting.get(signal) !== mine)
-            return;
-        waiting.delete(signal);
-        signal.removeEventListener('abort', fire);
-    };
-}
-const realClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise(resolve => {
-        if (signal?.aborted)
-            return resolve();
-        const done = () => {
-            clearTimeout(timer);
-            forget?.();
-            resolve();
-        };
-        const timer = setTimeout(done, ms);
-        const forget = signal ? whenAborted(signal, done) : undefined;
-    }),
-    random: () => Math.random()
-};
-
-;// CONCATENATED MODULE: ./src/draftclip/poll-budget.ts
-
-/**
- * The run's status requests share one budget: at most `perMinute` a minute,
- * spaced evenly, taken in turn by the videos that wait (first come, first
- * served), and all held while the server's Retry-After runs.
- */
-class PollBudget {
-    perMinute;
-    clock;
-    spacingMs;
-    last = -Infinity;
-    heldUntil = -Infinity;
-    queue = [];
-    pumping = false;
-    constructor(perMinute, clock) {
-        this.perMinute = perMinute;
-        this.clock = clock;
-        this.spacingMs = 60_000 / perMinute;
-    }
-    /** Resolves true when a status request may be sent now; false when `deadline` (or `signal`) comes first. */
-    take(deadline, signal) {
-        return new Promise(resolve => {
-            const giveUp = new AbortController();
-            const turn = { deadline, granted: resolve, done: false, giveUp };
-            this.queue.push(turn);
-            const stop = () => {
-                giveUp.abort();
-                if (turn.done)
-                    return;
-                turn.done = true;
-                resolve(false);
-            };
-            // Forgotten once the turn ends, whichever way: a listener left per poll would pile up on the run's signal.
-            const forget = signal ? whenAborted(signal, stop) : undefined;
-            void this.clock
-                .sleep(Math.max(0, deadline - this.clock.now()), giveUp.signal)
-                .then(stop)
-                .finally(forget);
-            void this.pump();
-        });
-    }
-    /** The server asked for a pause (Retry-After on a status answer): no poll of any video before `until`. */
-    holdUntil(until) {
-        this.heldUntil = Math.max(this.heldUntil, until);
-    }
-    /** When the next request may go. */
-    nextSlot() {
-        return Math.max(this.last + this.spacingMs, this.heldUntil);
-    }
-    async pump() {
-        if (this.pumping)
-            return;
-        this.pumping = true;
-        try {
-            while (this.queue.length > 0) {
-                const turn = this.queue[0];
-                if (turn.done) {
-                    this.queue.shift();
-                    continue;
-                }
-                const wait = this.nextSlot() - this.clock.now();
-                if (wait > 0) {
-                    await this.clock.sleep(Math.min(wait, Math.max(0, turn.deadline - this.clock.now()) + 1));
-                    continue;
-                }
-                this.queue.shift();
-                turn.done = true;
-                this.last = this.clock.now();
-                turn.giveUp.abort();
-                turn.granted(true);
-            }
-        }
-        finally {
-            this.pumping = false;
-        }
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/draftclip/retry-policy.ts
 
 const DEFAULT_TIMINGS = {
@@ -1497,6 +1226,7 @@ const DEFAULT_TIMINGS = {
     connectMs: 30_000,
     backoffBaseMs: 2_000,
     maxDelayMs: 120_000,
+    rateWindowMs: 60_000,
     statusRequestMs: 60_000
 };
 /** Network failures that happen before a single byte reached the server. */
@@ -1510,6 +1240,10 @@ const NEVER_CONNECTED = new Set([
     'ECONNABORTED'
 ]);
 const LOCAL_FAILURES = new Set(['UND_ERR_INVALID_ARG', 'ENOENT', 'EACCES', 'EISDIR', 'EPERM']);
+/** The request provably never reached DraftClip (no connection, or a certificate refused before any byte): it cost none of the plan's requests. */
+function neverReached(attempt) {
+    return attempt.kind === 'no-answer' && (attempt.untrustedCertificate === true || NEVER_CONNECTED.has(attempt.code));
+}
 function judgeUpload(attempt) {
     return attempt.kind === 'no-answer' ? judgeNoAnswer(attempt) : judgeAnswer(attempt);
 }
@@ -1531,12 +1265,13 @@ function judgeNoAnswer(attempt) {
     // Refused on this side (a header undici will not send, the file gone or unreadable): nothing to retry.
     if (LOCAL_FAILURES.has(attempt.code))
         return { kind: 'rejected', reason: `could not be sent: ${attempt.message}` };
-    if (NEVER_CONNECTED.has(attempt.code)) {
+    if (neverReached(attempt)) {
         return {
             kind: 'retry',
             reason: `could not connect to ${attempt.origin} (${attempt.code})`,
             retryAfter: undefined,
-            rateLimited: false
+            rateLimited: false,
+            unreachable: true
         };
     }
     const what = attempt.stalled ? 'the upload stalled (no bytes moved)' : `the connection broke (${attempt.code})`;
@@ -1606,7 +1341,8 @@ function judgeStatus(attempt, publishId) {
     if (attempt.kind === 'no-answer') {
         if (attempt.untrustedCertificate)
             return { kind: 'untrusted', reason: untrustedReason(attempt) };
-        return { kind: 'transient', reason: `no answer (${attempt.code})`, retryAfter: undefined };
+        const what = neverReached(attempt) ? `could not connect to ${attempt.origin} (${attempt.code})` : `no answer (${attempt.code})`;
+        return { kind: 'transient', reason: what, retryAfter: undefined };
     }
     const said = serverError(attempt.json);
     const reason = `HTTP ${attempt.httpStatus}${said ? `: ${oneLine(said)}` : attempt.json === undefined ? ' (not JSON)' : ''}`;
@@ -1620,8 +1356,10 @@ function judgeStatus(attempt, publishId) {
     const status = attempt.httpStatus === 200 ? readStatus(attempt.json, publishId) : undefined;
     if (status)
         return { kind: 'status', status };
-    const asked = attempt.httpStatus === 429 || attempt.httpStatus === 503 ? attempt.retryAfter : undefined;
-    return { kind: 'transient', reason, retryAfter: asked };
+    // A 429 is judged with every status request of the run (judgeRateLimit, in the poll budget).
+    if (attempt.httpStatus === 429)
+        return { kind: 'transient', reason, retryAfter: attempt.retryAfter, rateLimited: true };
+    return { kind: 'transient', reason, retryAfter: attempt.httpStatus === 503 ? attempt.retryAfter : undefined };
 }
 /** Retry-After as milliseconds from now: delta-seconds or an HTTP date; undefined when absent or unreadable. */
 function parseRetryAfter(header, now) {
@@ -1648,6 +1386,30 @@ function retryDelayMs(retry, retryAfter, now, random, timings) {
     const exponential = timings.backoffBaseMs * 2 ** (retry - 1);
     return Math.round(Math.min(exponential * (0.5 + random / 2), timings.maxDelayMs));
 }
+/**
+ * A 429, for every request of its kind at once (uploads, or status requests).
+ * A short ask (up to maxDelayMs), or none (one rate window), is waited out
+ * once; an ask longer than that, or a 429 for a request sent after such a wait
+ * ended, means the quota is spent: another request would only be refused
+ * again, and each refused one is a request of the month's plan.
+ * `heldUntil`: the end of the wait already decided, if any (undefined once a
+ * request after it went through).
+ */
+function judgeRateLimit(asked, heldUntil, timings) {
+    const askedMs = parseRetryAfter(asked.retryAfter, asked.now);
+    const resetsAt = askedMs === undefined ? undefined : asked.now + askedMs;
+    if (askedMs !== undefined && askedMs > timings.maxDelayMs)
+        return { kind: 'spent', resetsAt };
+    if (heldUntil !== undefined && asked.sentAt >= heldUntil)
+        return { kind: 'spent', resetsAt };
+    return { kind: 'wait', until: Math.max(heldUntil ?? -Infinity, asked.now + (askedMs ?? timings.rateWindowMs)) };
+}
+/** What a spent quota's message says of its end: the time the server gave, if it gave one. */
+function quotaResets(resetsAt) {
+    return resetsAt === undefined
+        ? 'DraftClip did not say when it resets'
+        : `DraftClip says it resets at ${new Date(resetsAt).toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
+}
 /** Server text as one short line for a message (it is scrubbed of the key before it gets here). */
 function oneLine(text) {
     const flat = text
@@ -1655,6 +1417,347 @@ function oneLine(text) {
         .replace(/\s+/g, ' ')
         .trim();
     return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
+}
+
+;// CONCATENATED MODULE: ./src/draftclip/client.ts
+
+
+
+
+
+const USER_AGENT = 'draftclip-publish (GitHub Action)';
+const MAX_ANSWER_BYTES = 1024 * 1024;
+class DraftClipClient {
+    options;
+    dispatcher;
+    constructor(options) {
+        this.options = options;
+        const agentOptions = {
+            connect: { timeout: options.connectMs },
+            headersTimeout: options.responseMs,
+            bodyTimeout: options.responseMs
+        };
+        this.dispatcher = options.useProxy ? new undici.EnvHttpProxyAgent(agentOptions) : new undici.Agent(agentOptions);
+    }
+    async upload(video) {
+        const { boundary, head, tail, length } = multipartFrame(video);
+        const controller = new AbortController();
+        let bodySent = false;
+        let stalled = false;
+        /** The last bytes (the closing boundary) were handed over, or held back by a cancelled job: never both. */
+        let last = 'pending';
+        const holdBack = () => {
+            if (last !== 'pending')
+                return;
+            last = 'held';
+            video.onHeldBack?.();
+            controller.abort();
+        };
+        if (video.signal?.aborted)
+            holdBack();
+        video.signal?.addEventListener('abort', holdBack, { once: true });
+        const stallTimer = setTimeout(() => {
+            stalled = true;
+            controller.abort();
+        }, this.options.stallMs);
+        stallTimer.unref();
+        async function* body() {
+            yield head;
+            for await (const sent of video.chunks()) {
+                // Each resume means the socket took the previous chunk.
+                stallTimer.refresh();
+                video.onProgress?.(sent.total);
+                yield sent.chunk;
+            }
+            // A cancelled job holds them back: without them no server takes the body, whatever it got before.
+            if (last === 'held')
+                return;
+            last = 'handed';
+            yield tail;
+            bodySent = true;
+            clearTimeout(stallTimer);
+        }
+        const url = endpoint(this.options.baseUrl, 'upload.php');
+        try {
+            const response = await (0,undici.request)(url, {
+                method: 'POST',
+                dispatcher: this.dispatcher,
+                signal: controller.signal,
+                headers: {
+                    authorization: `Bearer ${this.options.apiKey}`,
+                    'content-type': `multipart/form-data; boundary=${boundary}`,
+                    'content-length': String(length),
+                    accept: 'application/json',
+                    'user-agent': USER_AGENT
+                },
+                body: body()
+            });
+            // An answer may come before the body is all out (an early 401, a redirect): note which.
+            const sentBeforeAnswer = bodySent;
+            return { ...(await readAnswer(response)), bodySent: sentBeforeAnswer };
+        }
+        catch (error) {
+            const held = last === 'held' ? Object.assign(new Error('the job was cancelled before the last bytes left'), { code: 'CANCELLED' }) : error;
+            return noAnswer(held, bodySent, stalled, url);
+        }
+        finally {
+            clearTimeout(stallTimer);
+            video.signal?.removeEventListener('abort', holdBack);
+        }
+    }
+    async status(publishId, timeoutMs, signal) {
+        const url = endpoint(this.options.baseUrl, 'video_status.php');
+        url.searchParams.set('publish_id', publishId);
+        const timeout = AbortSignal.timeout(Math.max(1, timeoutMs));
+        try {
+            const response = await (0,undici.request)(url, {
+                method: 'GET',
+                dispatcher: this.dispatcher,
+                signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+                headers: { authorization: `Bearer ${this.options.apiKey}`, accept: 'application/json', 'user-agent': USER_AGENT }
+            });
+            return { ...(await readAnswer(response)), bodySent: true };
+        }
+        catch (error) {
+            const timedOut = timeout.aborted && !signal?.aborted;
+            return noAnswer(timedOut ? Object.assign(new Error('no answer in time'), { code: 'TIMEOUT' }) : error, true, false, url);
+        }
+    }
+    async close() {
+        await this.dispatcher.close();
+    }
+}
+async function readAnswer(response) {
+    const body = await readBody(response.body, response.headers['content-encoding'], MAX_ANSWER_BYTES);
+    // Not JSON, and said so: the message shows why instead of compressed bytes.
+    const text = body.undecodable ? `(an answer encoded as ${body.encoding} that could not be decoded)` : body.text;
+    const retryAfter = response.headers['retry-after'];
+    return {
+        kind: 'answer',
+        httpStatus: response.statusCode,
+        json: parseBody(text),
+        text,
+        retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter
+    };
+}
+/**
+ * OpenSSL's verdicts on a certificate chain, as Node reports them (and Node's own for a
+ * name the certificate does not cover): the runner refused the host's certificate.
+ */
+const CERTIFICATE_REFUSED = new Set([
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'CERT_REVOKED',
+    'CERT_UNTRUSTED',
+    'CERT_REJECTED',
+    'CERT_SIGNATURE_FAILURE',
+    'CERT_CHAIN_TOO_LONG',
+    'INVALID_CA',
+    'INVALID_PURPOSE',
+    'HOSTNAME_MISMATCH',
+    'ERR_TLS_CERT_ALTNAME_INVALID'
+]);
+function noAnswer(error, bodySent, stalled, url) {
+    const err = error;
+    const code = err.cause?.code ?? err.code ?? 'UNKNOWN';
+    const message = stalled ? 'the upload stalled: no bytes moved' : (err.cause?.message ?? err.message ?? String(error));
+    const answer = { kind: 'no-answer', code: stalled ? 'STALLED' : code, message, bodySent, stalled, origin: url.origin };
+    if (!stalled && CERTIFICATE_REFUSED.has(code))
+        answer.untrustedCertificate = true;
+    return answer;
+}
+/**
+ * `client`, counting into `count` every request it sends (retries and failed
+ * polls included), as it leaves; one that comes back having never reached
+ * DraftClip moves to `unreached`.
+ */
+function counting(client, count) {
+    const judged = (kind) => (attempt) => {
+        if (neverReached(attempt)) {
+            count[kind]--;
+            count.unreached = (count.unreached ?? 0) + 1;
+        }
+        return attempt;
+    };
+    return {
+        upload: video => {
+            count.upload++;
+            return client.upload(video).then(judged('upload'));
+        },
+        status: (publishId, timeoutMs, signal) => {
+            // A request whose run was already cancelled never leaves.
+            if (signal?.aborted)
+                return client.status(publishId, timeoutMs, signal);
+            count.status++;
+            return client.status(publishId, timeoutMs, signal).then(judged('status'));
+        },
+        close: () => client.close()
+    };
+}
+
+;// CONCATENATED MODULE: ./src/draftclip/clock.ts
+/** The callbacks waiting on each signal, behind the one listener that signal gets from here. */
+const waiting = new WeakMap();
+/**
+ * Calls `onAbort` once when `signal` aborts; the returned function forgets it.
+ * Every waiting video shares the run's one signal: a listener per sleep (Node 20
+ * warns past 10) would pile up. Here a signal gets one listener, removed as
+ * soon as nothing waits on it.
+ */
+function whenAborted(signal, onAbort) {
+    let waiters = waiting.get(signal);
+    if (!waiters) {
+        const callbacks = new Set();
+        const fire = () => {
+            waiting.delete(signal);
+            for (const callback of callbacks)
+                callback();
+        };
+        waiters = { callbacks, fire };
+        waiting.set(signal, waiters);
+        signal.addEventListener('abort', fire, { once: true });
+    }
+    const mine = waiters;
+    const { callbacks, fire } = mine;
+    callbacks.add(onAbort);
+    return () => {
+        if (!callbacks.delete(onAbort) || callbacks.size > 0 || waiting.get(signal) !== mine)
+            return;
+        waiting.delete(signal);
+        signal.removeEventListener('abort', fire);
+    };
+}
+const realClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise(resolve => {
+        if (signal?.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            forget?.();
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        const forget = signal ? whenAborted(signal, done) : undefined;
+    }),
+    random: () => Math.random()
+};
+
+;// CONCATENATED MODULE: ./src/draftclip/poll-budget.ts
+
+
+/**
+ * The run's status requests share one budget: at most `perMinute` a minute,
+ * spaced evenly, taken in turn by the videos that wait (first come, first
+ * served), and all held while the server's Retry-After runs.
+ */
+class PollBudget {
+    perMinute;
+    clock;
+    limits;
+    spacingMs;
+    last = -Infinity;
+    heldUntil = -Infinity;
+    queue = [];
+    pumping = false;
+    /** The end of a 429's rate window (judgeRateLimit), until a request after it is answered otherwise. */
+    rateHeldUntil;
+    spentReason;
+    constructor(perMinute, clock, limits = DEFAULT_TIMINGS) {
+        this.perMinute = perMinute;
+        this.clock = clock;
+        this.limits = limits;
+        this.spacingMs = 60_000 / perMinute;
+    }
+    /** Why no status request may go any more this run (the status quota is spent), if so. */
+    get spent() {
+        return this.spentReason;
+    }
+    /** Resolves true when a status request may be sent now; false when `deadline` (or `signal`) comes first, or the quota is spent. */
+    take(deadline, signal) {
+        if (this.spentReason !== undefined)
+            return Promise.resolve(false);
+        return new Promise(resolve => {
+            const giveUp = new AbortController();
+            const turn = { deadline, granted: resolve, done: false, giveUp };
+            this.queue.push(turn);
+            const stop = () => {
+                giveUp.abort();
+                if (turn.done)
+                    return;
+                turn.done = true;
+                resolve(false);
+            };
+            // Forgotten once the turn ends, whichever way: a listener left per poll would pile up on the run's signal.
+            const forget = signal ? whenAborted(signal, stop) : undefined;
+            void this.clock
+                .sleep(Math.max(0, deadline - this.clock.now()), giveUp.signal)
+                .then(stop)
+                .finally(forget);
+            void this.pump();
+        });
+    }
+    /** The server asked for a pause (Retry-After on a status answer): no poll of any video before `until`. */
+    holdUntil(until) {
+        this.heldUntil = Math.max(this.heldUntil, until);
+    }
+    /**
+     * A 429 answered the status request sent at `sentAt`: a rate window holds
+     * every poll of the run once; a long ask, or another 429 after the wait,
+     * means the status quota is spent and every waiting poll ends.
+     */
+    limited(retryAfter, sentAt, said) {
+        const verdict = judgeRateLimit({ retryAfter, sentAt, now: this.clock.now() }, this.rateHeldUntil, this.limits);
+        if (verdict.kind === 'wait') {
+            this.rateHeldUntil = verdict.until;
+            this.holdUntil(verdict.until);
+            return;
+        }
+        this.spentReason ??= `${said}: the account's status quota is spent (${quotaResets(verdict.resetsAt)}), so no further status request is sent this run`;
+        for (const turn of this.queue)
+            turn.giveUp.abort();
+    }
+    /** Anything but a 429 answered the status request sent at `sentAt`: a rate window it was sent after is over. */
+    passed(sentAt) {
+        if (this.rateHeldUntil !== undefined && sentAt >= this.rateHeldUntil)
+            this.rateHeldUntil = undefined;
+    }
+    /** When the next request may go. */
+    nextSlot() {
+        return Math.max(this.last + this.spacingMs, this.heldUntil);
+    }
+    async pump() {
+        if (this.pumping)
+            return;
+        this.pumping = true;
+        try {
+            while (this.queue.length > 0) {
+                const turn = this.queue[0];
+                if (turn.done) {
+                    this.queue.shift();
+                    continue;
+                }
+                const wait = this.nextSlot() - this.clock.now();
+                if (wait > 0) {
+                    await this.clock.sleep(Math.min(wait, Math.max(0, turn.deadline - this.clock.now()) + 1));
+                    continue;
+                }
+                this.queue.shift();
+                turn.done = true;
+                this.last = this.clock.now();
+                turn.giveUp.abort();
+                turn.granted(true);
+            }
+        }
+        finally {
+            this.pumping = false;
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/github/run-context.ts
@@ -1750,10 +1853,15 @@ function decideAdmission(entry, twinOf, wait, privacyLevel, busy) {
     }
     // DraftClip took it (published, in the inbox, or still processing): never again.
     if (entry.publish_id) {
-        const settled = (0,model_status/* isSettled */.Is)({ status: entry.status, isComplete: (0,model_status/* isFinalStatus */.$T)(entry.status), postId: entry.post_id }, publishedWith(entry, privacyLevel));
-        return { kind: 'skip', entry, follow: wait && !settled };
+        const pending = outcomePending(entry, privacyLevel);
+        return pending && !wait ? { kind: 'skip', entry, follow: false, askOnce: true } : { kind: 'skip', entry, follow: pending };
     }
     return { kind: 'unconfirmed', entry };
+}
+/** An earlier run's upload with more to learn (still processing, a public post without its post ID). */
+function outcomePending(entry, privacyLevel) {
+    const seen = { status: entry.status, isComplete: (0,model_status/* isFinalStatus */.$T)(entry.status), postId: entry.post_id };
+    return !(0,model_status/* isSettled */.Is)(seen, publishedWith(entry, privacyLevel));
 }
 /** The privacy a video was published with: its entry's, not today's input or sidecar (only a public post gets a post ID). */
 const publishedWith = (entry, today) => entry.privacy_level ?? today;
@@ -1841,7 +1949,7 @@ function admitted(r, admission, ref) {
                     fail_reason: entry.fail_reason ?? null,
                     privacy_level: publishedWith(entry, r.privacy_level)
                 },
-                log: { level: 'info', line: `already published (ledger: ${entry.status}, publish ID ${entry.publish_id}); not uploaded again` }
+                log: { level: 'info', line: `${skippedAs(entry, r.privacy_level)}; not uploaded again` }
             };
         }
         case 'confirm': {
@@ -1878,6 +1986,13 @@ function admitted(r, admission, ref) {
             };
         }
     }
+}
+/** What the ledger says of a skipped video: published, or uploaded by an earlier run whose outcome is still to come. */
+function skippedAs(entry, privacyLevel) {
+    const said = `ledger: ${entry.status}, publish ID ${entry.publish_id}`;
+    return outcomePending(entry, privacyLevel)
+        ? `uploaded by an earlier run, its outcome not known yet (${said})`
+        : `already published (${said})`;
 }
 /** A check refused it (its problems, each naming its rule): nothing of the run is sent. */
 function refused(r, problems) {
@@ -1917,7 +2032,7 @@ function planned(r, admission, ref) {
     const verb = {
         upload: 'would upload',
         twin: `would skip (same content as ${admission.kind === 'twin' ? admission.of : ''})`,
-        skip: 'would skip (already published)',
+        skip: admission.kind === 'skip' ? plannedSkip(admission, r.privacy_level) : '',
         confirm: 'would ask DraftClip about the unconfirmed publish ID in the ledger, and not upload',
         unconfirmed: 'would not upload (an earlier upload is unconfirmed)',
         scheduled: `would wait: scheduled for ${admission.kind === 'scheduled' ? new Date(admission.at).toISOString() : ''}`,
@@ -1926,6 +2041,12 @@ function planned(r, admission, ref) {
     };
     const result = admission.kind === 'upload' ? { ...step.result, status: model_status/* Status */.nW.DryRun } : step.result;
     return { result, log: { level: 'info', line: verb[admission.kind] } };
+}
+function plannedSkip(admission, privacyLevel) {
+    if (!outcomePending(admission.entry, privacyLevel))
+        return 'would skip (already published)';
+    const ask = admission.askOnce ? 'ask DraftClip once for its status' : admission.follow ? 'poll its status' : 'not ask about it';
+    return `would skip (uploaded by an earlier run, its outcome not known yet) and ${ask}`;
 }
 /** The twin's ids, once the video it copies is done. */
 function twinDone(r, original) {
@@ -1973,6 +2094,8 @@ function uploadEnded(r, outcome, ref, queue = false, quotaSpent = false) {
         }
         case 'stopped':
             // Every attempt so far was certainly refused: nothing stands in the way of a later run.
+            if (outcome.quota)
+                return notAttempted(r, quotaReason(outcome.reason), queue);
             return notAttempted(r, outcome.reason, queue && quotaSpent);
         default: {
             const result = { ...r, status: model_status/* Status */.nW.UploadFailed, error: outcome.reason };
@@ -1987,6 +2110,13 @@ function uploadEnded(r, outcome, ref, queue = false, quotaSpent = false) {
             else if (outcome.kind === 'untrusted') {
                 // Every request to this host fails the same way: polls too.
                 step.halt = { scope: 'everything', reason: `Nothing can reach DraftClip: ${outcome.reason}.` };
+            }
+            else if (outcome.kind === 'unreachable') {
+                // Nothing reached DraftClip: the other videos would only repeat this video's attempts. Polls go on (their own rule).
+                step.halt = {
+                    scope: 'uploads',
+                    reason: `DraftClip could not be reached (${outcome.reason}), so no further upload was sent this run. Check 'base-url' and whether the host is up; the next run sends the videos not sent.`
+                };
             }
             else if (outcome.kind === 'rate-limited') {
                 step.halt = { scope: 'uploads', quota: true, reason: quotaReason(outcome.reason) };
@@ -2029,7 +2159,7 @@ function deploymentRefused(r, problem) {
 /** TikTok's daily cap, as DraftClip passes it on. */
 const DAILY_CAP_REASON = 'spam_risk_too_many_posts';
 function quotaReason(said) {
-    return `DraftClip's quota is used up (${said}); the remaining videos were not sent. TikTok allows about 15 posts a day per account.`;
+    return `DraftClip's quota is used up (${said}); the remaining videos were not sent, and the next run picks them up. TikTok allows about 15 posts a day per account.`;
 }
 /**
  * A status answer about the video's publish id. `earlier` when the upload was
@@ -2071,6 +2201,29 @@ function statusSeen(r, status, earlier, queue = false) {
     }
     return step;
 }
+/**
+ * wait: false asked once about an upload an earlier run left with more to
+ * learn: a status is seen as any other (FAILED is reported, and the next run
+ * publishes it again); no answer leaves it SKIPPED for a later run to ask.
+ */
+function askedOnce(r, answer, queue = false) {
+    switch (answer.kind) {
+        case 'status': {
+            const step = statusSeen(r, answer.status, true, queue);
+            const { status, postId } = answer.status;
+            const more = (0,model_status/* isSettled */.Is)({ ...answer.status, postId: postId ?? r.post_id }, r.privacy_level) ? '' : '; a later run asks again';
+            return {
+                ...step,
+                log: step.log ?? { level: 'info', line: `asked once (wait: false): ${status}${postId ? `, post ID ${postId}` : ''}${more}` }
+            };
+        }
+        case 'unauthorized':
+        case 'untrusted':
+            return waitEnded(r, { ...answer, status: undefined }, 0);
+        default:
+            return { result: r, log: { level: 'info', line: `its status was not learned (${answer.reason}); a later run asks again` } };
+    }
+}
 /** How a wait ended, for a video that was not complete. */
 function waitEnded(r, outcome, waitSeconds) {
     switch (outcome.kind) {
@@ -2097,13 +2250,16 @@ function waitEnded(r, outcome, waitSeconds) {
                     }
                 };
             }
-            return {
-                result: r,
-                log: {
-                    level: 'warn',
-                    line: `still not complete after ${waitSeconds} s: ${seen}${problem}. It was uploaded (publish ID ${r.publish_id}); TikTok may still publish it.`
-                }
-            };
+            const line = `still not complete after ${waitSeconds} s: ${seen}${problem}. It was uploaded (publish ID ${r.publish_id}); TikTok may still publish it.`;
+            // DraftClip could not be reached at the end: the outputs say so, not only the log (how it ended is not known).
+            if (outcome.unreachable)
+                return { result: { ...r, error: `${line} A later run with a ledger learns how it ended.` }, log: { level: 'warn', line } };
+            return { result: r, log: { level: 'warn', line } };
+        }
+        case 'spent': {
+            // Taken by DraftClip, but how it ends is not known: the step does not fail for it (a re-run without a ledger would post it twice).
+            const line = `its status could not be read: ${outcome.reason}. It was uploaded (publish ID ${r.publish_id}); how it ended is not known. A later run with a ledger learns it.`;
+            return { result: { ...r, error: [r.error, line].filter(Boolean).join(' ') }, log: { level: 'warn', line } };
         }
         case 'unknown':
             return {
@@ -2128,19 +2284,26 @@ function waitEnded(r, outcome, waitSeconds) {
     }
 }
 /**
- * The run ended under the video (a cancelled job, a crash): an upload under
- * way may have reached DraftClip, so it is UNCONFIRMED, never "not published".
+ * The run ended under the video (a cancelled job): the one rule, for the run
+ * and the signal handler alike. Its last bytes never left: not sent, and the
+ * ledger lets it go, as after a reset before the body finished. They may have
+ * left: UNCONFIRMED, in the ledger as in the results.
  */
-function interrupted(r, why, ref) {
+function interrupted(r, why, ref, reach = 'may-have-left') {
     if (r.status !== model_status/* Status */.nW.Uploading)
         return { result: r };
-    return {
-        result: {
-            ...r,
-            status: model_status/* Status */.nW.Unconfirmed,
-            error: `${why} during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again.${hintFor(ref)}`
-        }
+    if (reach === 'none-out')
+        return notAttempted(r, why);
+    if (reach === 'held-back') {
+        const error = `not sent: ${why} before the whole video was sent, so DraftClip did not take it; a later run uploads it`;
+        return { result: { ...r, status: model_status/* Status */.nW.NotAttempted, error }, ledger: { kind: 'forget' }, log: { level: 'info', line: error } };
+    }
+    const result = {
+        ...r,
+        status: model_status/* Status */.nW.Unconfirmed,
+        error: `${why} during its upload; DraftClip may or may not have taken it. Check the TikTok account before publishing it again.${hintFor(ref)}`
     };
+    return { result, ledger: { kind: 'record', entry: ledgerEntry(result) } };
 }
 /** An unexpected failure (the ledger could not be written: a full disk) while the video was in hand. */
 function crashed(r, message) {
@@ -2482,7 +2645,8 @@ class LedgerWriteError extends Error {
     constructor(shownAs, cause) {
         const err = cause;
         const problem = err.code ? `${WRITE_PROBLEMS[err.code] ?? err.message} (${err.code})` : err.message;
-        super(`The ledger ${shownAs} could not be written: ${problem}; what it missed is in the outputs.`, { cause });
+        // A GitHub message often ends in a full stop of its own: one sentence, not '.;'.
+        super(`The ledger ${shownAs} could not be written: ${problem.replace(/\.+$/, '')}; what it missed is in the outputs.`, { cause });
         this.name = 'LedgerWriteError';
     }
 }
@@ -2509,6 +2673,8 @@ class Ledger {
     writing;
     next;
     lazy;
+    /** Ends the lazy wait early: a write about to start carries what it held (and a real timer must not outlive the run). */
+    lazyStop;
     text = new LedgerText();
     /** The first write that failed since the last idle(), so a write nobody awaited still fails the run. */
     failure;
@@ -2519,6 +2685,8 @@ class Ledger {
     version = 0;
     claims = new Map();
     dropped = new Map();
+    /** Entries of ours a merge gave to another writer's different entry (only a deleted branch makes one): theirs from now on. */
+    givenUp = new Set();
     constructor(store, data, secrets, 
     /** The run writing, where entries name it (a store shared by runs at once). */
     run) {
@@ -2550,6 +2718,8 @@ class Ledger {
     record(hash, entry) {
         const clean = (0,src_secrets/* scrubStrings */.aV)(entry, this.secrets);
         const before = this.data.videos[hash];
+        if (this.theirsNow(hash, clean.publish_id ?? null))
+            return Promise.resolve();
         this.touch(hash);
         this.data.videos[hash] = {
             ...before,
@@ -2565,14 +2735,19 @@ class Ledger {
             return this.later();
         return this.flush();
     }
+    /** A change held for company: written when the store's lazy wait ends, or sooner with any write (which ends the wait). */
     later() {
-        const ms = this.store.lazyMs;
-        if (ms === undefined)
+        const lazy = this.store.lazy;
+        if (!lazy)
             return this.flush();
-        this.lazy ??= new Promise(resolve => setTimeout(resolve, ms).unref()).then(() => {
-            this.lazy = undefined;
-            return this.flush();
-        });
+        if (!this.lazy) {
+            const stop = new AbortController();
+            this.lazyStop = stop;
+            this.lazy = lazy.clock.sleep(lazy.ms, stop.signal).then(() => {
+                this.lazy = this.lazyStop = undefined;
+                return this.flush();
+            });
+        }
         return this.lazy;
     }
     /**
@@ -2588,12 +2763,16 @@ class Ledger {
         if (canonical(now) !== canonical(decidedFrom))
             return Promise.resolve({ entry: now });
         const base = canonical(now);
+        // A new claim, decided from the entry as it stands: the video is this run's again if it holds.
+        this.givenUp.delete(hash);
         return new Promise((resolve, reject) => {
             void this.record(hash, entry).catch(() => undefined);
             this.claims.set(hash, { version: this.unsaved.get(hash), base, entry: canonical(this.data.videos[hash]), resolve, reject });
         });
     }
     forget(hash) {
+        if (this.theirsNow(hash, null))
+            return Promise.resolve();
         if (this.data.videos[hash])
             this.dropped.set(hash, this.data.videos[hash].file);
         this.touch(hash);
@@ -2698,6 +2877,8 @@ class Ledger {
             const mine = ours[hash];
             const changedByOther = stored !== undefined && storedText !== this.bases.get(hash) && !this.mine(stored);
             if (storedText === canonical(mine) || (changedByOther && !furtherAlong(mine, stored))) {
+                if (storedText !== canonical(mine) && mine && this.mine(mine))
+                    this.givenUp.add(hash);
                 this.saved(hash);
                 continue;
             }
@@ -2731,6 +2912,18 @@ class Ledger {
         claim.resolve({ entry: stored });
         return true;
     }
+    /**
+     * A video of ours whose entry a merge gave to another writer (our entry was lost with a deleted branch, and
+     * another run claimed the video meanwhile): what we learn of our upload later must not replace their claim or
+     * their publish ID, which they and others have read. Ours stays in this run's outputs. A FAILED entry of theirs
+     * admits ours, and news of the same publish ID is news.
+     */
+    theirsNow(hash, publishId) {
+        const theirs = this.data.videos[hash];
+        if (!this.givenUp.has(hash) || !theirs || this.mine(theirs) || theirs.status === model_status/* Status */.nW.Failed)
+            return false;
+        return theirs.status === model_status/* Status */.nW.Uploading || theirs.publish_id !== publishId;
+    }
     /** Written by this job (its writer id; its run and attempt where entries carry no writer). */
     mine(entry) {
         if (!this.run)
@@ -2761,6 +2954,7 @@ class Ledger {
         this.unsaved.set(hash, ++this.version);
     }
     flush() {
+        this.lazyStop?.abort();
         if (this.next)
             return this.next;
         const after = this.writing ?? Promise.resolve();
@@ -2789,11 +2983,22 @@ class Ledger {
     async idle() {
         if (this.unsaved.size > 0 && !this.writing)
             void this.flush().catch(() => undefined);
+        await this.drain();
+        // A change held for company while a write was under way (or finishing): now, not after its wait (a cancel's grace is shorter).
+        if (!this.lazy)
+            return;
+        void this.flush().catch(() => undefined);
+        await this.drain();
+    }
+    async drain() {
         while (this.writing)
             await this.writing.catch(() => undefined);
     }
     /** Waits for every write, and throws the first that failed: a ledger that could not be written must fail the step. */
     async settled() {
+        // A change still held for company is the run's last write (no upload waits on it): it may wait as long as one.
+        if (this.lazy)
+            this.store.finishing?.();
         await this.idle();
         // A write that failed left its changes unsaved: one more try before the run reports them lost.
         if (this.unsaved.size > 0) {
@@ -2968,7 +3173,40 @@ async function readHead(file, bytes = 12) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/publish/wire.ts
+
+/**
+ * How far one video's upload got, as a cancelled job must know it (lifecycle.interrupted):
+ * whether an attempt is out whose outcome is not settled, and whether the client held its
+ * last bytes back when the job was cancelled. Without one, a video is taken to have left.
+ */
+class UploadWire {
+    out = false;
+    held = false;
+    reach() {
+        if (this.held)
+            return 'held-back';
+        return this.out ? 'may-have-left' : 'none-out';
+    }
+    /** `client`, with this video's attempts watched; `signal`: the cancelled job, when the client holds back last bytes not yet sent. */
+    watch(client, signal) {
+        return {
+            upload: async (video) => {
+                this.out = true;
+                const attempt = await client.upload({ ...video, signal, onHeldBack: () => (this.held = true) });
+                // Certainly not taken, by the retry policy's own word: nothing of it is out any more.
+                if (judgeUpload(attempt).kind === 'retry')
+                    this.out = false;
+                return attempt;
+            },
+            status: (publishId, timeoutMs, statusSignal) => client.status(publishId, timeoutMs, statusSignal),
+            close: () => client.close()
+        };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/publish/board.ts
+
 
 
 
@@ -2989,6 +3227,8 @@ class Board {
     runStates = new Map();
     /** The ledger entry each video's admission was decided from: a claim is judged against the entry as it stands now. */
     decidedFrom = [];
+    /** Each sent video's upload, as far as a cancelled job must know it. */
+    wires = [];
     /** A video's GitHub Deployment for its ledger entry (deployment-environment): see publish/deployments.ts entryId. */
     deploymentOf;
     constructor(videos, 
@@ -3134,9 +3374,16 @@ class Board {
     pollsStopped(signal) {
         return (this.halted.everything ?? (signal?.aborted ? CANCELLED : undefined))?.reason;
     }
-    /** A cancelled job or a crash: every upload under way is UNCONFIRMED, by the lifecycle's rule (no ledger write: at once). */
+    /** Where the video's upload has got (its attempts are sent through `wire(i).watch`). */
+    wire(i) {
+        return (this.wires[i] ??= new UploadWire());
+    }
+    /**
+     * A cancelled job: every upload under way is what the lifecycle's rule makes of how far it got,
+     * at once; the ledger writes start now (await ledger.idle() for them).
+     */
     interruptAll(why) {
-        this.entries.forEach((e, i) => void this.apply(i, interrupted(e.result, why, this.ref(i))));
+        this.entries.forEach((e, i) => void this.apply(i, interrupted(e.result, why, this.ref(i), this.wires[i]?.reach())));
     }
 }
 /** The board of the run: each video's starting result, with its content hash where the ledger or its twins need one. */
@@ -3445,6 +3692,8 @@ var client = __webpack_require__(6584);
  */
 /** 80 content-creating requests a minute, GitHub's secondary limit, with room for the ref's creation. */
 const WRITE_SPACING_MS = 800;
+/** A status that only moved on waits this long for company (docs/reliability.md: "10 s later at most"). */
+const LAZY_WRITE_MS = 10_000;
 /** How long the run's last write sits through a rate limit: the outputs wait for it. */
 const FINAL_WAIT_CEILING_MS = 60 * 60 * 1000;
 /** A commit refused while the file did not move (the branch's head moved under another file's commit; a 5xx) is sent this many times in all. */
@@ -3469,7 +3718,7 @@ class BranchStore {
     options;
     shownAs;
     /** A commit costs a request of GitHub's content-creation limit: a status that only moved on waits this long for company. */
-    lazyMs = 10_000;
+    lazy;
     /** The file's blob sha as last read or written; undefined when it is not there. */
     sha;
     branchExists = true;
@@ -3482,6 +3731,7 @@ class BranchStore {
     constructor(options) {
         this.options = options;
         this.shownAs = `${options.path} on branch '${options.branch}'`;
+        this.lazy = { ms: LAZY_WRITE_MS, clock: options.rest.clock };
     }
     get repo() {
         return `/repos/${this.options.repository.split('/').map(encodeURIComponent).join('/')}`;
@@ -3742,7 +3992,7 @@ function deploymentStatus(f, postLink) {
             return { state: 'error', description: `unconfirmed${id}: it may or may not be on TikTok; ${f.error ?? ''}` };
         case model_status/* Status */.nW.NotAttempted:
         case model_status/* Status */.nW.Queued:
-            return { state: 'error', description: `not uploaded: ${(f.error ?? f.status).replace(/^(not attempted|queued): /, '')}` };
+            return { state: 'error', description: `not uploaded: ${(f.error ?? f.status).replace(/^(not attempted|queued|not sent): /, '')}` };
         default:
             return undefined;
     }
@@ -4036,6 +4286,76 @@ function laterAnyway(m) {
     return `${m.rule}; a later run uploads it anyway (media-check: warn)${verdict}${m.fix ? `; to fix it: ${m.fix}` : ''}`;
 }
 
+;// CONCATENATED MODULE: ./src/draftclip/rate-gate.ts
+
+/**
+ * The run's uploads share one gate for DraftClip's 429s: a rate window holds
+ * every upload (each video's next attempt, and every video not yet started)
+ * until it has passed; then one upload goes alone, and the others follow its
+ * answer. A spent quota closes the gate for the rest of the run. The rule is
+ * judgeRateLimit's; this only keeps its state.
+ */
+class RateGate {
+    clock;
+    timings;
+    heldUntil;
+    /** The one request sent after a wait, while it is in flight. */
+    probe;
+    spentReason;
+    constructor(clock, timings) {
+        this.clock = clock;
+        this.timings = timings;
+    }
+    /** Why no request may go any more this run (the quota is spent), if so. */
+    get spent() {
+        return this.spentReason;
+    }
+    /** Resolves when a request may go (or `signal` aborted: the caller's own stop check follows); `{ spent }` when none may. */
+    async enter(signal) {
+        for (;;) {
+            if (this.spentReason !== undefined)
+                return { spent: this.spentReason };
+            const now = this.clock.now();
+            if (signal?.aborted)
+                return { sentAt: now, done: () => undefined };
+            if (this.heldUntil !== undefined && now < this.heldUntil) {
+                await this.clock.sleep(this.heldUntil - now, signal);
+                continue;
+            }
+            if (this.probe) {
+                await this.probe;
+                continue;
+            }
+            if (this.heldUntil === undefined)
+                return { sentAt: now, done: () => undefined };
+            // The first request after a wait goes alone: if the window has not passed, only it is refused.
+            let release = () => undefined;
+            this.probe = new Promise(resolve => (release = resolve));
+            return {
+                sentAt: now,
+                done: () => {
+                    this.probe = undefined;
+                    release();
+                }
+            };
+        }
+    }
+    /** A 429 answered the request sent at `sentAt`: every request of the run waits, or none goes again. */
+    limited(retryAfter, sentAt, spentReason) {
+        const verdict = judgeRateLimit({ retryAfter, sentAt, now: this.clock.now() }, this.heldUntil, this.timings);
+        if (verdict.kind === 'wait')
+            this.heldUntil = verdict.until;
+        else
+            this.spentReason ??= spentReason(verdict.resetsAt);
+        return verdict;
+    }
+    /** Anything but a 429 answered the request sent at `sentAt`: a wait it was sent after is over. */
+    passed(sentAt) {
+        if (this.heldUntil !== undefined && sentAt >= this.heldUntil)
+            this.heldUntil = undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/draftclip/progress.ts
 
 /** Uploads smaller than this finish too fast for progress lines to help. */
@@ -4076,29 +4396,69 @@ function progressTracker(total, now) {
 /** Uploads one video, retrying only while DraftClip certainly has not taken it. */
 async function uploadVideo(video, ctx) {
     for (let attempt = 1;; attempt++) {
+        const pass = await ctx.gate.enter(ctx.signal);
         const stop = ctx.stopped();
-        if (stop)
+        if (stop) {
+            if ('done' in pass)
+                pass.done();
             return { kind: 'stopped', reason: stop };
-        const progress = progressTracker(video.size, ctx.clock.now);
-        const result = await ctx.client.upload({
-            ...video,
-            onProgress: sent => {
-                const line = progress(sent);
-                if (line)
-                    ctx.log(line);
-            }
-        });
-        const verdict = judgeUpload(result);
-        if (verdict.kind !== 'retry')
+        }
+        if ('spent' in pass)
+            return { kind: 'stopped', reason: pass.spent, quota: true };
+        const verdict = await sendOnce(video, ctx, pass.sentAt).finally(pass.done);
+        if (verdict.kind === 'accepted')
             return verdict;
+        if (verdict.kind === 'final')
+            return verdict.outcome;
+        if (verdict.kind === 'spent')
+            return { kind: 'rate-limited', reason: verdict.reason };
+        // A cancelled job (which may have cut this attempt short): no attempt follows, and this one was certainly not taken.
+        if (ctx.signal?.aborted)
+            return { kind: 'stopped', reason: ctx.stopped() ?? 'the job was cancelled' };
+        const tried = `${attempt} attempt${attempt === 1 ? '' : 's'}`;
         if (attempt > ctx.retries) {
-            const reason = `${verdict.reason}; gave up after ${attempt} attempt${attempt === 1 ? '' : 's'}`;
-            return verdict.rateLimited ? { kind: 'rate-limited', reason } : { kind: 'rejected', reason };
+            const reason = `${verdict.reason}; gave up after ${tried}`;
+            if (verdict.kind === 'rate-window')
+                return { kind: 'rate-limited', reason };
+            return verdict.unreachable ? { kind: 'unreachable', reason } : { kind: 'rejected', reason };
+        }
+        const next = `DraftClip did not take it, so attempt ${attempt + 1} of ${ctx.retries + 1} starts in`;
+        if (verdict.kind === 'rate-window') {
+            // The gate holds this upload and every other one: no sleep of its own.
+            const seconds = (Math.max(0, verdict.until - ctx.clock.now()) / 1000).toFixed(1);
+            ctx.warn(`${verdict.reason}; ${next} ${seconds} s, and every other upload waits as long`);
+            continue;
         }
         const delay = retryDelayMs(attempt, verdict.retryAfter, ctx.clock.now(), ctx.clock.random(), ctx.timings);
-        ctx.warn(`${verdict.reason}; DraftClip did not take it, so attempt ${attempt + 1} of ${ctx.retries + 1} starts in ${(delay / 1000).toFixed(1)} s`);
+        ctx.warn(`${verdict.reason}; ${next} ${(delay / 1000).toFixed(1)} s`);
         await ctx.clock.sleep(delay, ctx.signal);
     }
+}
+/** One attempt, judged; the gate learns of a 429 (or that a wait is over) before the next upload goes. */
+async function sendOnce(video, ctx, sentAt) {
+    const progress = progressTracker(video.size, ctx.clock.now);
+    const result = await ctx.client.upload({
+        ...video,
+        onProgress: sent => {
+            const line = progress(sent);
+            if (line)
+                ctx.log(line);
+        }
+    });
+    const verdict = judgeUpload(result);
+    if (result.kind === 'answer' && !(verdict.kind === 'retry' && verdict.rateLimited))
+        ctx.gate.passed(sentAt);
+    if (verdict.kind === 'accepted')
+        return verdict;
+    if (verdict.kind !== 'retry')
+        return { kind: 'final', outcome: verdict };
+    if (!verdict.rateLimited)
+        return { kind: 'retry', reason: verdict.reason, retryAfter: verdict.retryAfter, unreachable: verdict.unreachable === true };
+    const spent = (resetsAt) => `${verdict.reason}: the account's upload quota is spent (${quotaResets(resetsAt)}), so no further upload is sent this run`;
+    const rate = ctx.gate.limited(verdict.retryAfter, sentAt, spent);
+    if (rate.kind === 'wait')
+        return { kind: 'rate-window', reason: verdict.reason, until: rate.until };
+    return { kind: 'spent', reason: ctx.gate.spent ?? spent(rate.resetsAt) };
 }
 
 ;// CONCATENATED MODULE: ./src/draftclip/poll-schedule.ts
@@ -4145,6 +4505,8 @@ async function waitForVideo(publishId, ctx) {
     const { clock } = ctx;
     let last;
     let lastProblem;
+    /** The last status request never reached DraftClip (no connection). */
+    let unreachable;
     const pace = { firstMs: ctx.intervalMs, ceilingMs: ctx.maxIntervalMs };
     let gap;
     let changed = false;
@@ -4154,7 +4516,7 @@ async function waitForVideo(publishId, ctx) {
         gap = nextGap(pace, gap, changed);
         changed = false;
         let pause = polls === 1 && ctx.askNow ? 0 : gap;
-        const timeout = () => ({ kind: 'timeout', status: last, lastProblem });
+        const timeout = () => ({ kind: 'timeout', status: last, lastProblem, ...(unreachable ? { unreachable } : {}) });
         // A gap that runs past the last moment to ask is cut short, so the final stretch still gets its answer.
         const lastAsk = ctx.deadline - Math.min(ctx.requestMs, ctx.intervalMs);
         if (clock.now() + pause > lastAsk)
@@ -4167,12 +4529,19 @@ async function waitForVideo(publishId, ctx) {
         if (ctx.stopped())
             return stopped(ctx, last);
         if (!(await ctx.budget.take(ctx.deadline, ctx.signal)))
-            return ctx.stopped() ? stopped(ctx, last) : timeout();
-        const left = ctx.deadline - clock.now();
+            return ctx.stopped() ? stopped(ctx, last) : ended(ctx, last, timeout);
+        const sentAt = clock.now();
+        const left = ctx.deadline - sentAt;
         const attempt = await ctx.client.status(publishId, Math.min(ctx.requestMs, left), ctx.signal);
         if (ctx.stopped())
             return stopped(ctx, last);
         const verdict = judgeStatus(attempt, publishId);
+        if (verdict.kind === 'transient' && verdict.rateLimited)
+            ctx.budget.limited(verdict.retryAfter, sentAt, verdict.reason);
+        else if (attempt.kind === 'answer')
+            ctx.budget.passed(sentAt);
+        if (ctx.budget.spent)
+            return ended(ctx, last, timeout);
         if (verdict.kind === 'unauthorized')
             return { kind: 'unauthorized', reason: verdict.reason, status: last };
         if (verdict.kind === 'untrusted')
@@ -4181,14 +4550,13 @@ async function waitForVideo(publishId, ctx) {
             return { kind: 'unknown', reason: verdict.reason };
         if (verdict.kind !== 'status') {
             lastProblem = verdict.reason;
-            const retryAfter = verdict.kind === 'transient' ? parseRetryAfter(verdict.retryAfter, clock.now()) : undefined;
-            if (retryAfter !== undefined)
-                ctx.budget.holdUntil(clock.now() + retryAfter);
-            ctx.log(`status request ${polls} failed (${verdict.reason}); ${retryAfter !== undefined ? `every poll waits ${(retryAfter / 1000).toFixed(1)} s as DraftClip asked` : 'asking again'}`);
+            unreachable = neverReached(attempt) ? true : undefined;
+            pollFailed(ctx, polls, verdict);
             continue;
         }
         const status = verdict.status;
         lastProblem = undefined;
+        unreachable = undefined;
         changed = status.status !== known || status.postId !== last?.postId;
         known = status.status;
         if (status.status !== last?.status || status.postId !== last?.postId) {
@@ -4202,11 +4570,28 @@ async function waitForVideo(publishId, ctx) {
             return { kind: 'complete', status };
     }
 }
+/** A status request that told nothing: a 503's Retry-After holds every poll as asked (a 429's window is the budget's), and the log says so. */
+function pollFailed(ctx, polls, verdict) {
+    const now = ctx.clock.now();
+    const asked = verdict.kind === 'transient' && !verdict.rateLimited ? parseRetryAfter(verdict.retryAfter, now) : undefined;
+    if (asked !== undefined)
+        ctx.budget.holdUntil(now + asked);
+    const held = verdict.rateLimited ? ctx.budget.nextSlot() - now : asked;
+    const then = held !== undefined && held > 0 ? `every poll waits ${(held / 1000).toFixed(1)} s as DraftClip asked` : 'asking again';
+    ctx.log(`status request ${polls} failed (${verdict.reason}); ${then}`);
+}
+/** The budget gave no turn: the status quota is spent, or the deadline came. */
+function ended(ctx, last, timeout) {
+    return ctx.budget.spent ? { kind: 'spent', reason: ctx.budget.spent, status: last } : timeout();
+}
 function stopped(ctx, last) {
     return { kind: 'stopped', reason: ctx.stopped() ?? 'the run stopped', status: last };
 }
 
 ;// CONCATENATED MODULE: ./src/publish/send.ts
+
+
+
 
 
 
@@ -4221,7 +4606,7 @@ function stopped(ctx, last) {
  * failure part way. Returns why the run stopped early, if it did.
  */
 async function publishAll(board, settings, deps) {
-    const shared = { slots: semaphore(settings.concurrency), done: [] };
+    const shared = { slots: semaphore(settings.concurrency), done: [], gate: new RateGate(deps.clock, deps.timings) };
     board.decideAdmissions(settings.wait, deps.clock.now(), settings.maxUploads);
     if (!board.entries.some(e => e.admission?.kind === 'upload'))
         deps.uploadsBegin?.();
@@ -4266,9 +4651,11 @@ async function publishOne(i, admission, board, settings, deps, shared) {
             return board.apply(i, twinDone(entry.result, board.entries[original].result));
         }
         case 'skip':
-            if (!admission.follow)
+            if (!admission.follow && !admission.askOnce)
                 return;
             deps.deployments?.adopt(i, admission.entry);
+            if (admission.askOnce)
+                return askOnce(i, board, settings, deps);
             return pollUntilSettled(i, board, settings, deps, { earlier: true });
         case 'confirm':
             deps.deployments?.adopt(i, admission.entry);
@@ -4333,23 +4720,32 @@ async function uploadOne(i, board, settings, deps, shared) {
             // The bytes sent are the ones checked (and hashed for the ledger), or the upload stops before its last byte.
             chunks: () => readChunks(video.path, video.size, ring, { shownAs: video.file, sha256: entry.hash, stamp: video.stamp })
         }, {
-            client: deps.client,
+            client: board.wire(i).watch(deps.client, deps.signal),
             clock: deps.clock,
             retries: settings.retries,
             timings: deps.timings,
+            gate: shared.gate,
             log: line => log.info(line),
             warn: line => log.warn(line),
             stopped: () => board.uploadsStopped(deps.signal),
             signal: deps.signal
         }).finally(() => ring.release());
         // The ledger learns the outcome before the slot goes to the next video.
-        await board.apply(i, uploadEnded(entry.result, outcome, board.ref(i), queue, board.uploadsHalt()?.quota === true));
+        await board.apply(i, uploadStep(i, board, outcome, queue, deps.signal));
         return false;
     }
     finally {
         if (!released)
             shared.slots.release();
     }
+}
+/** What an upload's outcome makes of the video; one a cancelled job cut short (nothing of it taken) goes by the cancel's own rule, as the signal handler's does. */
+function uploadStep(i, board, outcome, queue, signal) {
+    const r = board.entries[i].result;
+    const reach = board.wire(i).reach();
+    if (signal?.aborted && reach !== 'may-have-left')
+        return interrupted(r, CANCELLED.reason, board.ref(i), reach);
+    return uploadEnded(r, outcome, board.ref(i), queue, board.uploadsHalt()?.quota === true);
 }
 function uploadFields(video) {
     const fields = { description: video.description, privacy_level: video.privacyLevel };
@@ -4394,6 +4790,24 @@ async function pollUntilSettled(i, board, settings, deps, how) {
     }
     if (outcome.kind !== 'complete' && outcome.kind !== 'known')
         await board.apply(i, waitEnded(entry.result, outcome, waitSeconds));
+}
+/**
+ * wait: false, for an upload an earlier run left with more to learn: one status request (in the
+ * run's poll budget), no wait, so that one TikTok refused is reported and published again.
+ */
+async function askOnce(i, board, settings, deps) {
+    const entry = board.entries[i];
+    const publishId = entry.result.publish_id;
+    const queue = settings.maxUploads !== undefined;
+    const stopped = () => board.pollsStopped(deps.signal);
+    let answer;
+    if (stopped() || !(await deps.budget.take(deps.clock.now() + settings.waitTimeoutMs, deps.signal)) || stopped()) {
+        answer = { kind: 'not-asked', reason: stopped() ?? 'the poll budget had no turn for it within wait-timeout' };
+    }
+    else {
+        answer = judgeStatus(await deps.client.status(publishId, deps.timings.statusRequestMs, deps.signal), publishId);
+    }
+    await board.apply(i, askedOnce(entry.result, answer, queue));
 }
 function semaphore(size) {
     let free = size;
@@ -4466,6 +4880,12 @@ function captionProblem(caption) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/videos/media-reading.ts
+/** Where the data a file's tables describe ends past its end: how much is missing, beside the file's own size. */
+function cutShort(dataEnd, size) {
+    return dataEnd > size ? { missingBytes: dataEnd - size, fileBytes: size } : {};
+}
+
 ;// CONCATENATED MODULE: ./src/videos/media-names.ts
 /** Names and numbers every container's reading shares: codecs by their short names, and fps rounded once. */
 const CODECS = {
@@ -4516,16 +4936,17 @@ function round(value, digits) {
     const scale = 10 ** digits;
     return Math.round(value * scale) / scale;
 }
-/** The fix for a file whose metadata the check cannot reach or add up: the same video, its metadata first and whole. */
-const REMUX = 'remux it with its metadata first: ffmpeg -i in.mp4 -c copy -movflags +faststart out.mp4';
 
 ;// CONCATENATED MODULE: ./src/videos/media-avi.ts
+
 
 /**
  * An AVI read from its `hdrl` list (in its first few KB) and its chunk
  * headers: the first video stream's rate, length, size and codec; and where
  * the file says its data ends (RIFF and `movi` sizes, the `indx` super index,
  * the last `idx1` entries), to know a cut file without reading its frames.
+ * An AVI written to a pipe has none of these filled in: its chunk headers are
+ * walked instead, its frames counted and its last chunk's end taken.
  */
 /** An hdrl larger than this is not metadata we will hold in memory. */
 const MAX_HEADER_BYTES = 32 * 1024 * 1024;
@@ -4533,6 +4954,13 @@ const MAX_HEADER_BYTES = 32 * 1024 * 1024;
 const MAX_CHUNKS = 1000;
 /** idx1 entries in file order: the last ones say where the data ends. */
 const IDX1_TAIL_ENTRIES = 64;
+/**
+ * Chunks counted in the movi list of an AVI written to a pipe (its header says nothing of its length):
+ * a 10-minute 60 fps video with its sound has about 70,000.
+ */
+const MAX_STREAMED_CHUNKS = 250_000;
+/** What ffmpeg's AVI muxer leaves in the RIFF and movi sizes when it cannot seek back to fill them in. */
+const UNSET_SIZE = 0xffffffff;
 async function readAvi(source) {
     const unreadable = (why) => ({ kind: 'unreadable', container: 'avi', why });
     const head = await source.read(0, 24);
@@ -4546,21 +4974,35 @@ async function readAvi(source) {
     if (!stream.video)
         return { kind: 'no-video', container: 'avi', audio: stream.audio };
     const fps = stream.scale > 0 && stream.rate > 0 ? stream.rate / stream.scale : stream.frameUs > 0 ? 1e6 / stream.frameUs : 0;
-    if (!(fps > 0) || stream.frames === 0)
+    let frames = stream.frames;
+    let dataEnd;
+    if (head.readUInt32LE(4) === UNSET_SIZE) {
+        // Written to a pipe (`ffmpeg ... -f avi pipe:1`): no size, length or index was filled in; its frames are counted instead.
+        const counted = await countStreamed(source, 20 + size, stream.number);
+        if (counted === undefined)
+            return {
+                kind: 'unjudged',
+                container: 'avi',
+                why: `its header does not say its length (it was written to a pipe) and its frames go on past the first ${MAX_STREAMED_CHUNKS.toLocaleString('en-US')} chunks, where the check stops reading`
+            };
+        ({ frames, dataEnd } = counted);
+    }
+    else
+        dataEnd = Math.max(stream.indexEnd, await chunksEnd(source, head.readUInt32LE(4)));
+    if (!(fps > 0) || frames === 0)
         return unreadable('its video stream has no frame rate or length');
-    const dataEnd = Math.max(stream.indexEnd, await chunksEnd(source, head.readUInt32LE(4)));
     return {
         kind: 'video',
         container: 'avi',
         media: {
-            duration: round(stream.frames / fps, 3),
+            duration: round(frames / fps, 3),
             width: stream.width,
             height: stream.height,
             fps: round(fps, FPS_DIGITS),
             codec: codecName(stream.codec),
             audio: stream.audio
         },
-        ...(dataEnd > source.size ? { missingBytes: dataEnd - source.size } : {})
+        ...cutShort(dataEnd, source.size)
     };
 }
 /** The header list: avih, then a strl per stream; only the first video stream is judged. */
@@ -4575,8 +5017,10 @@ function readHdrl(hdrl) {
         width: 0,
         height: 0,
         frameUs: 0,
-        indexEnd: 0
+        indexEnd: 0,
+        number: ''
     };
+    let streams = 0;
     for (const [id, body] of riffChunks(hdrl)) {
         if (id === 'avih' && body.length >= 40) {
             stream.frameUs = body.readUInt32LE(0);
@@ -4584,7 +5028,11 @@ function readHdrl(hdrl) {
             stream.height = body.readUInt32LE(36);
         }
         else if (id === 'LIST' && body.toString('latin1', 0, 4) === 'strl') {
+            const video = stream.video;
             readStrl(body.subarray(4), stream);
+            if (stream.video && !video)
+                stream.number = String(streams).padStart(2, '0');
+            streams++;
         }
     }
     return stream;
@@ -4645,6 +5093,35 @@ async function chunksEnd(source, riffSize) {
         at = id === 'RIFF' ? at + 12 : chunkEnd;
     }
     return end;
+}
+/**
+ * The first video stream's frames in an AVI whose sizes were never filled in, counted chunk by chunk
+ * (headers only) from the first after the header list to the end of the file, stepping into lists
+ * (movi, rec) as their sizes cannot be trusted; `dataEnd` is where the last chunk ends (past the file's
+ * end: it was cut). Undefined past MAX_STREAMED_CHUNKS.
+ */
+async function countStreamed(source, from, stream) {
+    let frames = 0;
+    let at = from;
+    for (let n = 0; at < source.size; n++) {
+        if (n === MAX_STREAMED_CHUNKS)
+            return undefined;
+        const head = await source.read(at, 8);
+        // Fewer bytes than a chunk header at the end: cut a few bytes into a chunk.
+        if (head.length < 8)
+            return { frames, dataEnd: at + 8 };
+        const id = head.toString('latin1', 0, 4);
+        const size = head.readUInt32LE(4);
+        if (id === 'LIST' || id === 'RIFF') {
+            at += 12;
+            continue;
+        }
+        if (id.startsWith(stream) && (id.endsWith('dc') || id.endsWith('db')))
+            frames++;
+        at += 8 + size + (size & 1);
+    }
+    // A pad byte the file does not have is not data missing.
+    return { frames, dataEnd: at > source.size + 1 ? at : Math.min(at, source.size) };
 }
 /** The end of the data the last idx1 entries point at (offsets from the movi list's fourcc, or from the file's start). */
 async function idx1End(source, at, size, movi) {
@@ -5060,6 +5537,7 @@ function chunkDataEnd(buf, stbl) {
 
 
 
+
 /**
  * An ISO-BMFF file (MP4, MOV) read from its box headers and metadata only:
  * the top-level boxes are walked, `moov` is parsed wherever it is, and for a
@@ -5165,10 +5643,10 @@ function judgeWalk(walk, size) {
             codec: codecName(video.entry),
             audio
         },
-        ...(dataEnd > size ? { missingBytes: dataEnd - size } : {})
+        ...cutShort(dataEnd, size)
     };
 }
-const unjudged = (why) => ({ kind: 'unjudged', container: 'iso', why, fix: REMUX });
+const unjudged = (why) => ({ kind: 'unjudged', container: 'iso', why });
 
 ;// CONCATENATED MODULE: ./src/videos/media.ts
 
@@ -5197,9 +5675,20 @@ async function inspectFile(file, size, headBytes, containerFor) {
         await handle.close();
     }
 }
-/** A source over an open file whose first 64 KiB are read once and served from memory. */
+/**
+ * A small read past the first 64 KiB (a box or chunk header, a moof) is served from a block read ahead of
+ * it: AHEAD_MIN bytes, doubled up to AHEAD_MAX while the walk goes on straight after the last block (100,000
+ * tiny boxes: a few reads, not 100,000), back to AHEAD_MIN after a jump (a header past a large mdat costs a
+ * page, not 64 KiB). Larger reads (a moov) go to the file as asked.
+ */
+const AHEAD_MIN = 4 * 1024;
+const AHEAD_MAX = 1024 * 1024;
+const SMALL_READ = 16 * 1024;
+/** A source over an open file whose first 64 KiB are read once and served from memory, and small reads after them from blocks read ahead. */
 function fileSource(handle, size) {
     let first;
+    let block;
+    let ahead = AHEAD_MIN;
     const readAt = async (offset, length) => {
         const buffer = Buffer.allocUnsafe(Math.max(0, Math.min(length, size - offset)));
         let done = 0;
@@ -5211,6 +5700,16 @@ function fileSource(handle, size) {
         }
         return buffer.subarray(0, done);
     };
+    const fromBlock = async (offset, length) => {
+        if (!block || offset < block.start || offset + length > block.end) {
+            // Straight on from the last block (or within it): the walk is going through small boxes; read further ahead.
+            ahead = block && offset >= block.start && offset <= block.end + ahead ? Math.min(ahead * 2, AHEAD_MAX) : AHEAD_MIN;
+            const span = Math.max(ahead, length);
+            block = { start: offset, end: Math.min(size, offset + span), bytes: readAt(offset, span) };
+        }
+        const { start, bytes } = block;
+        return (await bytes).subarray(offset - start, offset - start + length);
+    };
     return {
         size,
         read: async (offset, length) => {
@@ -5218,7 +5717,7 @@ function fileSource(handle, size) {
                 first ??= readAt(0, FIRST_READ_BYTES);
                 return (await first).subarray(offset, offset + length);
             }
-            return readAt(offset, length);
+            return length <= SMALL_READ ? fromBlock(offset, length) : readAt(offset, length);
         }
     };
 }
@@ -5227,7 +5726,69 @@ async function readContainer(source, container) {
 }
 
 
+;// CONCATENATED MODULE: ./src/videos/media-fixes.ts
+/**
+ * The ffmpeg commands that fix a video, copy-paste ready for its own file:
+ * the input is the path the message names, the output a name beside it. A
+ * file name is untrusted text, so each is one bash word that runs nothing
+ * when pasted, whatever the name holds.
+ */
+/** Names bash and ffmpeg both take as they are. */
+const PLAIN = /^[A-Za-z0-9_./-]+$/;
+/**
+ * What the log, the annotations and the summary show as something else (printable() in github/log.ts:
+ * controls, line and paragraph separators, bidi overrides and isolates): such a name is spelt in escapes,
+ * so the command still names the file after the log has made them visible. A tab too (a pasted tab completes).
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const SHOWN_OTHERWISE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+/**
+ * A path as one bash word that ffmpeg reads as a file: bare when plain, else in single quotes (a quote
+ * as '\''), or $'…' with escapes where the log would show a character otherwise. A relative name that
+ * starts with '-' (an option to ffmpeg) or whose first part holds ':' (a protocol: 'pipe:1.mp4') gets './'.
+ */
+function shellWord(file) {
+    const name = file.startsWith('-') || /^[^/]*:/.test(file) ? `./${file}` : file;
+    if (PLAIN.test(name))
+        return name;
+    if (!SHOWN_OTHERWISE.test(name))
+        return `'${name.replaceAll("'", `'\\''`)}'`;
+    let escaped = '';
+    for (const c of name) {
+        if (c === '\\' || c === "'")
+            escaped += `\\${c}`;
+        else if (SHOWN_OTHERWISE.test(c))
+            for (const byte of Buffer.from(c, 'utf8'))
+                escaped += `\\x${byte.toString(16).padStart(2, '0')}`;
+        else
+            escaped += c;
+    }
+    return `$'${escaped}'`;
+}
+/**
+ * Where a fix writes: beside the video, never over it ('videos/clip.mp4' -> 'videos/clip.tiktok.mp4').
+ * A MOV stays a MOV (a stream copy keeps what MP4 may not hold, such as PCM sound); the rest become MP4.
+ */
+function fixedPath(file) {
+    const slash = file.lastIndexOf('/');
+    const dot = file.lastIndexOf('.');
+    const stem = dot > slash + 1 ? file.slice(0, dot) : file;
+    const ext = stem === file ? '' : file.slice(dot).toLowerCase();
+    return `${stem}.tiktok${ext === '.mov' ? '.mov' : '.mp4'}`;
+}
+/** One ffmpeg command from the video to its fixed copy, `flags` between them. */
+function ffmpegFix(file, flags) {
+    const avi = /\.avi$/i.test(file);
+    const keep = avi ? { audio: '-c:a aac', all: '-c:v copy -c:a aac' } : { audio: '-c:a copy', all: '-c copy' };
+    return `ffmpeg -i ${shellWord(file)} ${flags(keep)} ${shellWord(fixedPath(file))}`;
+}
+/** The fix for a file whose metadata the check cannot reach or add up: the same video, its metadata first and whole. */
+function remuxFix(file) {
+    return `remux it with its metadata first: ${ffmpegFix(file, keep => `${keep.all} -movflags +faststart`)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/videos/media-rules.ts
+
 
 /**
  * TikTok's media rules (Content Posting API, media transfer guide), judged on
@@ -5263,15 +5824,19 @@ function anywayText(finding, dryRun) {
 }
 const AGAIN = 'download or render it again';
 const REENCODE = '-c:v libx264 -crf 20 -pix_fmt yuv420p';
-/** The rules, applied to one reading. Values are compared as shown (fps to two decimals, seconds to milliseconds), rounded once by media.ts. */
-function judgeMedia(reading, maxDuration) {
+/**
+ * The rules, applied to one reading. Values are compared as shown (fps to two decimals, seconds to
+ * milliseconds), rounded once by media.ts. `file` is the video's path as the message shows it: each
+ * fix is a command for that file.
+ */
+function judgeMedia(reading, maxDuration, file) {
     const problems = [];
     const warnings = [];
     if (reading.container === 'avi') {
         warnings.push({
             problem: "AVI is a container DraftClip takes but TikTok's docs do not list (MP4, MOV, WebM): TikTok may refuse it; MP4 is the safe choice",
             failReason: 'file_format_check_failed',
-            fix: 'ffmpeg -i in.avi -c:v copy -c:a aac out.mp4'
+            fix: ffmpegFix(file, keep => keep.all)
         });
     }
     if (reading.kind === 'unreadable') {
@@ -5279,7 +5844,7 @@ function judgeMedia(reading, maxDuration) {
         return { problems, warnings };
     }
     if (reading.kind === 'unjudged') {
-        problems.push({ problem: `it could not be judged: ${reading.why}`, fix: reading.fix });
+        problems.push({ problem: `it could not be judged: ${reading.why}`, fix: remuxFix(file) });
         return { problems, warnings };
     }
     if (reading.kind === 'no-video') {
@@ -5289,32 +5854,40 @@ function judgeMedia(reading, maxDuration) {
         });
         return { problems, warnings };
     }
-    if (reading.missingBytes !== undefined) {
-        problems.push({
-            problem: `cut off: ${formatSize(reading.missingBytes)} of its video data are missing`,
-            failReason: 'file_format_check_failed',
-            fix: AGAIN
-        });
-    }
-    problems.push(...ruleProblems(reading.media, maxDuration));
+    if (reading.missingBytes !== undefined)
+        problems.push(cutProblem(reading.container, reading.missingBytes, reading.fileBytes ?? 0));
+    problems.push(...ruleProblems(reading.media, maxDuration, file));
     return { problems, warnings };
 }
+/**
+ * TikTok's largest upload (media transfer guide: 4 GB). Tables that put a video's end past it do not tell
+ * of a cut download but of a size field that lies (a 64-bit box size of 2^64 read as 16,777,216 TB missing).
+ */
+const MAX_TIKTOK_BYTES = 4 * 1024 ** 3;
+/** A file that ends before its data: cut off by so much, or, past any size a video could have, damaged. */
+function cutProblem(container, missing, size) {
+    const problem = size + missing > MAX_TIKTOK_BYTES
+        ? `it is incomplete or damaged: its ${container === 'avi' ? 'chunks' : 'boxes'} claim more data than the file holds (the file is ${formatSize(size)})`
+        : `cut off: ${formatSize(missing)} of its video data are missing`;
+    return { problem, failReason: 'file_format_check_failed', fix: AGAIN };
+}
 /** TikTok's rules on what was read: codec, duration, frame rate, picture size, each with its fix. */
-function ruleProblems(media, maxDuration) {
+function ruleProblems(media, maxDuration, file) {
     const problems = [];
     if (!TIKTOK.codecs.includes(media.codec)) {
         const name = CODEC_NAMES[media.codec] ? `${media.codec} (${CODEC_NAMES[media.codec]})` : media.codec;
         problems.push({
             problem: `its video codec is ${name}: TikTok takes H.264, H.265/HEVC, VP8 or VP9`,
             failReason: 'file_format_check_failed',
-            fix: `ffmpeg -i in.mp4 ${REENCODE} -c:a aac out.mp4`
+            fix: ffmpegFix(file, () => `${REENCODE} -c:a aac`)
         });
     }
     if (media.duration > maxDuration) {
         problems.push({
             problem: `it lasts ${media.duration} s, over max-duration ${maxDuration} s`,
             failReason: 'duration_check_failed',
-            fix: `ffmpeg -i in.mp4 -t ${maxDuration} -c copy out.mp4`
+            // Re-encoded: a stream copy cut with -t ends at a packet, not at the second (a 600 s cut of an H.264 file came out 602 s).
+            fix: ffmpegFix(file, () => `-t ${maxDuration} ${REENCODE} -c:a aac`)
         });
     }
     // Already rounded once, to two decimals, by media.ts: rounding again would move 60.0045 to 60.01.
@@ -5323,7 +5896,7 @@ function ruleProblems(media, maxDuration) {
         problems.push({
             problem: `its frame rate is ${fps} fps: TikTok takes ${TIKTOK.minFps} to ${TIKTOK.maxFps} fps`,
             failReason: 'frame_rate_check_failed',
-            fix: `ffmpeg -i in.mp4 -vf fps=${fps < TIKTOK.minFps ? 30 : TIKTOK.maxFps} ${REENCODE} -c:a copy out.mp4`
+            fix: ffmpegFix(file, keep => `-vf fps=${fps < TIKTOK.minFps ? 30 : TIKTOK.maxFps} ${REENCODE} ${keep.audio}`)
         });
     }
     const outside = (side) => side < TIKTOK.minSide || side > TIKTOK.maxSide;
@@ -5331,7 +5904,7 @@ function ruleProblems(media, maxDuration) {
         problems.push({
             problem: `its picture is ${media.width}x${media.height} px: TikTok takes a width and a height each from ${TIKTOK.minSide} to ${TIKTOK.maxSide} px`,
             failReason: 'picture_size_check_failed',
-            fix: `ffmpeg -i in.mp4 -vf ${scaleFilter(media.width, media.height)} ${REENCODE} -c:a copy out.mp4`
+            fix: ffmpegFix(file, keep => `-vf ${scaleFilter(media.width, media.height)} ${REENCODE} ${keep.audio}`)
         });
     }
     return problems;
@@ -5362,18 +5935,25 @@ const LFS_PROBLEM = 'it is a Git LFS pointer, not the video: check the repositor
  * there but not matched is left alone: the patterns chose not to publish it.
  */
 function straySidecars(videos, siblings) {
-    const matched = new Set(videos);
+    // The matched videos by folder and stem, in lower case: a sidecar spelled in another case is as surely meant for it.
+    const byStem = new Map();
+    for (const v of videos) {
+        const key = `${external_node_path_.dirname(v)}/${stem(external_node_path_.basename(v)).toLowerCase()}`;
+        byStem.set(key, [...(byStem.get(key) ?? []), v]);
+    }
     const stray = [];
     for (const [dir, names] of siblings) {
         const here = new Set(names);
+        const hereLower = new Set(names.map(n => n.toLowerCase()));
         for (const name of names) {
             if (!name.endsWith(SIDECAR_SUFFIX))
                 continue;
             const target = name.slice(0, -SIDECAR_SUFFIX.length);
-            if (target === '' || here.has(target))
+            // A file of that name in another case: readSidecars names the sidecar (it must be spelled as its video).
+            if (target === '' || hereLower.has(target.toLowerCase()))
                 continue;
             const sidecar = external_node_path_.join(dir, name);
-            const meant = [...matched].filter(v => external_node_path_.dirname(v) === dir && stem(external_node_path_.basename(v)) === target);
+            const meant = byStem.get(`${dir}/${target.toLowerCase()}`) ?? [];
             const unread = meant.filter(v => !here.has(external_node_path_.basename(v) + SIDECAR_SUFFIX));
             for (const v of unread) {
                 const video = external_node_path_.basename(v);
@@ -5595,7 +6175,7 @@ defer) {
         const file = shown(video.path);
         if (reading.kind === 'video')
             video.media = reading.media;
-        const judged = judgeMedia(reading, settings.maxDuration ?? Infinity);
+        const judged = judgeMedia(reading, settings.maxDuration ?? Infinity, file);
         for (const w of judged.warnings) {
             warn({ file, problem: findingText(w) });
             video.warnings.push(findingText(w));
@@ -5799,7 +6379,7 @@ class RunSoFar {
     board;
     dryRun = false;
     notes = [];
-    requests = { upload: 0, status: 0 };
+    requests = { upload: 0, status: 0, unreached: 0 };
     /** Set by the signal handler: why the job stops. */
     cancelled;
     /** What the branch ledger cost on GitHub, for the log's last lines. */
@@ -6061,7 +6641,7 @@ async function sendAll(board, inputs, env, deps, log, signal, requests, github, 
             // Counted where every request goes out: the `requests` output.
             client: counting(client, requests),
             clock: deps.clock,
-            budget: new PollBudget(inputs.maxPollsPerMinute, deps.clock),
+            budget: new PollBudget(inputs.maxPollsPerMinute, deps.clock, deps.timings),
             timings: deps.timings,
             logFor: video => log.video(video),
             signal,
