@@ -233,6 +233,25 @@ describe('nothing is sent when any input or file is bad', () => {
     expect(run.results.map(r => [r.file, r.status])).toEqual([['good.mp4', 'PUBLISH_COMPLETE']])
   })
 
+  it.each([
+    ['2', '5', true],
+    ['5', '5', false]
+  ])('wait-timeout %s s with poll-interval %s s: warned that no status would be read, %s', async (timeout, interval, warned) => {
+    const ws = workspace()
+    writeMp4(path.join(ws, 'good.mp4'))
+    const run = await runInProcess(ws, {
+      'api-key': API_KEY,
+      videos: 'good.mp4',
+      description: 'x',
+      'dry-run': 'true',
+      'wait-timeout': timeout,
+      'poll-interval': interval
+    })
+    expect(run.code).toBe(0)
+    const warning = `::warning::'wait-timeout' (${timeout} s) is shorter than 'poll-interval' (${interval} s): the wait ends before its first status request`
+    expect(run.stdout.includes(warning)).toBe(warned)
+  })
+
   it('only warns when nothing matches and if-no-files-found is warn', async () => {
     const s = await sandboxWith()
     const run = await runInProcess(workspace(), { ...fast(s.url), videos: '*.mp4', 'if-no-files-found': 'warn' })
