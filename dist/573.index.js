@@ -6421,6 +6421,9 @@ async function publishVideos(env, deps, log, secrets, signal, soFar) {
         if (!isLoopback(inputs.baseUrl) && inputs.pollIntervalMs < 1000) {
             log.warning(`'${Input.PollInterval}' under 1 s polls DraftClip very often; its doc asks clients to be gentle (it uses 5 s).`);
         }
+        // The first status request waits one poll-interval: a shorter wait would end before it, having read nothing.
+        if (inputs.wait && inputs.waitTimeoutMs < inputs.pollIntervalMs)
+            log.warning(`'${Input.WaitTimeout}' (${inputs.waitTimeoutMs / 1000} s) is shorter than '${Input.PollInterval}' (${inputs.pollIntervalMs / 1000} s): the wait ends before its first status request, so no status is read; raise '${Input.WaitTimeout}' or lower '${Input.PollInterval}'.`);
         const media = [];
         const { videos, problems } = await findVideos(inputs, env, deps, log, media, secrets.all);
         if (videos.length === 0 && problems.length === 0)
