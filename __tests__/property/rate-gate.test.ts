@@ -2,7 +2,7 @@ import { expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { RateGate } from '../../src/draftclip/rate-gate.js'
 import type { RateLimitVerdict } from '../../src/draftclip/retry-policy.js'
-import { FakeClock, settle } from '../support/fake-clock.js'
+import { driveInterleaved, FakeClock } from '../support/fake-clock.js'
 
 /**
  * The uploads' shared 429 gate (src/draftclip/rate-gate.ts) as a property: two to six uploads at once, each
@@ -70,22 +70,7 @@ async function runUploads(uploads: number, answers: Answer[], s: fc.Scheduler): 
   }
   let done = false
   const all = Promise.all(Array.from({ length: uploads }, (_, i) => upload(i).finally(() => ended++))).finally(() => (done = true))
-  for (let idle = 0; !done;) {
-    await settle()
-    if (done) break
-    if (s.count() > 0) {
-      idle = 0
-      await s.waitOne()
-      continue
-    }
-    const at = clock.nextAt()
-    if (at !== undefined) {
-      idle = 0
-      await clock.advanceTo(at)
-      continue
-    }
-    if (++idle > 20) throw new Error('stalled: an upload waits on the gate, and nothing is left to answer or to wait for')
-  }
+  await driveInterleaved(s, clock, () => done, 'an upload waits on the gate, and nothing is left to answer or to wait for')
   await all
   return { events, ended }
 }

@@ -7,8 +7,40 @@ interface Timer {
 }
 
 /** Lets every promise chain that can run, run (microtasks and the callbacks they queue). */
-export async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise<void>(resolve => setImmediate(resolve))
+export async function settle(rounds = 5): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise<void>(resolve => setImmediate(resolve))
+}
+
+/**
+ * A property's driver: runs fast-check's scheduled steps one at a time, in the order it chooses, and moves the fake
+ * clock to its next timer only when no step is waiting, until `done()`. `realMs`: how long real I/O (a file's read or
+ * write, which neither can see) may take in all before the work counts as stalled.
+ */
+export async function driveInterleaved(
+  s: { count(): number; waitOne(): Promise<void> },
+  clock: FakeClock,
+  done: () => boolean,
+  stalled: string,
+  realMs = 0
+): Promise<void> {
+  for (let idle = 0; !done();) {
+    await settle(10)
+    if (done()) break
+    if (s.count() > 0) {
+      idle = 0
+      await s.waitOne()
+      continue
+    }
+    const at = clock.nextAt()
+    if (at !== undefined) {
+      idle = 0
+      await clock.advanceTo(at)
+      continue
+    }
+    if (++idle <= 20) continue
+    if (idle > 20 + realMs) throw new Error(`stalled: ${stalled}`)
+    await new Promise(resolve => setTimeout(resolve, 1))
+  }
 }
 
 /**

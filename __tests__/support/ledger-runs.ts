@@ -17,7 +17,7 @@ import { Board } from '../../src/publish/board.js'
 import { Ledger } from '../../src/ledger/ledger.js'
 import type { RunRef } from '../../src/model/run.js'
 import { publishAll } from '../../src/publish/send.js'
-import { FakeClock } from './fake-clock.js'
+import { driveInterleaved, FakeClock } from './fake-clock.js'
 import { jsonAnswer } from './fake-draftclip.js'
 import { startGitHub, type GitHubStandIn } from './github-api.js'
 
@@ -385,25 +385,8 @@ async function drive(scenario: Scenario, s: fc.Scheduler, github: GitHubStandIn,
         )
       : Promise.all(scenario.runs.map(runOne))
   ).finally(() => (done = true))
-  for (let idle = 0; !done;) {
-    await settle()
-    if (done) break
-    if (s.count() > 0) {
-      idle = 0
-      await s.waitOne()
-      continue
-    }
-    const at = clock.nextAt()
-    if (at !== undefined) {
-      idle = 0
-      await clock.advanceTo(at)
-      continue
-    }
-    if (++idle <= 20) continue
-    // A file's read or write is real I/O: it gets real time (two seconds in all) before the runs count as stalled.
-    if (idle > 2020) throw new Error('stalled: no request, upload, write or timer pending, and the runs did not end')
-    await new Promise(resolve => setTimeout(resolve, 1))
-  }
+  // A file's read or write is real I/O: it gets real time (two seconds in all) before the runs count as stalled.
+  await driveInterleaved(s, clock, () => done, 'no request, upload, write or timer pending, and the runs did not end', 2000)
   const reports = await all
   const text = await stored()
   return {
@@ -438,8 +421,4 @@ function video(file: string, k: number): Video {
     sidecar: undefined,
     publishAt: undefined
   }
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 10; i++) await new Promise<void>(resolve => setImmediate(resolve))
 }
