@@ -1,6 +1,7 @@
 import { whenAborted } from './clock.js'
 import type { Clock } from '../model/ports.js'
-import { DEFAULT_TIMINGS, judgeRateLimit, quotaResets, type Timings } from './retry-policy.js'
+import { DEFAULT_TIMINGS, quotaResets, type Timings } from './retry-policy.js'
+import { RateWindow } from './rate-window.js'
 
 interface Turn {
   deadline: number
@@ -20,26 +21,26 @@ export class PollBudget {
   private heldUntil = -Infinity
   private readonly queue: Turn[] = []
   private pumping = false
-  /** The end of a 429's rate window (judgeRateLimit), until a request after it is answered otherwise. */
-  private rateHeldUntil: number | undefined
-  private spentReason: string | undefined
+  /** What the run knows of the status endpoint's 429s. */
+  private readonly window: RateWindow
 
   constructor(
     readonly perMinute: number,
     private readonly clock: Clock,
-    private readonly limits: Pick<Timings, 'maxDelayMs' | 'rateWindowMs'> = DEFAULT_TIMINGS
+    limits: Pick<Timings, 'maxDelayMs' | 'rateWindowMs'> = DEFAULT_TIMINGS
   ) {
     this.spacingMs = 60_000 / perMinute
+    this.window = new RateWindow(clock, limits)
   }
 
   /** Why no status request may go any more this run (the status quota is spent), if so. */
   get spent(): string | undefined {
-    return this.spentReason
+    return this.window.spent
   }
 
   /** Resolves true when a status request may be sent now; false when `deadline` (or `signal`) comes first, or the quota is spent. */
   take(deadline: number, signal?: AbortSignal): Promise<boolean> {
-    if (this.spentReason !== undefined) return Promise.resolve(false)
+    if (this.window.spent !== undefined) return Promise.resolve(false)
     return new Promise(resolve => {
       const giveUp = new AbortController()
       const turn: Turn = { deadline, granted: resolve, done: false, giveUp }
@@ -71,19 +72,21 @@ export class PollBudget {
    * means the status quota is spent and every waiting poll ends.
    */
   limited(retryAfter: string | undefined, sentAt: number, said: string): void {
-    const verdict = judgeRateLimit({ retryAfter, sentAt, now: this.clock.now() }, this.rateHeldUntil, this.limits)
+    const verdict = this.window.limited(
+      retryAfter,
+      sentAt,
+      resetsAt => `${said}: the account's status quota is spent (${quotaResets(resetsAt)}), so no further status request is sent this run`
+    )
     if (verdict.kind === 'wait') {
-      this.rateHeldUntil = verdict.until
       this.holdUntil(verdict.until)
       return
     }
-    this.spentReason ??= `${said}: the account's status quota is spent (${quotaResets(verdict.resetsAt)}), so no further status request is sent this run`
     for (const turn of this.queue) turn.giveUp.abort()
   }
 
   /** Anything but a 429 answered the status request sent at `sentAt`: a rate window it was sent after is over. */
   passed(sentAt: number): void {
-    if (this.rateHeldUntil !== undefined && sentAt >= this.rateHeldUntil) this.rateHeldUntil = undefined
+    this.window.passed(sentAt)
   }
 
   /** When the next request may go. */

@@ -1,5 +1,6 @@
 import type { Clock } from '../model/ports.js'
-import { judgeRateLimit, type RateLimitVerdict, type Timings } from './retry-policy.js'
+import type { RateLimitVerdict, Timings } from './retry-policy.js'
+import { RateWindow } from './rate-window.js'
 
 /** A request let through the gate: when it went, and `done` once its answer was judged. */
 export interface Pass {
@@ -15,36 +16,38 @@ export interface Pass {
  * judgeRateLimit's; this only keeps its state.
  */
 export class RateGate {
-  private heldUntil: number | undefined
+  private readonly window: RateWindow
   /** The one request sent after a wait, while it is in flight. */
   private probe: Promise<void> | undefined
-  private spentReason: string | undefined
 
   constructor(
     private readonly clock: Clock,
-    private readonly timings: Pick<Timings, 'maxDelayMs' | 'rateWindowMs'>
-  ) {}
+    timings: Pick<Timings, 'maxDelayMs' | 'rateWindowMs'>
+  ) {
+    this.window = new RateWindow(clock, timings)
+  }
 
   /** Why no request may go any more this run (the quota is spent), if so. */
   get spent(): string | undefined {
-    return this.spentReason
+    return this.window.spent
   }
 
   /** Resolves when a request may go (or `signal` aborted: the caller's own stop check follows); `{ spent }` when none may. */
   async enter(signal?: AbortSignal): Promise<Pass | { spent: string }> {
     for (;;) {
-      if (this.spentReason !== undefined) return { spent: this.spentReason }
+      const { spent, until } = this.window
+      if (spent !== undefined) return { spent }
       const now = this.clock.now()
       if (signal?.aborted) return { sentAt: now, done: () => undefined }
-      if (this.heldUntil !== undefined && now < this.heldUntil) {
-        await this.clock.sleep(this.heldUntil - now, signal)
+      if (until !== undefined && now < until) {
+        await this.clock.sleep(until - now, signal)
         continue
       }
       if (this.probe) {
         await this.probe
         continue
       }
-      if (this.heldUntil === undefined) return { sentAt: now, done: () => undefined }
+      if (until === undefined) return { sentAt: now, done: () => undefined }
       // The first request after a wait goes alone: if the window has not passed, only it is refused.
       let release = (): void => undefined
       this.probe = new Promise<void>(resolve => (release = resolve))
@@ -60,14 +63,11 @@ export class RateGate {
 
   /** A 429 answered the request sent at `sentAt`: every request of the run waits, or none goes again. */
   limited(retryAfter: string | undefined, sentAt: number, spentReason: (resetsAt: number | undefined) => string): RateLimitVerdict {
-    const verdict = judgeRateLimit({ retryAfter, sentAt, now: this.clock.now() }, this.heldUntil, this.timings)
-    if (verdict.kind === 'wait') this.heldUntil = verdict.until
-    else this.spentReason ??= spentReason(verdict.resetsAt)
-    return verdict
+    return this.window.limited(retryAfter, sentAt, spentReason)
   }
 
   /** Anything but a 429 answered the request sent at `sentAt`: a wait it was sent after is over. */
   passed(sentAt: number): void {
-    if (this.heldUntil !== undefined && sentAt >= this.heldUntil) this.heldUntil = undefined
+    this.window.passed(sentAt)
   }
 }
