@@ -24,7 +24,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 for (const flag of ['--liftoff-only', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering', '--semi-space-growth-factor=1']) {
     (0,node_v8__WEBPACK_IMPORTED_MODULE_0__.setFlagsFromString)(flag);
 }
-const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(377), __nccwpck_require__.e(573)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6573));
+const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(377), __nccwpck_require__.e(625)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4625));
 await run();
 
 __webpack_async_result__();

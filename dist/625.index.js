@@ -1,5 +1,5 @@
-export const id = 573;
-export const ids = [573];
+export const id = 625;
+export const ids = [625];
 export const modules = {
 
 /***/ 6584:
@@ -285,7 +285,7 @@ function videoLog(video, clean, file, now) {
 
 /***/ }),
 
-/***/ 6573:
+/***/ 4625:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1648,7 +1648,48 @@ const realClock = {
     random: () => Math.random()
 };
 
+;// CONCATENATED MODULE: ./src/draftclip/rate-window.ts
+
+/**
+ * What a run knows of one endpoint's 429s: the end of the rate window it waits out, until a
+ * request sent after it is answered otherwise, and why the quota is spent once it is. The rule is
+ * judgeRateLimit's; the uploads' gate and the polls' budget each keep one of these.
+ */
+class RateWindow {
+    clock;
+    timings;
+    heldUntil;
+    spentReason;
+    constructor(clock, timings) {
+        this.clock = clock;
+        this.timings = timings;
+    }
+    /** The end of the window being waited out, if one is. */
+    get until() {
+        return this.heldUntil;
+    }
+    /** Why no request may go any more this run (the quota is spent), if so. */
+    get spent() {
+        return this.spentReason;
+    }
+    /** A 429 answered the request sent at `sentAt`: a window to wait out, or the quota spent (said by `spentReason`, the first time). */
+    limited(retryAfter, sentAt, spentReason) {
+        const verdict = judgeRateLimit({ retryAfter, sentAt, now: this.clock.now() }, this.heldUntil, this.timings);
+        if (verdict.kind === 'wait')
+            this.heldUntil = verdict.until;
+        else
+            this.spentReason ??= spentReason(verdict.resetsAt);
+        return verdict;
+    }
+    /** Anything but a 429 answered the request sent at `sentAt`: a window it was sent after is over. */
+    passed(sentAt) {
+        if (this.heldUntil !== undefined && sentAt >= this.heldUntil)
+            this.heldUntil = undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/draftclip/poll-budget.ts
+
 
 
 /**
@@ -1659,28 +1700,26 @@ const realClock = {
 class PollBudget {
     perMinute;
     clock;
-    limits;
     spacingMs;
     last = -Infinity;
     heldUntil = -Infinity;
     queue = [];
     pumping = false;
-    /** The end of a 429's rate window (judgeRateLimit), until a request after it is answered otherwise. */
-    rateHeldUntil;
-    spentReason;
+    /** What the run knows of the status endpoint's 429s. */
+    window;
     constructor(perMinute, clock, limits = DEFAULT_TIMINGS) {
         this.perMinute = perMinute;
         this.clock = clock;
-        this.limits = limits;
         this.spacingMs = 60_000 / perMinute;
+        this.window = new RateWindow(clock, limits);
     }
     /** Why no status request may go any more this run (the status quota is spent), if so. */
     get spent() {
-        return this.spentReason;
+        return this.window.spent;
     }
     /** Resolves true when a status request may be sent now; false when `deadline` (or `signal`) comes first, or the quota is spent. */
     take(deadline, signal) {
-        if (this.spentReason !== undefined)
+        if (this.window.spent !== undefined)
             return Promise.resolve(false);
         return new Promise(resolve => {
             const giveUp = new AbortController();
@@ -1712,20 +1751,17 @@ class PollBudget {
      * means the status quota is spent and every waiting poll ends.
      */
     limited(retryAfter, sentAt, said) {
-        const verdict = judgeRateLimit({ retryAfter, sentAt, now: this.clock.now() }, this.rateHeldUntil, this.limits);
+        const verdict = this.window.limited(retryAfter, sentAt, resetsAt => `${said}: the account's status quota is spent (${quotaResets(resetsAt)}), so no further status request is sent this run`);
         if (verdict.kind === 'wait') {
-            this.rateHeldUntil = verdict.until;
             this.holdUntil(verdict.until);
             return;
         }
-        this.spentReason ??= `${said}: the account's status quota is spent (${quotaResets(verdict.resetsAt)}), so no further status request is sent this run`;
         for (const turn of this.queue)
             turn.giveUp.abort();
     }
     /** Anything but a 429 answered the status request sent at `sentAt`: a rate window it was sent after is over. */
     passed(sentAt) {
-        if (this.rateHeldUntil !== undefined && sentAt >= this.rateHeldUntil)
-            this.rateHeldUntil = undefined;
+        this.window.passed(sentAt);
     }
     /** When the next request may go. */
     nextSlot() {
@@ -4297,36 +4333,35 @@ function laterAnyway(m) {
  */
 class RateGate {
     clock;
-    timings;
-    heldUntil;
+    window;
     /** The one request sent after a wait, while it is in flight. */
     probe;
-    spentReason;
     constructor(clock, timings) {
         this.clock = clock;
-        this.timings = timings;
+        this.window = new RateWindow(clock, timings);
     }
     /** Why no request may go any more this run (the quota is spent), if so. */
     get spent() {
-        return this.spentReason;
+        return this.window.spent;
     }
     /** Resolves when a request may go (or `signal` aborted: the caller's own stop check follows); `{ spent }` when none may. */
     async enter(signal) {
         for (;;) {
-            if (this.spentReason !== undefined)
-                return { spent: this.spentReason };
+            const { spent, until } = this.window;
+            if (spent !== undefined)
+                return { spent };
             const now = this.clock.now();
             if (signal?.aborted)
                 return { sentAt: now, done: () => undefined };
-            if (this.heldUntil !== undefined && now < this.heldUntil) {
-                await this.clock.sleep(this.heldUntil - now, signal);
+            if (until !== undefined && now < until) {
+                await this.clock.sleep(until - now, signal);
                 continue;
             }
             if (this.probe) {
                 await this.probe;
                 continue;
             }
-            if (this.heldUntil === undefined)
+            if (until === undefined)
                 return { sentAt: now, done: () => undefined };
             // The first request after a wait goes alone: if the window has not passed, only it is refused.
             let release = () => undefined;
@@ -4342,17 +4377,11 @@ class RateGate {
     }
     /** A 429 answered the request sent at `sentAt`: every request of the run waits, or none goes again. */
     limited(retryAfter, sentAt, spentReason) {
-        const verdict = judgeRateLimit({ retryAfter, sentAt, now: this.clock.now() }, this.heldUntil, this.timings);
-        if (verdict.kind === 'wait')
-            this.heldUntil = verdict.until;
-        else
-            this.spentReason ??= spentReason(verdict.resetsAt);
-        return verdict;
+        return this.window.limited(retryAfter, sentAt, spentReason);
     }
     /** Anything but a 429 answered the request sent at `sentAt`: a wait it was sent after is over. */
     passed(sentAt) {
-        if (this.heldUntil !== undefined && sentAt >= this.heldUntil)
-            this.heldUntil = undefined;
+        this.window.passed(sentAt);
     }
 }
 
